@@ -1,0 +1,14 @@
+// The module's exports, grouped by concern. Every kernel is a pure function of byte
+// offsets into the host-owned memory, sizes and scalars; none allocates.
+export { heapBase, gatherRows, fillF32 } from "./memory";
+export { denseForward, denseBackwardInput, denseBackwardParams } from "./dense";
+export {
+  activationForward, activationBackward,
+  ACT_LINEAR, ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_ELU, ACT_SOFTPLUS, ACT_GELU,
+} from "./activations";
+export { softmaxCrossEntropy, sigmoidBce, mse, mae, huber, softmaxRows } from "./losses";
+export {
+  sgdStep, adagradStep, rmspropStep, adamStep, adamwStep, adamaxStep, nadamStep, radamStep, adadeltaStep,
+} from "./optimizers";
+export { clampValues, sumOfSquares, scaleValues } from "./clip";
+export { erf64 } from "./erf";

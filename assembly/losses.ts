@@ -1,0 +1,105 @@
+// Losses on the last layer's output, each fused with its gradient. Every loss is the mean
+// over all elements (softmax cross-entropy: over the batch rows), as PyTorch's reduction='mean'.
+// Each returns the mean loss (f64) and writes dout = ∂loss/∂out, already divided by the count.
+// Shapes: out and dout are (N,C); target is (N,C) f32, or (N) i32 class indices for cross-entropy.
+
+/** Softmax + negative log-likelihood of class indices (nn.CrossEntropyLoss). */
+export function softmaxCrossEntropy(dout: usize, out: usize, labels: usize, rows: i32, classes: i32): f64 {
+  const rowBytes = <usize>classes << 2;
+  const invRows: f64 = 1.0 / <f64>rows;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const zr = out + <usize>r * rowBytes;
+    const gr = dout + <usize>r * rowBytes;
+    let m: f64 = -Infinity;
+    for (let c = 0; c < classes; c++) m = max(m, <f64>load<f32>(zr + (<usize>c << 2)));
+    let s: f64 = 0;
+    for (let c = 0; c < classes; c++) s += Math.exp(<f64>load<f32>(zr + (<usize>c << 2)) - m);
+    const logS = Math.log(s);
+    const label = load<i32>(labels + (<usize>r << 2));
+    total -= <f64>load<f32>(zr + (<usize>label << 2)) - m - logS;
+    for (let c = 0; c < classes; c++) {
+      const p = Math.exp(<f64>load<f32>(zr + (<usize>c << 2)) - m - logS);
+      store<f32>(gr + (<usize>c << 2), <f32>((c == label ? p - 1.0 : p) * invRows));
+    }
+  }
+  return total * invRows;
+}
+
+/** Binary cross-entropy on logits (nn.BCEWithLogitsLoss), in its overflow-free form. */
+export function sigmoidBce(dout: usize, out: usize, target: usize, rows: i32, cols: i32): f64 {
+  const count = rows * cols;
+  const inv: f64 = 1.0 / <f64>count;
+  let total: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const off = <usize>i << 2;
+    const x = <f64>load<f32>(out + off);
+    const y = <f64>load<f32>(target + off);
+    total += max(x, 0.0) - x * y + Math.log1p(Math.exp(-abs(x)));
+    store<f32>(dout + off, <f32>((1.0 / (1.0 + Math.exp(-x)) - y) * inv));
+  }
+  return total * inv;
+}
+
+/** Mean squared error (nn.MSELoss). */
+export function mse(dout: usize, out: usize, target: usize, rows: i32, cols: i32): f64 {
+  const count = rows * cols;
+  const inv: f64 = 1.0 / <f64>count;
+  let total: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const off = <usize>i << 2;
+    const d = <f64>load<f32>(out + off) - <f64>load<f32>(target + off);
+    total += d * d;
+    store<f32>(dout + off, <f32>(2.0 * d * inv));
+  }
+  return total * inv;
+}
+
+/** Mean absolute error (nn.L1Loss); its gradient uses sign(0) = 0. */
+export function mae(dout: usize, out: usize, target: usize, rows: i32, cols: i32): f64 {
+  const count = rows * cols;
+  const inv: f64 = 1.0 / <f64>count;
+  let total: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const off = <usize>i << 2;
+    const d = <f64>load<f32>(out + off) - <f64>load<f32>(target + off);
+    total += abs(d);
+    store<f32>(dout + off, <f32>((d > 0 ? inv : d < 0 ? -inv : 0.0)));
+  }
+  return total * inv;
+}
+
+/** Huber loss with δ = 1 (nn.HuberLoss): quadratic inside |d| ≤ δ, linear outside. */
+export function huber(dout: usize, out: usize, target: usize, rows: i32, cols: i32): f64 {
+  const delta: f64 = 1.0;
+  const count = rows * cols;
+  const inv: f64 = 1.0 / <f64>count;
+  let total: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const off = <usize>i << 2;
+    const d = <f64>load<f32>(out + off) - <f64>load<f32>(target + off);
+    const ad = abs(d);
+    total += ad < delta ? 0.5 * d * d : delta * (ad - 0.5 * delta);
+    const g = d < -delta ? -delta : d > delta ? delta : d;
+    store<f32>(dout + off, <f32>(g * inv));
+  }
+  return total * inv;
+}
+
+/** Row-wise softmax (N,C) for predicted probabilities; `probs` may equal `logits`. */
+export function softmaxRows(probs: usize, logits: usize, rows: i32, classes: i32): void {
+  const rowBytes = <usize>classes << 2;
+  for (let r = 0; r < rows; r++) {
+    const zr = logits + <usize>r * rowBytes;
+    const pr = probs + <usize>r * rowBytes;
+    let m: f64 = -Infinity;
+    for (let c = 0; c < classes; c++) m = max(m, <f64>load<f32>(zr + (<usize>c << 2)));
+    let s: f64 = 0;
+    for (let c = 0; c < classes; c++) s += Math.exp(<f64>load<f32>(zr + (<usize>c << 2)) - m);
+    const inv = 1.0 / s;
+    for (let c = 0; c < classes; c++) {
+      const off = <usize>c << 2;
+      store<f32>(pr + off, <f32>(Math.exp(<f64>load<f32>(zr + off) - m) * inv));
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// Memory helpers. The host plans every region itself, starting at heapBase();
+// kernels never allocate (runtime stub, and nothing here calls heap.alloc).
+
+/** First byte the host may use: everything below holds the module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/**
+ * Copies `count` rows of `rowBytes` bytes each from `src` into consecutive rows at `dst`,
+ * taking row indices from the i32 array at `indices`. The host calls it once per
+ * training step to assemble a batch from the resident data set.
+ */
+export function gatherRows(dst: usize, src: usize, indices: usize, count: i32, rowBytes: i32): void {
+  const stride = <usize>rowBytes;
+  for (let r = 0; r < count; r++) {
+    const row = <usize>load<i32>(indices + (<usize>r << 2));
+    memory.copy(dst + <usize>r * stride, src + row * stride, stride);
+  }
+}
+
+/** Sets `count` f32 values at `ptr` to `value`. */
+export function fillF32(ptr: usize, count: i32, value: f32): void {
+  if (value == 0) {
+    memory.fill(ptr, 0, <usize>count << 2);
+    return;
+  }
+  for (let i = 0; i < count; i++) store<f32>(ptr + (<usize>i << 2), value);
+}

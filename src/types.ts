@@ -1,0 +1,263 @@
+// Public types of descent's API. Hyper-parameter names are PyTorch's, in camelCase.
+
+/** Elementwise activation of a layer; derivatives follow PyTorch, including at the kinks. */
+export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'softplus' | 'gelu';
+
+/**
+ * Loss on the last layer's output, always the mean (PyTorch's reduction='mean').
+ * The two cross-entropy losses take logits and need a `linear` last layer.
+ */
+export type Loss = 'softmax_cross_entropy' | 'sigmoid_bce' | 'mse' | 'mae' | 'huber';
+
+/** Weight initialiser; biases always start at 0. */
+export type Init = 'xavier_uniform' | 'xavier_normal' | 'he_uniform' | 'he_normal' | 'lecun_normal' | 'uniform' | 'zeros';
+
+/** One dense layer: `units` outputs followed by `activation` (default `linear`). */
+export interface LayerSpec {
+  units: number;
+  activation?: Activation;
+}
+
+/** What `createNetwork` builds. */
+export interface NetworkSpec {
+  /** Features per sample. */
+  inputs: number;
+  /** Dense layers in order; the last one is the output layer. */
+  layers: LayerSpec[];
+  loss: Loss;
+  /** Weight initialiser (default `uniform`, PyTorch Linear's U(±1/√fan_in)). */
+  init?: Init;
+  /** Seed of the initialiser's PRNG (default 0). */
+  seed?: number;
+}
+
+/** The three modes of gradient descent. */
+export type GradientDescentMode = 'batch' | 'stochastic' | 'mini-batch';
+
+interface ClipOptions {
+  /** Clamp every gradient element into [−v, v] before the step (clip_grad_value_). */
+  clipGradValue?: number;
+  /** Rescale all gradients, as one vector, to L2 norm ≤ this (clip_grad_norm_), after value clipping. */
+  clipGradNorm?: number;
+}
+
+/** torch.optim.SGD. `lr` has no default, as in PyTorch. */
+export interface SgdOptions extends ClipOptions {
+  type: 'sgd';
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  /** Needs momentum > 0 and dampening 0. */
+  nesterov?: boolean;
+  weightDecay?: number;
+}
+/** torch.optim.Adagrad (lr 1e-2, eps 1e-10). */
+export interface AdagradOptions extends ClipOptions {
+  type: 'adagrad';
+  lr?: number;
+  lrDecay?: number;
+  weightDecay?: number;
+  initialAccumulatorValue?: number;
+  eps?: number;
+}
+/** torch.optim.RMSprop (lr 1e-2, alpha 0.99, eps 1e-8). */
+export interface RmspropOptions extends ClipOptions {
+  type: 'rmsprop';
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+  centered?: boolean;
+}
+/** torch.optim.Adam (coupled L2 decay) and AdamW (decoupled, weightDecay default 1e-2). */
+export interface AdamOptions extends ClipOptions {
+  type: 'adam' | 'adamw';
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+}
+/** torch.optim.Adamax (lr 2e-3). */
+export interface AdamaxOptions extends ClipOptions {
+  type: 'adamax';
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+/** torch.optim.NAdam (lr 2e-3, momentumDecay 4e-3), PyTorch ≥ 2.0's formula. */
+export interface NadamOptions extends ClipOptions {
+  type: 'nadam';
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  momentumDecay?: number;
+}
+/** torch.optim.RAdam (lr 1e-3). */
+export interface RadamOptions extends ClipOptions {
+  type: 'radam';
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+/** torch.optim.Adadelta (lr 1.0, rho 0.9, eps 1e-6). */
+export interface AdadeltaOptions extends ClipOptions {
+  type: 'adadelta';
+  lr?: number;
+  rho?: number;
+  eps?: number;
+  weightDecay?: number;
+}
+
+/** An optimizer and its options; unknown options are rejected. */
+export type OptimizerConfig =
+  | SgdOptions | AdagradOptions | RmspropOptions | AdamOptions
+  | AdamaxOptions | NadamOptions | RadamOptions | AdadeltaOptions;
+
+/** Name of an optimizer rule. */
+export type OptimizerType = OptimizerConfig['type'];
+
+/** A flat row-major matrix: `data.length` must equal rows × columns. */
+export interface Matrix {
+  data: ArrayLike<number>;
+  shape: [rows: number, columns: number];
+}
+
+/**
+ * Samples: nested rows, a `{ data, shape }` matrix, or a flat array whose length is a
+ * multiple of the feature count (rows are then inferred).
+ */
+export type Inputs = ArrayLike<number>[] | Matrix | Float32Array | number[];
+
+/**
+ * Targets: class indices (0 … C−1) for `softmax_cross_entropy`; otherwise rows of
+ * outputs (nested, a matrix, or flat when there is one output per sample).
+ */
+export type Targets = ArrayLike<number>[] | Matrix | ArrayLike<number>;
+
+/** Parameters of one layer, PyTorch layout: weight is [units, inputs] row-major. */
+export interface LayerParameters {
+  weight: Float32Array;
+  bias: Float32Array;
+}
+
+/** Shapes and sizes of a network. */
+export interface NetworkSummary {
+  inputs: number;
+  layers: {
+    units: number;
+    activation: Activation;
+    weightShape: [number, number];
+    biasShape: [number];
+    parameters: number;
+  }[];
+  loss: Loss;
+  init: Init;
+  seed: number;
+  parameters: number;
+  /** Bytes of linear memory the network currently holds. */
+  memoryBytes: number;
+}
+
+/** What `predict` returns. */
+export interface Prediction {
+  /** Raw outputs of the last layer (logits for the cross-entropy losses), rows × outputs. */
+  outputs: Float32Array;
+  rows: number;
+  columns: number;
+  /** Softmax (or sigmoid) probabilities, for classifiers. */
+  probabilities?: Float32Array;
+  /** Predicted class per row: argmax for softmax, argmax of sigmoid probabilities otherwise. */
+  classes?: Int32Array;
+}
+
+/** Metrics from `evaluate` (and per epoch in `fit`). */
+export interface Metrics {
+  loss: number;
+  /** Classifiers: fraction of rows whose predicted class equals the label. */
+  accuracy?: number;
+  /** Regression (mse, mae, huber): mean absolute error. */
+  mae?: number;
+  /** Regression: root mean squared error. */
+  rmse?: number;
+}
+
+/** One epoch of a `fit`, appended to the history. */
+export interface EpochRecord {
+  epoch: number;
+  /** Sample-weighted mean of the batch losses seen during the epoch. */
+  loss: number;
+  /** Training-set metrics (accuracy / mae / rmse) measured after the epoch. */
+  train: Metrics;
+  /** Validation metrics, when validation data was given. */
+  validation?: Metrics;
+  /** Optimizer steps taken in this epoch. */
+  steps: number;
+  /** Wall time of the epoch in milliseconds. */
+  timeMs: number;
+}
+
+/** Passed to `onBatchEnd`; the same object is reused for every batch. */
+export interface BatchInfo {
+  epoch: number;
+  /** Batch index within the epoch. */
+  batch: number;
+  /** Steps taken since `fit` started. */
+  step: number;
+  batchSize: number;
+  loss: number;
+}
+
+/** Quantity watched by convergence stopping. */
+export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy';
+
+/** Stop when the monitored value has not improved by more than `minDelta` for `patience` epochs. */
+export interface EarlyStopping {
+  /** Default `val_loss` when validation data is given, else `loss`. */
+  monitor?: Monitor;
+  /** Default 0. */
+  minDelta?: number;
+  /** Default 0: stop at the first epoch without improvement. */
+  patience?: number;
+}
+
+/** Options of `fit` / `fitSync`. */
+export interface FitOptions {
+  optimizer: OptimizerConfig;
+  /** Default `mini-batch`. */
+  mode?: GradientDescentMode;
+  /** Mini-batch size (default 32); the last partial batch is kept. */
+  batchSize?: number;
+  /** Default 1. */
+  epochs?: number;
+  /** Shuffle every epoch (default true; stochastic mode always shuffles). */
+  shuffle?: boolean;
+  /** Seed of the shuffling and validation-split PRNG (default: the network's seed). */
+  seed?: number;
+  /** Data to evaluate after each epoch. */
+  validationData?: { x: Inputs; y: Targets };
+  /** Fraction of the samples held out (seeded) for validation instead of `validationData`. */
+  validationSplit?: number;
+  /** Stop on convergence; off unless given. */
+  earlyStopping?: EarlyStopping;
+  /** Called after every step with a reused object; return `false` to stop training. */
+  onBatchEnd?: (info: BatchInfo) => void | boolean;
+  /** Called after every epoch; return `false` to stop training. */
+  onEpochEnd?: (record: EpochRecord) => void | boolean;
+  /** Async `fit` only: yield to the event loop after about this much work (default 16 ms). */
+  yieldEveryMs?: number;
+  /** Async `fit` only: abort training; `fit` then rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+/** What `fit` returns. */
+export interface History {
+  epochs: EpochRecord[];
+  /** Why training ended. */
+  stopReason: 'completed' | 'converged' | 'callback';
+  steps: number;
+}
