@@ -1,0 +1,42 @@
+// Typed errors. Every error names the offending value and where it came from, so a
+// caller can tell a bad hyper-parameter from bad data without parsing the message.
+
+/** Base class of every error descent throws on purpose. */
+export class DescentError extends Error {
+  /** Where the bad value was found, e.g. `optimizer.lr` or `x[3][1]`. */
+  readonly path: string;
+  /** The offending value (as given). */
+  readonly value: unknown;
+  constructor(message: string, path = '', value: unknown = undefined) {
+    super(message);
+    this.name = new.target.name;
+    this.path = path;
+    this.value = value;
+  }
+}
+
+/** A bad network spec, optimizer option or fit option. */
+export class ConfigError extends DescentError {}
+
+/** Bad data: wrong shapes, non-finite values, labels out of range. */
+export class DataError extends DescentError {}
+
+/** The network was used after `dispose()`, or re-entered while training. */
+export class StateError extends DescentError {}
+
+/** A replay case that does not follow the replay format. */
+export class ReplayFormatError extends DescentError {}
+
+/** Renders a value for an error message: short, and exact for numbers. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (Array.isArray(value)) return value.length > 6 ? `an array of length ${value.length}` : JSON.stringify(value);
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
