@@ -257,7 +257,7 @@ export interface FitOptions {
 /** What `fit` returns. */
 export interface History {
   epochs: EpochRecord[];
-  /** Why training ended. */
-  stopReason: 'completed' | 'converged' | 'callback';
+  /** Why training ended: all epochs done, convergence, a callback returned false, or a non-finite epoch loss. */
+  stopReason: 'completed' | 'converged' | 'callback' | 'diverged';
   steps: number;
 }

@@ -1,0 +1,247 @@
+// The engine owns one network's linear memory and lays it out:
+//
+//   [static data | params P | grads P | 3 optimizer slots × P | workspace ...]
+//
+// Parameters are [W₀ b₀ W₁ b₁ …] (W as [out, in] row-major, PyTorch's layout), and the
+// gradients and every optimizer slot mirror that layout, so one kernel call updates all.
+// The workspace (batch buffers, per-layer activations, resident data sets) is re-planned
+// whenever a larger batch or data set arrives; only then does memory grow, never inside a
+// training step. Typed views are refreshed whenever the buffer has changed (growth detaches it).
+import { activationCode, isClassifier } from './codes.js';
+import { instantiateKernels, type Kernels } from './kernels.js';
+import { MAX_SLOTS } from './optimizers.js';
+import type { ResolvedSpec } from './spec.js';
+
+const PAGE = 65536;
+const align16 = (n: number) => (n + 15) & ~15;
+
+/** Byte offsets of one layer's tensors. */
+export interface LayerPlan {
+  inputs: number;
+  units: number;
+  act: number;
+  weight: number;
+  bias: number;
+  dWeight: number;
+  dBias: number;
+  /** Pre-activation z and activation a of the current batch (a = z for linear layers). */
+  z: number;
+  a: number;
+}
+
+/** Where a resident data set lives: features, targets, and a row-index array. */
+export interface Resident {
+  x: number;
+  y: number;
+  indices: number;
+  rows: number;
+}
+
+export class Engine {
+  readonly k: Kernels;
+  readonly memory: WebAssembly.Memory;
+  readonly layers: LayerPlan[];
+  readonly paramCount: number;
+  readonly params: number;
+  readonly grads: number;
+  readonly slots: [number, number, number];
+  readonly outputs: number;
+  /** Class-index targets (i32) rather than f32 rows. */
+  readonly labelTargets: boolean;
+  private readonly workspaceStart: number;
+  private f32View = new Float32Array(0);
+  private i32View = new Int32Array(0);
+
+  // Workspace plan (re-planned by reserve()).
+  batchCapacity = 0;
+  xBatch = 0;
+  yBatch = 0;
+  /** Two ping-pong buffers for ∂L/∂a during backward, batch × widest layer. */
+  deltaA = 0;
+  deltaB = 0;
+  private dataStart = 0;
+  private planned = { batch: 0, rows: [0, 0] };
+  readonly sets: [Resident, Resident] = [
+    { x: 0, y: 0, indices: 0, rows: 0 },
+    { x: 0, y: 0, indices: 0, rows: 0 },
+  ];
+
+  constructor(readonly spec: ResolvedSpec, module: WebAssembly.Module) {
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    this.k = instantiateKernels(module, this.memory);
+    this.outputs = spec.layers[spec.layers.length - 1].units;
+    this.labelTargets = spec.loss === 'softmax_cross_entropy';
+    let inputs = spec.inputs;
+    let count = 0;
+    const shapes = spec.layers.map((l) => {
+      const s = { inputs, units: l.units, act: activationCode(l.activation), offset: count };
+      count += l.units * inputs + l.units;
+      inputs = l.units;
+      return s;
+    });
+    this.paramCount = count;
+    const bytes = align16(count * 4);
+    this.params = align16(this.k.heapBase());
+    this.grads = this.params + bytes;
+    this.slots = [0, 1, 2].map((i) => this.grads + bytes * (1 + i)) as [number, number, number];
+    this.workspaceStart = this.grads + bytes * (1 + MAX_SLOTS);
+    this.layers = shapes.map((s) => ({
+      inputs: s.inputs,
+      units: s.units,
+      act: s.act,
+      weight: this.params + s.offset * 4,
+      bias: this.params + (s.offset + s.units * s.inputs) * 4,
+      dWeight: this.grads + s.offset * 4,
+      dBias: this.grads + (s.offset + s.units * s.inputs) * 4,
+      z: 0,
+      a: 0,
+    }));
+    this.reserve(1, 0, 0);
+  }
+
+  /** Current f32 view over all of memory (index = byte offset / 4). */
+  get f32(): Float32Array {
+    if (this.f32View.buffer !== this.memory.buffer) this.refreshViews();
+    return this.f32View;
+  }
+
+  /** Current i32 view over all of memory (index = byte offset / 4). */
+  get i32(): Int32Array {
+    if (this.i32View.buffer !== this.memory.buffer) this.refreshViews();
+    return this.i32View;
+  }
+
+  private refreshViews(): void {
+    this.f32View = new Float32Array(this.memory.buffer);
+    this.i32View = new Int32Array(this.memory.buffer);
+  }
+
+  /**
+   * Makes room for batches of `batch` rows and two resident data sets of `rows0` and
+   * `rows1` rows. Grows memory if needed; keeps parameters, gradients and optimizer state.
+   * Resident data is not preserved when the plan changes.
+   */
+  reserve(batch: number, rows0: number, rows1: number): void {
+    const p = this.planned;
+    if (batch <= p.batch && rows0 <= p.rows[0] && rows1 <= p.rows[1]) return;
+    batch = Math.max(batch, p.batch);
+    rows0 = Math.max(rows0, p.rows[0]);
+    rows1 = Math.max(rows1, p.rows[1]);
+    let at = this.workspaceStart;
+    const take = (bytes: number) => {
+      const start = at;
+      at = align16(at + bytes);
+      return start;
+    };
+    const inBytes = this.spec.inputs * 4;
+    const targetBytes = this.labelTargets ? 4 : this.outputs * 4;
+    this.xBatch = take(batch * inBytes);
+    this.yBatch = take(batch * targetBytes);
+    let widest = this.spec.inputs;
+    for (const l of this.layers) {
+      widest = Math.max(widest, l.units);
+      l.z = take(batch * l.units * 4);
+      l.a = l.act === 0 ? l.z : take(batch * l.units * 4);
+    }
+    this.deltaA = take(batch * widest * 4);
+    this.deltaB = take(batch * widest * 4);
+    this.dataStart = at;
+    [rows0, rows1].forEach((rows, i) => {
+      const set = this.sets[i];
+      set.x = take(rows * inBytes);
+      set.y = take(rows * targetBytes);
+      set.indices = take(rows * 4);
+      set.rows = 0;
+    });
+    const needed = Math.ceil(at / PAGE);
+    const have = this.memory.buffer.byteLength / PAGE;
+    if (needed > have) this.memory.grow(needed - have);
+    this.batchCapacity = batch;
+    this.planned = { batch, rows: [rows0, rows1] };
+  }
+
+  /** Copies a data set into resident slot `which` (call reserve first); indices = 0…rows−1. */
+  loadResident(which: 0 | 1, x: Float32Array, y: Float32Array | Int32Array, rows: number): Resident {
+    const set = this.sets[which];
+    const f32 = this.f32;
+    f32.set(x, set.x >> 2);
+    if (y instanceof Int32Array) this.i32.set(y, set.y >> 2);
+    else f32.set(y, set.y >> 2);
+    const idx = this.i32;
+    for (let i = 0; i < rows; i++) idx[(set.indices >> 2) + i] = i;
+    set.rows = rows;
+    return set;
+  }
+
+  /** Copies `count` rows named by the indices at `indexPtr` from a resident set into the batch buffers. */
+  gather(set: Resident, indexPtr: number, count: number): void {
+    this.k.gatherRows(this.xBatch, set.x, indexPtr, count, this.spec.inputs * 4);
+    this.k.gatherRows(this.yBatch, set.y, indexPtr, count, this.labelTargets ? 4 : this.outputs * 4);
+  }
+
+  /** Forward pass over `rows` rows at `x`; returns the pointer of the output activations. */
+  forward(x: number, rows: number): number {
+    const k = this.k;
+    let input = x;
+    for (const l of this.layers) {
+      k.denseForward(l.z, input, l.weight, l.bias, rows, l.inputs, l.units);
+      if (l.act !== 0) k.activationForward(l.act, l.a, l.z, rows * l.units);
+      input = l.a;
+    }
+    return input;
+  }
+
+  /** Loss of the last forward pass against targets at `y`; writes ∂L/∂output into deltaA. */
+  loss(y: number, rows: number): number {
+    const k = this.k;
+    const out = this.layers[this.layers.length - 1].a;
+    switch (this.spec.loss) {
+      case 'softmax_cross_entropy': return k.softmaxCrossEntropy(this.deltaA, out, y, rows, this.outputs);
+      case 'sigmoid_bce': return k.sigmoidBce(this.deltaA, out, y, rows, this.outputs);
+      case 'mse': return k.mse(this.deltaA, out, y, rows, this.outputs);
+      case 'mae': return k.mae(this.deltaA, out, y, rows, this.outputs);
+      case 'huber': return k.huber(this.deltaA, out, y, rows, this.outputs);
+    }
+  }
+
+  /** Backward pass from ∂L/∂output in deltaA; writes every parameter gradient. */
+  backward(x: number, rows: number): void {
+    const k = this.k;
+    let dA = this.deltaA;
+    let spare = this.deltaB;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i];
+      if (l.act !== 0) k.activationBackward(l.act, dA, dA, l.z, l.a, rows * l.units);
+      const input = i === 0 ? x : this.layers[i - 1].a;
+      k.denseBackwardParams(l.dWeight, l.dBias, dA, input, rows, l.inputs, l.units);
+      if (i > 0) {
+        k.denseBackwardInput(spare, dA, l.weight, rows, l.inputs, l.units);
+        const t = dA;
+        dA = spare;
+        spare = t;
+      }
+    }
+  }
+
+  /** clip_grad_value_ then clip_grad_norm_ over all gradients, as one vector. */
+  clip(value: number | undefined, norm: number | undefined): void {
+    const k = this.k;
+    if (value !== undefined) k.clampValues(this.grads, this.paramCount, value);
+    if (norm !== undefined) {
+      const total = Math.sqrt(k.sumOfSquares(this.grads, this.paramCount));
+      const coef = norm / (total + 1e-6);
+      // PyTorch multiplies by min(coef, 1) unconditionally; a NaN norm poisons the gradients too.
+      if (!(coef >= 1)) k.scaleValues(this.grads, this.paramCount, coef);
+    }
+  }
+
+  /** Whether outputs are class scores. */
+  get classifier(): boolean {
+    return isClassifier(this.spec.loss);
+  }
+
+  /** Bytes of linear memory held. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}

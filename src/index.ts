@@ -1,0 +1,11 @@
+// descent's portable core: everything except loading the .wasm file, which the
+// runtime-specific entries (node.ts, browser.ts) add as `loadModule` / `createNetwork`.
+export { Network } from './network.js';
+export { runReplay, type ReplayCase, type ReplayResult, type ReplayTensors } from './replay.js';
+export { optimizerDefaults } from './optimizers.js';
+export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './codes.js';
+export { createRng, type Rng } from './rng.js';
+export { DescentError, ConfigError, DataError, StateError, ReplayFormatError } from './errors.js';
+export * from './preprocess.js';
+export * from './datasets.js';
+export type * from './types.js';

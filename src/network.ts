@@ -1,0 +1,290 @@
+// The public network: validated spec, initialised parameters in wasm memory, and the
+// operations users call (fit, predict, evaluate, parameter access). Every input is
+// checked before anything is changed, so a rejected call leaves the network as it was.
+import { toLabels, toMatrix, type DenseMatrix } from './data.js';
+import { Engine } from './engine.js';
+import { DataError, StateError, describe } from './errors.js';
+import { initWeights } from './init.js';
+import { evaluateRows, hostRows } from './metrics.js';
+import { resolveOptimizer } from './optimizers.js';
+import { createRng } from './rng.js';
+import { resolveSpec, type ResolvedSpec } from './spec.js';
+import { FitRun, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
+import type { FitOptions, History, Inputs, LayerParameters, Loss, Metrics, NetworkSpec, NetworkSummary, Prediction, Targets } from './types.js';
+
+/** Rows per chunk when predicting or evaluating outside of training. */
+const EVAL_CHUNK = 256;
+
+/** A multilayer perceptron trained by gradient descent in WebAssembly. */
+export class Network {
+  /** The spec with defaults filled in. */
+  readonly spec: Readonly<ResolvedSpec>;
+  private readonly e: Engine;
+  private disposed = false;
+  private fitting = false;
+
+  private constructor(spec: ResolvedSpec, module: WebAssembly.Module) {
+    this.spec = spec;
+    this.e = new Engine(spec, module);
+    this.initialize(spec.seed);
+  }
+
+  /**
+   * Builds a network from `spec` on a compiled descent module (see `loadModule` in the
+   * package entry). Throws ConfigError naming the first bad field.
+   */
+  static create(spec: NetworkSpec, module: WebAssembly.Module): Network {
+    return new Network(resolveSpec(spec), module);
+  }
+
+  /** Features per sample. */
+  get inputs(): number {
+    return this.spec.inputs;
+  }
+
+  /** Units of the last layer. */
+  get outputs(): number {
+    return this.e.outputs;
+  }
+
+  /** The loss being minimised. */
+  get loss(): Loss {
+    return this.spec.loss;
+  }
+
+  /** Number of trainable parameters (weights and biases). */
+  get parameterCount(): number {
+    return this.e.paramCount;
+  }
+
+  /** Layer shapes, parameter counts and memory in use. */
+  summary(): NetworkSummary {
+    this.alive();
+    return {
+      inputs: this.spec.inputs,
+      layers: this.e.layers.map((l, i) => ({
+        units: l.units,
+        activation: this.spec.layers[i].activation,
+        weightShape: [l.units, l.inputs],
+        biasShape: [l.units],
+        parameters: l.units * l.inputs + l.units,
+      })),
+      loss: this.spec.loss,
+      init: this.spec.init,
+      seed: this.spec.seed,
+      parameters: this.e.paramCount,
+      memoryBytes: this.e.memoryBytes,
+    };
+  }
+
+  /**
+   * Draws fresh weights with the spec's initialiser from `seed` (default: the spec's
+   * seed) and zeroes the biases: a restart from a new initialisation.
+   */
+  reinitialize(seed: number = this.spec.seed): void {
+    this.alive();
+    if (!Number.isSafeInteger(seed)) throw new DataError(`seed must be an integer, got ${describe(seed)}`, 'seed', seed);
+    this.initialize(seed);
+  }
+
+  private initialize(seed: number): void {
+    const rng = createRng(seed);
+    const f32 = this.e.f32;
+    for (const l of this.e.layers) {
+      initWeights(f32.subarray(l.weight >> 2, (l.weight >> 2) + l.units * l.inputs), l.inputs, l.units, this.spec.init, rng);
+      f32.fill(0, l.bias >> 2, (l.bias >> 2) + l.units);
+    }
+  }
+
+  /** Copies of every layer's parameters, weight as [units, inputs] row-major. */
+  getParameters(): LayerParameters[] {
+    this.alive();
+    const f32 = this.e.f32;
+    return this.e.layers.map((l) => ({
+      weight: f32.slice(l.weight >> 2, (l.weight >> 2) + l.units * l.inputs),
+      bias: f32.slice(l.bias >> 2, (l.bias >> 2) + l.units),
+    }));
+  }
+
+  /** Replaces every layer's parameters; all shapes and values are checked first. */
+  setParameters(params: { weight: ArrayLike<number>; bias: ArrayLike<number> }[]): void {
+    this.alive();
+    const layers = this.e.layers;
+    if (!Array.isArray(params) || params.length !== layers.length) {
+      throw new DataError(`parameters must be an array of ${layers.length} { weight, bias } layers, got ${describe(params)}`, 'parameters', params);
+    }
+    params.forEach((p, i) => {
+      const l = layers[i];
+      for (const [key, size] of [['weight', l.units * l.inputs], ['bias', l.units]] as const) {
+        const v = p?.[key];
+        if (v == null || typeof v.length !== 'number' || v.length !== size) {
+          throw new DataError(`parameters[${i}].${key} must have ${size} values, got ${describe(v)}`, `parameters[${i}].${key}`, v);
+        }
+        for (let j = 0; j < size; j++) {
+          if (typeof v[j] !== 'number' || !Number.isFinite(v[j])) {
+            throw new DataError(`parameters[${i}].${key}[${j}] must be a finite number, got ${describe(v[j])}`, `parameters[${i}].${key}[${j}]`, v[j]);
+          }
+        }
+      }
+    });
+    const f32 = this.e.f32;
+    params.forEach((p, i) => {
+      f32.set(p.weight, layers[i].weight >> 2);
+      f32.set(p.bias, layers[i].bias >> 2);
+    });
+  }
+
+  /** Outputs for every row of `x`; classifiers also get probabilities and classes. */
+  predict(x: Inputs): Prediction {
+    this.alive();
+    const m = toMatrix(x, this.spec.inputs, 'x');
+    const e = this.e;
+    if (!this.fitting) e.reserve(Math.min(m.rows, EVAL_CHUNK), 0, 0);
+    const outW = e.outputs;
+    const outputs = new Float32Array(m.rows * outW);
+    const src = hostRows(e, m.data, null, m.rows);
+    for (let start = 0; start < m.rows; start += e.batchCapacity) {
+      const count = Math.min(e.batchCapacity, m.rows - start);
+      const out = e.forward(src.load(start, count), count);
+      outputs.set(e.f32.subarray(out >> 2, (out >> 2) + count * outW), start * outW);
+    }
+    const result: Prediction = { outputs, rows: m.rows, columns: outW };
+    if (this.spec.loss === 'softmax_cross_entropy') {
+      result.probabilities = softmax(outputs, m.rows, outW);
+      result.classes = argmaxRows(outputs, m.rows, outW);
+    } else if (this.spec.loss === 'sigmoid_bce') {
+      result.probabilities = outputs.map((z) => 1 / (1 + Math.exp(-z)));
+      result.classes = outW === 1 ? Int32Array.from(outputs, (z) => (z > 0 ? 1 : 0)) : argmaxRows(outputs, m.rows, outW);
+    }
+    return result;
+  }
+
+  /** Loss and metrics on (x, y): accuracy for classifiers, MAE and RMSE for regression. */
+  evaluate(x: Inputs, y: Targets): Metrics {
+    this.alive();
+    const { m, targets } = this.data(x, y, 'x', 'y');
+    if (!this.fitting) this.e.reserve(Math.min(m.rows, EVAL_CHUNK), 0, 0);
+    return evaluateRows(this.e, hostRows(this.e, m.data, targets, m.rows));
+  }
+
+  /**
+   * Trains synchronously (blocks until done). Use `fit` in a browser main thread.
+   * The optimizer starts fresh on every call.
+   */
+  fitSync(x: Inputs, y: Targets, options: FitOptions): History {
+    const run = this.prepareFit(x, y, options, false);
+    try {
+      run.runUntil(Infinity);
+    } finally {
+      this.fitting = false;
+    }
+    return run.history;
+  }
+
+  /**
+   * Trains, yielding to the event loop about every `yieldEveryMs` (default 16 ms) so pages
+   * stay responsive; rejects with the signal's reason when `signal` aborts.
+   * The optimizer starts fresh on every call.
+   */
+  async fit(x: Inputs, y: Targets, options: FitOptions): Promise<History> {
+    const run = this.prepareFit(x, y, options, true);
+    const signal = options.signal;
+    const slice = options.yieldEveryMs ?? 16;
+    try {
+      signal?.throwIfAborted();
+      while (!run.runUntil(performance.now() + slice)) {
+        await yieldToEventLoop();
+        signal?.throwIfAborted();
+        if (this.disposed) throw new StateError('the network was disposed during fit', 'network', 'disposed');
+      }
+    } finally {
+      this.fitting = false;
+    }
+    return run.history;
+  }
+
+  private prepareFit(x: Inputs, y: Targets, options: FitOptions, async: boolean): FitRun {
+    this.alive();
+    if (this.fitting) throw new StateError('fit is already running on this network; await it first', 'network', 'fitting');
+    const fit: ResolvedFit = resolveFitOptions(options, this.spec.seed, async);
+    resolveOptimizer(options.optimizer, 'options.optimizer');
+    let train = this.data(x, y, 'x', 'y');
+    let validation: { m: DenseMatrix; targets: Float32Array | Int32Array } | null = null;
+    if (options.validationData !== undefined) {
+      const v = options.validationData;
+      if (typeof v !== 'object' || v === null || !('x' in v) || !('y' in v)) {
+        throw new DataError(`options.validationData must be { x, y }, got ${describe(v)}`, 'options.validationData', v);
+      }
+      validation = this.data(v.x, v.y, 'options.validationData.x', 'options.validationData.y');
+    } else if (fit.validationSplit > 0) {
+      [train, validation] = splitRows(train, fit.validationSplit, fit.seed, this.e.labelTargets ? 1 : this.e.outputs);
+    }
+    const e = this.e;
+    e.reserve(Math.max(FitRun.batchRows(fit, train.m.rows), Math.min(EVAL_CHUNK, train.m.rows)), train.m.rows, validation?.m.rows ?? 0);
+    const trainSet = e.loadResident(0, train.m.data, train.targets, train.m.rows);
+    const valSet = validation ? e.loadResident(1, validation.m.data, validation.targets, validation.m.rows) : null;
+    this.fitting = true;
+    return new FitRun(e, trainSet, valSet, fit, options);
+  }
+
+  private data(x: Inputs, y: Targets, xName: string, yName: string) {
+    const m = toMatrix(x, this.spec.inputs, xName);
+    const targets = this.e.labelTargets ? toLabels(y, this.e.outputs, yName) : toMatrix(y, this.e.outputs, yName).data;
+    const rows = this.e.labelTargets ? targets.length : targets.length / this.e.outputs;
+    if (rows !== m.rows) throw new DataError(`${yName} has ${rows} rows but ${xName} has ${m.rows}`, yName, rows);
+    return { m, targets };
+  }
+
+  /** Releases the network's memory; any later call throws StateError. */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private alive(): void {
+    if (this.disposed) throw new StateError('this network was disposed', 'network', 'disposed');
+  }
+}
+
+function softmax(z: Float32Array, rows: number, cols: number): Float32Array {
+  const p = new Float32Array(z.length);
+  for (let r = 0; r < rows; r++) {
+    let m = -Infinity;
+    for (let c = 0; c < cols; c++) m = Math.max(m, z[r * cols + c]);
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += Math.exp(z[r * cols + c] - m);
+    for (let c = 0; c < cols; c++) p[r * cols + c] = Math.exp(z[r * cols + c] - m) / s;
+  }
+  return p;
+}
+
+function argmaxRows(z: Float32Array, rows: number, cols: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < cols; c++) if (z[r * cols + c] > z[r * cols + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+/** Seeded hold-out: a shuffled `fraction` of the rows becomes validation data. */
+function splitRows(d: { m: DenseMatrix; targets: Float32Array | Int32Array }, fraction: number, seed: number, yWidth: number) {
+  const n = d.m.rows;
+  const valRows = Math.round(n * fraction);
+  if (valRows < 1 || valRows >= n) {
+    throw new DataError(`options.validationSplit ${fraction} of ${n} rows leaves ${valRows} validation and ${n - valRows} training rows; both need at least 1`, 'options.validationSplit', fraction);
+  }
+  const order = createRng(seed ^ 0x5eed).shuffle(Int32Array.from({ length: n }, (_, i) => i));
+  const take = (from: number, to: number) => {
+    const rows = to - from;
+    const x = new Float32Array(rows * d.m.columns);
+    const t = d.targets instanceof Int32Array ? new Int32Array(rows * yWidth) : new Float32Array(rows * yWidth);
+    for (let i = 0; i < rows; i++) {
+      const r = order[from + i];
+      x.set(d.m.data.subarray(r * d.m.columns, (r + 1) * d.m.columns), i * d.m.columns);
+      t.set(d.targets.subarray(r * yWidth, (r + 1) * yWidth), i * yWidth);
+    }
+    return { m: { data: x, rows, columns: d.m.columns }, targets: t };
+  };
+  return [take(0, n - valRows), take(n - valRows, n)] as const;
+}

@@ -1,0 +1,193 @@
+// Optimizer options (PyTorch names and defaults, validated) and the per-step host work:
+// the step counter and the scalars that depend only on it, computed in f64 as torch.optim
+// does in Python, then one kernel call over all parameters (they are contiguous).
+import { OPTIMIZERS } from './codes.js';
+import { ConfigError, describe } from './errors.js';
+import type { Kernels } from './kernels.js';
+import type { OptimizerConfig, OptimizerType } from './types.js';
+
+/** Every option of every rule, defaults filled (unused ones keep neutral values). */
+export interface ResolvedOptimizer {
+  type: OptimizerType;
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  lrDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  alpha: number;
+  centered: boolean;
+  beta1: number;
+  beta2: number;
+  amsgrad: boolean;
+  momentumDecay: number;
+  rho: number;
+  clipGradValue?: number;
+  clipGradNorm?: number;
+}
+
+type Rule = { defaults: Record<string, unknown>; options: string[] };
+
+const CLIP = ['clipGradValue', 'clipGradNorm'];
+/** Options and defaults per rule, as torch.optim 1.13 (sgd's lr has no default). */
+const RULES: Record<OptimizerType, Rule> = {
+  sgd: { defaults: { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, options: ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] },
+  adagrad: { defaults: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 }, options: ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] },
+  rmsprop: { defaults: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'] },
+  adam: { defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false }, options: ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] },
+  adamw: { defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false }, options: ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] },
+  adamax: { defaults: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, options: ['lr', 'betas', 'eps', 'weightDecay'] },
+  nadam: { defaults: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 }, options: ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay'] },
+  radam: { defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, options: ['lr', 'betas', 'eps', 'weightDecay'] },
+  adadelta: { defaults: { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0 }, options: ['lr', 'rho', 'eps', 'weightDecay'] },
+};
+
+/** Default options of each rule (a copy), for documentation and UIs. */
+export function optimizerDefaults(type: OptimizerType): Record<string, unknown> {
+  return structuredClone(RULES[type].defaults);
+}
+
+/** Checks `config` as PyTorch's constructors do and fills defaults; throws ConfigError. */
+export function resolveOptimizer(config: OptimizerConfig, path = 'optimizer'): ResolvedOptimizer {
+  if (typeof config !== 'object' || config === null) throw new ConfigError(`${path} must be an object like { type: 'adam' }, got ${describe(config)}`, path, config);
+  const type = config.type;
+  if (!OPTIMIZERS.includes(type)) throw new ConfigError(`${path}.type must be one of ${OPTIMIZERS.join(', ')}, got ${describe(type)}`, `${path}.type`, type);
+  const rule = RULES[type];
+  const given = config as unknown as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (key !== 'type' && !rule.options.includes(key) && !CLIP.includes(key)) {
+      throw new ConfigError(`${path}.${key} is not an option of ${type} (its options: ${[...rule.options, ...CLIP].join(', ')})`, `${path}.${key}`, given[key]);
+    }
+  }
+  const get = (key: string) => (given[key] !== undefined ? given[key] : rule.defaults[key]);
+  const num = (key: string, check: (v: number) => boolean, want: string): number => {
+    const v = get(key);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) {
+      throw new ConfigError(`${path}.${key} must be ${want}, got ${describe(v)}`, `${path}.${key}`, v);
+    }
+    return v;
+  };
+  const bool = (key: string): boolean => {
+    const v = get(key);
+    if (typeof v !== 'boolean') throw new ConfigError(`${path}.${key} must be true or false, got ${describe(v)}`, `${path}.${key}`, v);
+    return v;
+  };
+  const has = (key: string) => rule.options.includes(key);
+  if (type === 'sgd' && given.lr === undefined) throw new ConfigError(`${path}.lr is required for sgd (it has no default in PyTorch)`, `${path}.lr`, undefined);
+  const nonNegative = (v: number) => v >= 0;
+  const r: ResolvedOptimizer = {
+    type,
+    lr: num('lr', nonNegative, 'a number ≥ 0'),
+    momentum: has('momentum') ? num('momentum', nonNegative, 'a number ≥ 0') : 0,
+    dampening: has('dampening') ? num('dampening', () => true, 'a finite number') : 0,
+    nesterov: has('nesterov') ? bool('nesterov') : false,
+    weightDecay: num('weightDecay', nonNegative, 'a number ≥ 0'),
+    lrDecay: has('lrDecay') ? num('lrDecay', nonNegative, 'a number ≥ 0') : 0,
+    initialAccumulatorValue: has('initialAccumulatorValue') ? num('initialAccumulatorValue', nonNegative, 'a number ≥ 0') : 0,
+    eps: has('eps') ? num('eps', nonNegative, 'a number ≥ 0') : 0,
+    alpha: has('alpha') ? num('alpha', nonNegative, 'a number ≥ 0') : 0,
+    centered: has('centered') ? bool('centered') : false,
+    beta1: 0,
+    beta2: 0,
+    amsgrad: has('amsgrad') ? bool('amsgrad') : false,
+    momentumDecay: has('momentumDecay') ? num('momentumDecay', nonNegative, 'a number ≥ 0') : 0,
+    rho: has('rho') ? num('rho', (v) => v >= 0 && v <= 1, 'a number in [0, 1]') : 0,
+  };
+  if (has('betas')) {
+    const betas = get('betas');
+    if (!Array.isArray(betas) || betas.length !== 2) throw new ConfigError(`${path}.betas must be [beta1, beta2], got ${describe(betas)}`, `${path}.betas`, betas);
+    betas.forEach((b, i) => {
+      if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new ConfigError(`${path}.betas[${i}] must be in [0, 1), got ${describe(b)}`, `${path}.betas[${i}]`, b);
+    });
+    [r.beta1, r.beta2] = betas as [number, number];
+  }
+  if (r.nesterov && (r.momentum <= 0 || r.dampening !== 0)) {
+    throw new ConfigError(`${path}.nesterov needs momentum > 0 and dampening 0, got momentum ${r.momentum} and dampening ${r.dampening}`, `${path}.nesterov`, true);
+  }
+  for (const key of CLIP) {
+    const v = given[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ConfigError(`${path}.${key} must be a number > 0, got ${describe(v)}`, `${path}.${key}`, v);
+    r[key as 'clipGradValue' | 'clipGradNorm'] = v;
+  }
+  return r;
+}
+
+/** Slots of per-parameter state a rule uses (the layout reserves the maximum, 3). */
+export const MAX_SLOTS = 3;
+
+/** Pointers an optimizer works on: n parameters, their gradients, and three state slots. */
+export interface OptimizerMemory {
+  param: number;
+  grad: number;
+  slots: [number, number, number];
+  count: number;
+}
+
+/** Runs one rule over the parameters; keeps the step count and host-side state. */
+export class OptimizerState {
+  /** Steps taken, t in PyTorch's formulas. */
+  step = 0;
+  private muProduct = 1;
+
+  constructor(readonly options: ResolvedOptimizer, private readonly k: Kernels, private readonly mem: OptimizerMemory) {
+    this.reset();
+  }
+
+  /** Zeroes the state slots (Adagrad: fills its accumulator) and the step count. */
+  reset(): void {
+    const { slots, count } = this.mem;
+    for (const s of slots) this.k.fillF32(s, count, 0);
+    if (this.options.type === 'adagrad') this.k.fillF32(slots[0], count, this.options.initialAccumulatorValue);
+    this.step = 0;
+    this.muProduct = 1;
+  }
+
+  /** Applies one update from the current gradients. */
+  apply(): void {
+    const o = this.options;
+    const k = this.k;
+    const { param: p, grad: g, slots: [s0, s1, s2], count: n } = this.mem;
+    const t = ++this.step;
+    switch (o.type) {
+      case 'sgd':
+        return k.sgdStep(p, g, s0, n, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov ? 1 : 0, t === 1 ? 1 : 0);
+      case 'adagrad':
+        return k.adagradStep(p, g, s0, n, o.lr / (1 + (t - 1) * o.lrDecay), o.weightDecay, o.eps);
+      case 'rmsprop':
+        return k.rmspropStep(p, g, s0, s1, s2, n, o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, o.centered ? 1 : 0);
+      case 'adam':
+      case 'adamw': {
+        const stepSize = o.lr / (1 - o.beta1 ** t);
+        const bc2Sqrt = Math.sqrt(1 - o.beta2 ** t);
+        if (o.type === 'adam') return k.adamStep(p, g, s0, s1, s2, n, stepSize, bc2Sqrt, o.beta1, o.beta2, o.eps, o.weightDecay, o.amsgrad ? 1 : 0);
+        return k.adamwStep(p, g, s0, s1, s2, n, o.lr, stepSize, bc2Sqrt, o.beta1, o.beta2, o.eps, o.weightDecay, o.amsgrad ? 1 : 0);
+      }
+      case 'adamax':
+        return k.adamaxStep(p, g, s0, s1, n, o.lr / (1 - o.beta1 ** t), o.beta1, o.beta2, o.eps, o.weightDecay);
+      case 'nadam': {
+        const mu = o.beta1 * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
+        const muNext = o.beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * o.momentumDecay));
+        // PyTorch keeps Πμ in a float32 tensor; rounding it the same way keeps goldens tight.
+        this.muProduct = Math.fround(this.muProduct * mu);
+        const gradCoef = (o.lr * (1 - mu)) / (1 - this.muProduct);
+        const avgCoef = (o.lr * muNext) / (1 - this.muProduct * muNext);
+        return k.nadamStep(p, g, s0, s1, n, gradCoef, avgCoef, Math.sqrt(1 - o.beta2 ** t), o.beta1, o.beta2, o.eps, o.weightDecay);
+      }
+      case 'radam': {
+        const bc1 = 1 - o.beta1 ** t;
+        const bc2 = 1 - o.beta2 ** t;
+        const rhoInf = 2 / (1 - o.beta2) - 1;
+        const rhoT = rhoInf - (2 * t * o.beta2 ** t) / bc2;
+        // PyTorch switches on the rectified update when ρₜ > 5 (the paper says 4).
+        const rectified = rhoT > 5;
+        const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+        return k.radamStep(p, g, s0, s1, n, o.lr, bc1, Math.sqrt(bc2), rect, rectified ? 1 : 0, o.beta1, o.beta2, o.eps, o.weightDecay);
+      }
+      case 'adadelta':
+        return k.adadeltaStep(p, g, s0, s1, n, o.lr, o.rho, o.eps, o.weightDecay);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// Replay: our conformance contract with PyTorch. A case fixes the network, data, batches,
+// starting parameters and optimizer; replaying it yields the per-step losses, the step-0
+// gradients and the final parameters, which test/golden compares with torch's.
+import { toLabels, toMatrix } from './data.js';
+import { Engine } from './engine.js';
+import { DataError, ReplayFormatError, describe } from './errors.js';
+import { OptimizerState, resolveOptimizer } from './optimizers.js';
+import { resolveSpec } from './spec.js';
+import type { NetworkSpec, OptimizerConfig } from './types.js';
+
+/** Per-layer tensors of a replay result; non-finite values are null. */
+export interface ReplayTensors {
+  weight: (number | null)[];
+  bias: (number | null)[];
+}
+
+/** What `descent replay` prints. */
+export interface ReplayResult {
+  /** Loss at every step, before that step's update. */
+  losses: (number | null)[];
+  /** ∂L/∂θ at step 0, before clipping and without weight decay. */
+  grads0: ReplayTensors[];
+  /** Parameters after the last step. */
+  final: ReplayTensors[];
+}
+
+/** A replay case (see README "Replay format"). */
+export interface ReplayCase {
+  spec: NetworkSpec;
+  optimizer: OptimizerConfig;
+  x: number[];
+  y: number[] | number[][];
+  n: number;
+  batches: number[][];
+  steps: number;
+  init: { weight: number[]; bias: number[] }[];
+}
+
+const CASE_KEYS = new Set(['spec', 'optimizer', 'x', 'y', 'n', 'batches', 'steps', 'init']);
+/** Keys a case may carry for people (names, notes, expected results) that replay ignores. */
+const COMMENT_KEYS = new Set(['name', 'description', 'expected']);
+
+/** Replays `input` (a parsed case) on `module`; throws ReplayFormatError / ConfigError / DataError. */
+export function runReplay(input: unknown, module: WebAssembly.Module): ReplayResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ReplayFormatError(`a replay case must be a JSON object, got ${describe(input)}`, 'case', input);
+  }
+  const c = input as Record<string, unknown>;
+  for (const key of Object.keys(c)) {
+    if (!CASE_KEYS.has(key) && !COMMENT_KEYS.has(key)) throw new ReplayFormatError(`case.${key} is not part of the replay format (expected ${[...CASE_KEYS].join(', ')})`, `case.${key}`, key);
+  }
+  for (const key of CASE_KEYS) {
+    if (c[key] === undefined) throw new ReplayFormatError(`case.${key} is missing`, `case.${key}`, undefined);
+  }
+  const spec = resolveSpec(c.spec as NetworkSpec);
+  const optimizer = resolveOptimizer(c.optimizer as OptimizerConfig, 'optimizer');
+  const n = c.n;
+  if (!Number.isInteger(n) || (n as number) < 1) throw new ReplayFormatError(`case.n must be a positive integer, got ${describe(n)}`, 'case.n', n);
+  const rows = n as number;
+  if (!Array.isArray(c.x) || c.x.length !== rows * spec.inputs) {
+    throw new ReplayFormatError(`case.x must be a flat array of n × inputs = ${rows * spec.inputs} numbers, got ${describe(c.x)}`, 'case.x', c.x);
+  }
+  const x = toMatrix(c.x as number[], spec.inputs, 'case.x');
+  const outputs = spec.layers[spec.layers.length - 1].units;
+  let targets: Float32Array | Int32Array;
+  if (spec.loss === 'softmax_cross_entropy') {
+    targets = toLabels(c.y as number[], outputs, 'case.y');
+  } else {
+    if (!Array.isArray(c.y) || !c.y.every((row) => Array.isArray(row))) {
+      throw new ReplayFormatError(`case.y must be nested n × outputs for loss ${spec.loss}, got ${describe(c.y)}`, 'case.y', c.y);
+    }
+    targets = toMatrix(c.y as number[][], outputs, 'case.y').data;
+  }
+  const yRows = spec.loss === 'softmax_cross_entropy' ? targets.length : targets.length / outputs;
+  if (yRows !== rows) throw new ReplayFormatError(`case.y has ${yRows} rows but n is ${rows}`, 'case.y', yRows);
+  const batches = c.batches;
+  if (!Array.isArray(batches) || batches.length === 0) throw new ReplayFormatError(`case.batches must be a non-empty array of index arrays, got ${describe(batches)}`, 'case.batches', batches);
+  batches.forEach((b, i) => {
+    if (!Array.isArray(b) || b.length === 0) throw new ReplayFormatError(`case.batches[${i}] must be a non-empty array of sample indices, got ${describe(b)}`, `case.batches[${i}]`, b);
+    b.forEach((v, j) => {
+      if (!Number.isInteger(v) || v < 0 || v >= rows) throw new ReplayFormatError(`case.batches[${i}][${j}] must be a sample index in 0…${rows - 1}, got ${describe(v)}`, `case.batches[${i}][${j}]`, v);
+    });
+  });
+  const steps = c.steps;
+  if (!Number.isInteger(steps) || (steps as number) < 0) throw new ReplayFormatError(`case.steps must be an integer ≥ 0, got ${describe(steps)}`, 'case.steps', steps);
+  const init = c.init;
+  if (!Array.isArray(init) || init.length !== spec.layers.length) {
+    throw new ReplayFormatError(`case.init must have one { weight, bias } per layer (${spec.layers.length}), got ${describe(init)}`, 'case.init', init);
+  }
+
+  const e = new Engine(spec, module);
+  const maxBatch = Math.max(...(batches as number[][]).map((b) => b.length));
+  e.reserve(maxBatch, rows, maxBatch);
+  const data = e.loadResident(0, x.data, targets, rows);
+  const f32 = e.f32;
+  e.layers.forEach((l, i) => {
+    const p = init[i] as { weight?: unknown; bias?: unknown };
+    for (const [key, size, at] of [['weight', l.units * l.inputs, l.weight], ['bias', l.units, l.bias]] as const) {
+      const v = p?.[key];
+      if (!Array.isArray(v) || v.length !== size || !v.every((t) => typeof t === 'number' && Number.isFinite(t))) {
+        throw new DataError(`case.init[${i}].${key} must be ${size} finite numbers, got ${describe(v)}`, `case.init[${i}].${key}`, v);
+      }
+      f32.set(v as number[], at >> 2);
+    }
+  });
+  const opt = new OptimizerState(optimizer, e.k, { param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount });
+  const scratch = e.sets[1].indices;
+
+  const losses: (number | null)[] = [];
+  let grads0: ReplayTensors[] = [];
+  for (let s = 0; s < Math.max(steps as number, 1); s++) {
+    const batch = (batches as number[][])[s % batches.length];
+    e.i32.set(batch, scratch >> 2);
+    e.gather(data, scratch, batch.length);
+    e.forward(e.xBatch, batch.length);
+    const loss = e.loss(e.yBatch, batch.length);
+    e.backward(e.xBatch, batch.length);
+    if (s === 0) grads0 = tensors(e, 'grad');
+    if (s >= (steps as number)) break; // steps = 0: gradients only, no update
+    losses.push(finite(loss));
+    e.clip(optimizer.clipGradValue, optimizer.clipGradNorm);
+    opt.apply();
+  }
+  return { losses, grads0, final: tensors(e, 'param') };
+}
+
+function tensors(e: Engine, which: 'param' | 'grad'): ReplayTensors[] {
+  const f32 = e.f32;
+  return e.layers.map((l) => {
+    const w = which === 'param' ? l.weight : l.dWeight;
+    const b = which === 'param' ? l.bias : l.dBias;
+    return {
+      weight: Array.from(f32.subarray(w >> 2, (w >> 2) + l.units * l.inputs), finite),
+      bias: Array.from(f32.subarray(b >> 2, (b >> 2) + l.units), finite),
+    };
+  });
+}
+
+function finite(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}

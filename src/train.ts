@@ -1,0 +1,276 @@
+// The fit loop: the three modes of gradient descent over a data set resident in wasm
+// memory. A training step is gather → forward → loss → backward → clip → update, all
+// kernel calls on fixed offsets: no memory growth and no JS objects per step (the batch
+// callback gets one reused object). The loop is a resumable state machine so the async
+// fit can yield to the event loop about every `yieldEveryMs` of work.
+import type { Engine, Resident } from './engine.js';
+import { ConfigError, describe } from './errors.js';
+import { Evaluator, residentRows } from './metrics.js';
+import { OptimizerState, resolveOptimizer } from './optimizers.js';
+import { createRng, type Rng } from './rng.js';
+import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescentMode, History, Metrics, Monitor } from './types.js';
+
+const FIT_KEYS = new Set([
+  'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
+  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal',
+]);
+const MODES: GradientDescentMode[] = ['batch', 'stochastic', 'mini-batch'];
+const MONITORS: Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
+
+/** Fit options checked, with defaults filled. */
+export interface ResolvedFit {
+  mode: GradientDescentMode;
+  batchSize: number;
+  epochs: number;
+  shuffle: boolean;
+  seed: number;
+  validationSplit: number;
+  earlyStopping: Required<EarlyStopping> | null;
+  yieldEveryMs: number;
+}
+
+/** Validates fit options (everything but the data) and fills defaults. */
+export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boolean): ResolvedFit {
+  if (typeof o !== 'object' || o === null) throw new ConfigError(`fit options must be an object with at least { optimizer }, got ${describe(o)}`, 'options', o);
+  for (const key of Object.keys(o)) {
+    if (!FIT_KEYS.has(key)) throw new ConfigError(`options.${key} is not a fit option (expected one of ${[...FIT_KEYS].join(', ')})`, `options.${key}`, key);
+  }
+  if (!async) {
+    for (const key of ['yieldEveryMs', 'signal'] as const) {
+      if (o[key] !== undefined) throw new ConfigError(`options.${key} only applies to the async fit(); fitSync never yields`, `options.${key}`, o[key]);
+    }
+  }
+  const mode = o.mode ?? 'mini-batch';
+  if (!MODES.includes(mode)) throw new ConfigError(`options.mode must be one of ${MODES.join(', ')}, got ${describe(mode)}`, 'options.mode', mode);
+  if (mode !== 'mini-batch') {
+    if (o.batchSize !== undefined) throw new ConfigError(`options.batchSize only applies to mode "mini-batch" (mode "${mode}" fixes the batch), got ${describe(o.batchSize)}`, 'options.batchSize', o.batchSize);
+    if (o.shuffle !== undefined) throw new ConfigError(`options.shuffle only applies to mode "mini-batch" (${mode === 'stochastic' ? 'stochastic mode always shuffles' : 'batch mode uses every sample each step'})`, 'options.shuffle', o.shuffle);
+  }
+  const batchSize = o.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`options.batchSize must be a positive integer, got ${describe(batchSize)}`, 'options.batchSize', batchSize);
+  const epochs = o.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`options.epochs must be a positive integer, got ${describe(epochs)}`, 'options.epochs', epochs);
+  const shuffle = o.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw new ConfigError(`options.shuffle must be true or false, got ${describe(shuffle)}`, 'options.shuffle', shuffle);
+  const seed = o.seed ?? networkSeed;
+  if (!Number.isSafeInteger(seed)) throw new ConfigError(`options.seed must be an integer, got ${describe(seed)}`, 'options.seed', seed);
+  const validationSplit = o.validationSplit ?? 0;
+  if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
+    throw new ConfigError(`options.validationSplit must be in [0, 1), got ${describe(validationSplit)}`, 'options.validationSplit', validationSplit);
+  }
+  if (validationSplit > 0 && o.validationData !== undefined) {
+    throw new ConfigError('options.validationSplit and options.validationData are exclusive: give one', 'options.validationSplit', validationSplit);
+  }
+  const hasValidation = validationSplit > 0 || o.validationData !== undefined;
+  let earlyStopping: Required<EarlyStopping> | null = null;
+  if (o.earlyStopping !== undefined) {
+    const es = o.earlyStopping;
+    if (typeof es !== 'object' || es === null) throw new ConfigError(`options.earlyStopping must be { monitor, minDelta, patience }, got ${describe(es)}`, 'options.earlyStopping', es);
+    for (const key of Object.keys(es)) {
+      if (!['monitor', 'minDelta', 'patience'].includes(key)) throw new ConfigError(`options.earlyStopping.${key} is not an option (monitor, minDelta, patience)`, `options.earlyStopping.${key}`, key);
+    }
+    const monitor = es.monitor ?? (hasValidation ? 'val_loss' : 'loss');
+    if (!MONITORS.includes(monitor)) throw new ConfigError(`options.earlyStopping.monitor must be one of ${MONITORS.join(', ')}, got ${describe(monitor)}`, 'options.earlyStopping.monitor', monitor);
+    if (monitor.startsWith('val_') && !hasValidation) throw new ConfigError(`options.earlyStopping.monitor "${monitor}" needs validationData or validationSplit`, 'options.earlyStopping.monitor', monitor);
+    const minDelta = es.minDelta ?? 0;
+    if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) throw new ConfigError(`options.earlyStopping.minDelta must be a number ≥ 0, got ${describe(minDelta)}`, 'options.earlyStopping.minDelta', minDelta);
+    const patience = es.patience ?? 0;
+    if (!Number.isInteger(patience) || patience < 0) throw new ConfigError(`options.earlyStopping.patience must be an integer ≥ 0, got ${describe(patience)}`, 'options.earlyStopping.patience', patience);
+    earlyStopping = { monitor, minDelta, patience };
+  }
+  const yieldEveryMs = o.yieldEveryMs ?? 16;
+  if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs > 0)) throw new ConfigError(`options.yieldEveryMs must be a number > 0, got ${describe(yieldEveryMs)}`, 'options.yieldEveryMs', yieldEveryMs);
+  for (const key of ['onBatchEnd', 'onEpochEnd'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') throw new ConfigError(`options.${key} must be a function, got ${describe(o[key])}`, `options.${key}`, o[key]);
+  }
+  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
+    throw new ConfigError(`options.signal must be an AbortSignal, got ${describe(o.signal)}`, 'options.signal', o.signal);
+  }
+  return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs };
+}
+
+type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
+
+/** One fit in progress over resident data. */
+export class FitRun {
+  readonly history: History = { epochs: [], stopReason: 'completed', steps: 0 };
+  private readonly rng: Rng;
+  private readonly optimizer: OptimizerState;
+  private readonly batchSize: number;
+  private readonly evaluator: Evaluator;
+  private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: 0 };
+  private phase: Phase = 'train';
+  private epoch = 0;
+  private cursor = 0;
+  private batchIndex = 0;
+  private lossSum = 0;
+  private epochStart = 0;
+  private epochSteps = 0;
+  private trainMetrics: Metrics | null = null;
+  private best = NaN;
+  private wait = 0;
+
+  constructor(
+    private readonly e: Engine,
+    private readonly train: Resident,
+    private readonly validation: Resident | null,
+    private readonly fit: ResolvedFit,
+    private readonly options: FitOptions,
+  ) {
+    this.rng = createRng(fit.seed);
+    this.optimizer = new OptimizerState(resolveOptimizer(options.optimizer, 'options.optimizer'), e.k, {
+      param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount,
+    });
+    this.batchSize = fit.mode === 'batch' ? train.rows : fit.mode === 'stochastic' ? 1 : Math.min(fit.batchSize, train.rows);
+    this.evaluator = new Evaluator(e);
+    this.beginEpoch();
+  }
+
+  /** Rows per step (the last batch of an epoch may be smaller). */
+  static batchRows(fit: ResolvedFit, rows: number): number {
+    return fit.mode === 'batch' ? rows : fit.mode === 'stochastic' ? 1 : Math.min(fit.batchSize, rows);
+  }
+
+  get done(): boolean {
+    return this.phase === 'done';
+  }
+
+  private beginEpoch(): void {
+    this.cursor = 0;
+    this.batchIndex = 0;
+    this.lossSum = 0;
+    this.epochSteps = 0;
+    this.epochStart = now();
+    if (this.fit.mode === 'stochastic' || (this.fit.mode === 'mini-batch' && this.fit.shuffle)) {
+      // Fisher–Yates over the resident index array, in place.
+      const idx = this.e.i32;
+      const base = this.train.indices >> 2;
+      for (let i = this.train.rows - 1; i > 0; i--) {
+        const j = this.rng.int(i + 1);
+        const t = idx[base + i];
+        idx[base + i] = idx[base + j];
+        idx[base + j] = t;
+      }
+    }
+  }
+
+  /** One optimizer step on the next batch; returns false if a callback asked to stop. */
+  private step(): boolean {
+    const e = this.e;
+    const count = Math.min(this.batchSize, this.train.rows - this.cursor);
+    e.gather(this.train, this.train.indices + this.cursor * 4, count);
+    e.forward(e.xBatch, count);
+    const loss = e.loss(e.yBatch, count);
+    e.backward(e.xBatch, count);
+    const o = this.optimizer.options;
+    if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
+    this.optimizer.apply();
+    this.cursor += count;
+    this.lossSum += loss * count;
+    this.epochSteps++;
+    this.history.steps++;
+    const cb = this.options.onBatchEnd;
+    if (cb) {
+      const info = this.info;
+      info.epoch = this.epoch;
+      info.batch = this.batchIndex;
+      info.step = this.history.steps;
+      info.batchSize = count;
+      info.loss = loss;
+      if (cb(info) === false) return false;
+    }
+    this.batchIndex++;
+    return true;
+  }
+
+  /** Works until `deadline` (performance.now() ms) or the end; returns true when finished. */
+  runUntil(deadline: number): boolean {
+    while (this.phase !== 'done') {
+      if (this.phase === 'train') {
+        if (this.cursor < this.train.rows) {
+          if (!this.step()) return this.finish('callback');
+        } else {
+          this.evaluator.begin(residentRows(this.e, this.train));
+          this.phase = 'evalTrain';
+        }
+      } else if (this.phase === 'evalTrain') {
+        if (this.evaluator.advance()) {
+          this.trainMetrics = this.evaluator.result();
+          if (this.validation) {
+            this.evaluator.begin(residentRows(this.e, this.validation));
+            this.phase = 'evalVal';
+          } else if (this.endEpoch(undefined)) return true;
+        }
+      } else if (this.phase === 'evalVal') {
+        if (this.evaluator.advance() && this.endEpoch(this.evaluator.result())) return true;
+      }
+      if (now() >= deadline) return this.done;
+    }
+    return true;
+  }
+
+  /** Records the epoch; returns true if training is over. */
+  private endEpoch(validation: Metrics | undefined): boolean {
+    const record: EpochRecord = {
+      epoch: this.epoch,
+      loss: this.lossSum / this.train.rows,
+      train: this.trainMetrics!,
+      steps: this.epochSteps,
+      timeMs: now() - this.epochStart,
+    };
+    if (validation) record.validation = validation;
+    this.history.epochs.push(record);
+    if (this.options.onEpochEnd?.(record) === false) return this.finish('callback');
+    if (!Number.isFinite(record.loss)) return this.finish('diverged');
+    if (this.fit.earlyStopping && this.converged(record, this.fit.earlyStopping)) return this.finish('converged');
+    this.epoch++;
+    if (this.epoch >= this.fit.epochs) return this.finish('completed');
+    this.phase = 'train';
+    this.beginEpoch();
+    return false;
+  }
+
+  private converged(r: EpochRecord, es: Required<EarlyStopping>): boolean {
+    const value = es.monitor === 'loss' ? r.loss
+      : es.monitor === 'val_loss' ? r.validation!.loss
+      : es.monitor === 'accuracy' ? r.train.accuracy
+      : r.validation!.accuracy;
+    if (value === undefined) throw new ConfigError(`options.earlyStopping.monitor "${es.monitor}" is only defined for classifiers`, 'options.earlyStopping.monitor', es.monitor);
+    const higherIsBetter = es.monitor.endsWith('accuracy');
+    const improved = Number.isNaN(this.best) || (higherIsBetter ? value > this.best + es.minDelta : value < this.best - es.minDelta);
+    if (improved) {
+      this.best = value;
+      this.wait = 0;
+      return false;
+    }
+    this.wait++;
+    return this.wait > es.patience;
+  }
+
+  private finish(reason: History['stopReason']): true {
+    this.history.stopReason = reason;
+    this.phase = 'done';
+    return true;
+  }
+}
+
+function now(): number {
+  return performance.now();
+}
+
+/** Lets other tasks run: setImmediate where it exists, else a MessageChannel turn, else a timer. */
+export function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (cb: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        resolve();
+      };
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
