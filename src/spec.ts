@@ -46,7 +46,7 @@ export function resolveSpec(spec: NetworkSpec): ResolvedSpec {
   const last = layers[layers.length - 1];
   if ((spec.loss === 'softmax_cross_entropy' || spec.loss === 'sigmoid_bce') && last.activation !== 'linear') {
     throw new ConfigError(
-      `spec.loss ${spec.loss} takes logits, so the last layer's activation must be "linear", got ${describe(last.activation)}`,
+      `spec.layers[${layers.length - 1}].activation must be "linear": loss ${spec.loss} applies its own sigmoid/softmax to logits; got ${describe(last.activation)}`,
       `spec.layers[${layers.length - 1}].activation`, last.activation);
   }
   if (spec.loss === 'softmax_cross_entropy' && last.units < 2) {

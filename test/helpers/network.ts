@@ -1,0 +1,25 @@
+// Builds networks on the release module for API tests.
+import { Network } from '../../src/network.js';
+import type { NetworkSpec } from '../../src/types.js';
+import { loadTestModule } from './wasm.js';
+
+export function makeNetwork(spec: NetworkSpec): Network {
+  return Network.create(spec, loadTestModule('release'));
+}
+
+/** A seeded 2-feature, 2-class data set: label = x₀·x₁ > 0 (XOR quadrants). */
+export function xorData(n: number, seed = 1): { x: number[][]; y: number[] } {
+  let s = seed >>> 0;
+  const u = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296 * 2 - 1;
+  };
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = u(), b = u();
+    x.push([a, b]);
+    y.push(a * b > 0 ? 1 : 0);
+  }
+  return { x, y };
+}
