@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { runReplay, type ReplayTensors } from '../src/replay.js';
 import { loadTestModule } from './helpers/wasm.js';
 
-const dir = new URL('./golden/cases/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+// cases/: the factor-by-factor suite; random/: cases drawn by `make_golden.py --random 40 --seed 2026`.
+const root = new URL('./golden/', import.meta.url);
+const files = ['cases', 'random'].flatMap((d) => readdirSync(new URL(`${d}/`, root)).filter((f) => f.endsWith('.json')).sort().map((f) => `${d}/${f}`));
 
 type Tol = { abs: number; rel: number };
 const LOSS: Tol = { abs: 1e-6, rel: 1e-4 };
@@ -35,10 +36,10 @@ function compareTensors(got: ReplayTensors[], want: ReplayTensors[], tol: Tol, w
 
 describe.each(['release', 'debug'] as const)('golden replays (%s build)', (build) => {
   it('has the committed suite', () => {
-    expect(files.length).toBeGreaterThanOrEqual(60);
+    expect(files.length).toBeGreaterThanOrEqual(100);
   });
   it.each(files)('%s', (file) => {
-    const c = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+    const c = JSON.parse(readFileSync(new URL(file, root), 'utf8'));
     const got = runReplay(c, loadTestModule(build));
     const bad = [
       ...mismatches(got.losses, c.expected.losses, LOSS).map((m) => `losses${m}`),
