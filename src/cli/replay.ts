@@ -1,0 +1,47 @@
+// `descent replay case.json`: runs a replay case (a network, its data and a few optimizer
+// steps, as the PyTorch golden tests describe them) and prints the losses and gradients as
+// JSON, so the numbers can be compared with PyTorch's outside the test suite.
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { ConfigError, DataError, ReplayFormatError } from '../errors.js';
+import { loadModule } from '../node.js';
+import { runReplay } from '../replay.js';
+
+/** The `replay` subcommand. */
+export function replayCommand(): Command {
+  return new Command('replay')
+    .description('run a replay case file and print its losses and gradients as JSON (non-finite values as null)')
+    .argument('<case.json>', 'replay case file')
+    .action(async (file: string) => {
+      await runReplayFile(file);
+    });
+}
+
+/** Reads, runs and prints one replay case. */
+export async function runReplayFile(file: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    throw new DataError(`cannot read replay case ${file}: ${why}`, file, file);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ReplayFormatError(`${file} is not valid JSON: ${(err as Error).message}`, file, file);
+  }
+  const module = await loadModule();
+  let result: ReturnType<typeof runReplay>;
+  try {
+    result = runReplay(json, module);
+  } catch (err) {
+    // A bad case is bad input, not a bad flag: report it as a format error of the file.
+    if (err instanceof ConfigError || err instanceof ReplayFormatError) throw new ReplayFormatError(`${file}: ${err.message}`, err.path, err.value);
+    if (err instanceof DataError) throw new DataError(`${file}: ${err.message}`, err.path, err.value);
+    throw err;
+  }
+  process.stdout.write(JSON.stringify({ losses: result.losses, grads0: result.grads0, final: result.final }) + '\n');
+}

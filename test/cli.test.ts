@@ -1,0 +1,331 @@
+// The `descent` command line, run as users run it: `node bin/descent.js …` on the compiled
+// dist/ (`npm test` builds it first). MNIST training is too slow for the suite; the MNIST
+// loader and its split are tested directly.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist, loadMnistSplit } from '../src/cli/mnist.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const bin = join(root, 'bin/descent.js');
+let dir: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI with `args` (stdin closed, stdout/stderr piped, so never a TTY). */
+function descent(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Asserts a clean CLI error: `descent: …` on stderr, no stack trace, the given exit code. */
+function expectError(r: Run, code: number, message: RegExp): void {
+  expect(r.code, r.stderr).toBe(code);
+  expect(r.stderr).toMatch(/^descent: /);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/cli/main.js')) || !existsSync(join(root, 'dist/descent.wasm'))) {
+    throw new Error('dist/ is not built: run `npm run build` (npm test does it in pretest)');
+  }
+  dir = mkdtempSync(join(tmpdir(), 'descent-cli-'));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('help and version', () => {
+  it('--help lists the subcommands and exits 0', () => {
+    const r = descent('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: descent/);
+    expect(r.stdout).toMatch(/train/);
+    expect(r.stdout).toMatch(/replay/);
+  });
+
+  it('train --help documents the flags and their defaults', () => {
+    const r = descent('train', '--help');
+    expect(r.code).toBe(0);
+    for (const flag of ['--dataset', '--samples', '--noise', '--classes', '--layers', '--activation', '--init', '--optimizer', '--lr',
+      '--momentum', '--nesterov', '--weight-decay', '--betas', '--amsgrad', '--rho', '--lr-decay', '--initial-accumulator-value',
+      '--momentum-decay', '--clip-grad-value', '--clip-grad-norm', '--mode', '--batch-size', '--epochs', '--seed', '--test-fraction',
+      '--json', '--quiet']) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(r.stdout).toMatch(/default: "mnist"/);
+  });
+
+  it('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const r = descent('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  it('no subcommand is a usage error (exit 2) that shows the help', () => {
+    const r = descent();
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/Usage: descent/);
+  });
+});
+
+describe('usage errors exit 2 and name the flag and value', () => {
+  it('a malformed number', () => {
+    expectError(descent('train', '--lr', 'abc'), 2, /'--lr <rate>' argument 'abc' is invalid/);
+  });
+
+  it('a bad integer', () => {
+    expectError(descent('train', '--epochs', '0'), 2, /--epochs .* '0'/);
+    expectError(descent('train', '--layers', '128,x'), 2, /--layers .* '128,x'.*"x"/);
+  });
+
+  it('an unknown flag', () => {
+    expectError(descent('train', '--learning-rate', '0.1'), 2, /unknown option '--learning-rate'/);
+  });
+
+  it('a value outside the choices', () => {
+    expectError(descent('train', '--optimizer', 'lbfgs'), 2, /'lbfgs' is invalid.*adam/);
+  });
+
+  it('an option the chosen optimizer does not have, named as a flag', () => {
+    const r = descent('train', '--dataset', 'xor', '--optimizer', 'sgd', '--lr', '0.1', '--betas', '0.9,0.99');
+    expectError(r, 2, /--betas is not an option of sgd/);
+    expect(r.stderr).toMatch(/--momentum/);
+  });
+
+  it('sgd without a learning rate', () => {
+    expectError(descent('train', '--dataset', 'xor', '--optimizer', 'sgd'), 2, /--lr is required for sgd/);
+  });
+
+  it('an out-of-range optimizer setting rejected by the library', () => {
+    expectError(descent('train', '--dataset', 'xor', '--betas', '0.9,1.5'), 2, /--betas\[1\] .* 1\.5/);
+  });
+
+  it('dataset flags that do not apply', () => {
+    expectError(descent('train', '--samples', '100'), 2, /--samples only applies .* "mnist"/);
+    expectError(descent('train', '--dataset', 'xor', '--classes', '4'), 2, /--classes only applies to --dataset spiral/);
+    expectError(descent('train', '--test-fraction', '0.3'), 2, /--test-fraction does not apply to mnist/);
+    expectError(descent('train', '--dataset', 'spirals'), 2, /--dataset .* "spirals"/);
+  });
+
+  it('--batch-size outside mini-batch mode', () => {
+    expectError(descent('train', '--dataset', 'xor', '--mode', 'batch', '--batch-size', '8'), 2, /--batch-size only applies to --mode mini-batch/);
+  });
+});
+
+describe('train', () => {
+  it('--quiet prints only the final line', () => {
+    const r = descent('train', '--dataset', 'xor', '--epochs', '2', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^test accuracy \d+\.\d\d% \(loss \d+\.\d{4}\) in \d+\.\d+ s\n$/);
+  });
+
+  it('prints a header and one plain line per epoch when stderr is not a TTY', () => {
+    const r = descent('train', '--dataset', 'spiral', '--samples', '300', '--epochs', '3', '--layers', '16,8');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^dataset spiral: 240 train \/ 60 test rows, 2 features, 3 classes/);
+    expect(r.stdout).toMatch(/network 2-16-8-3 \(relu, he_uniform/);
+    expect(r.stdout).toMatch(/211 parameters/); // 2·16+16 + 16·8+8 + 8·3+3
+    expect(lines.filter((l) => /^epoch [1-3]\/3 {2}loss \d\.\d{4} {2}train acc [\d.]+% {2}test loss \d\.\d{4} {2}acc [\d.]+%/.test(l))).toHaveLength(3);
+    expect(lines.at(-1)).toMatch(/^test accuracy /);
+  });
+
+  it('--json prints the spec, options, per-epoch history and test metrics', () => {
+    const r = descent('train', '--dataset', 'circles', '--epochs', '3', '--layers', '8', '--json', '--seed', '4');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.dataset).toMatchObject({ name: 'circles', features: 2, classes: 2, train: 320, test: 80 });
+    expect(report.spec).toEqual({
+      inputs: 2,
+      layers: [{ units: 8, activation: 'relu' }, { units: 2, activation: 'linear' }],
+      loss: 'softmax_cross_entropy',
+      init: 'he_uniform',
+      seed: 4,
+    });
+    expect(report.options).toEqual({ optimizer: { type: 'adam' }, mode: 'mini-batch', batchSize: 32, epochs: 3, seed: 4 });
+    expect(report.history).toHaveLength(3);
+    for (const [i, e] of report.history.entries()) {
+      expect(e.epoch).toBe(i);
+      expect(e.steps).toBe(10); // ceil(320 / 32)
+      expect(Number.isFinite(e.loss)).toBe(true);
+      expect(e.train.accuracy).toBeGreaterThanOrEqual(0);
+      expect(e.validation.accuracy).toBeLessThanOrEqual(1);
+    }
+    expect(report.test.accuracy).toBe(report.history[2].validation.accuracy);
+    expect(report.trainMs).toBeGreaterThan(0);
+  });
+
+  it('passes only the optimizer flags that were set', () => {
+    const r = descent('train', '--dataset', 'xor', '--epochs', '1', '--json', '--optimizer', 'sgd', '--lr', '0.05', '--momentum', '0.9', '--nesterov',
+      '--clip-grad-norm', '1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).options.optimizer).toEqual({ type: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, clipGradNorm: 1 });
+  });
+
+  it('is reproducible for a seed', () => {
+    const a = descent('train', '--dataset', 'xor', '--epochs', '2', '--layers', '8', '--json', '--seed', '3');
+    const b = descent('train', '--dataset', 'xor', '--epochs', '2', '--layers', '8', '--json', '--seed', '3');
+    const strip = (s: string) => JSON.parse(s, (k, v) => (/Ms$/.test(k) ? undefined : v));
+    expect(strip(a.stdout)).toEqual(strip(b.stdout));
+  });
+
+  it('learns xor with the synthetic defaults (100 epochs)', () => {
+    const r = descent('train', '--dataset', 'xor', '--layers', '16', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.options.epochs).toBe(100);
+    expect(report.history).toHaveLength(100);
+    expect(report.test.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('trains on a CSV file with named classes, standardising features on the train split', () => {
+    // Two well-separated blobs in 3 features, on very different scales.
+    const rows = ['height,weight,"label",age'];
+    for (let i = 0; i < 60; i++) {
+      const cls = i % 2;
+      const jitter = ((i * 37) % 11) / 11;
+      rows.push(`${1.5 + cls + 0.1 * jitter},${60000 + cls * 20000 + 1000 * jitter},${cls ? 'tall' : 'short'},${30 + (i % 7)}`);
+    }
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const r = descent('train', '--dataset', file, '--epochs', '20', '--layers', '8', '--json', '--test-fraction', '0.25');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.dataset).toMatchObject({ features: 3, classes: 2, train: 45, test: 15, labelNames: ['short', 'tall'] });
+    expect(report.test.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('reports a bad CSV value with its line and column (exit 1)', () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, 'a,b,label\n1,2,0\n3,x4,1\n');
+    expectError(descent('train', '--dataset', file), 1, /bad\.csv:3: column "b" \(2\) must be a finite number, got "x4"/);
+  });
+
+  it('reports a CSV without a label column, a ragged row and a missing file (exit 1)', () => {
+    const noLabel = join(dir, 'nolabel.csv');
+    writeFileSync(noLabel, 'a,b\n1,2\n');
+    expectError(descent('train', '--dataset', noLabel), 1, /no "label" column/);
+    const ragged = join(dir, 'ragged.csv');
+    writeFileSync(ragged, 'a,b,label\n1,2,0\n1,0\n');
+    expectError(descent('train', '--dataset', ragged), 1, /ragged\.csv:3: expected 3 fields .* got 2/);
+    expectError(descent('train', '--dataset', join(dir, 'missing.csv')), 1, /cannot read .*missing\.csv: no such file/);
+  });
+});
+
+describe('replay', () => {
+  // A 3-4-2 network (tanh hidden layer), softmax cross-entropy, plain SGD, 3 steps.
+  const replayCase = {
+    name: 'cli-smoke',
+    spec: { inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'linear' }], loss: 'softmax_cross_entropy' },
+    optimizer: { type: 'sgd', lr: 0.1 },
+    n: 4,
+    x: [0.5, -1, 0.25, 1, 0, -0.5, -0.75, 0.5, 1, 0.1, 0.2, -0.3],
+    y: [0, 1, 1, 0],
+    batches: [[0, 1], [2, 3]],
+    steps: 3,
+    init: [
+      { weight: [0.1, -0.2, 0.3, 0.05, 0.4, -0.1, -0.3, 0.2, 0.15, 0.25, -0.05, 0.35], bias: [0.01, -0.02, 0, 0.03] },
+      { weight: [0.2, -0.1, 0.3, -0.4, -0.25, 0.15, 0.05, 0.3], bias: [0, 0.1] },
+    ],
+  };
+
+  /** Mean cross-entropy of the case's initial network on rows `batch`, in f64. */
+  function initialLoss(batch: number[]): number {
+    const [l1, l2] = replayCase.init;
+    let sum = 0;
+    for (const row of batch) {
+      const x = replayCase.x.slice(row * 3, row * 3 + 3);
+      const h = [0, 1, 2, 3].map((j) => Math.tanh(l1.bias[j] + x.reduce((s, v, i) => s + v * l1.weight[j * 3 + i], 0)));
+      const z = [0, 1].map((k) => l2.bias[k] + h.reduce((s, v, j) => s + v * l2.weight[k * 4 + j], 0));
+      const lse = Math.log(Math.exp(z[0]) + Math.exp(z[1]));
+      sum += lse - z[replayCase.y[row]];
+    }
+    return sum / batch.length;
+  }
+
+  it('prints the losses, step-0 gradients and final parameters as JSON', () => {
+    const file = join(dir, 'case.json');
+    writeFileSync(file, JSON.stringify(replayCase));
+    const r = descent('replay', file);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['losses', 'grads0', 'final']);
+    expect(out.losses).toHaveLength(3);
+    expect(out.losses[0]).toBeCloseTo(initialLoss([0, 1]), 5);
+    for (const key of ['grads0', 'final'] as const) {
+      expect(out[key]).toHaveLength(2);
+      expect(out[key][0].weight).toHaveLength(12);
+      expect(out[key][0].bias).toHaveLength(4);
+      expect(out[key][1].weight).toHaveLength(8);
+      expect(out[key][1].bias).toHaveLength(2);
+    }
+    // The output bias gradient of softmax cross-entropy sums to 0 over the classes.
+    expect(out.grads0[1].bias[0] + out.grads0[1].bias[1]).toBeCloseTo(0, 6);
+    // Three SGD steps moved the parameters.
+    expect(out.final[1].bias).not.toEqual(replayCase.init[1].bias);
+  });
+
+  it('fails cleanly on a missing file, invalid JSON and a bad case (exit 1)', () => {
+    expectError(descent('replay', join(dir, 'nope.json')), 1, /cannot read replay case .*nope\.json: no such file/);
+    const notJson = join(dir, 'broken.json');
+    writeFileSync(notJson, '{ "spec": ');
+    expectError(descent('replay', notJson), 1, /broken\.json is not valid JSON/);
+    const bad = join(dir, 'bad-case.json');
+    writeFileSync(bad, JSON.stringify({ ...replayCase, steps: undefined }));
+    expectError(descent('replay', bad), 1, /bad-case\.json: case\.steps is missing/);
+    const badOptimizer = join(dir, 'bad-optimizer.json');
+    writeFileSync(badOptimizer, JSON.stringify({ ...replayCase, optimizer: { type: 'sgd', lr: 0.1, betas: [0.9, 0.99] } }));
+    expectError(descent('replay', badOptimizer), 1, /optimizer\.betas is not an option of sgd/);
+  });
+
+  it('needs a case file argument (usage error)', () => {
+    expectError(descent('replay'), 2, /missing required argument/);
+  });
+});
+
+describe('MNIST loader', () => {
+  it('loads the 10,000 digits of the mnist package, pixels in [0, 1]', async () => {
+    const { x, y } = await loadMnist();
+    expect(x.shape).toEqual([10_000, 784]);
+    expect(y).toHaveLength(10_000);
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of x.data) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    expect(min).toBe(0);
+    expect(max).toBe(1);
+    const counts = new Array<number>(10).fill(0);
+    for (const d of y) counts[d]++;
+    for (const c of counts) expect(c).toBeGreaterThan(800);
+  });
+
+  it('splits 8,000 / 2,000, stratified by digit and seeded', async () => {
+    const a = await loadMnistSplit(0);
+    expect(a.xTrain.shape).toEqual([8000, 784]);
+    expect(a.xTest.shape).toEqual([2000, 784]);
+    const { y } = await loadMnist();
+    for (let d = 0; d < 10; d++) {
+      const total = y.filter((v) => v === d).length;
+      const test = a.yTest.filter((v) => v === d).length;
+      expect(Math.abs(test - total * 0.2)).toBeLessThan(1);
+    }
+    const b = await loadMnistSplit(0);
+    expect(Array.from(b.yTest)).toEqual(Array.from(a.yTest));
+    const c = await loadMnistSplit(1);
+    expect(Array.from(c.yTest)).not.toEqual(Array.from(a.yTest));
+  });
+});
