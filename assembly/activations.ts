@@ -38,10 +38,8 @@ export function activationForward(kind: i32, a: usize, z: usize, count: i32): vo
         const zero = f32x4.splat(0);
         for (; p + 16 <= n; p += 16) v128.store(a + p, f32x4.max(v128.load(z + p), zero));
       }
-      for (; p < n; p += 4) {
-        const x = load<f32>(z + p);
-        store<f32>(a + p, x > 0 ? x : 0);
-      }
+      // f32.max, like f32x4.max above: NaN propagates in the tail as in the SIMD body.
+      for (; p < n; p += 4) store<f32>(a + p, max<f32>(load<f32>(z + p), 0));
       break;
     }
     case ACT_LEAKY_RELU: {
@@ -103,7 +101,8 @@ export function activationBackward(kind: i32, dz: usize, da: usize, z: usize, a:
     }
     case ACT_RELU: {
       for (let p: usize = 0; p < n; p += 4) {
-        store<f32>(dz + p, load<f32>(z + p) > 0 ? load<f32>(da + p) : 0);
+        // PyTorch's threshold_backward: zero where z ≤ 0, so a NaN z passes the gradient.
+        store<f32>(dz + p, load<f32>(z + p) <= 0 ? 0 : load<f32>(da + p));
       }
       break;
     }
@@ -118,7 +117,7 @@ export function activationBackward(kind: i32, dz: usize, da: usize, z: usize, a:
       for (let p: usize = 0; p < n; p += 4) {
         const x = load<f32>(z + p);
         const g = load<f32>(da + p);
-        store<f32>(dz + p, x > 0 ? g : g * Mathf.exp(x));
+        store<f32>(dz + p, x <= 0 ? g * Mathf.exp(x) : g);
       }
       break;
     }

@@ -59,7 +59,7 @@ export function denseBackwardInput(dx: usize, dy: usize, w: usize, rows: i32, in
     const dyr = dy + <usize>r * (<usize>outDim << 2);
     for (let o = 0; o < outDim; o++) {
       const g = load<f32>(dyr + (<usize>o << 2));
-      if (g != 0) axpy(dxr, w + <usize>o * inBytes, g, inDim);
+      axpy(dxr, w + <usize>o * inBytes, g, inDim);
     }
   }
 }
@@ -75,7 +75,7 @@ export function denseBackwardParams(dw: usize, db: usize, dy: usize, x: usize, r
     for (let r = 0; r < rows; r++) {
       const g = load<f32>(dy + <usize>r * outBytes + (<usize>o << 2));
       bsum += g;
-      if (g != 0) axpy(dwo, x + <usize>r * inBytes, g, inDim);
+      axpy(dwo, x + <usize>r * inBytes, g, inDim);
     }
     store<f32>(db + (<usize>o << 2), bsum);
   }

@@ -27,5 +27,5 @@ export function erf64(x: f64): f64 {
     for (let k = 60; k >= 1; k--) f = ax + (<f64>k * 0.5) / f;
     r = 1.0 - ONE_OVER_SQRT_PI * Math.exp(-ax * ax) / f;
   }
-  return x < 0 ? -r : r;
+  return copysign<f64>(r, x); // odd, erf(−0) = −0 included
 }

@@ -21,7 +21,7 @@ export function gatherRows(dst: usize, src: usize, indices: usize, count: i32, r
 
 /** Sets `count` f32 values at `ptr` to `value`. */
 export function fillF32(ptr: usize, count: i32, value: f32): void {
-  if (value == 0) {
+  if (reinterpret<u32>(value) == 0) { // +0 only: −0 must be stored with its sign
     memory.fill(ptr, 0, <usize>count << 2);
     return;
   }
