@@ -12,14 +12,14 @@ export function clampValues(grad: usize, n: i32, clip: f64): void {
   }
 }
 
-/** Σ g² over `n` values, accumulated in f64. */
-export function sumOfSquares(grad: usize, n: i32): f64 {
+/** Stores Σ g² over `n` values, accumulated in f64, as an f64 at `result` (see losses.ts for why). */
+export function sumOfSquares(result: usize, grad: usize, n: i32): void {
   let s: f64 = 0;
   for (let i = 0; i < n; i++) {
     const g = <f64>load<f32>(grad + (<usize>i << 2));
     s += g * g;
   }
-  return s;
+  store<f64>(result, s);
 }
 
 /** g ← g·scale over `n` values. */

@@ -1,10 +1,12 @@
 // Losses on the last layer's output, each fused with its gradient. Every loss is the mean
 // over all elements (softmax cross-entropy: over the batch rows), as PyTorch's reduction='mean'.
-// Each returns the mean loss (f64) and writes dout = ∂loss/∂out, already divided by the count.
+// Each stores the mean loss as an f64 at `loss` and writes dout = ∂loss/∂out, already divided
+// by the count. The loss goes through memory, not a return value: a returned f64 is boxed into
+// a fresh JS heap number on every training step unless V8 happens to inline the call.
 // Shapes: out and dout are (N,C); target is (N,C) f32, or (N) i32 class indices for cross-entropy.
 
 /** Softmax + negative log-likelihood of class indices (nn.CrossEntropyLoss). */
-export function softmaxCrossEntropy(dout: usize, out: usize, labels: usize, rows: i32, classes: i32): f64 {
+export function softmaxCrossEntropy(loss: usize, dout: usize, out: usize, labels: usize, rows: i32, classes: i32): void {
   const rowBytes = <usize>classes << 2;
   const invRows: f64 = 1.0 / <f64>rows;
   let total: f64 = 0;
@@ -23,11 +25,11 @@ export function softmaxCrossEntropy(dout: usize, out: usize, labels: usize, rows
       store<f32>(gr + (<usize>c << 2), <f32>((c == label ? p - 1.0 : p) * invRows));
     }
   }
-  return total * invRows;
+  store<f64>(loss, total * invRows);
 }
 
 /** Binary cross-entropy on logits (nn.BCEWithLogitsLoss), in its overflow-free form. */
-export function sigmoidBce(dout: usize, out: usize, target: usize, rows: i32, cols: i32): f64 {
+export function sigmoidBce(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32): void {
   const count = rows * cols;
   const inv: f64 = 1.0 / <f64>count;
   let total: f64 = 0;
@@ -38,11 +40,11 @@ export function sigmoidBce(dout: usize, out: usize, target: usize, rows: i32, co
     total += max(x, 0.0) - x * y + Math.log1p(Math.exp(-abs(x)));
     store<f32>(dout + off, <f32>((1.0 / (1.0 + Math.exp(-x)) - y) * inv));
   }
-  return total * inv;
+  store<f64>(loss, total * inv);
 }
 
 /** Mean squared error (nn.MSELoss). */
-export function mse(dout: usize, out: usize, target: usize, rows: i32, cols: i32): f64 {
+export function mse(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32): void {
   const count = rows * cols;
   const inv: f64 = 1.0 / <f64>count;
   let total: f64 = 0;
@@ -52,11 +54,11 @@ export function mse(dout: usize, out: usize, target: usize, rows: i32, cols: i32
     total += d * d;
     store<f32>(dout + off, <f32>(2.0 * d * inv));
   }
-  return total * inv;
+  store<f64>(loss, total * inv);
 }
 
 /** Mean absolute error (nn.L1Loss); its gradient uses sign(0) = 0. */
-export function mae(dout: usize, out: usize, target: usize, rows: i32, cols: i32): f64 {
+export function mae(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32): void {
   const count = rows * cols;
   const inv: f64 = 1.0 / <f64>count;
   let total: f64 = 0;
@@ -66,11 +68,11 @@ export function mae(dout: usize, out: usize, target: usize, rows: i32, cols: i32
     total += abs(d);
     store<f32>(dout + off, <f32>((d > 0 ? inv : d < 0 ? -inv : 0.0)));
   }
-  return total * inv;
+  store<f64>(loss, total * inv);
 }
 
 /** Huber loss with δ = 1 (nn.HuberLoss): quadratic inside |d| ≤ δ, linear outside. */
-export function huber(dout: usize, out: usize, target: usize, rows: i32, cols: i32): f64 {
+export function huber(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32): void {
   const delta: f64 = 1.0;
   const count = rows * cols;
   const inv: f64 = 1.0 / <f64>count;
@@ -83,7 +85,7 @@ export function huber(dout: usize, out: usize, target: usize, rows: i32, cols: i
     const g = d < -delta ? -delta : d > delta ? delta : d;
     store<f32>(dout + off, <f32>(g * inv));
   }
-  return total * inv;
+  store<f64>(loss, total * inv);
 }
 
 /** Row-wise softmax (N,C) for predicted probabilities; `probs` may equal `logits`. */

@@ -1,6 +1,6 @@
 // The engine owns one network's linear memory and lays it out:
 //
-//   [static data | params P | grads P | 3 optimizer slots × P | workspace ...]
+//   [static data | params P | grads P | 3 optimizer slots × P | f64 scalars | workspace ...]
 //
 // Parameters are [W₀ b₀ W₁ b₁ …] (W as [out, in] row-major, PyTorch's layout), and the
 // gradients and every optimizer slot mirror that layout, so one kernel call updates all.
@@ -13,6 +13,8 @@ import { MAX_SLOTS } from './optimizers.js';
 import type { ResolvedSpec } from './spec.js';
 
 const PAGE = 65536;
+/** f64 slots in the optimizer's hyper-parameter block; the largest rule (RAdam) uses 8. */
+export const HP_SLOTS = 16;
 const align16 = (n: number) => (n + 15) & ~15;
 
 /** Byte offsets of one layer's tensors. */
@@ -49,7 +51,14 @@ export class Engine {
   /** Class-index targets (i32) rather than f32 rows. */
   readonly labelTargets: boolean;
   private readonly workspaceStart: number;
+  /** The loss kernel, chosen once so the step's call site stays monomorphic. */
+  private readonly lossKernel: (loss: number, dout: number, out: number, target: number, rows: number, cols: number) => void;
+  /** Two f64 slots where kernels leave scalar results: the loss, and the gradients' Σg². */
+  private readonly scalars: number;
+  /** The optimizer's f64 hyper-parameter block (HP_SLOTS values). */
+  readonly hp: number;
   private f32View = new Float32Array(0);
+  private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
 
   // Workspace plan (re-planned by reserve()).
@@ -71,6 +80,14 @@ export class Engine {
     this.k = instantiateKernels(module, this.memory);
     this.outputs = spec.layers[spec.layers.length - 1].units;
     this.labelTargets = spec.loss === 'softmax_cross_entropy';
+    const k = this.k;
+    this.lossKernel = {
+      softmax_cross_entropy: k.softmaxCrossEntropy,
+      sigmoid_bce: k.sigmoidBce,
+      mse: k.mse,
+      mae: k.mae,
+      huber: k.huber,
+    }[spec.loss];
     let inputs = spec.inputs;
     let count = 0;
     const shapes = spec.layers.map((l) => {
@@ -84,7 +101,9 @@ export class Engine {
     this.params = align16(this.k.heapBase());
     this.grads = this.params + bytes;
     this.slots = [0, 1, 2].map((i) => this.grads + bytes * (1 + i)) as [number, number, number];
-    this.workspaceStart = this.grads + bytes * (1 + MAX_SLOTS);
+    this.scalars = this.grads + bytes * (1 + MAX_SLOTS);
+    this.hp = this.scalars + 16;
+    this.workspaceStart = this.hp + HP_SLOTS * 8;
     this.layers = shapes.map((s) => ({
       inputs: s.inputs,
       units: s.units,
@@ -111,9 +130,16 @@ export class Engine {
     return this.i32View;
   }
 
+  /** Current f64 view over all of memory (index = byte offset / 8). */
+  get f64(): Float64Array {
+    if (this.f64View.buffer !== this.memory.buffer) this.refreshViews();
+    return this.f64View;
+  }
+
   private refreshViews(): void {
     this.f32View = new Float32Array(this.memory.buffer);
     this.i32View = new Int32Array(this.memory.buffer);
+    this.f64View = new Float64Array(this.memory.buffer);
   }
 
   /**
@@ -193,15 +219,21 @@ export class Engine {
 
   /** Loss of the last forward pass against targets at `y`; writes ∂L/∂output into deltaA. */
   loss(y: number, rows: number): number {
-    const k = this.k;
-    const out = this.layers[this.layers.length - 1].a;
-    switch (this.spec.loss) {
-      case 'softmax_cross_entropy': return k.softmaxCrossEntropy(this.deltaA, out, y, rows, this.outputs);
-      case 'sigmoid_bce': return k.sigmoidBce(this.deltaA, out, y, rows, this.outputs);
-      case 'mse': return k.mse(this.deltaA, out, y, rows, this.outputs);
-      case 'mae': return k.mae(this.deltaA, out, y, rows, this.outputs);
-      case 'huber': return k.huber(this.deltaA, out, y, rows, this.outputs);
-    }
+    this.computeLoss(y, rows);
+    return this.f64[this.lossSlot];
+  }
+
+  /**
+   * Like `loss`, but leaves the value in `f64[lossSlot]`: the training step reads it from
+   * there, since a double returned from a call that V8 does not inline is boxed.
+   */
+  computeLoss(y: number, rows: number): void {
+    this.lossKernel(this.scalars, this.deltaA, this.layers[this.layers.length - 1].a, y, rows, this.outputs);
+  }
+
+  /** Index in `f64` of the last computed loss. */
+  get lossSlot(): number {
+    return this.scalars >> 3;
   }
 
   /** Backward pass from ∂L/∂output in deltaA; writes every parameter gradient. */
@@ -228,7 +260,8 @@ export class Engine {
     const k = this.k;
     if (value !== undefined) k.clampValues(this.grads, this.paramCount, value);
     if (norm !== undefined) {
-      const total = Math.sqrt(k.sumOfSquares(this.grads, this.paramCount));
+      k.sumOfSquares(this.scalars + 8, this.grads, this.paramCount);
+      const total = Math.sqrt(this.f64[(this.scalars + 8) >> 3]);
       const coef = norm / (total + 1e-6);
       // PyTorch multiplies by min(coef, 1) unconditionally; a NaN norm poisons the gradients too.
       if (!(coef >= 1)) k.scaleValues(this.grads, this.paramCount, coef);

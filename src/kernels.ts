@@ -5,7 +5,7 @@ import { instantiateSync } from '@assemblyscript/loader';
 
 type Ptr = number;
 
-/** Every export of descent.wasm (see assembly/index.ts). */
+/** Every export of descent.wasm (see assembly/index.ts); `hp` blocks are f64 hyper-parameters in the order each kernel reads them. */
 export interface Kernels {
   memory: WebAssembly.Memory;
   heapBase(): Ptr;
@@ -16,23 +16,23 @@ export interface Kernels {
   denseBackwardParams(dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, rows: number, inDim: number, outDim: number): void;
   activationForward(kind: number, a: Ptr, z: Ptr, count: number): void;
   activationBackward(kind: number, dz: Ptr, da: Ptr, z: Ptr, a: Ptr, count: number): void;
-  softmaxCrossEntropy(dout: Ptr, out: Ptr, labels: Ptr, rows: number, classes: number): number;
-  sigmoidBce(dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): number;
-  mse(dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): number;
-  mae(dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): number;
-  huber(dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): number;
+  softmaxCrossEntropy(loss: Ptr, dout: Ptr, out: Ptr, labels: Ptr, rows: number, classes: number): void;
+  sigmoidBce(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
+  mse(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
+  mae(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
+  huber(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
   softmaxRows(probs: Ptr, logits: Ptr, rows: number, classes: number): void;
-  sgdStep(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
-  adagradStep(p: Ptr, g: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
-  rmspropStep(p: Ptr, g: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: number): void;
-  adamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, stepSize: number, bc2Sqrt: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: number): void;
-  adamwStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, lr: number, stepSize: number, bc2Sqrt: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: number): void;
-  adamaxStep(p: Ptr, g: Ptr, m: Ptr, u: Ptr, n: number, clr: number, beta1: number, beta2: number, eps: number, weightDecay: number): void;
-  nadamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, gradCoef: number, avgCoef: number, bc2Sqrt: number, beta1: number, beta2: number, eps: number, weightDecay: number): void;
-  radamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, bc1: number, bc2Sqrt: number, rect: number, rectified: number, beta1: number, beta2: number, eps: number, weightDecay: number): void;
-  adadeltaStep(p: Ptr, g: Ptr, sq: Ptr, acc: Ptr, n: number, lr: number, rho: number, eps: number, weightDecay: number): void;
+  sgdStep(p: Ptr, g: Ptr, buf: Ptr, n: number, hp: Ptr, nesterov: number, first: number): void;
+  adagradStep(p: Ptr, g: Ptr, sum: Ptr, n: number, hp: Ptr): void;
+  rmspropStep(p: Ptr, g: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, hp: Ptr, centered: number): void;
+  adamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, hp: Ptr, amsgrad: number): void;
+  adamwStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, hp: Ptr, amsgrad: number): void;
+  adamaxStep(p: Ptr, g: Ptr, m: Ptr, u: Ptr, n: number, hp: Ptr): void;
+  nadamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, hp: Ptr): void;
+  radamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, hp: Ptr, rectified: number): void;
+  adadeltaStep(p: Ptr, g: Ptr, sq: Ptr, acc: Ptr, n: number, hp: Ptr): void;
   clampValues(g: Ptr, n: number, clip: number): void;
-  sumOfSquares(g: Ptr, n: number): number;
+  sumOfSquares(result: Ptr, g: Ptr, n: number): void;
   scaleValues(g: Ptr, n: number, scale: number): void;
 }
 

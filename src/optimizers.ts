@@ -118,21 +118,102 @@ export function resolveOptimizer(config: OptimizerConfig, path = 'optimizer'): R
 /** Slots of per-parameter state a rule uses (the layout reserves the maximum, 3). */
 export const MAX_SLOTS = 3;
 
-/** Pointers an optimizer works on: n parameters, their gradients, and three state slots. */
+/** Pointers an optimizer works on: n parameters, their gradients, three state slots, and an f64 block for hyper-parameters. */
 export interface OptimizerMemory {
   param: number;
   grad: number;
   slots: [number, number, number];
   count: number;
+  hp: number;
 }
+
+type RuleStep = (o: ResolvedOptimizer, k: Kernels, m: OptimizerMemory, h: Float64Array, t: number, state: { muProduct: number }) => void;
+
+// One function per rule, so each keeps its own type feedback: a shared switch would be
+// deoptimised every time a network switches rules, and unoptimised code boxes every double.
+// Each writes its f64 block (in the order its kernel reads it) and calls the kernel with
+// pointers and small integers only.
+const RULE_STEPS: Record<OptimizerType, RuleStep> = {
+  sgd(o, k, m, h, t) {
+    const at = m.hp >> 3;
+    h[at] = o.lr; h[at + 1] = o.momentum; h[at + 2] = o.dampening; h[at + 3] = o.weightDecay;
+    k.sgdStep(m.param, m.grad, m.slots[0], m.count, m.hp, o.nesterov ? 1 : 0, t === 1 ? 1 : 0);
+  },
+  adagrad(o, k, m, h, t) {
+    const at = m.hp >> 3;
+    h[at] = o.lr / (1 + (t - 1) * o.lrDecay); h[at + 1] = o.weightDecay; h[at + 2] = o.eps;
+    k.adagradStep(m.param, m.grad, m.slots[0], m.count, m.hp);
+  },
+  rmsprop(o, k, m, h) {
+    const at = m.hp >> 3;
+    h[at] = o.lr; h[at + 1] = o.alpha; h[at + 2] = o.eps; h[at + 3] = o.weightDecay; h[at + 4] = o.momentum;
+    k.rmspropStep(m.param, m.grad, m.slots[0], m.slots[1], m.slots[2], m.count, m.hp, o.centered ? 1 : 0);
+  },
+  adam(o, k, m, h, t) {
+    const at = m.hp >> 3;
+    h[at] = o.lr / (1 - o.beta1 ** t); h[at + 1] = Math.sqrt(1 - o.beta2 ** t);
+    h[at + 2] = o.beta1; h[at + 3] = o.beta2; h[at + 4] = o.eps; h[at + 5] = o.weightDecay;
+    k.adamStep(m.param, m.grad, m.slots[0], m.slots[1], m.slots[2], m.count, m.hp, o.amsgrad ? 1 : 0);
+  },
+  adamw(o, k, m, h, t) {
+    const at = m.hp >> 3;
+    h[at] = o.lr; h[at + 1] = o.lr / (1 - o.beta1 ** t); h[at + 2] = Math.sqrt(1 - o.beta2 ** t);
+    h[at + 3] = o.beta1; h[at + 4] = o.beta2; h[at + 5] = o.eps; h[at + 6] = o.weightDecay;
+    k.adamwStep(m.param, m.grad, m.slots[0], m.slots[1], m.slots[2], m.count, m.hp, o.amsgrad ? 1 : 0);
+  },
+  adamax(o, k, m, h, t) {
+    const at = m.hp >> 3;
+    h[at] = o.lr / (1 - o.beta1 ** t); h[at + 1] = o.beta1; h[at + 2] = o.beta2; h[at + 3] = o.eps; h[at + 4] = o.weightDecay;
+    k.adamaxStep(m.param, m.grad, m.slots[0], m.slots[1], m.count, m.hp);
+  },
+  nadam(o, k, m, h, t, state) {
+    const at = m.hp >> 3;
+    const mu = o.beta1 * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
+    const muNext = o.beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * o.momentumDecay));
+    // PyTorch keeps Πμ in a float32 tensor; rounding it the same way keeps goldens tight.
+    const muProduct = Math.fround(state.muProduct * mu);
+    state.muProduct = muProduct;
+    h[at] = (o.lr * (1 - mu)) / (1 - muProduct);
+    h[at + 1] = (o.lr * muNext) / (1 - muProduct * muNext);
+    h[at + 2] = Math.sqrt(1 - o.beta2 ** t);
+    h[at + 3] = o.beta1; h[at + 4] = o.beta2; h[at + 5] = o.eps; h[at + 6] = o.weightDecay;
+    k.nadamStep(m.param, m.grad, m.slots[0], m.slots[1], m.count, m.hp);
+  },
+  radam(o, k, m, h, t) {
+    const at = m.hp >> 3;
+    const bc2 = 1 - o.beta2 ** t;
+    const rhoInf = 2 / (1 - o.beta2) - 1;
+    const rhoT = rhoInf - (2 * t * o.beta2 ** t) / bc2;
+    // PyTorch switches on the rectified update when ρₜ > 5 (the paper says 4).
+    const rectified = rhoT > 5;
+    h[at] = o.lr; h[at + 1] = 1 - o.beta1 ** t; h[at + 2] = Math.sqrt(bc2);
+    h[at + 3] = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+    h[at + 4] = o.beta1; h[at + 5] = o.beta2; h[at + 6] = o.eps; h[at + 7] = o.weightDecay;
+    k.radamStep(m.param, m.grad, m.slots[0], m.slots[1], m.count, m.hp, rectified ? 1 : 0);
+  },
+  adadelta(o, k, m, h) {
+    const at = m.hp >> 3;
+    h[at] = o.lr; h[at + 1] = o.rho; h[at + 2] = o.eps; h[at + 3] = o.weightDecay;
+    k.adadeltaStep(m.param, m.grad, m.slots[0], m.slots[1], m.count, m.hp);
+  },
+};
 
 /** Runs one rule over the parameters; keeps the step count and host-side state. */
 export class OptimizerState {
   /** Steps taken, t in PyTorch's formulas. */
   step = 0;
-  private muProduct = 1;
+  /** NAdam's running product of μ (a boxed field holds it so it survives between steps). */
+  private readonly state = { muProduct: 1 };
+  private readonly rule: RuleStep;
 
-  constructor(readonly options: ResolvedOptimizer, private readonly k: Kernels, private readonly mem: OptimizerMemory) {
+  /** `f64` returns the current f64 view of the memory holding `mem.hp`. */
+  constructor(
+    readonly options: ResolvedOptimizer,
+    private readonly k: Kernels,
+    private readonly mem: OptimizerMemory,
+    private readonly f64: () => Float64Array,
+  ) {
+    this.rule = RULE_STEPS[options.type];
     this.reset();
   }
 
@@ -142,52 +223,14 @@ export class OptimizerState {
     for (const s of slots) this.k.fillF32(s, count, 0);
     if (this.options.type === 'adagrad') this.k.fillF32(slots[0], count, this.options.initialAccumulatorValue);
     this.step = 0;
-    this.muProduct = 1;
+    this.state.muProduct = 1;
   }
 
-  /** Applies one update from the current gradients. */
+  /**
+   * Applies one update from the current gradients. The f64 scalars reach the kernel through
+   * the hp block (typed-array stores), so only small integers cross the boundary.
+   */
   apply(): void {
-    const o = this.options;
-    const k = this.k;
-    const { param: p, grad: g, slots: [s0, s1, s2], count: n } = this.mem;
-    const t = ++this.step;
-    switch (o.type) {
-      case 'sgd':
-        return k.sgdStep(p, g, s0, n, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov ? 1 : 0, t === 1 ? 1 : 0);
-      case 'adagrad':
-        return k.adagradStep(p, g, s0, n, o.lr / (1 + (t - 1) * o.lrDecay), o.weightDecay, o.eps);
-      case 'rmsprop':
-        return k.rmspropStep(p, g, s0, s1, s2, n, o.lr, o.alpha, o.eps, o.weightDecay, o.momentum, o.centered ? 1 : 0);
-      case 'adam':
-      case 'adamw': {
-        const stepSize = o.lr / (1 - o.beta1 ** t);
-        const bc2Sqrt = Math.sqrt(1 - o.beta2 ** t);
-        if (o.type === 'adam') return k.adamStep(p, g, s0, s1, s2, n, stepSize, bc2Sqrt, o.beta1, o.beta2, o.eps, o.weightDecay, o.amsgrad ? 1 : 0);
-        return k.adamwStep(p, g, s0, s1, s2, n, o.lr, stepSize, bc2Sqrt, o.beta1, o.beta2, o.eps, o.weightDecay, o.amsgrad ? 1 : 0);
-      }
-      case 'adamax':
-        return k.adamaxStep(p, g, s0, s1, n, o.lr / (1 - o.beta1 ** t), o.beta1, o.beta2, o.eps, o.weightDecay);
-      case 'nadam': {
-        const mu = o.beta1 * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
-        const muNext = o.beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * o.momentumDecay));
-        // PyTorch keeps Πμ in a float32 tensor; rounding it the same way keeps goldens tight.
-        this.muProduct = Math.fround(this.muProduct * mu);
-        const gradCoef = (o.lr * (1 - mu)) / (1 - this.muProduct);
-        const avgCoef = (o.lr * muNext) / (1 - this.muProduct * muNext);
-        return k.nadamStep(p, g, s0, s1, n, gradCoef, avgCoef, Math.sqrt(1 - o.beta2 ** t), o.beta1, o.beta2, o.eps, o.weightDecay);
-      }
-      case 'radam': {
-        const bc1 = 1 - o.beta1 ** t;
-        const bc2 = 1 - o.beta2 ** t;
-        const rhoInf = 2 / (1 - o.beta2) - 1;
-        const rhoT = rhoInf - (2 * t * o.beta2 ** t) / bc2;
-        // PyTorch switches on the rectified update when ρₜ > 5 (the paper says 4).
-        const rectified = rhoT > 5;
-        const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-        return k.radamStep(p, g, s0, s1, n, o.lr, bc1, Math.sqrt(bc2), rect, rectified ? 1 : 0, o.beta1, o.beta2, o.eps, o.weightDecay);
-      }
-      case 'adadelta':
-        return k.adadeltaStep(p, g, s0, s1, n, o.lr, o.rho, o.eps, o.weightDecay);
-    }
+    this.rule(this.options, this.k, this.mem, this.f64(), ++this.step, this.state);
   }
 }

@@ -103,7 +103,7 @@ export function runReplay(input: unknown, module: WebAssembly.Module): ReplayRes
       f32.set(v as number[], at >> 2);
     }
   });
-  const opt = new OptimizerState(optimizer, e.k, { param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount });
+  const opt = new OptimizerState(optimizer, e.k, { param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount, hp: e.hp }, () => e.f64);
   const scratch = e.sets[1].indices;
 
   const losses: (number | null)[] = [];

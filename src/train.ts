@@ -119,8 +119,8 @@ export class FitRun {
   ) {
     this.rng = createRng(fit.seed);
     this.optimizer = new OptimizerState(resolveOptimizer(options.optimizer, 'options.optimizer'), e.k, {
-      param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount,
-    });
+      param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount, hp: e.hp,
+    }, () => e.f64);
     this.batchSize = fit.mode === 'batch' ? train.rows : fit.mode === 'stochastic' ? 1 : Math.min(fit.batchSize, train.rows);
     this.evaluator = new Evaluator(e);
     this.beginEpoch();
@@ -160,7 +160,8 @@ export class FitRun {
     const count = Math.min(this.batchSize, this.train.rows - this.cursor);
     e.gather(this.train, this.train.indices + this.cursor * 4, count);
     e.forward(e.xBatch, count);
-    const loss = e.loss(e.yBatch, count);
+    e.computeLoss(e.yBatch, count);
+    const loss = e.f64[e.lossSlot];
     e.backward(e.xBatch, count);
     const o = this.optimizer.options;
     if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);

@@ -25,11 +25,11 @@ interface Exports {
   denseBackwardParams(dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, rows: number, inDim: number, outDim: number): void;
   activationForward(kind: number, a: Ptr, z: Ptr, count: number): void;
   activationBackward(kind: number, dz: Ptr, da: Ptr, z: Ptr, a: Ptr, count: number): void;
-  softmaxCrossEntropy(dout: Ptr, out: Ptr, labels: Ptr, rows: number, classes: number): number;
-  sigmoidBce(dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): number;
-  mse(dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): number;
-  mae(dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): number;
-  huber(dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): number;
+  softmaxCrossEntropy(loss: Ptr, dout: Ptr, out: Ptr, labels: Ptr, rows: number, classes: number): void;
+  sigmoidBce(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
+  mse(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
+  mae(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
+  huber(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
   softmaxRows(probs: Ptr, logits: Ptr, rows: number, classes: number): void;
   sgdStep(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
   adagradStep(p: Ptr, g: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
@@ -41,7 +41,7 @@ interface Exports {
   radamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, bc1: number, bc2Sqrt: number, rect: number, rectified: number, beta1: number, beta2: number, eps: number, weightDecay: number): void;
   adadeltaStep(p: Ptr, g: Ptr, sq: Ptr, acc: Ptr, n: number, lr: number, rho: number, eps: number, weightDecay: number): void;
   clampValues(g: Ptr, n: number, clip: number): void;
-  sumOfSquares(g: Ptr, n: number): number;
+  sumOfSquares(result: Ptr, g: Ptr, n: number): void;
   scaleValues(g: Ptr, n: number, scale: number): void;
   erf64(x: number): number;
 }
@@ -51,6 +51,17 @@ const BUILDS = ['release', 'debug'] as const;
 const DIMS = [1, 3, 4, 5, 7, 8, 13, 17];
 const GUARD_BYTES = 32;
 const SENTINEL = 0xa5;
+
+/**
+ * Optimizer kernels take their f64 hyper-parameters from a block in memory. The tests call
+ * them with the values as arguments, in the block's order: [pointer args incl. n, f64 values,
+ * then i32 flags]. These counts say where each argument list splits.
+ */
+const HP_SPLIT: Record<string, [pointers: number, f64s: number]> = {
+  sgdStep: [4, 4], adagradStep: [4, 3], rmspropStep: [6, 5], adamStep: [6, 6], adamwStep: [6, 7],
+  adamaxStep: [5, 5], nadamStep: [5, 7], radamStep: [5, 8], adadeltaStep: [5, 4],
+};
+const HP_BYTES = 128;
 
 /** One instance over a fresh 4-page memory, with a bump allocator above heapBase. */
 class Wasm {
@@ -66,8 +77,24 @@ class Wasm {
     const instance = new WebAssembly.Instance(module, {
       env: { memory: this.memory, abort() { throw new Error('abort'); } },
     });
-    this.k = instance.exports as unknown as Exports;
+    this.k = { ...(instance.exports as unknown as Exports) };
     this.byteLength = this.memory.buffer.byteLength;
+    // The last HP_BYTES of memory hold the optimizer's f64 block, outside the test arena.
+    const hp = this.byteLength - HP_BYTES;
+    const raw = instance.exports as unknown as Record<string, (...a: number[]) => void>;
+    for (const [name, [pointers, f64s]] of Object.entries(HP_SPLIT)) {
+      (this.k as unknown as Record<string, unknown>)[name] = (...args: number[]) => {
+        let values = args.slice(pointers, pointers + f64s);
+        let flags = args.slice(pointers + f64s);
+        if (name === 'radamStep') {
+          // Test order: lr, bc1, bc2Sqrt, rect, rectified, beta1, beta2, eps, weightDecay.
+          values = [...args.slice(pointers, pointers + 4), ...args.slice(pointers + 5, pointers + 9)];
+          flags = [args[pointers + 4]];
+        }
+        new Float64Array(this.memory.buffer, hp, values.length).set(values);
+        raw[name](...args.slice(0, pointers), hp, ...flags);
+      };
+    }
     this.heapBase = this.k.heapBase();
     this.staticData = new Uint8Array(this.memory.buffer, 0, this.heapBase).slice();
     this.reset();
@@ -89,7 +116,7 @@ class Wasm {
     const ptr = this.next;
     const end = ptr + count * 4;
     const guardEnd = align16(end + GUARD_BYTES);
-    if (guardEnd > this.memory.buffer.byteLength) throw new Error('test arena exhausted');
+    if (guardEnd > this.memory.buffer.byteLength - HP_BYTES) throw new Error('test arena exhausted');
     new Float32Array(this.memory.buffer, ptr, count).fill(NaN);
     this.bytes.fill(SENTINEL, end, guardEnd);
     this.guards.push({ start: end, end: guardEnd });
@@ -216,8 +243,9 @@ for (const build of BUILDS) {
       w.k.denseBackwardInput(a, b, c, 64, 64, 64);
       w.k.denseBackwardParams(a, e, b, c, 64, 64, 64);
       for (let kind = 0; kind < 8; kind++) { w.k.activationForward(kind, a, b, n); w.k.activationBackward(kind, c, d, b, a, n); }
-      w.k.softmaxCrossEntropy(a, b, labels, 64, 64);
-      for (const loss of [w.k.sigmoidBce, w.k.mse, w.k.mae, w.k.huber]) loss(a, b, c, 64, 64);
+      const slot = w.alloc(4);
+      w.k.softmaxCrossEntropy(slot, a, b, labels, 64, 64);
+      for (const loss of [w.k.sigmoidBce, w.k.mse, w.k.mae, w.k.huber]) loss(slot, a, b, c, 64, 64);
       w.k.softmaxRows(a, b, 64, 64);
       w.k.sgdStep(a, b, c, n, 0.1, 0.9, 0, 0.01, 1, 1);
       w.k.adagradStep(a, b, c, n, 0.1, 0.01, 1e-10);
@@ -229,7 +257,7 @@ for (const build of BUILDS) {
       w.k.radamStep(a, b, c, d, n, 0.001, 0.1, 0.03, 0.5, 1, 0.9, 0.999, 1e-8, 0.01);
       w.k.adadeltaStep(a, b, c, d, n, 1, 0.9, 1e-6, 0.01);
       w.k.clampValues(f, n, 0.5);
-      w.k.sumOfSquares(f, n);
+      w.k.sumOfSquares(slot, f, n);
       w.k.scaleValues(f, n, 0.5);
       w.k.erf64(0.5);
       expect(w.memory.buffer.byteLength).toBe(before);
@@ -478,22 +506,22 @@ for (const build of BUILDS) {
       function runLoss(c: Case, name: 'ce' | 'bce' | 'mse' | 'mae' | 'huber'): { loss: number; grad: Float32Array; ref: L.LossResult } {
         w.reset();
         const n = c.rows * c.cols;
-        const pOut = w.f32(c.out), pD = w.alloc(n);
-        let loss: number, ref: L.LossResult;
+        const pOut = w.f32(c.out), pD = w.alloc(n), pLoss = w.alloc(2);
+        let ref: L.LossResult;
         if (name === 'ce') {
           const pL = w.i32(c.labels);
-          loss = w.k.softmaxCrossEntropy(pD, pOut, pL, c.rows, c.cols);
+          w.k.softmaxCrossEntropy(pLoss, pD, pOut, pL, c.rows, c.cols);
           ref = L.softmaxCrossEntropy(c.out, c.labels, c.rows, c.cols);
           expect(Array.from(new Int32Array(w.memory.buffer, pL, c.rows))).toEqual(Array.from(c.labels));
         } else {
           const pT = w.f32(c.target);
           const k = { bce: w.k.sigmoidBce, mse: w.k.mse, mae: w.k.mae, huber: w.k.huber }[name];
-          loss = k(pD, pOut, pT, c.rows, c.cols);
+          k(pLoss, pD, pOut, pT, c.rows, c.cols);
           ref = { bce: L.sigmoidBce, mse: L.mse, mae: L.mae, huber: L.huber }[name](c.out, c.target, c.rows, c.cols);
           expect(w.read(pT, n)).toEqual(c.target);
         }
         expect(w.read(pOut, n)).toEqual(c.out);
-        return { loss, grad: w.read(pD, n), ref };
+        return { loss: new Float64Array(w.memory.buffer, pLoss, 1)[0], grad: w.read(pD, n), ref };
       }
 
       function checkLoss(c: Case, name: 'ce' | 'bce' | 'mse' | 'mae' | 'huber', tag: string): void {
@@ -602,18 +630,25 @@ for (const build of BUILDS) {
         }
       });
 
+      /** Runs the kernel and reads the f64 it leaves in memory. */
+      const sumOfSquares = (ptr: Ptr, n: number): number => {
+        const slot = w.alloc(2);
+        w.k.sumOfSquares(slot, ptr, n);
+        return new Float64Array(w.memory.buffer, slot, 1)[0];
+      };
+
       it('sumOfSquares is the f64 sum of squares of the f32 values', () => {
         const r = prng(31);
         for (const n of [0, 1, 3, 4, 5, 17, 1000]) {
           w.reset();
           const g = r.f32s(n, -100, 100);
-          const s = w.k.sumOfSquares(w.f32(g), n);
+          const s = sumOfSquares(w.f32(g), n);
           const ref = totalNorm([g]) ** 2;
           expect(Math.abs(s - ref)).toBeLessThanOrEqual(1e-13 * ref);
         }
         // Squares of large f32 values would overflow f32 but not the f64 accumulator.
         const big = Math.fround(1e30);
-        expect(w.k.sumOfSquares(w.f32([big, -big]), 2) / (2 * big * big)).toBeCloseTo(1, 14);
+        expect(sumOfSquares(w.f32([big, -big]), 2) / (2 * big * big)).toBeCloseTo(1, 14);
       });
 
       it('clip_grad_norm_ over several tensors: host norm from sumOfSquares, then scaleValues', () => {
@@ -624,7 +659,7 @@ for (const build of BUILDS) {
           const grads = sizes.map((n) => r.f32s(n, -1, 1));
           const ptrs = grads.map((g) => w.f32(g));
           let ss = 0;
-          ptrs.forEach((p, i) => { ss += w.k.sumOfSquares(p, sizes[i]); });
+          ptrs.forEach((p, i) => { ss += sumOfSquares(p, sizes[i]); });
           const norm = Math.sqrt(ss);
           const coef = Math.min(1, maxNorm / (norm + 1e-6));
           ptrs.forEach((p, i) => w.k.scaleValues(p, sizes[i], coef));
