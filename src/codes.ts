@@ -1,6 +1,6 @@
 // Names ↔ kernel codes. The activation codes mirror assembly/activations.ts (ACT_*);
 // a test compares them with the globals the module exports.
-import type { Activation, Init, Loss, OptimizerType } from './types.js';
+import type { Activation, GradientDescentMode, Init, Loss, OptimizerType } from './types.js';
 
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'softplus', 'gelu'];
 
@@ -19,3 +19,5 @@ export const OPTIMIZERS: readonly OptimizerType[] = ['sgd', 'adagrad', 'rmsprop'
 export function isClassifier(loss: Loss): boolean {
   return loss === 'softmax_cross_entropy' || loss === 'sigmoid_bce';
 }
+
+export const MODES: readonly GradientDescentMode[] = ['batch', 'stochastic', 'mini-batch'];

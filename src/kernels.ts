@@ -34,6 +34,7 @@ export interface Kernels {
   clampValues(g: Ptr, n: number, clip: number): void;
   sumOfSquares(result: Ptr, g: Ptr, n: number): void;
   scaleValues(g: Ptr, n: number, scale: number): void;
+  erf64(x: number): number;
 }
 
 /** Instantiates the module over `memory`, which the host created and owns. */

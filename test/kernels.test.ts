@@ -4,6 +4,7 @@
 // the static data below heapBase and memory's size must not change either.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import type { Kernels } from '../src/kernels.js';
 import { loadTestModule } from './helpers/wasm.js';
 import { ACTIVATION_NAMES, ACTIVATIONS, activationBackward, type ActivationName } from './reference/activations.js';
 import { denseBackwardInput, denseBackwardParams, denseForward } from './reference/dense.js';
@@ -15,22 +16,11 @@ const SEED = Number(process.env.FC_SEED ?? 0xd35c);
 fc.configureGlobal({ seed: SEED, numRuns: 40 });
 
 type Ptr = number;
-/** The raw exports (see assembly/index.ts). */
-interface Exports {
-  heapBase(): Ptr;
-  gatherRows(dst: Ptr, src: Ptr, indices: Ptr, count: number, rowBytes: number): void;
-  fillF32(ptr: Ptr, count: number, value: number): void;
-  denseForward(y: Ptr, x: Ptr, w: Ptr, b: Ptr, rows: number, inDim: number, outDim: number): void;
-  denseBackwardInput(dx: Ptr, dy: Ptr, w: Ptr, rows: number, inDim: number, outDim: number): void;
-  denseBackwardParams(dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, rows: number, inDim: number, outDim: number): void;
-  activationForward(kind: number, a: Ptr, z: Ptr, count: number): void;
-  activationBackward(kind: number, dz: Ptr, da: Ptr, z: Ptr, a: Ptr, count: number): void;
-  softmaxCrossEntropy(loss: Ptr, dout: Ptr, out: Ptr, labels: Ptr, rows: number, classes: number): void;
-  sigmoidBce(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
-  mse(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
-  mae(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
-  huber(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
-  softmaxRows(probs: Ptr, logits: Ptr, rows: number, classes: number): void;
+/**
+ * The raw exports (src/kernels.ts), except that the tests call the optimizer kernels with
+ * their f64 hyper-parameters as arguments, in block order (the Wasm class writes the block).
+ */
+type Exports = Omit<Kernels, keyof typeof HP_SPLIT | 'memory'> & {
   sgdStep(p: Ptr, g: Ptr, buf: Ptr, n: number, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
   adagradStep(p: Ptr, g: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
   rmspropStep(p: Ptr, g: Ptr, sq: Ptr, gavg: Ptr, buf: Ptr, n: number, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: number): void;
@@ -40,11 +30,8 @@ interface Exports {
   nadamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, gradCoef: number, avgCoef: number, bc2Sqrt: number, beta1: number, beta2: number, eps: number, weightDecay: number): void;
   radamStep(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, bc1: number, bc2Sqrt: number, rect: number, rectified: number, beta1: number, beta2: number, eps: number, weightDecay: number): void;
   adadeltaStep(p: Ptr, g: Ptr, sq: Ptr, acc: Ptr, n: number, lr: number, rho: number, eps: number, weightDecay: number): void;
-  clampValues(g: Ptr, n: number, clip: number): void;
-  sumOfSquares(result: Ptr, g: Ptr, n: number): void;
-  scaleValues(g: Ptr, n: number, scale: number): void;
   erf64(x: number): number;
-}
+};
 
 const BUILDS = ['release', 'debug'] as const;
 /** Dimensions around the 4-lane SIMD width: empty bodies, exact multiples and every tail length. */
@@ -57,10 +44,10 @@ const SENTINEL = 0xa5;
  * them with the values as arguments, in the block's order: [pointer args incl. n, f64 values,
  * then i32 flags]. These counts say where each argument list splits.
  */
-const HP_SPLIT: Record<string, [pointers: number, f64s: number]> = {
+const HP_SPLIT = {
   sgdStep: [4, 4], adagradStep: [4, 3], rmspropStep: [6, 5], adamStep: [6, 6], adamwStep: [6, 7],
   adamaxStep: [5, 5], nadamStep: [5, 7], radamStep: [5, 8], adadeltaStep: [5, 4],
-};
+} as const satisfies Record<string, readonly [pointers: number, f64s: number]>;
 const HP_BYTES = 128;
 
 /** One instance over a fresh 4-page memory, with a bump allocator above heapBase. */

@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { circles, spiral, xor, type Dataset } from '../datasets.js';
+import { ACTIVATIONS, INITS, MODES, OPTIMIZERS } from '../codes.js';
 import { ConfigError } from '../errors.js';
 import { createNetwork } from '../node.js';
 import { resolveOptimizer } from '../optimizers.js';
@@ -39,10 +40,9 @@ export const TRAIN_DEFAULTS = {
 };
 
 const SYNTHETIC = ['spiral', 'circles', 'xor'] as const;
-const ACTIVATIONS: Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'softplus', 'gelu'];
-const INITS: Init[] = ['xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal', 'lecun_normal', 'uniform', 'zeros'];
-const OPTIMIZERS: OptimizerType[] = ['sgd', 'adagrad', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam', 'adadelta'];
-const MODES: GradientDescentMode[] = ['batch', 'stochastic', 'mini-batch'];
+
+
+
 /** Optimizer options that have a flag; only those the user sets are passed on. */
 const OPTIMIZER_KEYS = [
   'lr', 'momentum', 'dampening', 'nesterov', 'weightDecay', 'betas', 'eps', 'amsgrad', 'alpha', 'centered', 'rho',
