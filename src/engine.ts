@@ -37,6 +37,8 @@ export interface Resident {
   y: number;
   indices: number;
   rows: number;
+  /** Whoever loaded it (a fit or a trainer); a later load replaces the owner. */
+  owner: object | null;
 }
 
 export class Engine {
@@ -71,8 +73,8 @@ export class Engine {
   private dataStart = 0;
   private planned = { batch: 0, rows: [0, 0] };
   readonly sets: [Resident, Resident] = [
-    { x: 0, y: 0, indices: 0, rows: 0 },
-    { x: 0, y: 0, indices: 0, rows: 0 },
+    { x: 0, y: 0, indices: 0, rows: 0, owner: null },
+    { x: 0, y: 0, indices: 0, rows: 0, owner: null },
   ];
 
   constructor(readonly spec: ResolvedSpec, module: WebAssembly.Module) {
@@ -144,8 +146,8 @@ export class Engine {
 
   /**
    * Makes room for batches of `batch` rows and two resident data sets of `rows0` and
-   * `rows1` rows. Grows memory if needed; keeps parameters, gradients and optimizer state.
-   * Resident data is not preserved when the plan changes.
+   * `rows1` rows. Grows memory if needed; keeps parameters, gradients, optimizer state and
+   * resident data (moved to their new places). Batch buffers and activations are scratch.
    */
   reserve(batch: number, rows0: number, rows1: number): void {
     const p = this.planned;
@@ -172,23 +174,35 @@ export class Engine {
     this.deltaA = take(batch * widest * 4);
     this.deltaB = take(batch * widest * 4);
     this.dataStart = at;
+    const moves: [from: number, to: number, bytes: number][] = [];
     [rows0, rows1].forEach((rows, i) => {
       const set = this.sets[i];
+      const old = { x: set.x, y: set.y, indices: set.indices };
       set.x = take(rows * inBytes);
       set.y = take(rows * targetBytes);
       set.indices = take(rows * 4);
-      set.rows = 0;
+      if (set.rows > 0) {
+        moves.push([old.x, set.x, set.rows * inBytes], [old.y, set.y, set.rows * targetBytes], [old.indices, set.indices, set.rows * 4]);
+      }
     });
     const needed = Math.ceil(at / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
     if (needed > have) this.memory.grow(needed - have);
+    // Every region only moves up (everything before it grew or stayed), so moving the
+    // highest first never overwrites data still waiting to move.
+    const bytes = new Uint8Array(this.memory.buffer);
+    for (let i = moves.length - 1; i >= 0; i--) {
+      const [from, to, length] = moves[i];
+      if (from !== to) bytes.copyWithin(to, from, from + length);
+    }
     this.batchCapacity = batch;
     this.planned = { batch, rows: [rows0, rows1] };
   }
 
   /** Copies a data set into resident slot `which` (call reserve first); indices = 0…rows−1. */
-  loadResident(which: 0 | 1, x: Float32Array, y: Float32Array | Int32Array, rows: number): Resident {
+  loadResident(which: 0 | 1, x: Float32Array, y: Float32Array | Int32Array, rows: number, owner: object): Resident {
     const set = this.sets[which];
+    set.owner = owner;
     const f32 = this.f32;
     f32.set(x, set.x >> 2);
     if (y instanceof Int32Array) this.i32.set(y, set.y >> 2);

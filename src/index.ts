@@ -1,6 +1,7 @@
 // descent's portable core: everything except loading the .wasm file, which the
 // runtime-specific entries (node.ts, browser.ts) add as `loadModule` / `createNetwork`.
 export { Network } from './network.js';
+export type { Trainer } from './trainer.js';
 export { runReplay, type ReplayCase, type ReplayResult, type ReplayTensors } from './replay.js';
 export { optimizerDefaults } from './optimizers.js';
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './codes.js';

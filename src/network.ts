@@ -3,14 +3,18 @@
 // checked before anything is changed, so a rejected call leaves the network as it was.
 import { toLabels, toMatrix, type DenseMatrix } from './data.js';
 import { Engine } from './engine.js';
-import { DataError, StateError, describe } from './errors.js';
+import { ConfigError, DataError, StateError, describe } from './errors.js';
 import { initWeights } from './init.js';
 import { evaluateRows, hostRows } from './metrics.js';
 import { resolveOptimizer } from './optimizers.js';
 import { createRng } from './rng.js';
 import { resolveSpec, type ResolvedSpec } from './spec.js';
+import { BatchStepper } from './stepper.js';
 import { FitRun, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
-import type { FitOptions, History, Inputs, LayerParameters, Loss, Metrics, NetworkSpec, NetworkSummary, Prediction, Targets } from './types.js';
+import { Trainer } from './trainer.js';
+import type { FitOptions, History, Inputs, LayerParameters, Loss, Metrics, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+
+const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed'];
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -221,10 +225,38 @@ export class Network {
     }
     const e = this.e;
     e.reserve(Math.max(FitRun.batchRows(fit, train.m.rows), Math.min(EVAL_CHUNK, train.m.rows)), train.m.rows, validation?.m.rows ?? 0);
-    const trainSet = e.loadResident(0, train.m.data, train.targets, train.m.rows);
-    const valSet = validation ? e.loadResident(1, validation.m.data, validation.targets, validation.m.rows) : null;
+    const owner = {};
+    const trainSet = e.loadResident(0, train.m.data, train.targets, train.m.rows, owner);
+    const valSet = validation ? e.loadResident(1, validation.m.data, validation.targets, validation.m.rows, owner) : null;
     this.fitting = true;
     return new FitRun(e, trainSet, valSet, fit, options);
+  }
+
+  /**
+   * Makes (x, y) resident and returns a Trainer whose `step()` takes one optimizer step per
+   * call — the synchronous step for loops you drive yourself. `options` are fit's
+   * `optimizer`, `mode`, `batchSize`, `shuffle` and `seed`. A later `fit` or `trainer`
+   * on this network supersedes it.
+   */
+  trainer(x: Inputs, y: Targets, options: TrainerOptions): Trainer {
+    this.alive();
+    if (this.fitting) throw new StateError('fit is running on this network; await it before creating a trainer', 'network', 'fitting');
+    if (typeof options === 'object' && options !== null) {
+      for (const key of Object.keys(options)) {
+        if (!TRAINER_KEYS.includes(key)) throw new ConfigError(`options.${key} is not a trainer option (expected one of ${TRAINER_KEYS.join(', ')})`, `options.${key}`, key);
+      }
+    }
+    const fit = resolveFitOptions(options as FitOptions, this.spec.seed, false);
+    const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
+    const train = this.data(x, y, 'x', 'y');
+    const e = this.e;
+    const batch = FitRun.batchRows(fit, train.m.rows);
+    e.reserve(batch, train.m.rows, 0);
+    const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
+    const set = e.loadResident(0, train.m.data, train.targets, train.m.rows, {});
+    const trainer = new Trainer(e, set, new BatchStepper(e, set, batch, shuffle, fit.seed, optimizer), () => this.disposed);
+    set.owner = trainer;
+    return trainer;
   }
 
   private data(x: Inputs, y: Targets, xName: string, yName: string) {

@@ -91,7 +91,7 @@ export function runReplay(input: unknown, module: WebAssembly.Module): ReplayRes
   const e = new Engine(spec, module);
   const maxBatch = Math.max(...(batches as number[][]).map((b) => b.length));
   e.reserve(maxBatch, rows, maxBatch);
-  const data = e.loadResident(0, x.data, targets, rows);
+  const data = e.loadResident(0, x.data, targets, rows, c);
   const f32 = e.f32;
   e.layers.forEach((l, i) => {
     const p = init[i] as { weight?: unknown; bias?: unknown };

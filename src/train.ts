@@ -7,8 +7,8 @@ import { MODES } from './codes.js';
 import type { Engine, Resident } from './engine.js';
 import { ConfigError, describe } from './errors.js';
 import { Evaluator, residentRows } from './metrics.js';
-import { OptimizerState, resolveOptimizer } from './optimizers.js';
-import { createRng, type Rng } from './rng.js';
+import { resolveOptimizer } from './optimizers.js';
+import { BatchStepper } from './stepper.js';
 import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescentMode, History, Metrics, Monitor } from './types.js';
 
 const FIT_KEYS = new Set([
@@ -94,14 +94,11 @@ type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
 /** One fit in progress over resident data. */
 export class FitRun {
   readonly history: History = { epochs: [], stopReason: 'completed', steps: 0 };
-  private readonly rng: Rng;
-  private readonly optimizer: OptimizerState;
-  private readonly batchSize: number;
+  private readonly stepper: BatchStepper;
   private readonly evaluator: Evaluator;
   private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: 0 };
   private phase: Phase = 'train';
   private epoch = 0;
-  private cursor = 0;
   private batchIndex = 0;
   private lossSum = 0;
   private epochStart = 0;
@@ -117,11 +114,8 @@ export class FitRun {
     private readonly fit: ResolvedFit,
     private readonly options: FitOptions,
   ) {
-    this.rng = createRng(fit.seed);
-    this.optimizer = new OptimizerState(resolveOptimizer(options.optimizer, 'options.optimizer'), e.k, {
-      param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount, hp: e.hp,
-    }, () => e.f64);
-    this.batchSize = fit.mode === 'batch' ? train.rows : fit.mode === 'stochastic' ? 1 : Math.min(fit.batchSize, train.rows);
+    const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
+    this.stepper = new BatchStepper(e, train, FitRun.batchRows(fit, train.rows), shuffle, fit.seed, resolveOptimizer(options.optimizer, 'options.optimizer'));
     this.evaluator = new Evaluator(e);
     this.beginEpoch();
   }
@@ -136,37 +130,18 @@ export class FitRun {
   }
 
   private beginEpoch(): void {
-    this.cursor = 0;
     this.batchIndex = 0;
     this.lossSum = 0;
     this.epochSteps = 0;
     this.epochStart = now();
-    if (this.fit.mode === 'stochastic' || (this.fit.mode === 'mini-batch' && this.fit.shuffle)) {
-      // Fisher–Yates over the resident index array, in place.
-      const idx = this.e.i32;
-      const base = this.train.indices >> 2;
-      for (let i = this.train.rows - 1; i > 0; i--) {
-        const j = this.rng.int(i + 1);
-        const t = idx[base + i];
-        idx[base + i] = idx[base + j];
-        idx[base + j] = t;
-      }
-    }
+    this.stepper.beginEpoch();
   }
 
   /** One optimizer step on the next batch; returns false if a callback asked to stop. */
   private step(): boolean {
     const e = this.e;
-    const count = Math.min(this.batchSize, this.train.rows - this.cursor);
-    e.gather(this.train, this.train.indices + this.cursor * 4, count);
-    e.forward(e.xBatch, count);
-    e.computeLoss(e.yBatch, count);
+    const count = this.stepper.step();
     const loss = e.f64[e.lossSlot];
-    e.backward(e.xBatch, count);
-    const o = this.optimizer.options;
-    if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
-    this.optimizer.apply();
-    this.cursor += count;
     this.lossSum += loss * count;
     this.epochSteps++;
     this.history.steps++;
@@ -188,7 +163,7 @@ export class FitRun {
   runUntil(deadline: number): boolean {
     while (this.phase !== 'done') {
       if (this.phase === 'train') {
-        if (this.cursor < this.train.rows) {
+        if (!this.stepper.epochDone) {
           if (!this.step()) return this.finish('callback');
         } else {
           this.evaluator.begin(residentRows(this.e, this.train));

@@ -254,6 +254,9 @@ export interface FitOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `network.trainer(x, y, options)`: the batching part of FitOptions. */
+export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed'>;
+
 /** What `fit` returns. */
 export interface History {
   epochs: EpochRecord[];

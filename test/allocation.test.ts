@@ -41,3 +41,21 @@ it.each<OptimizerConfig>([
   }
   expect(allocated).toBeLessThan(10_000);
 });
+
+it('trainer.step() allocates nothing', () => {
+  const net = makeNetwork({ inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 1 });
+  const x = new Float32Array(32 * 2 * 50).map((_, i) => Math.sin(i));
+  const y = Int32Array.from({ length: 32 * 50 }, (_, i) => i % 2);
+  const t = net.trainer(x, y, { optimizer: { type: 'adam' }, batchSize: 32 });
+  const bytes = net.summary().memoryBytes;
+  let allocated = Infinity;
+  for (let attempt = 0; attempt < 5 && !(allocated < 10_000); attempt++) {
+    for (let i = 0; i < 2_000; i++) t.step();
+    const start = newSpaceUsed();
+    for (let i = 0; i < 10_000; i++) t.step();
+    const end = newSpaceUsed();
+    if (end >= start) allocated = end - start;
+  }
+  expect(allocated).toBeLessThan(10_000);
+  expect(net.summary().memoryBytes).toBe(bytes);
+});

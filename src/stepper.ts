@@ -1,0 +1,69 @@
+// One optimizer step at a time over a resident training set: the batch order of an epoch
+// (a seeded Fisher–Yates permutation of the resident index array when shuffling), and the
+// step itself — gather → forward → loss → backward → clip → update — as kernel calls on
+// fixed offsets. Shared by fit's loop and the public Trainer.
+import type { Engine, Resident } from './engine.js';
+import { OptimizerState, type ResolvedOptimizer } from './optimizers.js';
+import { createRng, type Rng } from './rng.js';
+
+export class BatchStepper {
+  readonly optimizer: OptimizerState;
+  /** Rows consumed in the current epoch. */
+  cursor = 0;
+  private readonly rng: Rng;
+
+  /**
+   * `batchSize` rows per step (the last batch of an epoch keeps the remainder); `shuffle`
+   * permutes the rows at every epoch start with a PRNG seeded by `seed`.
+   */
+  constructor(
+    private readonly e: Engine,
+    readonly train: Resident,
+    readonly batchSize: number,
+    private readonly shuffle: boolean,
+    seed: number,
+    optimizer: ResolvedOptimizer,
+  ) {
+    this.rng = createRng(seed);
+    this.optimizer = new OptimizerState(optimizer, e.k, {
+      param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount, hp: e.hp,
+    }, () => e.f64);
+  }
+
+  /** True once every row of the epoch has been used. */
+  get epochDone(): boolean {
+    return this.cursor >= this.train.rows;
+  }
+
+  /** Starts an epoch: rewinds, and reshuffles the row order when shuffling. */
+  beginEpoch(): void {
+    this.cursor = 0;
+    if (!this.shuffle) return;
+    const idx = this.e.i32;
+    const base = this.train.indices >> 2;
+    for (let i = this.train.rows - 1; i > 0; i--) {
+      const j = this.rng.int(i + 1);
+      const t = idx[base + i];
+      idx[base + i] = idx[base + j];
+      idx[base + j] = t;
+    }
+  }
+
+  /**
+   * Takes one step on the next batch and returns its row count; the batch's loss (before
+   * the update) is left in `e.f64[e.lossSlot]`, read there to avoid boxing a returned double.
+   */
+  step(): number {
+    const e = this.e;
+    const count = Math.min(this.batchSize, this.train.rows - this.cursor);
+    e.gather(this.train, this.train.indices + this.cursor * 4, count);
+    e.forward(e.xBatch, count);
+    e.computeLoss(e.yBatch, count);
+    e.backward(e.xBatch, count);
+    const o = this.optimizer.options;
+    if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
+    this.optimizer.apply();
+    this.cursor += count;
+    return count;
+  }
+}
