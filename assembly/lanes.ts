@@ -1,0 +1,66 @@
+// Arithmetic written once for both f32 and v128 (f32x4): a kernel's per-element update is an
+// @inline generic over T, instantiated as v128 for the SIMD body (where the build has SIMD)
+// and as f32 for the tail and the scalar build. Same operations in the same order, so SIMD
+// and scalar builds agree bit for bit. isVector<T>() folds at compile time, so a scalar
+// build never sees a v128 instruction.
+
+// @ts-ignore: decorator
+@inline export function ld<T>(p: usize): T {
+  if (isVector<T>()) return <T>v128.load(p);
+  return <T>load<f32>(p);
+}
+
+// @ts-ignore: decorator
+@inline export function st<T>(p: usize, v: T): void {
+  if (isVector<T>()) v128.store(p, <v128>v);
+  else store<f32>(p, <f32>v);
+}
+
+// @ts-ignore: decorator
+@inline export function splat<T>(x: f32): T {
+  if (isVector<T>()) return <T>f32x4.splat(x);
+  return <T>x;
+}
+
+// @ts-ignore: decorator
+@inline export function add<T>(a: T, b: T): T {
+  if (isVector<T>()) return <T>f32x4.add(<v128>a, <v128>b);
+  return <T>(<f32>a + <f32>b);
+}
+
+// @ts-ignore: decorator
+@inline export function sub<T>(a: T, b: T): T {
+  if (isVector<T>()) return <T>f32x4.sub(<v128>a, <v128>b);
+  return <T>(<f32>a - <f32>b);
+}
+
+// @ts-ignore: decorator
+@inline export function mul<T>(a: T, b: T): T {
+  if (isVector<T>()) return <T>f32x4.mul(<v128>a, <v128>b);
+  return <T>(<f32>a * <f32>b);
+}
+
+// @ts-ignore: decorator
+@inline export function div<T>(a: T, b: T): T {
+  if (isVector<T>()) return <T>f32x4.div(<v128>a, <v128>b);
+  return <T>(<f32>a / <f32>b);
+}
+
+// @ts-ignore: decorator
+@inline export function sqrt<T>(a: T): T {
+  if (isVector<T>()) return <T>f32x4.sqrt(<v128>a);
+  return <T>Mathf.sqrt(<f32>a);
+}
+
+/** Maximum; NaN in either operand gives NaN (wasm's f32.max and f32x4.max agree). */
+// @ts-ignore: decorator
+@inline export function maxOf<T>(a: T, b: T): T {
+  if (isVector<T>()) return <T>f32x4.max(<v128>a, <v128>b);
+  return <T>max<f32>(<f32>a, <f32>b);
+}
+
+// @ts-ignore: decorator
+@inline export function absOf<T>(a: T): T {
+  if (isVector<T>()) return <T>f32x4.abs(<v128>a);
+  return <T>abs<f32>(<f32>a);
+}
