@@ -1,6 +1,8 @@
 // Elementwise activations and their derivatives, PyTorch's definitions including the kinks:
 // relu′(0) = 0, leaky_relu′(0) = 0.01, elu′(0) = 1. Codes are mirrored in src/codes.ts.
 import { erf64 } from "./erf";
+import { ld, maxOf, mul, splat, st, sub, whereGt0, whereLe0 } from "./lanes";
+import { expOf, sigmoidOf, tanhOf } from "./vecmath";
 
 export const ACT_LINEAR: i32 = 0;
 export const ACT_SIGMOID: i32 = 1;
@@ -25,27 +27,35 @@ export function activationForward(kind: i32, a: usize, z: usize, count: i32): vo
       break;
     }
     case ACT_SIGMOID: {
-      for (let p: usize = 0; p < n; p += 4) store<f32>(a + p, sigmoid(load<f32>(z + p)));
+      let p: usize = 0;
+      if (ASC_FEATURE_SIMD) for (; p + 16 <= n; p += 16) st<v128>(a + p, sigmoidOf<v128>(ld<v128>(z + p)));
+      for (; p < n; p += 4) st<f32>(a + p, sigmoidOf<f32>(ld<f32>(z + p)));
       break;
     }
     case ACT_TANH: {
-      for (let p: usize = 0; p < n; p += 4) store<f32>(a + p, Mathf.tanh(load<f32>(z + p)));
+      let p: usize = 0;
+      if (ASC_FEATURE_SIMD) for (; p + 16 <= n; p += 16) st<v128>(a + p, tanhOf<v128>(ld<v128>(z + p)));
+      for (; p < n; p += 4) st<f32>(a + p, tanhOf<f32>(ld<f32>(z + p)));
       break;
     }
     case ACT_RELU: {
+      // max propagates NaN, as torch.relu does, in both widths.
       let p: usize = 0;
-      if (ASC_FEATURE_SIMD) {
-        const zero = f32x4.splat(0);
-        for (; p + 16 <= n; p += 16) v128.store(a + p, f32x4.max(v128.load(z + p), zero));
-      }
-      // f32.max, like f32x4.max above: NaN propagates in the tail as in the SIMD body.
-      for (; p < n; p += 4) store<f32>(a + p, max<f32>(load<f32>(z + p), 0));
+      if (ASC_FEATURE_SIMD) for (; p + 16 <= n; p += 16) st<v128>(a + p, maxOf<v128>(ld<v128>(z + p), splat<v128>(0)));
+      for (; p < n; p += 4) st<f32>(a + p, maxOf<f32>(ld<f32>(z + p), 0));
       break;
     }
     case ACT_LEAKY_RELU: {
-      for (let p: usize = 0; p < n; p += 4) {
-        const x = load<f32>(z + p);
-        store<f32>(a + p, x > 0 ? x : x * LEAKY_SLOPE);
+      let p: usize = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (; p + 16 <= n; p += 16) {
+          const x = ld<v128>(z + p);
+          st<v128>(a + p, whereGt0<v128>(x, x, mul<v128>(x, splat<v128>(LEAKY_SLOPE))));
+        }
+      }
+      for (; p < n; p += 4) {
+        const x = ld<f32>(z + p);
+        st<f32>(a + p, whereGt0<f32>(x, x, x * LEAKY_SLOPE));
       }
       break;
     }
@@ -86,39 +96,42 @@ export function activationBackward(kind: i32, dz: usize, da: usize, z: usize, a:
       break;
     }
     case ACT_SIGMOID: {
-      for (let p: usize = 0; p < n; p += 4) {
-        const y = load<f32>(a + p);
-        store<f32>(dz + p, load<f32>(da + p) * (1 - y) * y);
-      }
+      let p: usize = 0;
+      if (ASC_FEATURE_SIMD) for (; p + 16 <= n; p += 16) sigmoidBackward<v128>(dz + p, da + p, a + p);
+      for (; p < n; p += 4) sigmoidBackward<f32>(dz + p, da + p, a + p);
       break;
     }
     case ACT_TANH: {
-      for (let p: usize = 0; p < n; p += 4) {
-        const y = load<f32>(a + p);
-        store<f32>(dz + p, load<f32>(da + p) * (1 - y * y));
-      }
+      let p: usize = 0;
+      if (ASC_FEATURE_SIMD) for (; p + 16 <= n; p += 16) tanhBackward<v128>(dz + p, da + p, a + p);
+      for (; p < n; p += 4) tanhBackward<f32>(dz + p, da + p, a + p);
       break;
     }
     case ACT_RELU: {
-      for (let p: usize = 0; p < n; p += 4) {
-        // PyTorch's threshold_backward: zero where z ≤ 0, so a NaN z passes the gradient.
-        store<f32>(dz + p, load<f32>(z + p) <= 0 ? 0 : load<f32>(da + p));
-      }
+      // PyTorch's threshold_backward: zero where z ≤ 0, so a NaN z passes the gradient.
+      let p: usize = 0;
+      if (ASC_FEATURE_SIMD) for (; p + 16 <= n; p += 16) st<v128>(dz + p, whereLe0<v128>(ld<v128>(z + p), splat<v128>(0), ld<v128>(da + p)));
+      for (; p < n; p += 4) st<f32>(dz + p, whereLe0<f32>(ld<f32>(z + p), 0, ld<f32>(da + p)));
       break;
     }
     case ACT_LEAKY_RELU: {
-      for (let p: usize = 0; p < n; p += 4) {
-        const g = load<f32>(da + p);
-        store<f32>(dz + p, load<f32>(z + p) > 0 ? g : g * LEAKY_SLOPE);
+      let p: usize = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (; p + 16 <= n; p += 16) {
+          const g = ld<v128>(da + p);
+          st<v128>(dz + p, whereGt0<v128>(ld<v128>(z + p), g, mul<v128>(g, splat<v128>(LEAKY_SLOPE))));
+        }
+      }
+      for (; p < n; p += 4) {
+        const g = ld<f32>(da + p);
+        st<f32>(dz + p, whereGt0<f32>(ld<f32>(z + p), g, g * LEAKY_SLOPE));
       }
       break;
     }
     case ACT_ELU: {
-      for (let p: usize = 0; p < n; p += 4) {
-        const x = load<f32>(z + p);
-        const g = load<f32>(da + p);
-        store<f32>(dz + p, x <= 0 ? g * Mathf.exp(x) : g);
-      }
+      let p: usize = 0;
+      if (ASC_FEATURE_SIMD) for (; p + 16 <= n; p += 16) eluBackward<v128>(dz + p, da + p, z + p);
+      for (; p < n; p += 4) eluBackward<f32>(dz + p, da + p, z + p);
       break;
     }
     case ACT_SOFTPLUS: {
@@ -148,6 +161,21 @@ export function activationBackward(kind: i32, dz: usize, da: usize, z: usize, a:
 }
 
 // @ts-ignore: decorator
-@inline function sigmoid(x: f32): f32 {
-  return 1 / (1 + Mathf.exp(-x));
+@inline function sigmoidBackward<T>(dz: usize, da: usize, a: usize): void {
+  const y = ld<T>(a);
+  st<T>(dz, mul<T>(mul<T>(ld<T>(da), sub<T>(splat<T>(1), y)), y));
+}
+
+// @ts-ignore: decorator
+@inline function tanhBackward<T>(dz: usize, da: usize, a: usize): void {
+  const y = ld<T>(a);
+  st<T>(dz, mul<T>(ld<T>(da), sub<T>(splat<T>(1), mul<T>(y, y))));
+}
+
+/** elu′ = eˣ for x ≤ 0 (so elu′(0) = 1), 1 above; NaN takes the x > 0 branch, as torch. */
+// @ts-ignore: decorator
+@inline function eluBackward<T>(dz: usize, da: usize, z: usize): void {
+  const x = ld<T>(z);
+  const g = ld<T>(da);
+  st<T>(dz, whereLe0<T>(x, mul<T>(g, expOf<T>(x)), g));
 }

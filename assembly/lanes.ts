@@ -64,3 +64,51 @@
   if (isVector<T>()) return <T>f32x4.abs(<v128>a);
   return <T>abs<f32>(<f32>a);
 }
+
+// @ts-ignore: decorator
+@inline export function minOf<T>(a: T, b: T): T {
+  if (isVector<T>()) return <T>f32x4.min(<v128>a, <v128>b);
+  return <T>min<f32>(<f32>a, <f32>b);
+}
+
+/** Round to nearest, ties to even. */
+// @ts-ignore: decorator
+@inline export function roundNearest<T>(a: T): T {
+  if (isVector<T>()) return <T>f32x4.nearest(<v128>a);
+  return <T>nearest<f32>(<f32>a);
+}
+
+/** 2ᵏ for integral k in [−126, 127], built from the exponent bits. */
+// @ts-ignore: decorator
+@inline export function pow2<T>(k: T): T {
+  if (isVector<T>()) return <T>i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(<v128>k), i32x4.splat(127)), 23);
+  return <T>reinterpret<f32>((<i32>(<f32>k) + 127) << 23);
+}
+
+/** `a` where |x| < limit, else `b` (NaN x takes `b`). */
+// @ts-ignore: decorator
+@inline export function selectSmall<T>(x: T, limit: T, a: T, b: T): T {
+  if (isVector<T>()) return <T>v128.bitselect(<v128>a, <v128>b, f32x4.lt(f32x4.abs(<v128>x), <v128>limit));
+  return abs<f32>(<f32>x) < <f32>limit ? a : b;
+}
+
+/** |a| with the sign of b. */
+// @ts-ignore: decorator
+@inline export function copySign<T>(a: T, b: T): T {
+  if (isVector<T>()) return <T>v128.or(f32x4.abs(<v128>a), v128.and(<v128>b, i32x4.splat(0x80000000)));
+  return <T>copysign<f32>(<f32>a, <f32>b);
+}
+
+/** `a` where x > 0, else `b` (NaN x takes `b`). */
+// @ts-ignore: decorator
+@inline export function whereGt0<T>(x: T, a: T, b: T): T {
+  if (isVector<T>()) return <T>v128.bitselect(<v128>a, <v128>b, f32x4.gt(<v128>x, f32x4.splat(0)));
+  return <f32>x > 0 ? a : b;
+}
+
+/** `a` where x ≤ 0, else `b` (NaN x takes `b`). */
+// @ts-ignore: decorator
+@inline export function whereLe0<T>(x: T, a: T, b: T): T {
+  if (isVector<T>()) return <T>v128.bitselect(<v128>a, <v128>b, f32x4.le(<v128>x, f32x4.splat(0)));
+  return <f32>x <= 0 ? a : b;
+}
