@@ -71,20 +71,6 @@
   return <T>min<f32>(<f32>a, <f32>b);
 }
 
-/** Round to nearest, ties to even. */
-// @ts-ignore: decorator
-@inline export function roundNearest<T>(a: T): T {
-  if (isVector<T>()) return <T>f32x4.nearest(<v128>a);
-  return <T>nearest<f32>(<f32>a);
-}
-
-/** 2ᵏ for integral k in [−126, 127], built from the exponent bits. */
-// @ts-ignore: decorator
-@inline export function pow2<T>(k: T): T {
-  if (isVector<T>()) return <T>i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(<v128>k), i32x4.splat(127)), 23);
-  return <T>reinterpret<f32>((<i32>(<f32>k) + 127) << 23);
-}
-
 /** `a` where |x| < limit, else `b` (NaN x takes `b`). */
 // @ts-ignore: decorator
 @inline export function selectSmall<T>(x: T, limit: T, a: T, b: T): T {
@@ -111,4 +97,25 @@
 @inline export function whereLe0<T>(x: T, a: T, b: T): T {
   if (isVector<T>()) return <T>v128.bitselect(<v128>a, <v128>b, f32x4.le(<v128>x, f32x4.splat(0)));
   return <f32>x <= 0 ? a : b;
+}
+
+/** 1.5·2²³: adding it to |v| < 2²² leaves round-to-nearest-even(v) in the low mantissa bits. */
+export const ROUNDING_MAGIC: f32 = 12582912.0;
+
+/**
+ * p·2ᵏ where kf = k + ROUNDING_MAGIC, read straight from kf's bits (no float→int conversion).
+ * The scale is applied in two halves so each factor stays a normal f32 for k in [−252, 254].
+ */
+// @ts-ignore: decorator
+@inline export function scaleByPow2<T>(p: T, kf: T): T {
+  if (isVector<T>()) {
+    const k = i32x4.sub(<v128>kf, i32x4.splat(0x4B400000));
+    const h = i32x4.shr_s(k, 1);
+    const s1 = i32x4.shl(i32x4.add(h, i32x4.splat(127)), 23);
+    const s2 = i32x4.shl(i32x4.add(i32x4.sub(k, h), i32x4.splat(127)), 23);
+    return <T>f32x4.mul(f32x4.mul(<v128>p, s1), s2);
+  }
+  const k = reinterpret<i32>(<f32>kf) - 0x4B400000;
+  const h = k >> 1;
+  return <T>(<f32>p * reinterpret<f32>((h + 127) << 23) * reinterpret<f32>((k - h + 127) << 23));
 }

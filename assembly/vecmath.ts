@@ -1,6 +1,6 @@
 // exp, tanh and sigmoid for f32 and f32x4 alike (see lanes.ts), within a few f32 ulps of
 // the exact values: the activations use them so tanh and sigmoid run four lanes at a time.
-import { absOf, add, copySign, div, maxOf, minOf, mul, pow2, roundNearest, selectSmall, splat, sub } from "./lanes";
+import { absOf, add, copySign, div, maxOf, minOf, mul, ROUNDING_MAGIC, scaleByPow2, selectSmall, splat, sub } from "./lanes";
 
 const LOG2E: f32 = 1.4426950408889634;
 // ln 2 split so k·LN2_HI is exact for |k| ≤ 128 (Cody–Waite reduction).
@@ -13,7 +13,9 @@ const EXP_MIN: f32 = -87.33654; // ln(smallest normal f32)
 // @ts-ignore: decorator
 @inline export function expOf<T>(x: T): T {
   const xc = minOf<T>(maxOf<T>(x, splat<T>(EXP_MIN)), splat<T>(EXP_MAX));
-  const k = roundNearest<T>(mul<T>(xc, splat<T>(LOG2E)));
+  // k = round(x·log₂e), kept both as a float (for the reduction) and in kf's bits (for 2ᵏ).
+  const kf = add<T>(mul<T>(xc, splat<T>(LOG2E)), splat<T>(ROUNDING_MAGIC));
+  const k = sub<T>(kf, splat<T>(ROUNDING_MAGIC));
   const r = sub<T>(sub<T>(xc, mul<T>(k, splat<T>(LN2_HI))), mul<T>(k, splat<T>(LN2_LO)));
   let p = add<T>(mul<T>(r, splat<T>(<f32>(1.0 / 5040))), splat<T>(<f32>(1.0 / 720)));
   p = add<T>(mul<T>(p, r), splat<T>(<f32>(1.0 / 120)));
@@ -22,9 +24,7 @@ const EXP_MIN: f32 = -87.33654; // ln(smallest normal f32)
   p = add<T>(mul<T>(p, r), splat<T>(0.5));
   p = add<T>(mul<T>(p, r), splat<T>(1));
   p = add<T>(mul<T>(p, r), splat<T>(1));
-  // k reaches 128 at the top of the range: scale in two halves so each 2ᵏ stays representable.
-  const half = roundNearest<T>(mul<T>(k, splat<T>(0.5)));
-  return mul<T>(mul<T>(p, pow2<T>(half)), pow2<T>(sub<T>(k, half)));
+  return scaleByPow2<T>(p, kf);
 }
 
 /** 1/(1 + e⁻ˣ). */
