@@ -1,27 +1,54 @@
-// Entry for browsers and bundlers (Vite): fetches descent.wasm next to this module.
+// Entry for browsers and bundlers (Vite): fetches the kernels (descent.wasm or a variant)
+// next to this module.
 import { Network } from './network.js';
-import type { NetworkSpec } from './types.js';
+import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
+import { resolveCreateOptions, selectKernels } from './variants.js';
 
 export * from './index.js';
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+// Literal `new URL(…, import.meta.url)` expressions, so bundlers (Vite) see and ship the files.
+const files: Record<KernelVariant, () => URL> = {
+  scalar: () => new URL('./descent-scalar.wasm', import.meta.url),
+  simd: () => new URL('./descent.wasm', import.meta.url),
+  relaxed: () => new URL('./descent-relaxed.wasm', import.meta.url),
+};
+const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
 
-/** The compiled descent module (compiled once, then shared by every network). */
-export function loadModule(): Promise<WebAssembly.Module> {
-  compiled ??= (async () => {
-    const url = new URL('./descent.wasm', import.meta.url);
-    try {
-      return await WebAssembly.compileStreaming(fetch(url));
-    } catch {
-      // Servers that send the wrong MIME type defeat compileStreaming; compile the bytes instead.
-      const response = await fetch(url);
-      return WebAssembly.compile(await response.arrayBuffer());
-    }
-  })();
-  return compiled;
+async function compile(url: URL): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // Servers that send the wrong MIME type defeat compileStreaming; compile the bytes instead.
+    const response = await fetch(url);
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
 }
 
-/** Builds a network from `spec` (see Network.create); pass `module` to skip loading. */
-export async function createNetwork(spec: NetworkSpec, options: { module?: WebAssembly.Module } = {}): Promise<Network> {
-  return Network.create(spec, options.module ?? (await loadModule()));
+/**
+ * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
+ * the engine has it, else scalar); each variant is compiled once, then shared.
+ */
+export function loadModule(kernels: KernelsOption = 'auto'): Promise<WebAssembly.Module> {
+  let variant: KernelVariant;
+  try {
+    variant = selectKernels(kernels);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  let module = compiled.get(variant);
+  if (!module) {
+    module = compile(files[variant]());
+    module.catch(() => compiled.delete(variant));
+    compiled.set(variant, module);
+  }
+  return module;
+}
+
+/**
+ * Builds a network from `spec` (see Network.create) on the kernels `options.kernels`
+ * selects (default `auto`); pass `module` to skip loading (`kernels` then names its variant).
+ */
+export async function createNetwork(spec: NetworkSpec, options: CreateNetworkOptions = {}): Promise<Network> {
+  const { kernels, module } = resolveCreateOptions(options);
+  return Network.create(spec, module ?? (await loadModule(kernels)), { kernels });
 }

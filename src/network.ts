@@ -12,7 +12,8 @@ import { resolveSpec, type ResolvedSpec } from './spec.js';
 import { BatchStepper } from './stepper.js';
 import { FitRun, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
 import { Trainer } from './trainer.js';
-import type { FitOptions, History, Inputs, LayerParameters, Loss, Metrics, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+import { declaredKernels } from './variants.js';
+import type { FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed'];
 
@@ -23,22 +24,26 @@ const EVAL_CHUNK = 256;
 export class Network {
   /** The spec with defaults filled in. */
   readonly spec: Readonly<ResolvedSpec>;
+  /** The kernel variant the network runs on (as loaded, or as declared to `create`). */
+  readonly kernels: KernelVariant;
   private readonly e: Engine;
   private disposed = false;
   private fitting = false;
 
-  private constructor(spec: ResolvedSpec, module: WebAssembly.Module) {
+  private constructor(spec: ResolvedSpec, module: WebAssembly.Module, kernels: KernelVariant) {
     this.spec = spec;
+    this.kernels = kernels;
     this.e = new Engine(spec, module);
     this.initialize(spec.seed);
   }
 
   /**
    * Builds a network from `spec` on a compiled descent module (see `loadModule` in the
-   * package entry). Throws ConfigError naming the first bad field.
+   * package entry). `options.kernels` names the variant `module` was built as (default
+   * `simd`). Throws ConfigError naming the first bad field.
    */
-  static create(spec: NetworkSpec, module: WebAssembly.Module): Network {
-    return new Network(resolveSpec(spec), module);
+  static create(spec: NetworkSpec, module: WebAssembly.Module, options?: NetworkOptions): Network {
+    return new Network(resolveSpec(spec), module, declaredKernels(options));
   }
 
   /** Features per sample. */
@@ -78,6 +83,7 @@ export class Network {
       seed: this.spec.seed,
       parameters: this.e.paramCount,
       memoryBytes: this.e.memoryBytes,
+      kernels: this.kernels,
     };
   }
 

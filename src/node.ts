@@ -1,19 +1,44 @@
-// Entry for Node, Deno and Bun: reads descent.wasm beside this file.
+// Entry for Node, Deno and Bun: reads the kernels (descent.wasm or a variant) beside this file.
 import { readFile } from 'node:fs/promises';
 import { Network } from './network.js';
-import type { NetworkSpec } from './types.js';
+import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
+import { resolveCreateOptions, selectKernels } from './variants.js';
 
 export * from './index.js';
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+// Literal `new URL(…, import.meta.url)` expressions, so bundlers can see the files.
+const files: Record<KernelVariant, () => URL> = {
+  scalar: () => new URL('./descent-scalar.wasm', import.meta.url),
+  simd: () => new URL('./descent.wasm', import.meta.url),
+  relaxed: () => new URL('./descent-relaxed.wasm', import.meta.url),
+};
+const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
 
-/** The compiled descent module (compiled once, then shared by every network). */
-export function loadModule(): Promise<WebAssembly.Module> {
-  compiled ??= readFile(new URL('./descent.wasm', import.meta.url)).then((bytes) => WebAssembly.compile(bytes));
-  return compiled;
+/**
+ * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
+ * the engine has it, else scalar); each variant is compiled once, then shared.
+ */
+export function loadModule(kernels: KernelsOption = 'auto'): Promise<WebAssembly.Module> {
+  let variant: KernelVariant;
+  try {
+    variant = selectKernels(kernels);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  let module = compiled.get(variant);
+  if (!module) {
+    module = readFile(files[variant]()).then((bytes) => WebAssembly.compile(bytes));
+    module.catch(() => compiled.delete(variant));
+    compiled.set(variant, module);
+  }
+  return module;
 }
 
-/** Builds a network from `spec` (see Network.create); pass `module` to skip loading. */
-export async function createNetwork(spec: NetworkSpec, options: { module?: WebAssembly.Module } = {}): Promise<Network> {
-  return Network.create(spec, options.module ?? (await loadModule()));
+/**
+ * Builds a network from `spec` (see Network.create) on the kernels `options.kernels`
+ * selects (default `auto`); pass `module` to skip loading (`kernels` then names its variant).
+ */
+export async function createNetwork(spec: NetworkSpec, options: CreateNetworkOptions = {}): Promise<Network> {
+  const { kernels, module } = resolveCreateOptions(options);
+  return Network.create(spec, module ?? (await loadModule(kernels)), { kernels });
 }

@@ -31,6 +31,29 @@ export interface NetworkSpec {
   seed?: number;
 }
 
+/** A build of the kernels (README, "Kernel variants"): no SIMD, 128-bit SIMD, or SIMD with relaxed-SIMD instructions. */
+export type KernelVariant = 'scalar' | 'simd' | 'relaxed';
+
+/**
+ * How `createNetwork` picks kernels: `auto` (default) simd where the engine has it, else
+ * scalar; `fastest` relaxed where the engine has it, else as auto; or a variant, forced.
+ */
+export type KernelsOption = 'auto' | 'fastest' | KernelVariant;
+
+/** Options of `createNetwork` (the node and browser entries). */
+export interface CreateNetworkOptions {
+  /** Which kernels to load (default `auto`); with `module`, the variant that module was built as (default `simd`). */
+  kernels?: KernelsOption;
+  /** A compiled descent module to use instead of loading one. */
+  module?: WebAssembly.Module;
+}
+
+/** Options of `Network.create`. */
+export interface NetworkOptions {
+  /** The variant the module was built as (default `simd`, the build shipped as descent.wasm). */
+  kernels?: KernelVariant;
+}
+
 /** The three modes of gradient descent. */
 export type GradientDescentMode = 'batch' | 'stochastic' | 'mini-batch';
 
@@ -161,6 +184,8 @@ export interface NetworkSummary {
   parameters: number;
   /** Bytes of linear memory the network currently holds. */
   memoryBytes: number;
+  /** The kernel variant the network runs on. */
+  kernels: KernelVariant;
 }
 
 /** What `predict` returns. */

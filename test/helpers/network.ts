@@ -1,10 +1,10 @@
-// Builds networks on the release module for API tests.
+// Builds networks on the release module of the project's kernel variant for API tests.
 import { Network } from '../../src/network.js';
 import type { NetworkSpec } from '../../src/types.js';
-import { loadTestModule } from './wasm.js';
+import { loadTestModule, testKernels } from './wasm.js';
 
 export function makeNetwork(spec: NetworkSpec): Network {
-  return Network.create(spec, loadTestModule('release'));
+  return Network.create(spec, loadTestModule('release'), { kernels: testKernels });
 }
 
 /** A seeded 2-feature, 2-class data set: label = x₀·x₁ > 0 (XOR quadrants). */

@@ -1,17 +1,40 @@
-// Loads the built kernels for tests: the release module that ships (dist/) and the debug
-// build (asserts on). `npm test` builds both first (pretest).
+// Loads the built kernels for tests. Each vitest project (vitest.config.ts) runs the whole
+// suite on one kernel variant, named by DESCENT_KERNELS: `simd` (default), `relaxed` or
+// `scalar`. `release` is that variant's shipped module (dist/), `debug` its build with
+// asserts on (build/). `npm test` builds them all first (pretest).
 import { readFileSync } from 'node:fs';
+import type { KernelVariant } from '../../src/types.js';
 
 const root = new URL('../../', import.meta.url);
 const cache = new Map<string, WebAssembly.Module>();
 
-/** The compiled module of a build: `release` (dist/descent.wasm) or `debug`. */
-export function loadTestModule(build: 'release' | 'debug' = 'release'): WebAssembly.Module {
-  let m = cache.get(build);
+const FILES: Record<KernelVariant, { release: string; debug: string }> = {
+  simd: { release: 'dist/descent.wasm', debug: 'build/descent.debug.wasm' },
+  relaxed: { release: 'dist/descent-relaxed.wasm', debug: 'build/descent-relaxed.debug.wasm' },
+  scalar: { release: 'dist/descent-scalar.wasm', debug: 'build/descent-scalar.debug.wasm' },
+};
+
+function projectKernels(): KernelVariant {
+  const v = process.env.DESCENT_KERNELS || 'simd';
+  if (!(v in FILES)) throw new Error(`DESCENT_KERNELS must be one of ${Object.keys(FILES).join(', ')}, got ${JSON.stringify(v)}`);
+  return v as KernelVariant;
+}
+
+/** The kernel variant this test project runs on. */
+export const testKernels: KernelVariant = projectKernels();
+
+/** The file of a build of a variant (default: this project's variant), relative to the repository root. */
+export function testModuleFile(build: 'release' | 'debug' = 'release', kernels: KernelVariant = testKernels): string {
+  return FILES[kernels][build];
+}
+
+/** The compiled module of a build of this project's variant: `release` (dist/) or `debug` (build/). */
+export function loadTestModule(build: 'release' | 'debug' = 'release', kernels: KernelVariant = testKernels): WebAssembly.Module {
+  const file = testModuleFile(build, kernels);
+  let m = cache.get(file);
   if (!m) {
-    const file = build === 'release' ? 'dist/descent.wasm' : 'build/descent.debug.wasm';
     m = new WebAssembly.Module(readFileSync(new URL(file, root)));
-    cache.set(build, m);
+    cache.set(file, m);
   }
   return m;
 }

@@ -1,0 +1,120 @@
+// Kernel variants: the same AssemblyScript sources built three ways (asconfig.json targets
+// `scalar`, `release` = simd, `relaxed`), and the feature probes that choose between them.
+// The library never sets engine flags; it only asks `WebAssembly.validate`.
+import { ConfigError, describe } from './errors.js';
+import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkOptions } from './types.js';
+
+/** The builds, slowest first. */
+export const KERNEL_VARIANTS: readonly KernelVariant[] = ['scalar', 'simd', 'relaxed'];
+
+/** What `createNetwork({ kernels })` accepts: a variant, or a rule that picks one. */
+export const KERNELS_OPTIONS: readonly KernelsOption[] = ['auto', 'fastest', ...KERNEL_VARIANTS];
+
+/**
+ * `(module (func (result v128) v128.const i32x4 0 0 0 0))` — validates where the engine
+ * has 128-bit SIMD.
+ */
+export const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //       type section: (func (result v128))
+  0x03, 0x02, 0x01, 0x00, //                         function section: one function of type 0
+  0x0a, 0x16, 0x01, 0x14, 0x00, //                   code section: one body of 20 bytes, no locals
+  0xfd, 0x0c, ...new Array<number>(16).fill(0), //   v128.const i32x4 0 0 0 0
+  0x0b, //                                           end
+]);
+
+/**
+ * `(module (func (param v128) (result v128)
+ *    (f32x4.relaxed_madd (local.get 0) (local.get 0) (local.get 0))))` — validates where the
+ * engine has relaxed SIMD (Node 20 only with `--experimental-wasm-relaxed-simd`).
+ */
+export const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+  0x01, 0x06, 0x01, 0x60, 0x01, 0x7b, 0x01, 0x7b, // type section: (func (param v128) (result v128))
+  0x03, 0x02, 0x01, 0x00, //                         function section: one function of type 0
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, //                   code section: one body of 11 bytes, no locals
+  0x20, 0x00, 0x20, 0x00, 0x20, 0x00, //             local.get 0 (three times)
+  0xfd, 0x85, 0x02, //                               f32x4.relaxed_madd (0xfd, LEB128 0x105)
+  0x0b, //                                           end
+]);
+
+/** A `WebAssembly.validate`-shaped feature test; tests inject their own. */
+export type Validate = (bytes: BufferSource) => boolean;
+
+/** Which SIMD variants this runtime can compile. */
+export interface KernelSupport {
+  simd: boolean;
+  relaxed: boolean;
+}
+
+let cached: KernelSupport | undefined;
+
+/** Probes the engine (once, for the real `WebAssembly.validate`). */
+export function kernelSupport(validate?: Validate): KernelSupport {
+  if (validate === undefined && cached) return cached;
+  const check = validate ?? ((bytes: BufferSource) => WebAssembly.validate(bytes));
+  const simd = check(SIMD_PROBE);
+  const support = { simd, relaxed: simd && check(RELAXED_SIMD_PROBE) };
+  if (validate === undefined) cached = support;
+  return support;
+}
+
+/**
+ * The variant `kernels` stands for on this runtime: `auto` (the default) is simd where it
+ * validates, else scalar; `fastest` is relaxed where it validates, else as auto. Forcing
+ * `simd` or `relaxed` where the engine lacks it is a ConfigError that says why.
+ */
+export function selectKernels(kernels: KernelsOption = 'auto', validate?: Validate): KernelVariant {
+  if (!KERNELS_OPTIONS.includes(kernels)) {
+    throw new ConfigError(`options.kernels must be one of ${KERNELS_OPTIONS.join(', ')}, got ${describe(kernels)}`, 'options.kernels', kernels);
+  }
+  if (kernels === 'scalar') return 'scalar';
+  const support = kernelSupport(validate);
+  if (kernels === 'simd' && !support.simd) {
+    throw new ConfigError(
+      `options.kernels is 'simd', but this WebAssembly engine has no SIMD (WebAssembly.validate rejects a v128 probe); ` +
+        `use 'auto' to fall back to the scalar kernels`,
+      'options.kernels', kernels);
+  }
+  if (kernels === 'relaxed' && !support.relaxed) {
+    const lacks = support.simd
+      ? 'no relaxed SIMD (WebAssembly.validate rejects an f32x4.relaxed_madd probe)'
+      : 'no SIMD at all (WebAssembly.validate rejects a v128 probe)';
+    throw new ConfigError(
+      `options.kernels is 'relaxed', but this WebAssembly engine has ${lacks}; Node 20 enables relaxed SIMD only with ` +
+        `\`node --experimental-wasm-relaxed-simd\` (descent never sets engine flags); use 'fastest' to fall back to the best variant available`,
+      'options.kernels', kernels);
+  }
+  if (kernels === 'simd' || kernels === 'relaxed') return kernels;
+  if (kernels === 'fastest' && support.relaxed) return 'relaxed';
+  return support.simd ? 'simd' : 'scalar';
+}
+
+/**
+ * The variant of a module the caller compiled (Network.create's `options.kernels`): the
+ * library cannot see which build a Module came from, so it takes the caller's word and
+ * defaults to `simd`, the build that ships as descent.wasm.
+ */
+export function declaredKernels(options: NetworkOptions | undefined): KernelVariant {
+  if (options === undefined) return 'simd';
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels }, got ${describe(options)}`, 'options', options);
+  for (const key of Object.keys(options)) {
+    if (key !== 'kernels') throw new ConfigError(`options.${key} is not a Network.create option (expected kernels)`, `options.${key}`, key);
+  }
+  const kernels: unknown = options.kernels ?? 'simd';
+  if (!KERNEL_VARIANTS.includes(kernels as KernelVariant)) {
+    const hint = kernels === 'auto' || kernels === 'fastest' ? ` ('${kernels}' picks a file to load; a module you bring is one build, so name it)` : '';
+    throw new ConfigError(`options.kernels must be one of ${KERNEL_VARIANTS.join(', ')}${hint}, got ${describe(kernels)}`, 'options.kernels', kernels);
+  }
+  return kernels as KernelVariant;
+}
+
+/** createNetwork's options, checked: the variant to run, and the caller's module if any. */
+export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: KernelVariant; module?: WebAssembly.Module } {
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels, module }, got ${describe(options)}`, 'options', options);
+  for (const key of Object.keys(options)) {
+    if (key !== 'kernels' && key !== 'module') throw new ConfigError(`options.${key} is not a createNetwork option (expected kernels, module)`, `options.${key}`, key);
+  }
+  if (options.module === undefined) return { kernels: selectKernels(options.kernels) };
+  return { kernels: declaredKernels({ kernels: options.kernels as KernelVariant | undefined }), module: options.module };
+}
