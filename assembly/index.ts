@@ -11,4 +11,5 @@ export {
   sgdStep, adagradStep, rmspropStep, adamStep, adamwStep, adamaxStep, nadamStep, radamStep, adadeltaStep,
 } from "./optimizers";
 export { clampValues, sumOfSquares, scaleValues } from "./clip";
+export { forwardPass, trainPass, PASS_HEADER, PASS_LAYER_WORDS } from "./pass";
 export { erf64 } from "./erf";

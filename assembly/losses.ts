@@ -3,12 +3,14 @@
 // Each stores the mean loss as an f64 at `loss` and writes dout = ∂loss/∂out, already divided
 // by the count. The loss goes through memory, not a return value: a returned f64 is boxed into
 // a fresh JS heap number on every training step unless V8 happens to inline the call.
+// `meanRows` is the row count the mean is taken over: the batch's rows, or — when a batch is
+// split into shards — the whole batch's, so the shards' losses and gradients simply add up.
 // Shapes: out and dout are (N,C); target is (N,C) f32, or (N) i32 class indices for cross-entropy.
 
 /** Softmax + negative log-likelihood of class indices (nn.CrossEntropyLoss). */
-export function softmaxCrossEntropy(loss: usize, dout: usize, out: usize, labels: usize, rows: i32, classes: i32): void {
+export function softmaxCrossEntropy(loss: usize, dout: usize, out: usize, labels: usize, rows: i32, classes: i32, meanRows: i32): void {
   const rowBytes = <usize>classes << 2;
-  const invRows: f64 = 1.0 / <f64>rows;
+  const invRows: f64 = 1.0 / <f64>meanRows;
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const zr = out + <usize>r * rowBytes;
@@ -29,9 +31,9 @@ export function softmaxCrossEntropy(loss: usize, dout: usize, out: usize, labels
 }
 
 /** Binary cross-entropy on logits (nn.BCEWithLogitsLoss), in its overflow-free form. */
-export function sigmoidBce(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32): void {
+export function sigmoidBce(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32, meanRows: i32): void {
   const count = rows * cols;
-  const inv: f64 = 1.0 / <f64>count;
+  const inv: f64 = 1.0 / (<f64>meanRows * <f64>cols);
   let total: f64 = 0;
   for (let i = 0; i < count; i++) {
     const off = <usize>i << 2;
@@ -44,9 +46,9 @@ export function sigmoidBce(loss: usize, dout: usize, out: usize, target: usize, 
 }
 
 /** Mean squared error (nn.MSELoss). */
-export function mse(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32): void {
+export function mse(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32, meanRows: i32): void {
   const count = rows * cols;
-  const inv: f64 = 1.0 / <f64>count;
+  const inv: f64 = 1.0 / (<f64>meanRows * <f64>cols);
   let total: f64 = 0;
   for (let i = 0; i < count; i++) {
     const off = <usize>i << 2;
@@ -58,9 +60,9 @@ export function mse(loss: usize, dout: usize, out: usize, target: usize, rows: i
 }
 
 /** Mean absolute error (nn.L1Loss); its gradient uses sign(0) = 0. */
-export function mae(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32): void {
+export function mae(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32, meanRows: i32): void {
   const count = rows * cols;
-  const inv: f64 = 1.0 / <f64>count;
+  const inv: f64 = 1.0 / (<f64>meanRows * <f64>cols);
   let total: f64 = 0;
   for (let i = 0; i < count; i++) {
     const off = <usize>i << 2;
@@ -72,10 +74,10 @@ export function mae(loss: usize, dout: usize, out: usize, target: usize, rows: i
 }
 
 /** Huber loss with δ = 1 (nn.HuberLoss): quadratic inside |d| ≤ δ, linear outside. */
-export function huber(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32): void {
+export function huber(loss: usize, dout: usize, out: usize, target: usize, rows: i32, cols: i32, meanRows: i32): void {
   const delta: f64 = 1.0;
   const count = rows * cols;
-  const inv: f64 = 1.0 / <f64>count;
+  const inv: f64 = 1.0 / (<f64>meanRows * <f64>cols);
   let total: f64 = 0;
   for (let i = 0; i < count; i++) {
     const off = <usize>i << 2;

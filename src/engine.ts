@@ -7,12 +7,16 @@
 // The workspace (batch buffers, per-layer activations, resident data sets) is re-planned
 // whenever a larger batch or data set arrives; only then does memory grow, never inside a
 // training step. Typed views are refreshed whenever the buffer has changed (growth detaches it).
-import { activationCode, isClassifier } from './codes.js';
+import { activationCode, isClassifier, LOSSES } from './codes.js';
 import { instantiateKernels, type Kernels } from './kernels.js';
 import { MAX_SLOTS } from './optimizers.js';
 import type { ResolvedSpec } from './spec.js';
 
 const PAGE = 65536;
+/** Pass descriptor layout (i32 words), mirrored from assembly/pass.ts; a test compares them. */
+export const PASS_HEADER = 12;
+export const PASS_LAYER_WORDS = 9;
+const PASS_ROWS = 2, PASS_MEAN_ROWS = 3, PASS_X = 4, PASS_Y = 5;
 /** f64 slots in the optimizer's hyper-parameter block; the largest rule (RAdam) uses 8. */
 export const HP_SLOTS = 16;
 const align16 = (n: number) => (n + 15) & ~15;
@@ -54,11 +58,13 @@ export class Engine {
   readonly labelTargets: boolean;
   private readonly workspaceStart: number;
   /** The loss kernel, chosen once so the step's call site stays monomorphic. */
-  private readonly lossKernel: (loss: number, dout: number, out: number, target: number, rows: number, cols: number) => void;
+  private readonly lossKernel: (loss: number, dout: number, out: number, target: number, rows: number, cols: number, meanRows: number) => void;
   /** Two f64 slots where kernels leave scalar results: the loss, and the gradients' Σg². */
   private readonly scalars: number;
   /** The optimizer's f64 hyper-parameter block (HP_SLOTS values). */
   readonly hp: number;
+  /** The main thread's pass descriptor (assembly/pass.ts). */
+  readonly desc: number;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
@@ -105,7 +111,8 @@ export class Engine {
     this.slots = [0, 1, 2].map((i) => this.grads + bytes * (1 + i)) as [number, number, number];
     this.scalars = this.grads + bytes * (1 + MAX_SLOTS);
     this.hp = this.scalars + 16;
-    this.workspaceStart = this.hp + HP_SLOTS * 8;
+    this.desc = this.hp + HP_SLOTS * 8;
+    this.workspaceStart = align16(this.desc + 4 * (PASS_HEADER + PASS_LAYER_WORDS * spec.layers.length));
     this.layers = shapes.map((s) => ({
       inputs: s.inputs,
       units: s.units,
@@ -118,6 +125,34 @@ export class Engine {
       a: 0,
     }));
     this.reserve(1, 0, 0);
+    this.writeDescriptor();
+  }
+
+  /** Fills the fixed part of the main pass descriptor (the rest changes per call or re-plan). */
+  private writeDescriptor(): void {
+    const w = this.i32;
+    const d = this.desc >> 2;
+    w[d] = this.layers.length;
+    w[d + 1] = LOSSES.indexOf(this.spec.loss);
+    w[d + 6] = this.scalars;
+    this.layers.forEach((l, i) => {
+      const o = d + PASS_HEADER + i * PASS_LAYER_WORDS;
+      w[o] = l.inputs; w[o + 1] = l.units; w[o + 2] = l.act;
+      w[o + 3] = l.weight; w[o + 4] = l.bias; w[o + 5] = l.dWeight; w[o + 6] = l.dBias;
+    });
+    this.writeWorkspacePointers();
+  }
+
+  /** The descriptor's activation and delta pointers, which move when the workspace is re-planned. */
+  private writeWorkspacePointers(): void {
+    const w = this.i32;
+    const d = this.desc >> 2;
+    w[d + 7] = this.deltaA;
+    w[d + 8] = this.deltaB;
+    this.layers.forEach((l, i) => {
+      const o = d + PASS_HEADER + i * PASS_LAYER_WORDS;
+      w[o + 7] = l.z; w[o + 8] = l.a;
+    });
   }
 
   /** Current f32 view over all of memory (index = byte offset / 4). */
@@ -197,6 +232,7 @@ export class Engine {
     }
     this.batchCapacity = batch;
     this.planned = { batch, rows: [rows0, rows1] };
+    if (this.desc) this.writeWorkspacePointers();
   }
 
   /** Copies a data set into resident slot `which` (call reserve first); indices = 0…rows−1. */
@@ -221,14 +257,27 @@ export class Engine {
 
   /** Forward pass over `rows` rows at `x`; returns the pointer of the output activations. */
   forward(x: number, rows: number): number {
-    const k = this.k;
-    let input = x;
-    for (const l of this.layers) {
-      k.denseForward(l.z, input, l.weight, l.bias, rows, l.inputs, l.units);
-      if (l.act !== 0) k.activationForward(l.act, l.a, l.z, rows * l.units);
-      input = l.a;
-    }
-    return input;
+    this.setPass(x, 0, rows);
+    this.k.forwardPass(this.desc);
+    return this.layers[this.layers.length - 1].a;
+  }
+
+  /**
+   * Forward, loss and backward over `rows` rows at `x` with targets at `y`, in one call: every
+   * parameter gradient is written and the loss is left in `f64[lossSlot]`.
+   */
+  trainPass(x: number, y: number, rows: number): void {
+    this.setPass(x, y, rows);
+    this.k.trainPass(this.desc);
+  }
+
+  private setPass(x: number, y: number, rows: number): void {
+    const w = this.i32;
+    const d = this.desc >> 2;
+    w[d + PASS_ROWS] = rows;
+    w[d + PASS_MEAN_ROWS] = rows;
+    w[d + PASS_X] = x;
+    w[d + PASS_Y] = y;
   }
 
   /** Loss of the last forward pass against targets at `y`; writes ∂L/∂output into deltaA. */
@@ -242,31 +291,12 @@ export class Engine {
    * there, since a double returned from a call that V8 does not inline is boxed.
    */
   computeLoss(y: number, rows: number): void {
-    this.lossKernel(this.scalars, this.deltaA, this.layers[this.layers.length - 1].a, y, rows, this.outputs);
+    this.lossKernel(this.scalars, this.deltaA, this.layers[this.layers.length - 1].a, y, rows, this.outputs, rows);
   }
 
   /** Index in `f64` of the last computed loss. */
   get lossSlot(): number {
     return this.scalars >> 3;
-  }
-
-  /** Backward pass from ∂L/∂output in deltaA; writes every parameter gradient. */
-  backward(x: number, rows: number): void {
-    const k = this.k;
-    let dA = this.deltaA;
-    let spare = this.deltaB;
-    for (let i = this.layers.length - 1; i >= 0; i--) {
-      const l = this.layers[i];
-      if (l.act !== 0) k.activationBackward(l.act, dA, dA, l.z, l.a, rows * l.units);
-      const input = i === 0 ? x : this.layers[i - 1].a;
-      k.denseBackwardParams(l.dWeight, l.dBias, dA, input, rows, l.inputs, l.units);
-      if (i > 0) {
-        k.denseBackwardInput(spare, dA, l.weight, rows, l.inputs, l.units);
-        const t = dA;
-        dA = spare;
-        spare = t;
-      }
-    }
   }
 
   /** clip_grad_value_ then clip_grad_norm_ over all gradients, as one vector. */

@@ -16,11 +16,11 @@ export interface Kernels {
   denseBackwardParams(dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, rows: number, inDim: number, outDim: number): void;
   activationForward(kind: number, a: Ptr, z: Ptr, count: number): void;
   activationBackward(kind: number, dz: Ptr, da: Ptr, z: Ptr, a: Ptr, count: number): void;
-  softmaxCrossEntropy(loss: Ptr, dout: Ptr, out: Ptr, labels: Ptr, rows: number, classes: number): void;
-  sigmoidBce(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
-  mse(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
-  mae(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
-  huber(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number): void;
+  softmaxCrossEntropy(loss: Ptr, dout: Ptr, out: Ptr, labels: Ptr, rows: number, classes: number, meanRows: number): void;
+  sigmoidBce(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number, meanRows: number): void;
+  mse(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number, meanRows: number): void;
+  mae(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number, meanRows: number): void;
+  huber(loss: Ptr, dout: Ptr, out: Ptr, target: Ptr, rows: number, cols: number, meanRows: number): void;
   softmaxRows(probs: Ptr, logits: Ptr, rows: number, classes: number): void;
   sgdStep(p: Ptr, g: Ptr, buf: Ptr, n: number, hp: Ptr, nesterov: number, first: number): void;
   adagradStep(p: Ptr, g: Ptr, sum: Ptr, n: number, hp: Ptr): void;
@@ -35,6 +35,8 @@ export interface Kernels {
   sumOfSquares(result: Ptr, g: Ptr, n: number): void;
   scaleValues(g: Ptr, n: number, scale: number): void;
   erf64(x: number): number;
+  forwardPass(desc: Ptr): void;
+  trainPass(desc: Ptr): void;
 }
 
 /** Instantiates the module over `memory`, which the host created and owns. */

@@ -112,9 +112,8 @@ export function runReplay(input: unknown, module: WebAssembly.Module): ReplayRes
     const batch = (batches as number[][])[s % batches.length];
     e.i32.set(batch, scratch >> 2);
     e.gather(data, scratch, batch.length);
-    e.forward(e.xBatch, batch.length);
-    const loss = e.loss(e.yBatch, batch.length);
-    e.backward(e.xBatch, batch.length);
+    e.trainPass(e.xBatch, e.yBatch, batch.length);
+    const loss = e.f64[e.lossSlot];
     if (s === 0) grads0 = tensors(e, 'grad');
     if (s >= (steps as number)) break; // steps = 0: gradients only, no update
     losses.push(finite(loss));

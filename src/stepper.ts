@@ -57,9 +57,7 @@ export class BatchStepper {
     const e = this.e;
     const count = Math.min(this.batchSize, this.train.rows - this.cursor);
     e.gather(this.train, this.train.indices + this.cursor * 4, count);
-    e.forward(e.xBatch, count);
-    e.computeLoss(e.yBatch, count);
-    e.backward(e.xBatch, count);
+    e.trainPass(e.xBatch, e.yBatch, count);
     const o = this.optimizer.options;
     if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
     this.optimizer.apply();

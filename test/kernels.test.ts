@@ -231,8 +231,8 @@ for (const build of BUILDS) {
       w.k.denseBackwardParams(a, e, b, c, 64, 64, 64);
       for (let kind = 0; kind < 8; kind++) { w.k.activationForward(kind, a, b, n); w.k.activationBackward(kind, c, d, b, a, n); }
       const slot = w.alloc(4);
-      w.k.softmaxCrossEntropy(slot, a, b, labels, 64, 64);
-      for (const loss of [w.k.sigmoidBce, w.k.mse, w.k.mae, w.k.huber]) loss(slot, a, b, c, 64, 64);
+      w.k.softmaxCrossEntropy(slot, a, b, labels, 64, 64, 64);
+      for (const loss of [w.k.sigmoidBce, w.k.mse, w.k.mae, w.k.huber]) loss(slot, a, b, c, 64, 64, 64);
       w.k.softmaxRows(a, b, 64, 64);
       w.k.sgdStep(a, b, c, n, 0.1, 0.9, 0, 0.01, 1, 1);
       w.k.adagradStep(a, b, c, n, 0.1, 0.01, 1e-10);
@@ -497,13 +497,13 @@ for (const build of BUILDS) {
         let ref: L.LossResult;
         if (name === 'ce') {
           const pL = w.i32(c.labels);
-          w.k.softmaxCrossEntropy(pLoss, pD, pOut, pL, c.rows, c.cols);
+          w.k.softmaxCrossEntropy(pLoss, pD, pOut, pL, c.rows, c.cols, c.rows);
           ref = L.softmaxCrossEntropy(c.out, c.labels, c.rows, c.cols);
           expect(Array.from(new Int32Array(w.memory.buffer, pL, c.rows))).toEqual(Array.from(c.labels));
         } else {
           const pT = w.f32(c.target);
           const k = { bce: w.k.sigmoidBce, mse: w.k.mse, mae: w.k.mae, huber: w.k.huber }[name];
-          k(pLoss, pD, pOut, pT, c.rows, c.cols);
+          k(pLoss, pD, pOut, pT, c.rows, c.cols, c.rows);
           ref = { bce: L.sigmoidBce, mse: L.mse, mae: L.mae, huber: L.huber }[name](c.out, c.target, c.rows, c.cols);
           expect(w.read(pT, n)).toEqual(c.target);
         }

@@ -234,3 +234,12 @@ describe('dispose', () => {
 });
 
 void DataError;
+
+describe('pass descriptor', () => {
+  it('mirrors the layout the module exports', async () => {
+    const { PASS_HEADER, PASS_LAYER_WORDS } = await import('../src/engine.js');
+    const inst = new WebAssembly.Instance(loadTestModule(), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } });
+    expect((inst.exports.PASS_HEADER as WebAssembly.Global).value).toBe(PASS_HEADER);
+    expect((inst.exports.PASS_LAYER_WORDS as WebAssembly.Global).value).toBe(PASS_LAYER_WORDS);
+  });
+});
