@@ -1,6 +1,6 @@
 // The module's exports, grouped by concern. Every kernel is a pure function of byte
 // offsets into the host-owned memory, sizes and scalars; none allocates.
-export { heapBase, gatherRows, fillF32 } from "./memory";
+export { heapBase, gatherRows, fillF32, addF32 } from "./memory";
 export { denseForward, denseBackwardInput, denseBackwardParams } from "./dense";
 export {
   activationForward, activationBackward,

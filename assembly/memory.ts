@@ -27,3 +27,13 @@ export function fillF32(ptr: usize, count: i32, value: f32): void {
   }
   for (let i = 0; i < count; i++) store<f32>(ptr + (<usize>i << 2), value);
 }
+
+/** dst[i] += src[i] over `count` f32 values: sums the worker threads' gradients in order. */
+export function addF32(dst: usize, src: usize, count: i32): void {
+  let o: usize = 0;
+  const end = <usize>count << 2;
+  if (ASC_FEATURE_SIMD) {
+    for (; o + 16 <= end; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; o < end; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+}

@@ -19,6 +19,8 @@ export const PASS_LAYER_WORDS = 9;
 const PASS_ROWS = 2, PASS_MEAN_ROWS = 3, PASS_X = 4, PASS_Y = 5;
 /** f64 slots in the optimizer's hyper-parameter block; the largest rule (RAdam) uses 8. */
 export const HP_SLOTS = 16;
+/** Maximum pages of a shared (threaded) memory; must equal the threads build's maximumMemory (asconfig.json). */
+export const SHARED_MAX_PAGES = 16384;
 const align16 = (n: number) => (n + 15) & ~15;
 
 /** Byte offsets of one layer's tensors. */
@@ -65,6 +67,12 @@ export class Engine {
   readonly hp: number;
   /** The main thread's pass descriptor (assembly/pass.ts). */
   readonly desc: number;
+  /** Threads sharing each batch (1: this thread only). */
+  readonly threads: number;
+  /** Per worker thread t = 1…threads−1 (index t−1): its descriptor, gradients and loss slot. */
+  readonly workers: { desc: number; grads: number; loss: number; deltaA: number; deltaB: number; z: number[]; a: number[] }[] = [];
+  /** Four i32 words the threads coordinate on (see threads.ts). */
+  readonly control: number;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
@@ -83,8 +91,12 @@ export class Engine {
     { x: 0, y: 0, indices: 0, rows: 0, owner: null },
   ];
 
-  constructor(readonly spec: ResolvedSpec, module: WebAssembly.Module) {
-    this.memory = new WebAssembly.Memory({ initial: 1 });
+  constructor(readonly spec: ResolvedSpec, module: WebAssembly.Module, threads = 1) {
+    this.threads = threads;
+    // Threads need a shared memory, and a shared memory needs a fixed maximum.
+    this.memory = threads > 1
+      ? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial: 1 });
     this.k = instantiateKernels(module, this.memory);
     this.outputs = spec.layers[spec.layers.length - 1].units;
     this.labelTargets = spec.loss === 'softmax_cross_entropy';
@@ -111,8 +123,15 @@ export class Engine {
     this.slots = [0, 1, 2].map((i) => this.grads + bytes * (1 + i)) as [number, number, number];
     this.scalars = this.grads + bytes * (1 + MAX_SLOTS);
     this.hp = this.scalars + 16;
+    const descBytes = align16(4 * (PASS_HEADER + PASS_LAYER_WORDS * spec.layers.length));
     this.desc = this.hp + HP_SLOTS * 8;
-    this.workspaceStart = align16(this.desc + 4 * (PASS_HEADER + PASS_LAYER_WORDS * spec.layers.length));
+    this.control = this.desc + descBytes;
+    let at = this.control + 16;
+    for (let t = 1; t < threads; t++) {
+      this.workers.push({ desc: at, grads: at + descBytes, loss: at + descBytes + bytes, deltaA: 0, deltaB: 0, z: [], a: [] });
+      at += descBytes + bytes + 16;
+    }
+    this.workspaceStart = at;
     this.layers = shapes.map((s) => ({
       inputs: s.inputs,
       units: s.units,
@@ -140,6 +159,17 @@ export class Engine {
       w[o] = l.inputs; w[o + 1] = l.units; w[o + 2] = l.act;
       w[o + 3] = l.weight; w[o + 4] = l.bias; w[o + 5] = l.dWeight; w[o + 6] = l.dBias;
     });
+    // A worker's descriptor is the main one with its own gradients and loss slot.
+    for (const t of this.workers) {
+      const td = t.desc >> 2;
+      w.copyWithin(td, d, d + PASS_HEADER + PASS_LAYER_WORDS * this.layers.length);
+      w[td + 6] = t.loss;
+      this.layers.forEach((l, i) => {
+        const o = td + PASS_HEADER + i * PASS_LAYER_WORDS;
+        w[o + 5] = l.dWeight - this.grads + t.grads;
+        w[o + 6] = l.dBias - this.grads + t.grads;
+      });
+    }
     this.writeWorkspacePointers();
   }
 
@@ -153,6 +183,15 @@ export class Engine {
       const o = d + PASS_HEADER + i * PASS_LAYER_WORDS;
       w[o + 7] = l.z; w[o + 8] = l.a;
     });
+    for (const t of this.workers) {
+      const td = t.desc >> 2;
+      w[td + 7] = t.deltaA;
+      w[td + 8] = t.deltaB;
+      this.layers.forEach((_, i) => {
+        const o = td + PASS_HEADER + i * PASS_LAYER_WORDS;
+        w[o + 7] = t.z[i]; w[o + 8] = t.a[i];
+      });
+    }
   }
 
   /** Current f32 view over all of memory (index = byte offset / 4). */
@@ -208,6 +247,16 @@ export class Engine {
     }
     this.deltaA = take(batch * widest * 4);
     this.deltaB = take(batch * widest * 4);
+    // Each worker thread gets activations and deltas for its shard of a batch.
+    const shard = Math.ceil(batch / this.threads);
+    for (const t of this.workers) {
+      this.layers.forEach((l, i) => {
+        t.z[i] = take(shard * l.units * 4);
+        t.a[i] = l.act === 0 ? t.z[i] : take(shard * l.units * 4);
+      });
+      t.deltaA = take(shard * widest * 4);
+      t.deltaB = take(shard * widest * 4);
+    }
     this.dataStart = at;
     const moves: [from: number, to: number, bytes: number][] = [];
     [rows0, rows1].forEach((rows, i) => {
@@ -267,15 +316,34 @@ export class Engine {
    * parameter gradient is written and the loss is left in `f64[lossSlot]`.
    */
   trainPass(x: number, y: number, rows: number): void {
+    if (this.parallel) return this.parallel.trainPass(x, y, rows);
     this.setPass(x, y, rows);
     this.k.trainPass(this.desc);
   }
 
-  private setPass(x: number, y: number, rows: number): void {
+  /** Set when worker threads share the passes (threads.ts). */
+  parallel: { trainPass(x: number, y: number, rows: number): void } | null = null;
+
+  /** This thread's shard of a threaded pass: `rows` of a batch of `meanRows`. */
+  trainShard(x: number, y: number, rows: number, meanRows: number): void {
+    this.setPass(x, y, rows, meanRows);
+    this.k.trainPass(this.desc);
+  }
+
+  /** Adds the worker threads' gradients and losses to this thread's, in thread order. */
+  reduceWorkers(): void {
+    const f64 = this.f64;
+    for (const t of this.workers) {
+      this.k.addF32(this.grads, t.grads, this.paramCount);
+      f64[this.lossSlot] += f64[t.loss >> 3];
+    }
+  }
+
+  private setPass(x: number, y: number, rows: number, meanRows = rows): void {
     const w = this.i32;
     const d = this.desc >> 2;
     w[d + PASS_ROWS] = rows;
-    w[d + PASS_MEAN_ROWS] = rows;
+    w[d + PASS_MEAN_ROWS] = meanRows;
     w[d + PASS_X] = x;
     w[d + PASS_Y] = y;
   }

@@ -11,6 +11,7 @@ export interface Kernels {
   heapBase(): Ptr;
   gatherRows(dst: Ptr, src: Ptr, indices: Ptr, count: number, rowBytes: number): void;
   fillF32(ptr: Ptr, count: number, value: number): void;
+  addF32(dst: Ptr, src: Ptr, count: number): void;
   denseForward(y: Ptr, x: Ptr, w: Ptr, b: Ptr, rows: number, inDim: number, outDim: number): void;
   denseBackwardInput(dx: Ptr, dy: Ptr, w: Ptr, rows: number, inDim: number, outDim: number): void;
   denseBackwardParams(dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, rows: number, inDim: number, outDim: number): void;

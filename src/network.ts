@@ -10,6 +10,7 @@ import { resolveOptimizer } from './optimizers.js';
 import { createRng } from './rng.js';
 import { resolveSpec, type ResolvedSpec } from './spec.js';
 import { BatchStepper } from './stepper.js';
+import { ThreadPool } from './threads.js';
 import { FitRun, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
 import { Trainer } from './trainer.js';
 import { declaredKernels } from './variants.js';
@@ -30,10 +31,16 @@ export class Network {
   private disposed = false;
   private fitting = false;
 
-  private constructor(spec: ResolvedSpec, module: WebAssembly.Module, kernels: KernelVariant) {
+  /** Threads sharing each training batch. */
+  readonly threads: number;
+  private readonly pool: ThreadPool | null;
+
+  private constructor(spec: ResolvedSpec, module: WebAssembly.Module, kernels: KernelVariant, options: NetworkOptions) {
     this.spec = spec;
     this.kernels = kernels;
-    this.e = new Engine(spec, module);
+    this.threads = resolveThreads(options);
+    this.e = new Engine(spec, module, this.threads);
+    this.pool = this.threads > 1 ? new ThreadPool(this.e, module, options.spawnWorker!) : null;
     this.initialize(spec.seed);
   }
 
@@ -43,7 +50,7 @@ export class Network {
    * `simd`). Throws ConfigError naming the first bad field.
    */
   static create(spec: NetworkSpec, module: WebAssembly.Module, options?: NetworkOptions): Network {
-    return new Network(resolveSpec(spec), module, declaredKernels(options));
+    return new Network(resolveSpec(spec), module, declaredKernels(options), options ?? {});
   }
 
   /** Features per sample. */
@@ -84,6 +91,7 @@ export class Network {
       parameters: this.e.paramCount,
       memoryBytes: this.e.memoryBytes,
       kernels: this.kernels,
+      threads: this.threads,
     };
   }
 
@@ -275,6 +283,7 @@ export class Network {
 
   /** Releases the network's memory; any later call throws StateError. */
   dispose(): void {
+    if (!this.disposed) this.pool?.dispose();
     this.disposed = true;
   }
 
@@ -325,4 +334,16 @@ function splitRows(d: { m: DenseMatrix; targets: Float32Array | Int32Array }, fr
     return { m: { data: x, rows, columns: d.m.columns }, targets: t };
   };
   return [take(0, n - valRows), take(n - valRows, n)] as const;
+}
+
+/** Validates `options.threads` (an integer ≥ 1; above 1 it needs a worker spawner). */
+function resolveThreads(options: NetworkOptions): number {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new ConfigError(`options.threads must be an integer in 1…64, got ${describe(threads)}`, 'options.threads', threads);
+  }
+  if (threads > 1 && typeof options.spawnWorker !== 'function') {
+    throw new ConfigError('options.threads > 1 needs options.spawnWorker (the package entry supplies it)', 'options.spawnWorker', options.spawnWorker);
+  }
+  return threads;
 }

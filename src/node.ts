@@ -1,5 +1,6 @@
 // Entry for Node, Deno and Bun: reads the kernels (descent.wasm or a variant) beside this file.
 import { readFile } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import { Network } from './network.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
 import { resolveCreateOptions, selectKernels } from './variants.js';
@@ -13,6 +14,20 @@ const files: Record<KernelVariant, () => URL> = {
   relaxed: () => new URL('./descent-relaxed.wasm', import.meta.url),
 };
 const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
+let threaded: Promise<WebAssembly.Module> | undefined;
+
+/** The threaded SIMD build (shared memory), for `threads` > 1. */
+export function loadThreadsModule(): Promise<WebAssembly.Module> {
+  threaded ??= readFile(new URL('./descent-threads.wasm', import.meta.url)).then((bytes) => WebAssembly.compile(bytes));
+  return threaded;
+}
+
+/** Starts a worker thread (worker_threads) that never keeps the process alive on its own. */
+export function spawnWorker(source: string, data: unknown): Worker {
+  const worker = new Worker(source, { eval: true, workerData: data });
+  worker.unref();
+  return worker;
+}
 
 /**
  * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
@@ -39,6 +54,9 @@ export function loadModule(kernels: KernelsOption = 'auto'): Promise<WebAssembly
  * selects (default `auto`); pass `module` to skip loading (`kernels` then names its variant).
  */
 export async function createNetwork(spec: NetworkSpec, options: CreateNetworkOptions = {}): Promise<Network> {
-  const { kernels, module } = resolveCreateOptions(options);
+  const { kernels, module, threads } = resolveCreateOptions(options);
+  if (threads > 1) {
+    return Network.create(spec, module ?? (await loadThreadsModule()), { kernels, threads, spawnWorker });
+  }
   return Network.create(spec, module ?? (await loadModule(kernels)), { kernels });
 }

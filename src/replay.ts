@@ -3,9 +3,10 @@
 // gradients and the final parameters, which test/golden compares with torch's.
 import { toLabels, toMatrix } from './data.js';
 import { Engine } from './engine.js';
-import { DataError, ReplayFormatError, describe } from './errors.js';
-import { OptimizerState, resolveOptimizer } from './optimizers.js';
+import { ConfigError, DataError, ReplayFormatError, describe } from './errors.js';
+import { OptimizerState, resolveOptimizer, type ResolvedOptimizer } from './optimizers.js';
 import { resolveSpec } from './spec.js';
+import { ThreadPool, type WorkerSpawner } from './threads.js';
 import type { NetworkSpec, OptimizerConfig } from './types.js';
 
 /** Per-layer tensors of a replay result; non-finite values are null. */
@@ -41,7 +42,7 @@ const CASE_KEYS = new Set(['spec', 'optimizer', 'x', 'y', 'n', 'batches', 'steps
 const COMMENT_KEYS = new Set(['name', 'description', 'expected']);
 
 /** Replays `input` (a parsed case) on `module`; throws ReplayFormatError / ConfigError / DataError. */
-export function runReplay(input: unknown, module: WebAssembly.Module): ReplayResult {
+export function runReplay(input: unknown, module: WebAssembly.Module, options: ReplayOptions = {}): ReplayResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ReplayFormatError(`a replay case must be a JSON object, got ${describe(input)}`, 'case', input);
   }
@@ -88,10 +89,31 @@ export function runReplay(input: unknown, module: WebAssembly.Module): ReplayRes
     throw new ReplayFormatError(`case.init must have one { weight, bias } per layer (${spec.layers.length}), got ${describe(init)}`, 'case.init', init);
   }
 
-  const e = new Engine(spec, module);
-  const maxBatch = Math.max(...(batches as number[][]).map((b) => b.length));
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new ConfigError(`threads must be an integer in 1…64, got ${describe(threads)}`, 'threads', threads);
+  if (threads > 1 && typeof options.spawnWorker !== 'function') throw new ConfigError('threads > 1 needs spawnWorker', 'spawnWorker', options.spawnWorker);
+  const e = new Engine(spec, module, threads);
+  const pool = threads > 1 ? new ThreadPool(e, module, options.spawnWorker!) : null;
+  try {
+    return replaySteps(e, optimizer, x.data, targets, rows, batches as number[][], steps as number, init as unknown[], c);
+  } finally {
+    pool?.dispose();
+  }
+}
+
+/** Options of `runReplay`: threads as in NetworkOptions (the module must then be the threaded build). */
+export interface ReplayOptions {
+  threads?: number;
+  spawnWorker?: WorkerSpawner;
+}
+
+function replaySteps(
+  e: Engine, optimizer: ResolvedOptimizer, xData: Float32Array, targets: Float32Array | Int32Array,
+  rows: number, batches: number[][], steps: number, init: unknown[], owner: object,
+): ReplayResult {
+  const maxBatch = Math.max(...batches.map((b) => b.length));
   e.reserve(maxBatch, rows, maxBatch);
-  const data = e.loadResident(0, x.data, targets, rows, c);
+  const data = e.loadResident(0, xData, targets, rows, owner);
   const f32 = e.f32;
   e.layers.forEach((l, i) => {
     const p = init[i] as { weight?: unknown; bias?: unknown };
@@ -108,14 +130,14 @@ export function runReplay(input: unknown, module: WebAssembly.Module): ReplayRes
 
   const losses: (number | null)[] = [];
   let grads0: ReplayTensors[] = [];
-  for (let s = 0; s < Math.max(steps as number, 1); s++) {
-    const batch = (batches as number[][])[s % batches.length];
+  for (let s = 0; s < Math.max(steps, 1); s++) {
+    const batch = batches[s % batches.length];
     e.i32.set(batch, scratch >> 2);
     e.gather(data, scratch, batch.length);
     e.trainPass(e.xBatch, e.yBatch, batch.length);
     const loss = e.f64[e.lossSlot];
     if (s === 0) grads0 = tensors(e, 'grad');
-    if (s >= (steps as number)) break; // steps = 0: gradients only, no update
+    if (s >= steps) break; // steps = 0: gradients only, no update
     losses.push(finite(loss));
     e.clip(optimizer.clipGradValue, optimizer.clipGradNorm);
     opt.apply();

@@ -46,12 +46,22 @@ export interface CreateNetworkOptions {
   kernels?: KernelsOption;
   /** A compiled descent module to use instead of loading one. */
   module?: WebAssembly.Module;
+  /**
+   * Threads sharing each training batch (default 1). More than one runs the threaded SIMD
+   * build on a shared memory with worker threads (Node); each batch is split into contiguous
+   * shards and the gradients summed in thread order.
+   */
+  threads?: number;
 }
 
 /** Options of `Network.create`. */
 export interface NetworkOptions {
   /** The variant the module was built as (default `simd`, the build shipped as descent.wasm). */
   kernels?: KernelVariant;
+  /** Threads per batch (default 1); above 1, `module` must be the threaded build and `spawnWorker` given. */
+  threads?: number;
+  /** Starts a worker thread running CommonJS `source` with `data` as its workerData (Node: worker_threads). */
+  spawnWorker?: (source: string, data: unknown) => { terminate(): unknown };
 }
 
 /** The three modes of gradient descent. */
@@ -182,6 +192,8 @@ export interface NetworkSummary {
   init: Init;
   seed: number;
   parameters: number;
+  /** Threads sharing each training batch. */
+  threads: number;
   /** Bytes of linear memory the network currently holds. */
   memoryBytes: number;
   /** The kernel variant the network runs on. */

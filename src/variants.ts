@@ -95,11 +95,13 @@ export function selectKernels(kernels: KernelsOption = 'auto', validate?: Valida
  * library cannot see which build a Module came from, so it takes the caller's word and
  * defaults to `simd`, the build that ships as descent.wasm.
  */
+const NETWORK_OPTIONS = ['kernels', 'threads', 'spawnWorker'];
+
 export function declaredKernels(options: NetworkOptions | undefined): KernelVariant {
   if (options === undefined) return 'simd';
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels }, got ${describe(options)}`, 'options', options);
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels, threads, spawnWorker }, got ${describe(options)}`, 'options', options);
   for (const key of Object.keys(options)) {
-    if (key !== 'kernels') throw new ConfigError(`options.${key} is not a Network.create option (expected kernels)`, `options.${key}`, key);
+    if (!NETWORK_OPTIONS.includes(key)) throw new ConfigError(`options.${key} is not a Network.create option (expected ${NETWORK_OPTIONS.join(', ')})`, `options.${key}`, key);
   }
   const kernels: unknown = options.kernels ?? 'simd';
   if (!KERNEL_VARIANTS.includes(kernels as KernelVariant)) {
@@ -110,11 +112,22 @@ export function declaredKernels(options: NetworkOptions | undefined): KernelVari
 }
 
 /** createNetwork's options, checked: the variant to run, and the caller's module if any. */
-export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: KernelVariant; module?: WebAssembly.Module } {
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels, module }, got ${describe(options)}`, 'options', options);
+export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: KernelVariant; module?: WebAssembly.Module; threads: number } {
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels, module, threads }, got ${describe(options)}`, 'options', options);
   for (const key of Object.keys(options)) {
-    if (key !== 'kernels' && key !== 'module') throw new ConfigError(`options.${key} is not a createNetwork option (expected kernels, module)`, `options.${key}`, key);
+    if (key !== 'kernels' && key !== 'module' && key !== 'threads') throw new ConfigError(`options.${key} is not a createNetwork option (expected kernels, module, threads)`, `options.${key}`, key);
   }
-  if (options.module === undefined) return { kernels: selectKernels(options.kernels) };
-  return { kernels: declaredKernels({ kernels: options.kernels as KernelVariant | undefined }), module: options.module };
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new ConfigError(`options.threads must be an integer in 1…64, got ${describe(threads)}`, 'options.threads', threads);
+  }
+  if (threads > 1) {
+    // The threaded twin exists for the SIMD build only.
+    const kernels = options.kernels === undefined || options.kernels === 'auto' || options.kernels === 'fastest' ? 'simd' : options.kernels;
+    if (kernels !== 'simd') throw new ConfigError(`options.kernels "${kernels}" has no threaded build; threads > 1 runs the simd kernels`, 'options.kernels', options.kernels);
+    if (options.module === undefined) selectKernels('simd');
+    return { kernels: 'simd', module: options.module, threads };
+  }
+  if (options.module === undefined) return { kernels: selectKernels(options.kernels), threads };
+  return { kernels: declaredKernels({ kernels: options.kernels as KernelVariant | undefined }), module: options.module, threads };
 }

@@ -196,7 +196,7 @@ describe('Network.create reports the variant it was given', () => {
     [{ kernels: 'fastest' }, 'options.kernels', /must be one of scalar, simd, relaxed/],
     [{ kernels: 'avx' }, 'options.kernels', /got "avx"/],
     [{ kernel: 'simd' }, 'options.kernel', /not a Network\.create option/],
-    ['simd', 'options', /must be \{ kernels \}/],
+    ['simd', 'options', /must be \{ kernels, threads, spawnWorker \}/],
   ])('rejects %j naming %s', async (options, path, message) => {
     const err = await thrown(() => Network.create(spec, loadTestModule(), options as never));
     expect(err).toBeInstanceOf(ConfigError);

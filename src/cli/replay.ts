@@ -2,9 +2,9 @@
 // steps, as the PyTorch golden tests describe them) and prints the losses and gradients as
 // JSON, so the numbers can be compared with PyTorch's outside the test suite.
 import { readFile } from 'node:fs/promises';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, DataError, ReplayFormatError } from '../errors.js';
-import { loadModule } from '../node.js';
+import { loadModule, loadThreadsModule, spawnWorker } from '../node.js';
 import { runReplay } from '../replay.js';
 
 /** The `replay` subcommand. */
@@ -12,13 +12,18 @@ export function replayCommand(): Command {
   return new Command('replay')
     .description('run a replay case file and print its losses and gradients as JSON (non-finite values as null)')
     .argument('<case.json>', 'replay case file')
-    .action(async (file: string) => {
-      await runReplayFile(file);
+    .option('--threads <n>', 'split each batch across n threads (default 1)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('Expected an integer from 1 to 64.');
+      return n;
+    })
+    .action(async (file: string, opts: { threads?: number }) => {
+      await runReplayFile(file, opts.threads ?? 1);
     });
 }
 
 /** Reads, runs and prints one replay case. */
-export async function runReplayFile(file: string): Promise<void> {
+export async function runReplayFile(file: string, threads = 1): Promise<void> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -33,10 +38,10 @@ export async function runReplayFile(file: string): Promise<void> {
   } catch (err) {
     throw new ReplayFormatError(`${file} is not valid JSON: ${(err as Error).message}`, file, file);
   }
-  const module = await loadModule();
+  const module = threads > 1 ? await loadThreadsModule() : await loadModule();
   let result: ReturnType<typeof runReplay>;
   try {
-    result = runReplay(json, module);
+    result = runReplay(json, module, { threads, spawnWorker });
   } catch (err) {
     // A bad case is bad input, not a bad flag: report it as a format error of the file.
     if (err instanceof ConfigError || err instanceof ReplayFormatError) throw new ReplayFormatError(`${file}: ${err.message}`, err.path, err.value);

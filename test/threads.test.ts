@@ -1,0 +1,91 @@
+// Data-parallel threads: each batch split across worker threads over a shared memory.
+// Threaded runs must match PyTorch's goldens, one thread within f32 rounding, and
+// themselves bit for bit; dispose must end the workers.
+import { readFileSync, readdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { SHARED_MAX_PAGES } from '../src/engine.js';
+import { Network } from '../src/network.js';
+import { spawnWorker } from '../src/node.js';
+import { runReplay } from '../src/replay.js';
+import type { NetworkSpec } from '../src/types.js';
+import { loadTestModule, testKernels } from './helpers/wasm.js';
+import { xorData } from './helpers/network.js';
+
+const root = new URL('../', import.meta.url);
+// The threaded twin is a SIMD build: the scalar project's engine cannot compile it.
+const threadedModule = testKernels === 'scalar' ? null : new WebAssembly.Module(readFileSync(new URL('dist/descent-threads.wasm', root)));
+const maybe = threadedModule ? describe : describe.skip;
+
+const spec: NetworkSpec = { inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 8, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 5 };
+const data = xorData(300, 7);
+const threaded = (threads: number) => Network.create(spec, threadedModule!, { threads, spawnWorker });
+
+it('the shared memory maximum matches the threads build', () => {
+  const config = JSON.parse(readFileSync(new URL('asconfig.json', root), 'utf8'));
+  expect(config.targets.threads.maximumMemory).toBe(SHARED_MAX_PAGES);
+  expect(config.targets.threads.sharedMemory).toBe(true);
+});
+
+it.each([0, 1.5, 65, '2'])('rejects threads = %j', (threads) => {
+  expect(() => Network.create(spec, loadTestModule(), { threads: threads as number, spawnWorker })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'options.threads' }));
+});
+
+maybe('threads', () => {
+  it.each([2, 3])('%i threads train as one thread does, within f32 rounding', (threads) => {
+    const one = Network.create(spec, loadTestModule());
+    const many = threaded(threads);
+    const options = { optimizer: { type: 'adam', lr: 0.01 } as const, batchSize: 50, epochs: 3 };
+    one.fitSync(data.x, data.y, options);
+    many.fitSync(data.x, data.y, options);
+    const a = one.getParameters(), b = many.getParameters();
+    a.forEach((l, i) => l.weight.forEach((w, j) => expect(Math.abs(w - b[i].weight[j])).toBeLessThan(1e-4 + 1e-3 * Math.abs(w))));
+    expect(many.summary().threads).toBe(threads);
+    many.dispose();
+  });
+
+  it('is deterministic run to run, including batches smaller than the thread count', () => {
+    const run = () => {
+      const net = threaded(2);
+      net.fitSync(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, batchSize: 7, epochs: 2 });
+      const t = net.trainer(data.x.slice(0, 1), data.y.slice(0, 1), { optimizer: { type: 'adam' }, mode: 'stochastic' });
+      t.step();
+      const p = net.getParameters();
+      net.dispose();
+      return p;
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it('dispose ends the workers', async () => {
+    const workers: Worker[] = [];
+    const net = Network.create(spec, threadedModule!, {
+      threads: 3,
+      spawnWorker: (source, workerData) => {
+        const w = spawnWorker(source, workerData);
+        workers.push(w);
+        return w;
+      },
+    });
+    net.fitSync(data.x, data.y, { optimizer: { type: 'adam' } });
+    const exits = workers.map((w) => new Promise((resolve) => w.once('exit', resolve)));
+    net.dispose();
+    await Promise.all(exits);
+    expect(workers).toHaveLength(2);
+  });
+
+  const goldens = ['cases', 'random'].flatMap((d) => readdirSync(new URL(`test/golden/${d}/`, root)).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`));
+  it.each(goldens)('golden %s replays with 2 threads', (file) => {
+    const c = JSON.parse(readFileSync(new URL(`test/golden/${file}`, root), 'utf8'));
+    const got = runReplay(c, threadedModule!, { threads: 2, spawnWorker });
+    const near = (g: number | null, w: number | null, abs: number, rel: number) => (w === null ? g === null : g !== null && Math.abs(g - w) <= abs + rel * Math.abs(w));
+    c.expected.losses.forEach((w: number, i: number) => expect(near(got.losses[i], w, 1e-6, 1e-4), `loss ${i}`).toBe(true));
+    for (const [key, abs, rel] of [['grads0', 1e-5, 1e-3], ['final', 1e-4, 1e-3]] as const) {
+      c.expected[key].forEach((l: { weight: number[]; bias: number[] }, li: number) => {
+        for (const part of ['weight', 'bias'] as const) {
+          l[part].forEach((w, i) => expect(near(got[key][li][part][i], w, abs, rel), `${key}[${li}].${part}[${i}]`).toBe(true));
+        }
+      });
+    }
+  });
+});
