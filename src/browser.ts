@@ -49,6 +49,10 @@ export function loadModule(kernels: KernelsOption = 'auto'): Promise<WebAssembly
  * selects (default `auto`); pass `module` to skip loading (`kernels` then names its variant).
  */
 export async function createNetwork(spec: NetworkSpec, options: CreateNetworkOptions = {}): Promise<Network> {
-  const { kernels, module } = resolveCreateOptions(options);
+  const { kernels, module, threads } = resolveCreateOptions(options);
+  if (threads > 1) {
+    // Browser Workers are not wired up yet: train on this thread and say so.
+    (options.onWarning ?? console.warn)(`descent: threads: ${threads} is not available in this runtime yet; training on 1 thread`);
+  }
   return Network.create(spec, module ?? (await loadModule(kernels)), { kernels });
 }

@@ -52,6 +52,8 @@ export interface CreateNetworkOptions {
    * shards and the gradients summed in thread order.
    */
   threads?: number;
+  /** Called with a message when an option cannot be honoured here (e.g. threads in a browser); default console.warn. */
+  onWarning?: (message: string) => void;
 }
 
 /** Options of `Network.create`. */

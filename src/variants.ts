@@ -115,7 +115,7 @@ export function declaredKernels(options: NetworkOptions | undefined): KernelVari
 export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: KernelVariant; module?: WebAssembly.Module; threads: number } {
   if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels, module, threads }, got ${describe(options)}`, 'options', options);
   for (const key of Object.keys(options)) {
-    if (key !== 'kernels' && key !== 'module' && key !== 'threads') throw new ConfigError(`options.${key} is not a createNetwork option (expected kernels, module, threads)`, `options.${key}`, key);
+    if (!['kernels', 'module', 'threads', 'onWarning'].includes(key)) throw new ConfigError(`options.${key} is not a createNetwork option (expected kernels, module, threads, onWarning)`, `options.${key}`, key);
   }
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
