@@ -1,0 +1,34 @@
+// The rows of the training tables: which process runs what, and under which node flags.
+// descent gets one row per createNetwork variant (see impl-descent.mjs VARIANTS); a variant
+// this build rejects or ignores prints "n/a", so new kernels/threads options appear on
+// their own once createNetwork accepts them.
+import { relaxedExecArgv } from './relaxed.mjs';
+
+export function implList() {
+  const relaxedFlags = relaxedExecArgv() ?? [];
+  return [
+    { id: 'descent', impl: 'descent', variant: 'default', label: 'descent' },
+    { id: 'descent-scalar', impl: 'descent', variant: 'scalar', label: 'descent scalar' },
+    { id: 'descent-simd', impl: 'descent', variant: 'simd', label: 'descent simd' },
+    // Node 20 needs a flag for relaxed SIMD; only this row's process gets it.
+    {
+      id: 'descent-relaxed',
+      impl: 'descent',
+      variant: 'relaxed',
+      label: 'descent relaxed',
+      execArgv: relaxedFlags,
+      note: relaxedFlags.length ? `node ${relaxedFlags.join(' ')}` : undefined,
+    },
+    { id: 'descent-threads2', impl: 'descent', variant: 'threads2', label: 'descent 2 threads' },
+    { id: 'tfjs-wasm', impl: 'tfjs', variant: 'wasm', label: 'tfjs-wasm', reference: true },
+    { id: 'tfjs-cpu', impl: 'tfjs', variant: 'cpu', label: 'tfjs-cpu' },
+    { id: 'plainjs', impl: 'plainjs', label: 'plain JS' },
+    {
+      id: 'brain',
+      impl: 'brain',
+      label: 'brain.js',
+      applies: (c) => c.brain,
+      detail: 'brain.js 1.6.1: sigmoid hidden+output layers, MSE, its own online SGD (lr 0.3, momentum 0.1); one public train([sample], { iterations: 1 }) call per step; own random init, so not in the cross-check',
+    },
+  ];
+}

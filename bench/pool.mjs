@@ -1,0 +1,50 @@
+// Starting implementation processes and calling them: request/response over IPC with the
+// 'advanced' serialization, so Float32Array parameters arrive as typed arrays.
+import { fork } from 'node:child_process';
+
+const WORKER = new URL('./worker.mjs', import.meta.url);
+
+/** Starts `worker.mjs impl variant` and resolves once it has loaded its implementation. */
+export function startWorker({ impl, variant, execArgv = [] }) {
+  return new Promise((resolve, reject) => {
+    // Worker stdout is dropped: tfjs prints a "use tfjs-node" banner there, and --json output
+    // must stay clean. Errors come back over IPC, and stderr is passed through.
+    const child = fork(WORKER, [impl, ...(variant ? [variant] : [])], {
+      execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const pending = new Map();
+    let seq = 0;
+    let ready = false;
+    const name = `${impl}${variant ? `:${variant}` : ''}`;
+    child.on('message', (msg) => {
+      if (!ready) {
+        ready = true;
+        if (!msg.ready) return reject(new Error(`${name} failed to start: ${msg.error}`));
+        resolve({ describe: msg.describe, na: msg.na, call, close });
+        return;
+      }
+      const p = pending.get(msg.id);
+      pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new Error(`${name}: ${msg.error}`));
+    });
+    child.on('exit', (code, signal) => {
+      const err = new Error(`${name} exited (${signal ?? code})`);
+      if (!ready) reject(err);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    });
+    function call(cmd, args = {}) {
+      return new Promise((res, rej) => {
+        const id = ++seq;
+        pending.set(id, { resolve: res, reject: rej });
+        child.send({ id, cmd, args });
+      });
+    }
+    function close() {
+      if (child.exitCode === null) child.kill();
+    }
+  });
+}

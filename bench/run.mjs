@@ -1,0 +1,205 @@
+// `npm run bench` (after the root build and bench/install.mjs): descent and its peers on the
+// same cases, data and initial weights. Flags: --quick (tiny windows, one cold-start process:
+// a smoke test of every code path), --json (the results plus machine metadata as JSON on
+// stdout). Progress goes to stderr. Exits 1 on any error, including a failed cross-check;
+// timings are never asserted.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { CASES } from './cases.mjs';
+import { TOLERANCE, compareTrajectories } from './check.mjs';
+import { measureCold } from './cold.mjs';
+import { implList } from './impls.mjs';
+import { collectMeta } from './meta.mjs';
+import { buildPeak, median } from './peak.mjs';
+import { startWorker } from './pool.mjs';
+import { relaxedExecArgv } from './relaxed.mjs';
+import { renderText } from './report.mjs';
+import { measureSizes, wasmFiles } from './sizes.mjs';
+
+const argv = process.argv.slice(2);
+for (const a of argv) if (!['--quick', '--json'].includes(a)) usage(`unknown argument ${a}`);
+const quick = argv.includes('--quick');
+const json = argv.includes('--json');
+const S = quick
+  ? { mode: 'quick', warmMs: 0, windowMs: 100, windows: 1, trajectorySteps: 2, coldRuns: 1, gemmMs: 30, gemmWindows: 1 }
+  : { mode: 'full', warmMs: 1000, windowMs: 1000, windows: 5, trajectorySteps: 10, coldRuns: 10, gemmMs: 300, gemmWindows: 5 };
+
+const DIST = new URL('../dist/node.js', import.meta.url);
+if (!existsSync(DIST)) usage('dist/node.js is missing: run `npm run build` first (npm run bench does)');
+
+const errors = [];
+const fail = (what, err) => {
+  const msg = `${what}: ${err?.message ?? err}`;
+  errors.push(msg.split('\n')[0]);
+  console.error(`bench: ERROR ${msg}`);
+};
+const t0 = performance.now();
+// Other work on the machine shows up in every figure; the load average says how much there was.
+const loadStart = loadavg();
+const progress = (s) => console.error(`bench: [${((performance.now() - t0) / 1000).toFixed(1)} s] ${s}`);
+
+// Every implementation process starts up front, in parallel with compiling peak.ts: none
+// of this is timed, and nothing timed runs until all of it is done.
+progress('starting implementation processes, compiling bench/peak.ts');
+const impls = implList();
+const peakBuilt = buildPeak().then(() => null, (err) => err);
+await Promise.all(impls.map(async (i) => {
+  try {
+    i.worker = await startWorker(i);
+    i.na = i.worker.na;
+    i.describe = i.worker.describe;
+    if (i.na) {
+      i.worker.close(); // n/a rows need no process
+      i.worker = null;
+    }
+  } catch (err) {
+    fail(`start ${i.id}`, err);
+    i.error = true;
+  }
+}));
+// A variant that is what the default already runs would be the same row twice.
+const def = impls.find((i) => i.id === 'descent');
+if (def.describe?.kernels) def.label = `descent ${def.describe.kernels} (default)`;
+for (const i of impls) {
+  if (i.impl === 'descent' && i !== def && i.describe && !i.na && i.describe.kernels === def.describe?.kernels && i.describe.threads === def.describe?.threads) {
+    i.same = def.id; // no row of its own
+    i.worker.close();
+    i.worker = null;
+  }
+}
+
+const peakError = await peakBuilt;
+const { createNetwork } = await import(DIST.href);
+const cases = [];
+for (const c of CASES) cases.push(await runCase(c));
+
+progress('GEMM micro-bench and SIMD peak');
+let gemm = null;
+try {
+  if (peakError) throw peakError;
+  const args = [...(relaxedExecArgv() ?? []), new URL('./gemm.mjs', import.meta.url).pathname, JSON.stringify({ files: wasmFiles('dist/'), ms: S.gemmMs, windows: S.gemmWindows })];
+  const p = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (p.status !== 0) throw new Error(`gemm.mjs exited ${p.status}:\n${p.stderr}`);
+  gemm = JSON.parse(p.stdout);
+  if (!gemm.modules.some((m) => m.kernels)) throw new Error('no dist/*.wasm module could be measured');
+} catch (err) {
+  fail('gemm', err);
+}
+
+progress(`cold start (${S.coldRuns} process(es) per case)`);
+let cold = null;
+try {
+  cold = measureCold(S.coldRuns);
+} catch (err) {
+  fail('cold start', err);
+}
+
+let sizes = null;
+try {
+  sizes = measureSizes();
+} catch (err) {
+  fail('sizes', err);
+}
+
+for (const i of impls) i.worker?.close();
+
+const result = {
+  meta: { ...collectMeta(), loadAverage: { start: loadStart, end: loadavg() } },
+  settings: S,
+  tolerance: TOLERANCE,
+  impls: impls.map(({ id, label, note, na, same, detail, describe }) => ({ id, label, note: note ?? null, na: na ?? null, sameAs: same ?? null, detail: detail ?? null, describe: describe ?? null })),
+  cases,
+  gemm,
+  cold,
+  sizes,
+  errors,
+  seconds: (performance.now() - t0) / 1000,
+};
+process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `\n${renderText(result)}\n`);
+progress(`done in ${result.seconds.toFixed(1)} s${errors.length ? ` with ${errors.length} error(s)` : ''}`);
+process.exit(errors.length ? 1 : 0);
+
+/** Prepare, cross-check, warm up, then interleaved timed windows, for one case. */
+async function runCase(c) {
+  progress(`${c.id}: ${c.title}, batch ${c.batch}`);
+  const out = { id: c.id, title: c.title, batch: c.batch, unit: c.unit, check: null, rows: [] };
+  const rows = new Map();
+  const active = [];
+  for (const i of impls) {
+    if ((i.applies && !i.applies(c)) || i.same) continue;
+    const row = { id: i.id };
+    rows.set(i.id, row);
+    out.rows.push(row);
+    if (i.na) row.na = i.na;
+    else if (i.error) row.error = 'did not start';
+    else active.push(i);
+  }
+  const guard = async (i, what, fn) => {
+    try {
+      return await fn();
+    } catch (err) {
+      fail(`${c.id} ${i.id} ${what}`, err);
+      rows.get(i.id).error = String(err?.message ?? err).split('\n')[0];
+      active.splice(active.indexOf(i), 1);
+      return undefined;
+    }
+  };
+
+  // The initial parameters are descent's own draw, sent to every implementation.
+  const net = await createNetwork(c.spec);
+  const init = net.getParameters();
+  net.dispose();
+  for (const i of [...active]) await guard(i, 'prepare', () => i.worker.call('prepare', { c, init }));
+
+  const trajectories = [];
+  for (const i of [...active]) {
+    const losses = await guard(i, 'trajectory', () => i.worker.call('trajectory', { steps: S.trajectorySteps }));
+    if (losses) trajectories.push({ id: i.id, label: i.label, losses });
+  }
+  const ref = trajectories.find((t) => t.id === 'descent');
+  if (ref) {
+    out.check = compareTrajectories(ref.losses, trajectories.filter((t) => t !== ref));
+    for (const r of out.check.rows) if (!r.ok) fail(`${c.id} cross-check`, `${r.label} losses ${fmt(r.losses)} differ from descent's ${fmt(ref.losses)} (max rel. ${r.maxRel.toExponential(2)})`);
+    if (!ref.losses.every(Number.isFinite)) fail(`${c.id} cross-check`, `descent's losses are not finite: ${fmt(ref.losses)}`);
+  } else {
+    out.checkError = 'descent did not produce a trajectory';
+    fail(`${c.id} cross-check`, out.checkError);
+  }
+
+  for (const i of [...active]) await guard(i, 'arm', () => i.worker.call('arm'));
+  // Warm-up lets V8 tier wasm and JS up to optimised code before anything counts.
+  if (S.warmMs > 0) for (const i of [...active]) await guard(i, 'warm-up', () => i.worker.call('window', { ms: S.warmMs }));
+  const samples = new Map(active.map((i) => [i.id, []]));
+  for (let w = 0; w < S.windows; w++) {
+    // Rotate who goes first, so no row always follows the same neighbour.
+    const order = active.map((_, k) => active[(k + w) % active.length]);
+    for (const i of order) {
+      const r = await guard(i, 'window', () => i.worker.call('window', { ms: S.windowMs }));
+      if (r) samples.get(i.id).push(r.steps / r.seconds);
+    }
+  }
+  for (const i of [...active]) await guard(i, 'release', () => i.worker.call('release'));
+
+  for (const [id, s] of samples) {
+    const row = rows.get(id);
+    if (row.error || s.length === 0) continue;
+    row.stepsPerSec = median(s);
+    row.samplesPerSec = row.stepsPerSec * c.batch;
+    row.windows = s;
+  }
+  const ref2 = rows.get(impls.find((i) => i.reference).id);
+  for (const row of rows.values()) {
+    if (row.stepsPerSec != null && ref2?.stepsPerSec) row.ratio = row.stepsPerSec / ref2.stepsPerSec;
+  }
+  return out;
+}
+
+function fmt(xs) {
+  return `[${xs.map((x) => x.toPrecision(8)).join(', ')}]`;
+}
+
+function usage(msg) {
+  console.error(`bench: ${msg}\nusage: node bench/run.mjs [--quick] [--json]`);
+  process.exit(2);
+}

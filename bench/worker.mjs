@@ -1,0 +1,69 @@
+// One implementation in its own process (`node worker.mjs <impl> [variant]`), driven by the
+// orchestrator over IPC. Separate processes keep JITs, heaps and wasm modules apart, let one
+// row carry a node flag (relaxed SIMD), and let the orchestrator interleave timed windows
+// across implementations while only one of them runs at a time.
+import { makeData } from './cases.mjs';
+
+const [impl, variant] = process.argv.slice(2);
+const mod = await import(`./impl-${impl}.mjs`);
+
+let session = null;
+let chunk = 1;
+
+const handlers = {
+  async prepare({ c, init }) {
+    session?.dispose();
+    session = await opened.prepare(c, makeData(c), init);
+    chunk = 1;
+    return {};
+  },
+  trajectory({ steps }) {
+    return session.trajectory(steps);
+  },
+  /** Sets up the timed loop (initial parameters, fresh optimizer state) outside any window. */
+  arm() {
+    session.arm();
+    return {};
+  },
+  /**
+   * Runs whole steps until at least `ms` have passed (always ≥ 1 step). Steps go in chunks
+   * that double until a chunk takes ≥ 2 ms, so reading the clock costs nothing measurable
+   * even for the tiny net, and a window overshoots by at most a few ms (or one step).
+   */
+  window({ ms }) {
+    const t0 = performance.now();
+    let now = t0;
+    let steps = 0;
+    do {
+      session.run(chunk);
+      steps += chunk;
+      const t = performance.now();
+      if (t - now < 2 && chunk < 1 << 20) chunk *= 2;
+      now = t;
+    } while (now - t0 < ms);
+    return { steps, seconds: (now - t0) / 1000 };
+  },
+  release() {
+    session?.dispose();
+    session = null;
+    return {};
+  },
+};
+
+let opened;
+try {
+  opened = await mod.open(variant);
+} catch (err) {
+  process.send({ ready: false, error: String(err?.stack ?? err) });
+  process.exit(1);
+}
+process.on('message', async ({ id, cmd, args }) => {
+  try {
+    process.send({ id, ok: true, result: await handlers[cmd](args) });
+  } catch (err) {
+    process.send({ id, ok: false, error: String(err?.stack ?? err) });
+  }
+});
+// If the orchestrator dies, go with it instead of lingering.
+process.on('disconnect', () => process.exit(0));
+process.send({ ready: true, describe: opened.describe ?? null, na: opened.na ?? null });
