@@ -4,7 +4,10 @@
 // Data are made before the clock starts: building the input is the caller's cost, not the
 // library's.
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { CASES, ADAM, makeData } from './cases.mjs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const what = process.argv[2];
 const c = what === 'descent-tiny' ? CASES.find((k) => k.id === 'tiny-b32') : CASES.find((k) => k.id === 'mlp-b32');
@@ -14,7 +17,8 @@ const data = makeData(cold);
 let ms;
 if (what.startsWith('descent')) {
   const t0 = performance.now();
-  const { createNetwork } = await import(new URL('../dist/node.js', import.meta.url).href);
+  // What `import('descent')` resolves to in Node: the package's "node" export (a single bundled file).
+  const { createNetwork } = await import(new URL(`../${pkg.exports['.'].node}`, import.meta.url).href);
   const net = await createNetwork(cold.spec);
   const t = net.trainer(data.x, data.labels, { optimizer: { type: 'adam', lr: ADAM.lr, eps: ADAM.eps }, batchSize: cold.batch, shuffle: false });
   t.step();

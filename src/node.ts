@@ -1,6 +1,7 @@
 // Entry for Node, Deno and Bun: reads the kernels (descent.wasm or a variant) beside this file.
 import { readFile } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { Network } from './network.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
 import { resolveCreateOptions, selectKernels } from './variants.js';
@@ -24,6 +25,8 @@ export function loadThreadsModule(): Promise<WebAssembly.Module> {
 
 /** Starts a worker thread (worker_threads) that never keeps the process alive on its own. */
 export function spawnWorker(source: string, data: unknown): Worker {
+  // Loaded on first use: worker_threads costs milliseconds of start-up that one-thread users never need.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const worker = new Worker(source, { eval: true, workerData: data });
   worker.unref();
   return worker;
