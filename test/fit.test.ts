@@ -2,10 +2,8 @@
 // convergence stopping, async yielding and abort, and rejection of bad options.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
-import { runReplay } from '../src/replay.js';
 import type { BatchInfo, FitOptions, NetworkSpec } from '../src/types.js';
-import { makeNetwork, xorData } from './helpers/network.js';
-import { loadTestModule } from './helpers/wasm.js';
+import { makeNetwork, replayLikeNetworks, xorData } from './helpers/network.js';
 
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 2 }], loss: 'softmax_cross_entropy', init: 'xavier_uniform', seed: 3 };
 const { x, y } = xorData(100);
@@ -40,10 +38,10 @@ describe('modes of gradient descent', () => {
     const init = net.getParameters().map((l) => ({ weight: [...l.weight], bias: [...l.bias] }));
     net.fitSync(x, y, { optimizer: { type: 'sgd', lr: 0.3, momentum: 0.9 }, batchSize: 30, shuffle: false, epochs: 2 });
     const batches = [0, 30, 60, 90].map((s) => Array.from({ length: Math.min(30, 100 - s) }, (_, i) => s + i));
-    const replay = runReplay({
+    const replay = replayLikeNetworks({
       spec: { inputs: 2, layers: spec.layers, loss: spec.loss }, optimizer: { type: 'sgd', lr: 0.3, momentum: 0.9 },
       x: x.flat(), y, n: 100, batches, steps: 8, init,
-    }, loadTestModule());
+    });
     const got = net.getParameters();
     replay.final.forEach((l, i) => {
       expect(Array.from(got[i].weight)).toEqual(l.weight);

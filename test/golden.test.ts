@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runReplay, type ReplayTensors } from '../src/replay.js';
-import { loadTestModule } from './helpers/wasm.js';
+import { spawnWorker } from '../src/node.js';
+import { loadTestModule, loadThreadsModule, testThreads } from './helpers/wasm.js';
 
 // cases/: the factor-by-factor suite; random/: cases drawn by `make_golden.py --random 40 --seed 2026`.
 const root = new URL('./golden/', import.meta.url);
@@ -40,7 +41,8 @@ describe.each(['release', 'debug'] as const)('golden replays (%s build)', (build
   });
   it.each(files)('%s', (file) => {
     const c = JSON.parse(readFileSync(new URL(file, root), 'utf8'));
-    const got = runReplay(c, loadTestModule(build));
+    // The `threads` project replays every case split across its threads.
+    const got = testThreads > 1 ? runReplay(c, loadThreadsModule(), { threads: testThreads, spawnWorker }) : runReplay(c, loadTestModule(build));
     const bad = [
       ...mismatches(got.losses, c.expected.losses, LOSS).map((m) => `losses${m}`),
       ...compareTensors(got.grads0, c.expected.grads0, GRAD, 'grads0'),

@@ -1,10 +1,20 @@
 // Builds networks on the release module of the project's kernel variant for API tests.
 import { Network } from '../../src/network.js';
+import { runReplay, type ReplayResult } from '../../src/replay.js';
+import { spawnWorker } from '../../src/node.js';
 import type { NetworkSpec } from '../../src/types.js';
-import { loadTestModule, testKernels } from './wasm.js';
+import { loadTestModule, loadThreadsModule, testKernels, testThreads } from './wasm.js';
 
+/** A network on this project's kernels, threaded in the `threads` project. */
 export function makeNetwork(spec: NetworkSpec): Network {
+  if (testThreads > 1) return Network.create(spec, loadThreadsModule(), { threads: testThreads, spawnWorker });
   return Network.create(spec, loadTestModule('release'), { kernels: testKernels });
+}
+
+/** Replays a case the way makeNetwork's networks train (threaded in the `threads` project). */
+export function replayLikeNetworks(c: unknown): ReplayResult {
+  if (testThreads > 1) return runReplay(c, loadThreadsModule(), { threads: testThreads, spawnWorker });
+  return runReplay(c, loadTestModule('release'));
 }
 
 /** A seeded 2-feature, 2-class data set: label = x₀·x₁ > 0 (XOR quadrants). */

@@ -38,3 +38,17 @@ export function loadTestModule(build: 'release' | 'debug' = 'release', kernels: 
   }
   return m;
 }
+
+/** Threads per batch in this project (DESCENT_THREADS, default 1): the `threads` project trains everything threaded. */
+export const testThreads: number = Number(process.env.DESCENT_THREADS || 1);
+
+/** The threaded SIMD build (shared memory), for networks and replays with threads > 1. */
+export function loadThreadsModule(): WebAssembly.Module {
+  const file = 'dist/descent-threads.wasm';
+  let m = cache.get(file);
+  if (!m) {
+    m = new WebAssembly.Module(readFileSync(new URL(file, root)));
+    cache.set(file, m);
+  }
+  return m;
+}
