@@ -34,6 +34,7 @@ export const CASES = [
   mlpCase(1),
   mlpCase(32),
   mlpCase(128),
+  mlpCase(256), // the threads criterion is stated at 256 and 1024
   mlpCase(1024),
   {
     id: 'tiny-b32',
