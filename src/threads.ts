@@ -5,9 +5,13 @@
 // deterministic and within f32 rounding of one thread. Coordination is by Atomics on four
 // words of the shared memory — never a message per step:
 //   [0] job sequence number (bumped to start a pass)  [1] workers done  [2] stop flag
+//   [3] set by a worker whose pass threw
 import type { Engine } from './engine.js';
+import { StateError } from './errors.js';
 
-const SEQ = 0, DONE = 1, STOP = 2;
+const SEQ = 0, DONE = 1, STOP = 2, FAILED = 3;
+/** A pass still unfinished after this many one-second waits means a worker is gone, not slow. */
+const WORKER_TIMEOUT_S = 120;
 
 /** Starts a worker running `source` (CommonJS, Node worker_threads) with `data`. */
 export type WorkerSpawner = (source: string, data: unknown) => { terminate(): unknown };
@@ -23,7 +27,7 @@ for (;;) {
   Atomics.wait(ctl, ${SEQ}, seen);
   seen = Atomics.load(ctl, ${SEQ});
   if (Atomics.load(ctl, ${STOP})) break;
-  k.trainPass(desc);
+  try { k.trainPass(desc); } catch { Atomics.store(ctl, ${FAILED}, 1); }
   Atomics.add(ctl, ${DONE}, 1);
   Atomics.notify(ctl, ${DONE});
 }
@@ -64,12 +68,17 @@ export class ThreadPool {
     }
     const ctl = this.ctl;
     Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, FAILED, 0);
     Atomics.add(ctl, SEQ, 1);
     Atomics.notify(ctl, SEQ);
     e.trainShard(x, y, base + (extra > 0 ? 1 : 0), rows);
+    let waits = 0;
     for (let done = Atomics.load(ctl, DONE); done < threads - 1; done = Atomics.load(ctl, DONE)) {
-      Atomics.wait(ctl, DONE, done);
+      if (Atomics.wait(ctl, DONE, done, 1000) === 'timed-out' && ++waits >= WORKER_TIMEOUT_S) {
+        throw new StateError(`a training worker thread did not finish its shard within ${WORKER_TIMEOUT_S} s; the step was not applied`, 'threads', threads);
+      }
     }
+    if (Atomics.load(ctl, FAILED)) throw new StateError('a training worker thread failed during its pass; the step was not applied', 'threads', threads);
     e.reduceWorkers();
   }
 

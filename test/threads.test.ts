@@ -74,6 +74,18 @@ maybe('threads', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('a worker whose pass traps fails the step with a StateError instead of hanging', () => {
+    const net = Network.create(spec, threadedModule!, {
+      threads: 2,
+      // Point the worker's pass at an address past the end of memory: the kernel traps.
+      spawnWorker: (source, workerData) => spawnWorker(source.replace('k.trainPass(desc)', 'k.trainPass(0x7ffffff0)'), workerData),
+    });
+    const before = net.getParameters();
+    expect(() => net.fitSync(data.x, data.y, { optimizer: { type: 'adam' } })).toThrow(expect.objectContaining({ name: 'StateError', path: 'threads' }));
+    expect(net.getParameters()).toEqual(before);
+    net.dispose();
+  });
+
   const goldens = ['cases', 'random'].flatMap((d) => readdirSync(new URL(`test/golden/${d}/`, root)).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`));
   it.each(goldens)('golden %s replays with 2 threads', (file) => {
     const c = JSON.parse(readFileSync(new URL(`test/golden/${file}`, root), 'utf8'));
