@@ -8,6 +8,7 @@
 // whenever a larger batch or data set arrives; only then does memory grow, never inside a
 // training step. Typed views are refreshed whenever the buffer has changed (growth detaches it).
 import { activationCode, isClassifier, LOSSES } from './codes.js';
+import { DataError } from './errors.js';
 import { instantiateKernels, type Kernels } from './kernels.js';
 import { MAX_SLOTS } from './optimizers.js';
 import type { ResolvedSpec } from './spec.js';
@@ -21,7 +22,8 @@ const PASS_ROWS = 2, PASS_MEAN_ROWS = 3, PASS_X = 4, PASS_Y = 5;
 export const HP_SLOTS = 16;
 /** Maximum pages of a shared (threaded) memory; must equal the threads build's maximumMemory (asconfig.json). */
 export const SHARED_MAX_PAGES = 16384;
-const align16 = (n: number) => (n + 15) & ~15;
+// Arithmetic, not bitwise: plans past 2 GiB must not wrap around 32 bits.
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /** Byte offsets of one layer's tensors. */
 export interface LayerPlan {
@@ -229,6 +231,7 @@ export class Engine {
     batch = Math.max(batch, p.batch);
     rows0 = Math.max(rows0, p.rows[0]);
     rows1 = Math.max(rows1, p.rows[1]);
+    const before = this.snapshotPlan();
     let at = this.workspaceStart;
     const take = (bytes: number) => {
       const start = at;
@@ -271,7 +274,16 @@ export class Engine {
     });
     const needed = Math.ceil(at / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
-    if (needed > have) this.memory.grow(needed - have);
+    if (needed > have) {
+      try {
+        this.memory.grow(needed - have);
+      } catch {
+        // Nothing has moved yet: put the old offsets back and the old plan still stands.
+        this.restorePlan(before);
+        const limit = this.threads > 1 ? `the shared memory's ${SHARED_MAX_PAGES * PAGE / 2 ** 30} GiB maximum` : 'what this engine will allocate';
+        throw new DataError(`training needs ${(at / 2 ** 20).toFixed(0)} MiB of wasm memory (batch of ${batch} rows, data sets of ${rows0} and ${rows1} rows), more than ${limit}`, 'memory', at);
+      }
+    }
     // Every region only moves up (everything before it grew or stayed), so moving the
     // highest first never overwrites data still waiting to move.
     const bytes = new Uint8Array(this.memory.buffer);
@@ -282,6 +294,23 @@ export class Engine {
     this.batchCapacity = batch;
     this.planned = { batch, rows: [rows0, rows1] };
     if (this.desc) this.writeWorkspacePointers();
+  }
+
+  /** Every workspace offset, so a plan that cannot get its memory can be undone. */
+  private snapshotPlan() {
+    return {
+      xBatch: this.xBatch, yBatch: this.yBatch, deltaA: this.deltaA, deltaB: this.deltaB, dataStart: this.dataStart,
+      layers: this.layers.map((l) => [l.z, l.a]),
+      workers: this.workers.map((t) => ({ deltaA: t.deltaA, deltaB: t.deltaB, z: [...t.z], a: [...t.a] })),
+      sets: this.sets.map((set) => ({ x: set.x, y: set.y, indices: set.indices })),
+    };
+  }
+
+  private restorePlan(p: ReturnType<Engine['snapshotPlan']>): void {
+    ({ xBatch: this.xBatch, yBatch: this.yBatch, deltaA: this.deltaA, deltaB: this.deltaB, dataStart: this.dataStart } = p);
+    this.layers.forEach((l, i) => ([l.z, l.a] = p.layers[i]));
+    this.workers.forEach((t, i) => Object.assign(t, p.workers[i]));
+    this.sets.forEach((set, i) => Object.assign(set, p.sets[i]));
   }
 
   /** Copies a data set into resident slot `which` (call reserve first); indices = 0…rows−1. */

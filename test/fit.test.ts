@@ -223,3 +223,17 @@ describe('memory', () => {
     expect(net.getParameters()).toEqual(before);
   });
 });
+
+describe('memory limits', () => {
+  it('a batch too large for wasm memory is a DataError and leaves the network usable', () => {
+    const net = makeNetwork({ inputs: 2, layers: [{ units: 65536, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 1 });
+    const before = net.getParameters();
+    const rows = 20_000; // 20,000 × 65,536 activations × 4 bytes: past wasm32's 4 GiB
+    const x = new Float32Array(rows * 2);
+    const y = new Int32Array(rows);
+    expect(() => net.fitSync(x, y, { optimizer: { type: 'sgd', lr: 0.1 }, mode: 'batch' })).toThrow(expect.objectContaining({ name: 'DataError', path: 'memory' }));
+    expect(net.getParameters()).toEqual(before);
+    expect(net.predict([[1, 2]]).classes).toHaveLength(1);
+    net.dispose();
+  });
+});
