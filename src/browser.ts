@@ -2,7 +2,7 @@
 // next to this module.
 import { Network } from './network.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
-import { resolveCreateOptions, selectKernels } from './variants.js';
+import { moduleLoader, resolveCreateOptions } from './variants.js';
 
 export * from './index.js';
 
@@ -12,7 +12,6 @@ const files: Record<KernelVariant, () => URL> = {
   simd: () => new URL('./descent.wasm', import.meta.url),
   relaxed: () => new URL('./descent-relaxed.wasm', import.meta.url),
 };
-const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
 
 async function compile(url: URL): Promise<WebAssembly.Module> {
   try {
@@ -28,21 +27,7 @@ async function compile(url: URL): Promise<WebAssembly.Module> {
  * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
  * the engine has it, else scalar); each variant is compiled once, then shared.
  */
-export function loadModule(kernels: KernelsOption = 'auto'): Promise<WebAssembly.Module> {
-  let variant: KernelVariant;
-  try {
-    variant = selectKernels(kernels);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  let module = compiled.get(variant);
-  if (!module) {
-    module = compile(files[variant]());
-    module.catch(() => compiled.delete(variant));
-    compiled.set(variant, module);
-  }
-  return module;
-}
+export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(files[variant]()));
 
 /**
  * Builds a network from `spec` (see Network.create) on the kernels `options.kernels`

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { Network } from './network.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
-import { resolveCreateOptions, selectKernels } from './variants.js';
+import { moduleLoader, resolveCreateOptions } from './variants.js';
 
 export * from './index.js';
 
@@ -14,7 +14,6 @@ const files: Record<KernelVariant, () => URL> = {
   simd: () => new URL('./descent.wasm', import.meta.url),
   relaxed: () => new URL('./descent-relaxed.wasm', import.meta.url),
 };
-const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
 let threaded: Promise<WebAssembly.Module> | undefined;
 
 /** The threaded SIMD build (shared memory), for `threads` > 1. */
@@ -36,21 +35,7 @@ export function spawnWorker(source: string, data: unknown): Worker {
  * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
  * the engine has it, else scalar); each variant is compiled once, then shared.
  */
-export function loadModule(kernels: KernelsOption = 'auto'): Promise<WebAssembly.Module> {
-  let variant: KernelVariant;
-  try {
-    variant = selectKernels(kernels);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  let module = compiled.get(variant);
-  if (!module) {
-    module = readFile(files[variant]()).then((bytes) => WebAssembly.compile(bytes));
-    module.catch(() => compiled.delete(variant));
-    compiled.set(variant, module);
-  }
-  return module;
-}
+export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => readFile(files[variant]()).then((bytes) => WebAssembly.compile(bytes)));
 
 /**
  * Builds a network from `spec` (see Network.create) on the kernels `options.kernels`

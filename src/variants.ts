@@ -131,3 +131,26 @@ export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: 
   if (options.module === undefined) return { kernels: selectKernels(options.kernels), threads };
   return { kernels: declaredKernels({ kernels: options.kernels as KernelVariant | undefined }), module: options.module, threads };
 }
+
+/**
+ * A `loadModule(kernels)` for an entry: resolves `kernels` to a variant and compiles that
+ * variant's file once with `compile`, sharing the result (a failed compile is retried next time).
+ */
+export function moduleLoader(compile: (variant: KernelVariant) => Promise<WebAssembly.Module>): (kernels?: KernelsOption) => Promise<WebAssembly.Module> {
+  const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
+  return (kernels = 'auto') => {
+    let variant: KernelVariant;
+    try {
+      variant = selectKernels(kernels);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    let module = compiled.get(variant);
+    if (!module) {
+      module = compile(variant);
+      module.catch(() => compiled.delete(variant));
+      compiled.set(variant, module);
+    }
+    return module;
+  };
+}
