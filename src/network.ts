@@ -41,6 +41,8 @@ export class Network {
     this.threads = resolveThreads(options);
     this.e = new Engine(spec, module, this.threads);
     this.pool = this.threads > 1 ? new ThreadPool(this.e, module, options.spawnWorker!) : null;
+    // A network dropped without dispose() must not leave its worker threads waiting forever.
+    if (this.pool) abandonedPools.register(this, this.pool, this);
     this.initialize(spec.seed);
   }
 
@@ -283,7 +285,10 @@ export class Network {
 
   /** Releases the network's memory; any later call throws StateError. */
   dispose(): void {
-    if (!this.disposed) this.pool?.dispose();
+    if (!this.disposed && this.pool) {
+      abandonedPools.unregister(this);
+      this.pool.dispose();
+    }
     this.disposed = true;
   }
 
@@ -335,6 +340,8 @@ function splitRows(d: { m: DenseMatrix; targets: Float32Array | Int32Array }, fr
   };
   return [take(0, n - valRows), take(n - valRows, n)] as const;
 }
+
+const abandonedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispose());
 
 /** Validates `options.threads` (an integer ≥ 1; above 1 it needs a worker spawner). */
 function resolveThreads(options: NetworkOptions): number {
