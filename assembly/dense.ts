@@ -108,12 +108,12 @@ function forwardRow(yr: usize, xr: usize, w: usize, b: usize, inDim: i32, outDim
 
 /** dx(N,I) = dy(N,O) · W(O,I). Skipped by the host for the first layer. */
 export function denseBackwardInput(dx: usize, dy: usize, w: usize, rows: i32, inDim: i32, outDim: i32): void {
-  gemm(dx, dy, outDim, 1, w, inDim, inDim, rows, outDim, inDim, 0);
+  gemm(dx, dy, outDim, 1, w, inDim, inDim, rows, outDim, inDim);
 }
 
 /** dW(O,I) = dy(N,O)ᵀ · x(N,I) and db(O) = Σₙ dy(n,·). */
 export function denseBackwardParams(dw: usize, db: usize, dy: usize, x: usize, rows: i32, inDim: i32, outDim: i32): void {
-  gemm(dw, dy, 1, outDim, x, inDim, inDim, outDim, rows, inDim, 0);
+  gemm(dw, dy, 1, outDim, x, inDim, inDim, outDim, rows, inDim);
   columnSums(db, dy, rows, outDim);
 }
 

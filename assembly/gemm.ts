@@ -12,31 +12,31 @@
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-/** C(M×N) = A(M×K)·B(K×N) (+ bias(N) broadcast over rows, unless `bias` is 0) with the layout above. */
-export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, M: i32, K: i32, N: i32, bias: usize): void {
+/** C(M×N) = A(M×K)·B(K×N) with the layout above. */
+export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, M: i32, K: i32, N: i32): void {
   if (ASC_FEATURE_SIMD) {
     let m = 0;
     for (; m + 4 <= M; m += 4) {
       let n = 0;
-      for (; n + 8 <= N; n += 8) block4x8(c, a, rsA, csA, b, ldb, ldc, K, m, n, bias);
-      for (; n + 4 <= N; n += 4) block4x4(c, a, rsA, csA, b, ldb, ldc, K, m, n, bias);
+      for (; n + 8 <= N; n += 8) block4x8(c, a, rsA, csA, b, ldb, ldc, K, m, n);
+      for (; n + 4 <= N; n += 4) block4x4(c, a, rsA, csA, b, ldb, ldc, K, m, n);
       for (; n < N; n++) {
-        for (let r = 0; r < 4; r++) scalarDot(c, a, rsA, csA, b, ldb, ldc, K, m + r, n, bias);
+        for (let r = 0; r < 4; r++) scalarDot(c, a, rsA, csA, b, ldb, ldc, K, m + r, n);
       }
     }
     for (; m < M; m++) {
       let n = 0;
-      for (; n + 8 <= N; n += 8) block1x8(c, a, rsA, csA, b, ldb, ldc, K, m, n, bias);
-      for (; n + 4 <= N; n += 4) block1x4(c, a, rsA, csA, b, ldb, ldc, K, m, n, bias);
-      for (; n < N; n++) scalarDot(c, a, rsA, csA, b, ldb, ldc, K, m, n, bias);
+      for (; n + 8 <= N; n += 8) block1x8(c, a, rsA, csA, b, ldb, ldc, K, m, n);
+      for (; n + 4 <= N; n += 4) block1x4(c, a, rsA, csA, b, ldb, ldc, K, m, n);
+      for (; n < N; n++) scalarDot(c, a, rsA, csA, b, ldb, ldc, K, m, n);
     }
   } else {
-    gemmScalar(c, a, rsA, csA, b, ldb, ldc, M, K, N, bias);
+    gemmScalar(c, a, rsA, csA, b, ldb, ldc, M, K, N);
   }
 }
 
 // @ts-ignore: decorator
-@inline function block4x8(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32, bias: usize): void {
+@inline function block4x8(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32): void {
   const rs = <usize>rsA << 2;
   const cs = <usize>csA << 2;
   const bs = <usize>ldb << 2;
@@ -58,11 +58,6 @@ export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32,
     pa += cs;
     pb += bs;
   }
-  if (bias) {
-    const v0 = v128.load(bias + (<usize>n << 2)), v1 = v128.load(bias + (<usize>n << 2), 16);
-    c00 = f32x4.add(c00, v0); c10 = f32x4.add(c10, v0); c20 = f32x4.add(c20, v0); c30 = f32x4.add(c30, v0);
-    c01 = f32x4.add(c01, v1); c11 = f32x4.add(c11, v1); c21 = f32x4.add(c21, v1); c31 = f32x4.add(c31, v1);
-  }
   const ls = <usize>ldc << 2;
   const pc = c + <usize>m * ls + (<usize>n << 2);
   v128.store(pc, c00); v128.store(pc, c01, 16);
@@ -72,7 +67,7 @@ export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32,
 }
 
 // @ts-ignore: decorator
-@inline function block4x4(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32, bias: usize): void {
+@inline function block4x4(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32): void {
   const rs = <usize>rsA << 2;
   const cs = <usize>csA << 2;
   const bs = <usize>ldb << 2;
@@ -88,10 +83,6 @@ export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32,
     pa += cs;
     pb += bs;
   }
-  if (bias) {
-    const v0 = v128.load(bias + (<usize>n << 2));
-    c0 = f32x4.add(c0, v0); c1 = f32x4.add(c1, v0); c2 = f32x4.add(c2, v0); c3 = f32x4.add(c3, v0);
-  }
   const ls = <usize>ldc << 2;
   const pc = c + <usize>m * ls + (<usize>n << 2);
   v128.store(pc, c0);
@@ -101,7 +92,7 @@ export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32,
 }
 
 // @ts-ignore: decorator
-@inline function block1x8(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32, bias: usize): void {
+@inline function block1x8(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32): void {
   const cs = <usize>csA << 2;
   const bs = <usize>ldb << 2;
   let pa = a + <usize>m * (<usize>rsA << 2);
@@ -114,17 +105,13 @@ export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32,
     pa += cs;
     pb += bs;
   }
-  if (bias) {
-    c0 = f32x4.add(c0, v128.load(bias + (<usize>n << 2)));
-    c1 = f32x4.add(c1, v128.load(bias + (<usize>n << 2), 16));
-  }
   const pc = c + <usize>m * (<usize>ldc << 2) + (<usize>n << 2);
   v128.store(pc, c0);
   v128.store(pc, c1, 16);
 }
 
 // @ts-ignore: decorator
-@inline function block1x4(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32, bias: usize): void {
+@inline function block1x4(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32): void {
   const cs = <usize>csA << 2;
   const bs = <usize>ldb << 2;
   let pa = a + <usize>m * (<usize>rsA << 2);
@@ -135,12 +122,11 @@ export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32,
     pa += cs;
     pb += bs;
   }
-  if (bias) c0 = f32x4.add(c0, v128.load(bias + (<usize>n << 2)));
   v128.store(c + <usize>m * (<usize>ldc << 2) + (<usize>n << 2), c0);
 }
 
 /** One element of C, in plain f32. */
-function scalarDot(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32, bias: usize): void {
+function scalarDot(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, K: i32, m: i32, n: i32): void {
   let s: f32 = 0;
   let pa = a + <usize>m * (<usize>rsA << 2);
   let pb = b + (<usize>n << 2);
@@ -151,12 +137,11 @@ function scalarDot(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, l
     pa += cs;
     pb += bs;
   }
-  if (bias) s += load<f32>(bias + (<usize>n << 2));
   store<f32>(c + <usize>m * (<usize>ldc << 2) + (<usize>n << 2), s);
 }
 
 /** Scalar build: 4 columns at a time so each A value is loaded once per four products. */
-function gemmScalar(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, M: i32, K: i32, N: i32, bias: usize): void {
+function gemmScalar(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, ldc: i32, M: i32, K: i32, N: i32): void {
   const cs = <usize>csA << 2;
   const bs = <usize>ldb << 2;
   for (let m = 0; m < M; m++) {
@@ -175,16 +160,12 @@ function gemmScalar(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, 
         pa += cs;
         pb += bs;
       }
-      if (bias) {
-        const pbias = bias + (<usize>n << 2);
-        s0 += load<f32>(pbias); s1 += load<f32>(pbias, 4); s2 += load<f32>(pbias, 8); s3 += load<f32>(pbias, 12);
-      }
       store<f32>(pc + (<usize>n << 2), s0);
       store<f32>(pc + (<usize>n << 2), s1, 4);
       store<f32>(pc + (<usize>n << 2), s2, 8);
       store<f32>(pc + (<usize>n << 2), s3, 12);
     }
-    for (; n < N; n++) scalarDot(c, a, rsA, csA, b, ldb, ldc, K, m, n, bias);
+    for (; n < N; n++) scalarDot(c, a, rsA, csA, b, ldb, ldc, K, m, n);
   }
 }
 
