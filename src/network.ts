@@ -161,16 +161,23 @@ export class Network {
     const e = this.e;
     if (!this.fitting) e.reserve(Math.min(m.rows, EVAL_CHUNK), 0, 0);
     const outW = e.outputs;
+    const softmax = this.spec.loss === 'softmax_cross_entropy';
     const outputs = new Float32Array(m.rows * outW);
+    const probabilities = softmax ? new Float32Array(m.rows * outW) : null;
     const src = hostRows(e, m.data, null, m.rows);
     for (let start = 0; start < m.rows; start += e.batchCapacity) {
       const count = Math.min(e.batchCapacity, m.rows - start);
       const out = e.forward(src.load(start, count), count);
       outputs.set(e.f32.subarray(out >> 2, (out >> 2) + count * outW), start * outW);
+      if (probabilities) {
+        // The delta buffer is free outside a step and holds a batch of outputs.
+        e.k.softmaxRows(e.deltaA, out, count, outW);
+        probabilities.set(e.f32.subarray(e.deltaA >> 2, (e.deltaA >> 2) + count * outW), start * outW);
+      }
     }
     const result: Prediction = { outputs, rows: m.rows, columns: outW };
-    if (this.spec.loss === 'softmax_cross_entropy') {
-      result.probabilities = softmax(outputs, m.rows, outW);
+    if (probabilities) {
+      result.probabilities = probabilities;
       result.classes = argmaxRows(outputs, m.rows, outW);
     } else if (this.spec.loss === 'sigmoid_bce') {
       result.probabilities = outputs.map((z) => 1 / (1 + Math.exp(-z)));
@@ -295,18 +302,6 @@ export class Network {
   private alive(): void {
     if (this.disposed) throw new StateError('this network was disposed', 'network', 'disposed');
   }
-}
-
-function softmax(z: Float32Array, rows: number, cols: number): Float32Array {
-  const p = new Float32Array(z.length);
-  for (let r = 0; r < rows; r++) {
-    let m = -Infinity;
-    for (let c = 0; c < cols; c++) m = Math.max(m, z[r * cols + c]);
-    let s = 0;
-    for (let c = 0; c < cols; c++) s += Math.exp(z[r * cols + c] - m);
-    for (let c = 0; c < cols; c++) p[r * cols + c] = Math.exp(z[r * cols + c] - m) / s;
-  }
-  return p;
 }
 
 function argmaxRows(z: Float32Array, rows: number, cols: number): Int32Array {
