@@ -1,6 +1,6 @@
 // Reads a classification dataset from a CSV file: a header row, a `label` column and
 // numeric feature columns. Errors name the file, line and column of the bad value.
-import { readFile } from 'node:fs/promises';
+import { readText } from './read-text.js';
 import { DataError, describe } from '../errors.js';
 import type { Float32Matrix } from '../preprocess.js';
 
@@ -23,15 +23,7 @@ export interface CsvDataset {
 
 /** Reads and parses `path`; see `parseCsv`. */
 export async function readCsv(path: string): Promise<CsvDataset> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
-    throw new DataError(`cannot read ${path}: ${why}`, path, path);
-  }
-  return parseCsv(text, path);
+  return parseCsv(await readText(path), path);
 }
 
 /**

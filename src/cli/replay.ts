@@ -1,7 +1,7 @@
 // `descent replay case.json`: runs a replay case (a network, its data and a few optimizer
 // steps, as the PyTorch golden tests describe them) and prints the losses and gradients as
 // JSON, so the numbers can be compared with PyTorch's outside the test suite.
-import { readFile } from 'node:fs/promises';
+import { readText } from './read-text.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, DataError, ReplayFormatError } from '../errors.js';
 import { loadModule, loadThreadsModule, spawnWorker } from '../node.js';
@@ -24,14 +24,7 @@ export function replayCommand(): Command {
 
 /** Reads, runs and prints one replay case. */
 export async function runReplayFile(file: string, threads = 1): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
-    throw new DataError(`cannot read replay case ${file}: ${why}`, file, file);
-  }
+  const text = await readText(file, 'replay case');
   let json: unknown;
   try {
     json = JSON.parse(text);

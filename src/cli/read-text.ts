@@ -1,0 +1,14 @@
+// Reading an input file for the CLI, with a DataError that says why it could not be read.
+import { readFile } from 'node:fs/promises';
+import { DataError } from '../errors.js';
+
+/** The UTF-8 text of `path`; `what` names the file in the error ("replay case", …). */
+export async function readText(path: string, what = ''): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    throw new DataError(`cannot read ${what ? what + ' ' : ''}${path}: ${why}`, path, path);
+  }
+}
