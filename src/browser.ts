@@ -1,6 +1,7 @@
 // Entry for browsers and bundlers (Vite): fetches the kernels (descent.wasm or a variant)
 // next to this module.
 import { Network } from './network.js';
+import type { WorkerData } from './threads.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
 import { moduleLoader, resolveCreateOptions } from './variants.js';
 
@@ -29,15 +30,55 @@ async function compile(url: URL): Promise<WebAssembly.Module> {
  */
 export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(files[variant]()));
 
+let threaded: Promise<WebAssembly.Module> | undefined;
+
+/** The threaded SIMD build (shared memory), for `threads` > 1. */
+export function loadThreadsModule(): Promise<WebAssembly.Module> {
+  threaded ??= compile(new URL('./descent-threads.wasm', import.meta.url));
+  return threaded;
+}
+
+/** Starts a Worker running `source`'s `run(data)`; the Module and shared Memory are posted once. */
+export function spawnWorker(source: string, data: WorkerData): Worker {
+  // A Blob URL inherits this page's origin and cross-origin isolation, and needs no file beside the bundle.
+  const url = URL.createObjectURL(new Blob([`${source}\nself.onmessage = (event) => run(event.data);`], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  worker.postMessage(data);
+  return worker;
+}
+
+/** Why shared memory cannot be used here, or null when it can. */
+function whyNoThreads(): string | null {
+  if (typeof Worker !== 'function') return 'this runtime has no Worker';
+  if (typeof SharedArrayBuffer !== 'function' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    return 'shared memory needs a cross-origin isolated page (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  try {
+    if (new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer) return null;
+  } catch {
+    // An engine without wasm threads rejects `shared`, or ignores it.
+  }
+  return 'this WebAssembly engine has no shared memory';
+}
+
 /**
  * Builds a network from `spec` (see Network.create) on the kernels `options.kernels`
  * selects (default `auto`); pass `module` to skip loading (`kernels` then names its variant).
+ * With `threads` > 1 the batch is shared with Workers where the page is cross-origin
+ * isolated; elsewhere the network trains on one thread and `onWarning` says why.
+ * On a page's main thread, threaded networks train only with the async `fit`.
  */
 export async function createNetwork(spec: NetworkSpec, options: CreateNetworkOptions = {}): Promise<Network> {
   const { kernels, module, threads } = resolveCreateOptions(options);
   if (threads > 1) {
-    // Browser Workers are not wired up yet: train on this thread and say so.
-    (options.onWarning ?? console.warn)(`descent: threads: ${threads} is not available in this runtime yet; training on 1 thread`);
+    const reason = whyNoThreads();
+    if (reason === null) {
+      const net = Network.create(spec, module ?? (await loadThreadsModule()), { kernels, threads, spawnWorker });
+      await net.ready();
+      return net;
+    }
+    (options.onWarning ?? console.warn)(`descent: threads: ${threads} is not available here (${reason}); training on 1 thread`);
   }
   return Network.create(spec, module ?? (await loadModule(kernels)), { kernels });
 }

@@ -12,6 +12,7 @@ import { DataError } from './errors.js';
 import { instantiateKernels, type Kernels } from './kernels.js';
 import { MAX_SLOTS } from './optimizers.js';
 import type { ResolvedSpec } from './spec.js';
+import type { ThreadPool } from './threads.js';
 
 const PAGE = 65536;
 /** Pass descriptor layout (i32 words), mirrored from assembly/pass.ts; a test compares them. */
@@ -73,7 +74,7 @@ export class Engine {
   readonly threads: number;
   /** Per worker thread t = 1…threads−1 (index t−1): its descriptor, gradients and loss slot. */
   readonly workers: { desc: number; grads: number; loss: number; deltaA: number; deltaB: number; z: number[]; a: number[] }[] = [];
-  /** Four i32 words the threads coordinate on (see threads.ts). */
+  /** Eight i32 words the threads coordinate on (see threads.ts). */
   readonly control: number;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
@@ -128,7 +129,7 @@ export class Engine {
     const descBytes = align16(4 * (PASS_HEADER + PASS_LAYER_WORDS * spec.layers.length));
     this.desc = this.hp + HP_SLOTS * 8;
     this.control = this.desc + descBytes;
-    let at = this.control + 16;
+    let at = this.control + 32;
     for (let t = 1; t < threads; t++) {
       this.workers.push({ desc: at, grads: at + descBytes, loss: at + descBytes + bytes, deltaA: 0, deltaB: 0, z: [], a: [] });
       at += descBytes + bytes + 16;
@@ -351,7 +352,7 @@ export class Engine {
   }
 
   /** Set when worker threads share the passes (threads.ts). */
-  parallel: { trainPass(x: number, y: number, rows: number): void } | null = null;
+  parallel: ThreadPool | null = null;
 
   /** This thread's shard of a threaded pass: `rows` of a batch of `meanRows`. */
   trainShard(x: number, y: number, rows: number, meanRows: number): void {

@@ -220,7 +220,8 @@ export class Network {
     try {
       signal?.throwIfAborted();
       while (!run.runUntil(performance.now() + slice)) {
-        await yieldToEventLoop();
+        if (run.waitingForWorkers) await this.pool!.workersSettled();
+        else await yieldToEventLoop();
         signal?.throwIfAborted();
         if (this.disposed) throw new StateError('the network was disposed during fit', 'network', 'disposed');
       }
@@ -233,6 +234,7 @@ export class Network {
   private prepareFit(x: Inputs, y: Targets, options: FitOptions, async: boolean): FitRun {
     this.alive();
     if (this.fitting) throw new StateError('fit is already running on this network; await it first', 'network', 'fitting');
+    if (!async) this.canStepSynchronously('fitSync');
     const fit: ResolvedFit = resolveFitOptions(options, this.spec.seed, async);
     resolveOptimizer(options.optimizer, 'options.optimizer');
     let train = this.data(x, y, 'x', 'y');
@@ -264,6 +266,7 @@ export class Network {
   trainer(x: Inputs, y: Targets, options: TrainerOptions): Trainer {
     this.alive();
     if (this.fitting) throw new StateError('fit is running on this network; await it before creating a trainer', 'network', 'fitting');
+    this.canStepSynchronously('trainer');
     if (typeof options === 'object' && options !== null) {
       for (const key of Object.keys(options)) {
         if (!TRAINER_KEYS.includes(key)) throw new ConfigError(`options.${key} is not a trainer option (expected one of ${TRAINER_KEYS.join(', ')})`, `options.${key}`, key);
@@ -288,6 +291,23 @@ export class Network {
     const rows = this.e.labelTargets ? targets.length : targets.length / this.e.outputs;
     if (rows !== m.rows) throw new DataError(`${yName} has ${rows} rows but ${xName} has ${m.rows}`, yName, rows);
     return { m, targets };
+  }
+
+  /**
+   * Resolves once the network's worker threads have started (at once for one thread).
+   * A browser starts Workers only while the creating thread is idle: await this before
+   * synchronous training inside a Worker. The package entries' createNetwork already does.
+   */
+  async ready(): Promise<void> {
+    this.alive();
+    await this.pool?.started();
+  }
+
+  /** Throws unless synchronous steps can wait for this network's worker threads here. */
+  private canStepSynchronously(what: string): void {
+    if (this.pool && !this.pool.canBlock) {
+      throw new StateError(`${what} cannot train on ${this.threads} threads here: this thread may not block (a browser main thread); use the async fit(), or run descent in a Worker`, 'threads', this.threads);
+    }
   }
 
   /** Releases the network's memory; any later call throws StateError. */

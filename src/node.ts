@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { Network } from './network.js';
+import type { WorkerData } from './threads.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
 import { moduleLoader, resolveCreateOptions } from './variants.js';
 
@@ -22,11 +23,14 @@ export function loadThreadsModule(): Promise<WebAssembly.Module> {
   return threaded;
 }
 
-/** Starts a worker thread (worker_threads) that never keeps the process alive on its own. */
-export function spawnWorker(source: string, data: unknown): Worker {
+/**
+ * Starts a worker thread (worker_threads) running `source`'s `run(data)`; it never keeps the
+ * process alive on its own.
+ */
+export function spawnWorker(source: string, data: WorkerData): Worker {
   // Loaded on first use: worker_threads costs milliseconds of start-up that one-thread users never need.
   const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-  const worker = new Worker(source, { eval: true, workerData: data });
+  const worker = new Worker(`${source}\nrun(require('node:worker_threads').workerData);`, { eval: true, workerData: data });
   worker.unref();
   return worker;
 }
@@ -44,7 +48,9 @@ export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module
 export async function createNetwork(spec: NetworkSpec, options: CreateNetworkOptions = {}): Promise<Network> {
   const { kernels, module, threads } = resolveCreateOptions(options);
   if (threads > 1) {
-    return Network.create(spec, module ?? (await loadThreadsModule()), { kernels, threads, spawnWorker });
+    const net = Network.create(spec, module ?? (await loadThreadsModule()), { kernels, threads, spawnWorker });
+    await net.ready();
+    return net;
   }
   return Network.create(spec, module ?? (await loadModule(kernels)), { kernels });
 }

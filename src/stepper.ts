@@ -10,6 +10,8 @@ export class BatchStepper {
   readonly optimizer: OptimizerState;
   /** Rows consumed in the current epoch. */
   cursor = 0;
+  /** Rows of the step `begin` started. */
+  private pending = 0;
   private readonly rng: Rng;
 
   /**
@@ -54,13 +56,36 @@ export class BatchStepper {
    * the update) is left in `e.f64[e.lossSlot]`, read there to avoid boxing a returned double.
    */
   step(): number {
+    this.begin();
+    return this.end();
+  }
+
+  /**
+   * First half of a step: gathers the next batch and starts its training pass (threaded: the
+   * workers are running when this returns; `passDone` tells when `end` will not wait).
+   */
+  begin(): void {
     const e = this.e;
     const count = Math.min(this.batchSize, this.train.rows - this.cursor);
+    this.pending = count;
     e.gather(this.train, this.train.indices + this.cursor * 4, count);
-    e.trainPass(e.xBatch, e.yBatch, count);
+    if (e.parallel) e.parallel.begin(e.xBatch, e.yBatch, count);
+    else e.trainPass(e.xBatch, e.yBatch, count);
+  }
+
+  /** Whether the pass `begin` started has finished on every thread. */
+  get passDone(): boolean {
+    return this.e.parallel === null || this.e.parallel.workersDone;
+  }
+
+  /** Second half: completes the pass, clips, updates, and returns the batch's row count. */
+  end(): number {
+    const e = this.e;
+    e.parallel?.end();
     const o = this.optimizer.options;
     if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
     this.optimizer.apply();
+    const count = this.pending;
     this.cursor += count;
     return count;
   }

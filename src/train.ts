@@ -106,6 +106,10 @@ export class FitRun {
   private trainMetrics: Metrics | null = null;
   private best = NaN;
   private wait = 0;
+  /** A step's pass was started and its workers have not all finished. */
+  private midStep = false;
+  /** False when worker threads must be awaited rather than blocked on (browser main thread). */
+  private readonly blocking: boolean;
 
   constructor(
     private readonly e: Engine,
@@ -117,6 +121,7 @@ export class FitRun {
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     this.stepper = new BatchStepper(e, train, FitRun.batchRows(fit, train.rows), shuffle, fit.seed, resolveOptimizer(options.optimizer, 'options.optimizer'));
     this.evaluator = new Evaluator(e);
+    this.blocking = e.parallel === null || e.parallel.canBlock;
     this.beginEpoch();
   }
 
@@ -137,10 +142,14 @@ export class FitRun {
     this.stepper.beginEpoch();
   }
 
-  /** One optimizer step on the next batch; returns false if a callback asked to stop. */
-  private step(): boolean {
+  /** Whether the run is waiting for worker threads to finish a pass (see `runUntil`). */
+  get waitingForWorkers(): boolean {
+    return this.midStep;
+  }
+
+  /** Books a finished step of `count` rows; returns false if a callback asked to stop. */
+  private afterStep(count: number): boolean {
     const e = this.e;
-    const count = this.stepper.step();
     const loss = e.f64[e.lossSlot];
     this.lossSum += loss * count;
     this.epochSteps++;
@@ -159,12 +168,26 @@ export class FitRun {
     return true;
   }
 
-  /** Works until `deadline` (performance.now() ms) or the end; returns true when finished. */
+  /**
+   * Works until `deadline` (performance.now() ms) or the end; returns true when finished.
+   * Returns false early while `waitingForWorkers`.
+   */
   runUntil(deadline: number): boolean {
     while (this.phase !== 'done') {
       if (this.phase === 'train') {
-        if (!this.stepper.epochDone) {
-          if (!this.step()) return this.finish('callback');
+        if (this.midStep) {
+          // Threads on a thread that cannot block: the async fit awaits the workers, then resumes here.
+          if (!this.stepper.passDone) return false;
+          this.midStep = false;
+          if (!this.afterStep(this.stepper.end())) return this.finish('callback');
+        } else if (!this.stepper.epochDone) {
+          if (this.blocking) {
+            if (!this.afterStep(this.stepper.step())) return this.finish('callback');
+          } else {
+            this.stepper.begin();
+            this.midStep = true;
+            continue;
+          }
         } else {
           this.evaluator.begin(residentRows(this.e, this.train));
           this.phase = 'evalTrain';

@@ -62,8 +62,11 @@ export interface NetworkOptions {
   kernels?: KernelVariant;
   /** Threads per batch (default 1); above 1, `module` must be the threaded build and `spawnWorker` given. */
   threads?: number;
-  /** Starts a worker thread running CommonJS `source` with `data` as its workerData (Node: worker_threads). */
-  spawnWorker?: (source: string, data: unknown) => { terminate(): unknown };
+  /**
+   * Starts a worker that evaluates `source` (it defines `run(data)`) and calls `run(data)`;
+   * the package entries supply one (Node worker_threads, browser Workers).
+   */
+  spawnWorker?: (source: string, data: { module: WebAssembly.Module; memory: WebAssembly.Memory; desc: number; control: number }) => { terminate(): unknown };
 }
 
 /** The three modes of gradient descent. */
