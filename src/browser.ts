@@ -30,13 +30,14 @@ async function compile(url: URL): Promise<WebAssembly.Module> {
  */
 export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(files[variant]()));
 
-let threaded: Promise<WebAssembly.Module> | undefined;
+const threadedFiles: Record<KernelVariant, () => URL> = {
+  scalar: () => new URL('./descent-scalar-threads.wasm', import.meta.url),
+  simd: () => new URL('./descent-threads.wasm', import.meta.url),
+  relaxed: () => new URL('./descent-relaxed-threads.wasm', import.meta.url),
+};
 
-/** The threaded SIMD build (shared memory), for `threads` > 1. */
-export function loadThreadsModule(): Promise<WebAssembly.Module> {
-  threaded ??= compile(new URL('./descent-threads.wasm', import.meta.url));
-  return threaded;
-}
+/** The threaded twin (shared memory) of the variant `kernels` selects, for `threads` > 1; compiled once. */
+export const loadThreadsModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(threadedFiles[variant]()));
 
 /** Starts a Worker running `source`'s `run(data)`; the Module and shared Memory are posted once. */
 export function spawnWorker(source: string, data: WorkerData): Worker {
@@ -74,7 +75,7 @@ export async function createNetwork(spec: NetworkSpec, options: CreateNetworkOpt
   if (threads > 1) {
     const reason = whyNoThreads();
     if (reason === null) {
-      const net = Network.create(spec, module ?? (await loadThreadsModule()), { kernels, threads, spawnWorker });
+      const net = Network.create(spec, module ?? (await loadThreadsModule(kernels)), { kernels, threads, spawnWorker });
       await net.ready();
       return net;
     }

@@ -15,13 +15,16 @@ const files: Record<KernelVariant, () => URL> = {
   simd: () => new URL('./descent.wasm', import.meta.url),
   relaxed: () => new URL('./descent-relaxed.wasm', import.meta.url),
 };
-let threaded: Promise<WebAssembly.Module> | undefined;
+const threadedFiles: Record<KernelVariant, () => URL> = {
+  scalar: () => new URL('./descent-scalar-threads.wasm', import.meta.url),
+  simd: () => new URL('./descent-threads.wasm', import.meta.url),
+  relaxed: () => new URL('./descent-relaxed-threads.wasm', import.meta.url),
+};
 
-/** The threaded SIMD build (shared memory), for `threads` > 1. */
-export function loadThreadsModule(): Promise<WebAssembly.Module> {
-  threaded ??= readFile(new URL('./descent-threads.wasm', import.meta.url)).then((bytes) => WebAssembly.compile(bytes));
-  return threaded;
-}
+const compileFile = (url: URL) => readFile(url).then((bytes) => WebAssembly.compile(bytes));
+
+/** The threaded twin (shared memory) of the variant `kernels` selects, for `threads` > 1; compiled once. */
+export const loadThreadsModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compileFile(threadedFiles[variant]()));
 
 /**
  * Starts a worker thread (worker_threads) running `source`'s `run(data)`; it never keeps the
@@ -39,7 +42,7 @@ export function spawnWorker(source: string, data: WorkerData): Worker {
  * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
  * the engine has it, else scalar); each variant is compiled once, then shared.
  */
-export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => readFile(files[variant]()).then((bytes) => WebAssembly.compile(bytes)));
+export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compileFile(files[variant]()));
 
 /**
  * Builds a network from `spec` (see Network.create) on the kernels `options.kernels`
@@ -48,7 +51,7 @@ export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module
 export async function createNetwork(spec: NetworkSpec, options: CreateNetworkOptions = {}): Promise<Network> {
   const { kernels, module, threads } = resolveCreateOptions(options);
   if (threads > 1) {
-    const net = Network.create(spec, module ?? (await loadThreadsModule()), { kernels, threads, spawnWorker });
+    const net = Network.create(spec, module ?? (await loadThreadsModule(kernels)), { kernels, threads, spawnWorker });
     await net.ready();
     return net;
   }

@@ -1,5 +1,6 @@
 // Kernel variants: the same AssemblyScript sources built three ways (asconfig.json targets
-// `scalar`, `release` = simd, `relaxed`), and the feature probes that choose between them.
+// `scalar`, `release` = simd, `relaxed`, each with a shared-memory twin for threads), and the
+// feature probes that choose between them.
 // The library never sets engine flags; it only asks `WebAssembly.validate`.
 import { ConfigError, describe } from './errors.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkOptions } from './types.js';
@@ -120,13 +121,6 @@ export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: 
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new ConfigError(`options.threads must be an integer in 1…64, got ${describe(threads)}`, 'options.threads', threads);
-  }
-  if (threads > 1) {
-    // The threaded twin exists for the SIMD build only.
-    const kernels = options.kernels === undefined || options.kernels === 'auto' || options.kernels === 'fastest' ? 'simd' : options.kernels;
-    if (kernels !== 'simd') throw new ConfigError(`options.kernels "${kernels}" has no threaded build; threads > 1 runs the simd kernels`, 'options.kernels', options.kernels);
-    if (options.module === undefined) selectKernels('simd');
-    return { kernels: 'simd', module: options.module, threads };
   }
   if (options.module === undefined) return { kernels: selectKernels(options.kernels), threads };
   return { kernels: declaredKernels({ kernels: options.kernels as KernelVariant | undefined }), module: options.module, threads };

@@ -9,29 +9,29 @@ import { Network } from '../src/network.js';
 import { spawnWorker } from '../src/node.js';
 import { runReplay } from '../src/replay.js';
 import type { NetworkSpec } from '../src/types.js';
-import { loadTestModule, testKernels } from './helpers/wasm.js';
+import { loadTestModule, loadThreadsModule, testKernels } from './helpers/wasm.js';
 import { xorData } from './helpers/network.js';
 
 const root = new URL('../', import.meta.url);
-// The threaded twin is a SIMD build: the scalar project's engine cannot compile it.
-const threadedModule = testKernels === 'scalar' ? null : new WebAssembly.Module(readFileSync(new URL('dist/descent-threads.wasm', root)));
-const maybe = threadedModule ? describe : describe.skip;
+// The threaded twin of this project's variant (the scalar project's engine has no SIMD).
+const threadedModule = loadThreadsModule();
 
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 8, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 5 };
 const data = xorData(300, 7);
-const threaded = (threads: number) => Network.create(spec, threadedModule!, { threads, spawnWorker });
+const threaded = (threads: number) => Network.create(spec, threadedModule, { kernels: testKernels, threads, spawnWorker });
 
-it('the shared memory maximum matches the threads build', () => {
+it.each(['threads', 'threads-relaxed', 'threads-scalar'])('the shared memory maximum matches the %s build', (target) => {
   const config = JSON.parse(readFileSync(new URL('asconfig.json', root), 'utf8'));
-  expect(config.targets.threads.maximumMemory).toBe(SHARED_MAX_PAGES);
-  expect(config.targets.threads.sharedMemory).toBe(true);
+  expect(config.targets[target].maximumMemory).toBe(SHARED_MAX_PAGES);
+  expect(config.targets[target].sharedMemory).toBe(true);
+  expect(config.targets[target].enable).toContain('threads');
 });
 
 it.each([0, 1.5, 65, '2'])('rejects threads = %j', (threads) => {
   expect(() => Network.create(spec, loadTestModule(), { threads: threads as number, spawnWorker })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'options.threads' }));
 });
 
-maybe('threads', () => {
+describe('threads', () => {
   it.each([2, 3])('%i threads train as one thread does, within f32 rounding', (threads) => {
     const one = Network.create(spec, loadTestModule());
     const many = threaded(threads);
@@ -59,7 +59,7 @@ maybe('threads', () => {
 
   it('dispose ends the workers', async () => {
     const workers: Worker[] = [];
-    const net = Network.create(spec, threadedModule!, {
+    const net = Network.create(spec, threadedModule, {
       threads: 3,
       spawnWorker: (source, workerData) => {
         const w = spawnWorker(source, workerData);
@@ -75,7 +75,7 @@ maybe('threads', () => {
   });
 
   it('a worker whose pass traps fails the step with a StateError instead of hanging', () => {
-    const net = Network.create(spec, threadedModule!, {
+    const net = Network.create(spec, threadedModule, {
       threads: 2,
       // Point the worker's pass at an address past the end of memory: the kernel traps.
       spawnWorker: (source, workerData) => spawnWorker(source.replace('k.trainPass(desc)', 'k.trainPass(0x7ffffff0)'), workerData),
@@ -89,7 +89,7 @@ maybe('threads', () => {
   const goldens = ['cases', 'random'].flatMap((d) => readdirSync(new URL(`test/golden/${d}/`, root)).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`));
   it.each(goldens)('golden %s replays with 2 threads', (file) => {
     const c = JSON.parse(readFileSync(new URL(`test/golden/${file}`, root), 'utf8'));
-    const got = runReplay(c, threadedModule!, { threads: 2, spawnWorker });
+    const got = runReplay(c, threadedModule, { threads: 2, spawnWorker });
     const near = (g: number | null, w: number | null, abs: number, rel: number) => (w === null ? g === null : g !== null && Math.abs(g - w) <= abs + rel * Math.abs(w));
     c.expected.losses.forEach((w: number, i: number) => expect(near(got.losses[i], w, 1e-6, 1e-4), `loss ${i}`).toBe(true));
     for (const [key, abs, rel] of [['grads0', 1e-5, 1e-3], ['final', 1e-4, 1e-3]] as const) {

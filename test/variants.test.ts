@@ -253,6 +253,23 @@ describe.each(['node', 'browser'] as const)('the %s entry (dist/)', (name) => {
     }
   });
 
+  it.each(KERNEL_VARIANTS.filter(available))('threads: 2 with kernels %s runs that variant\'s threaded twin', async (v) => {
+    const warnings: string[] = [];
+    const net = await entry.createNetwork(spec, { kernels: v, threads: 2, onWarning: (m) => warnings.push(m) });
+    expect(net.kernels).toBe(v);
+    if (name === 'node') {
+      expect([net.threads, warnings]).toEqual([2, []]);
+    } else {
+      // Node has no Worker global: the browser entry trains on one thread and says why.
+      expect(net.threads).toBe(1);
+      expect(warnings).toEqual([expect.stringMatching(/threads: 2 is not available here \(this runtime has no Worker\); training on 1 thread/)]);
+    }
+    const got = train(net);
+    const want = train(Network.create(spec, loadTestModule('release', v), { kernels: v }));
+    got.params.forEach((p, i) => expect(Math.abs(p - want.params[i])).toBeLessThan(1e-5 + 1e-4 * Math.abs(want.params[i])));
+    net.dispose();
+  });
+
   it('loadModule compiles each variant once and shares it', async () => {
     expect(await entry.loadModule()).toBe(await entry.loadModule(autoWant));
     expect(await entry.loadModule('scalar')).toBe(await entry.loadModule('scalar'));

@@ -7,7 +7,7 @@ import { loadTestModule, loadThreadsModule, testKernels, testThreads } from './w
 
 /** A network on this project's kernels, threaded in the `threads` project. */
 export function makeNetwork(spec: NetworkSpec): Network {
-  if (testThreads > 1) return Network.create(spec, loadThreadsModule(), { threads: testThreads, spawnWorker });
+  if (testThreads > 1) return Network.create(spec, loadThreadsModule(), { kernels: testKernels, threads: testThreads, spawnWorker });
   return Network.create(spec, loadTestModule('release'), { kernels: testKernels });
 }
 

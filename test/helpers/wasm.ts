@@ -42,9 +42,15 @@ export function loadTestModule(build: 'release' | 'debug' = 'release', kernels: 
 /** Threads per batch in this project (DESCENT_THREADS, default 1): the `threads` project trains everything threaded. */
 export const testThreads: number = Number(process.env.DESCENT_THREADS || 1);
 
-/** The threaded SIMD build (shared memory), for networks and replays with threads > 1. */
-export function loadThreadsModule(): WebAssembly.Module {
-  const file = 'dist/descent-threads.wasm';
+const THREADED: Record<KernelVariant, string> = {
+  simd: 'dist/descent-threads.wasm',
+  relaxed: 'dist/descent-relaxed-threads.wasm',
+  scalar: 'dist/descent-scalar-threads.wasm',
+};
+
+/** The threaded twin (shared memory) of this project's variant, for networks and replays with threads > 1. */
+export function loadThreadsModule(kernels: KernelVariant = testKernels): WebAssembly.Module {
+  const file = THREADED[kernels];
   let m = cache.get(file);
   if (!m) {
     m = new WebAssembly.Module(readFileSync(new URL(file, root)));
