@@ -17,6 +17,7 @@ export const VARIANTS = {
   simd: { kernels: 'simd' },
   relaxed: { kernels: 'relaxed' },
   threads2: { threads: 2 },
+  relaxedThreads2: { kernels: 'relaxed', threads: 2 },
 };
 
 const PROBE_SPEC = { inputs: 2, layers: [{ units: 2, activation: 'linear' }], loss: 'mse', seed: 1 };
@@ -29,7 +30,7 @@ export async function open(variant = 'default') {
   if (variant !== 'default' && options === undefined) throw new Error(`unknown descent variant ${variant}`);
   // The relaxed row's process was started with the node flag; say so plainly if this node
   // still cannot compile relaxed SIMD, rather than reporting whatever createNetwork says.
-  if (variant === 'relaxed' && !relaxedSupported()) {
+  if ((variant === 'relaxed' || variant === 'relaxedThreads2') && !relaxedSupported()) {
     return { na: 'this node cannot compile relaxed SIMD (WebAssembly.validate of a relaxed_madd probe is false, even with the flag)' };
   }
   const make = (spec) => (options ? createNetwork(spec, options) : createNetwork(spec));

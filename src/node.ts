@@ -33,7 +33,8 @@ export const loadThreadsModule: (kernels?: KernelsOption) => Promise<WebAssembly
 export function spawnWorker(source: string, data: WorkerData): Worker {
   // Loaded on first use: worker_threads costs milliseconds of start-up that one-thread users never need.
   const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-  const worker = new Worker(`${source}\nrun(require('node:worker_threads').workerData);`, { eval: true, workerData: data });
+  // import() rather than require: eval'd workers inherit --input-type=module from the parent's flags.
+  const worker = new Worker(`${source}\nimport('node:worker_threads').then(({ workerData }) => run(workerData));`, { eval: true, workerData: data });
   worker.unref();
   return worker;
 }

@@ -32,8 +32,10 @@ export interface WorkerData {
 /** What every worker runs: say it started, then wait for a job, run its pass, report, repeat. */
 export const WORKER_SOURCE = `
 function run({ module, memory, desc, control }) {
-  const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort'); } } }).exports;
   const ctl = new Int32Array(memory.buffer, control, 8);
+  // A worker that cannot instantiate still answers every job (as failed), so no step hangs on it.
+  let k = null;
+  try { k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort'); } } }).exports; } catch {}
   Atomics.add(ctl, ${READY}, 1);
   Atomics.notify(ctl, ${READY});
   let seen = 0;
@@ -134,14 +136,20 @@ export class ThreadPool {
     const workers = this.e.threads - 1;
     const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
     const started = Date.now();
-    for (let n = Atomics.load(ctl, index); n < workers; n = Atomics.load(ctl, index)) {
-      if (Date.now() - started > WORKER_TIMEOUT_S * 1000) throw timedOut(what, this.e.threads);
-      if (waitAsync) {
-        const r = waitAsync(ctl, index, n, 1000);
-        if (r.async) await r.value;
-      } else {
-        await new Promise((resolve) => setTimeout(resolve, 1));
+    // A pending waitAsync does not keep Node's event loop alive (and the workers are unref'd): a timer does.
+    const keepAlive = setInterval(() => {}, 1000);
+    try {
+      for (let n = Atomics.load(ctl, index); n < workers; n = Atomics.load(ctl, index)) {
+        if (Date.now() - started > WORKER_TIMEOUT_S * 1000) throw timedOut(what, this.e.threads);
+        if (waitAsync) {
+          const r = waitAsync(ctl, index, n, 1000);
+          if (r.async) await r.value;
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
       }
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 

@@ -1,6 +1,7 @@
 // Data-parallel threads: each batch split across worker threads over a shared memory.
 // Threaded runs must match PyTorch's goldens, one thread within f32 rounding, and
 // themselves bit for bit; dispose must end the workers.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,27 @@ describe('threads', () => {
     expect(() => net.fitSync(data.x, data.y, { optimizer: { type: 'adam' } })).toThrow(expect.objectContaining({ name: 'StateError', path: 'threads' }));
     expect(net.getParameters()).toEqual(before);
     net.dispose();
+  });
+
+  it('a worker that cannot instantiate the module fails the step with a StateError instead of hanging', () => {
+    const net = Network.create(spec, threadedModule, {
+      kernels: testKernels,
+      threads: 2,
+      spawnWorker: (source, workerData) => spawnWorker(source.replace('new WebAssembly.Instance(module', 'new WebAssembly.Instance(null'), workerData),
+    });
+    const before = net.getParameters();
+    expect(() => net.fitSync(data.x, data.y, { optimizer: { type: 'adam' } })).toThrow(expect.objectContaining({ name: 'StateError', path: 'threads' }));
+    expect(net.getParameters()).toEqual(before);
+    net.dispose();
+  });
+
+  it('createNetwork resolves with its workers started in a process that has nothing else to do', () => {
+    // Awaiting the (unref'd) workers must keep Node's event loop alive, or the process would exit (code 13) mid-await.
+    const entry = new URL('dist/descent.node.js', root).href;
+    const script = `const { createNetwork } = await import(${JSON.stringify(entry)});
+      const net = await createNetwork({ inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1 }], loss: 'mse' }, { threads: 2 });
+      console.log(net.threads);`;
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim()).toBe('2');
   });
 
   const goldens = ['cases', 'random'].flatMap((d) => readdirSync(new URL(`test/golden/${d}/`, root)).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`));
