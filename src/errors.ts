@@ -7,25 +7,34 @@ export class DescentError extends Error {
   readonly path: string;
   /** The offending value (as given). */
   readonly value: unknown;
+  // Names are literals, not new.target.name: the shipped bundle is minified.
+  override name = 'DescentError';
   constructor(message: string, path = '', value: unknown = undefined) {
     super(message);
-    this.name = new.target.name;
     this.path = path;
     this.value = value;
   }
 }
 
 /** A bad network spec, optimizer option or fit option. */
-export class ConfigError extends DescentError {}
+export class ConfigError extends DescentError {
+  override name = 'ConfigError';
+}
 
 /** Bad data: wrong shapes, non-finite values, labels out of range. */
-export class DataError extends DescentError {}
+export class DataError extends DescentError {
+  override name = 'DataError';
+}
 
 /** The network was used after `dispose()`, or re-entered while training. */
-export class StateError extends DescentError {}
+export class StateError extends DescentError {
+  override name = 'StateError';
+}
 
 /** A replay case that does not follow the replay format. */
-export class ReplayFormatError extends DescentError {}
+export class ReplayFormatError extends DescentError {
+  override name = 'ReplayFormatError';
+}
 
 /** Renders a value for an error message: short, and exact for numbers. */
 export function describe(value: unknown): string {

@@ -45,6 +45,8 @@ export function instantiateKernels(module: WebAssembly.Module, memory: WebAssemb
   if (!(module instanceof WebAssembly.Module)) {
     throw new TypeError(`descent needs a compiled WebAssembly.Module, got ${Object.prototype.toString.call(module)}`);
   }
-  const { exports } = instantiateSync(module, { env: { memory } });
-  return exports as unknown as Kernels;
+  // The raw instance exports: the loader's demangled `exports` wrap every function in a
+  // rest-args closure that costs several times the call itself.
+  const { instance } = instantiateSync(module, { env: { memory } });
+  return instance.exports as unknown as Kernels;
 }
