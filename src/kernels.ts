@@ -1,7 +1,6 @@
 // The typed face of the wasm module: instantiation over a host-created memory, and the
-// raw exports the host calls. Hot paths call these functions directly (the loader's
-// managed-object helpers are not used: every argument is a number).
-import { instantiateSync } from '@assemblyscript/loader';
+// raw exports the host calls. Every argument is a number (a byte offset, a size or a
+// scalar), so no bindings are needed: see README "Stack" for why not @assemblyscript/loader.
 
 type Ptr = number;
 
@@ -45,8 +44,20 @@ export function instantiateKernels(module: WebAssembly.Module, memory: WebAssemb
   if (!(module instanceof WebAssembly.Module)) {
     throw new TypeError(`descent needs a compiled WebAssembly.Module, got ${Object.prototype.toString.call(module)}`);
   }
-  // The raw instance exports: the loader's demangled `exports` wrap every function in a
-  // rest-args closure that costs several times the call itself.
-  const { instance } = instantiateSync(module, { env: { memory } });
+  // A plain instance: portable to every runtime (workerd included), given a Module.
+  const abort = (message: number, file: number, line: number, column: number): never => {
+    throw new Error(`descent: kernel assertion failed: ${readString(memory, message)} (${readString(memory, file)}:${line}:${column})`);
+  };
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort } });
   return instance.exports as unknown as Kernels;
+}
+
+/**
+ * An AssemblyScript string in static data (only debug builds, with asserts on, call abort):
+ * UTF-16 code units, their byte length in the u32 before the pointer.
+ */
+function readString(memory: WebAssembly.Memory, ptr: number): string {
+  if (!ptr) return '';
+  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
+  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
 }
