@@ -12,4 +12,5 @@ export {
 } from "./optimizers";
 export { clampValues, sumOfSquares, scaleValues } from "./clip";
 export { forwardPass, trainPass, PASS_HEADER, PASS_LAYER_WORDS } from "./pass";
+export { gradientStats, parameterStats, copyBytes, activationStats, outputGradStats, markActiveUnits, STAT_WORDS } from "./stats";
 export { erf64 } from "./erf";

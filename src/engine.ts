@@ -17,8 +17,11 @@ import type { ThreadPool } from './threads.js';
 const PAGE = 65536;
 /** Pass descriptor layout (i32 words), mirrored from assembly/pass.ts; a test compares them. */
 export const PASS_HEADER = 12;
-export const PASS_LAYER_WORDS = 9;
-const PASS_ROWS = 2, PASS_MEAN_ROWS = 3, PASS_X = 4, PASS_Y = 5;
+export const PASS_LAYER_WORDS = 10;
+const PASS_ROWS = 2, PASS_MEAN_ROWS = 3, PASS_X = 4, PASS_Y = 5, PASS_STATS = 9, PASS_STAMP = 10;
+/** f64 slots per layer in a statistics block, mirrored from assembly/stats.ts; a test compares them. */
+export const STAT_WORDS = 16;
+const STAT_ACTIVATION_SLOTS = 5; // Σa, Σa², saturated, non-finite a, Σ(∂L/∂a)²: filled per shard
 /** f64 slots in the optimizer's hyper-parameter block; the largest rule (RAdam) uses 8. */
 export const HP_SLOTS = 16;
 /** Maximum pages of a shared (threaded) memory; must equal the threads build's maximumMemory (asconfig.json). */
@@ -73,7 +76,13 @@ export class Engine {
   /** Threads sharing each batch (1: this thread only). */
   readonly threads: number;
   /** Per worker thread t = 1…threads−1 (index t−1): its descriptor, gradients and loss slot. */
-  readonly workers: { desc: number; grads: number; loss: number; deltaA: number; deltaB: number; z: number[]; a: number[] }[] = [];
+  readonly workers: { desc: number; grads: number; loss: number; stats: number; deltaA: number; deltaB: number; z: number[]; a: number[] }[] = [];
+  /** The main thread's per-layer statistics blocks (STAT_WORDS f64 each; diagnostics.ts reads them). */
+  readonly stats: number;
+  /** Per layer: an i32 per unit holding the sample count when it last fired (ReLU layers), else 0. */
+  readonly lastActive: number[];
+  /** A parameter-sized copy taken before an update, for the update's norm. */
+  readonly before: number;
   /** Eight i32 words the threads coordinate on (see threads.ts). */
   readonly control: number;
   private f32View = new Float32Array(0);
@@ -130,10 +139,21 @@ export class Engine {
     this.desc = this.hp + HP_SLOTS * 8;
     this.control = this.desc + descBytes;
     let at = this.control + 32;
+    const statBytes = STAT_WORDS * 8 * spec.layers.length;
     for (let t = 1; t < threads; t++) {
-      this.workers.push({ desc: at, grads: at + descBytes, loss: at + descBytes + bytes, deltaA: 0, deltaB: 0, z: [], a: [] });
-      at += descBytes + bytes + 16;
+      this.workers.push({ desc: at, grads: at + descBytes, loss: at + descBytes + bytes, stats: at + descBytes + bytes + 16, deltaA: 0, deltaB: 0, z: [], a: [] });
+      at += descBytes + bytes + 16 + statBytes;
     }
+    this.stats = at;
+    at += statBytes;
+    this.lastActive = shapes.map((s) => {
+      if (s.act !== activationCode('relu')) return 0;
+      const start = at;
+      at += align16(s.units * 4);
+      return start;
+    });
+    this.before = at;
+    at += bytes;
     this.workspaceStart = at;
     this.layers = shapes.map((s) => ({
       inputs: s.inputs,
@@ -360,12 +380,72 @@ export class Engine {
     this.k.trainPass(this.desc);
   }
 
-  /** Adds the worker threads' gradients and losses to this thread's, in thread order. */
+  /**
+   * Adds the worker threads' gradients and losses to this thread's, in thread order, and
+   * their activation statistics when the pass gathered them.
+   */
   reduceWorkers(): void {
     const f64 = this.f64;
-    for (const t of this.workers) {
+    const withStats = this.i32[(this.desc >> 2) + PASS_STATS] !== 0;
+    for (let i = 0; i < this.workers.length; i++) {
+      const t = this.workers[i];
       this.k.addF32(this.grads, t.grads, this.paramCount);
       f64[this.lossSlot] += f64[t.loss >> 3];
+      if (!withStats) continue;
+      for (let l = 0; l < this.layers.length; l++) {
+        const main = (this.stats >> 3) + l * STAT_WORDS, theirs = (t.stats >> 3) + l * STAT_WORDS;
+        for (let s = 0; s < STAT_ACTIVATION_SLOTS; s++) f64[main + s] += f64[theirs + s];
+      }
+    }
+  }
+
+  /** Whether the next passes fill the statistics blocks (every thread's). */
+  gatherStats(on: boolean): void {
+    const w = this.i32;
+    w[(this.desc >> 2) + PASS_STATS] = on ? this.stats : 0;
+    // Indexed loops: these run inside training steps, where an iterator would be garbage.
+    for (let i = 0; i < this.workers.length; i++) w[(this.workers[i].desc >> 2) + PASS_STATS] = on ? this.workers[i].stats : 0;
+  }
+
+  /** Starts (or stops) stamping live ReLU units; starting clears every stamp. */
+  trackActivity(on: boolean): void {
+    const w = this.i32;
+    for (const desc of [this.desc, ...this.workers.map((t) => t.desc)]) {
+      this.lastActive.forEach((p, i) => {
+        w[(desc >> 2) + PASS_HEADER + i * PASS_LAYER_WORDS + 9] = on ? p : 0;
+      });
+    }
+    if (on) this.lastActive.forEach((p, i) => p && w.fill(0, p >> 2, (p >> 2) + this.layers[i].units));
+  }
+
+  /** The value live ReLU units are stamped with in the next pass (a running sample count). */
+  setActivityStamp(stamp: number): void {
+    const w = this.i32;
+    w[(this.desc >> 2) + PASS_STAMP] = stamp;
+    for (let i = 0; i < this.workers.length; i++) w[(this.workers[i].desc >> 2) + PASS_STAMP] = stamp;
+  }
+
+  /** Gradient statistics of every layer, from the whole batch's gradient (call before clipping). */
+  gradientStats(): void {
+    const k = this.k;
+    for (let i = 0; i < this.layers.length; i++) {
+      const l = this.layers[i];
+      k.gradientStats(this.stats + i * STAT_WORDS * 8, l.dWeight, l.dBias, l.units * l.inputs, l.units);
+    }
+  }
+
+  /** Copies the parameters aside, so `parameterStats` can measure the coming update. */
+  snapshotParameters(): void {
+    this.k.copyBytes(this.before, this.params, this.paramCount * 4);
+  }
+
+  /** Parameter and update statistics of every layer, against the last snapshot. */
+  parameterStats(): void {
+    const k = this.k;
+    const shift = this.before - this.params;
+    for (let i = 0; i < this.layers.length; i++) {
+      const l = this.layers[i];
+      k.parameterStats(this.stats + i * STAT_WORDS * 8, l.weight, l.bias, l.weight + shift, l.bias + shift, l.units * l.inputs, l.units);
     }
   }
 

@@ -4,6 +4,7 @@ export { Network } from './network.js';
 export type { Trainer } from './trainer.js';
 export { runReplay, type ReplayCase, type ReplayResult, type ReplayTensors } from './replay.js';
 export { optimizerDefaults } from './optimizers.js';
+export { diagnosticsCsv, LAYER_STATISTICS } from './diagnostics.js';
 export { KERNEL_VARIANTS, kernelSupport, selectKernels, type KernelSupport } from './variants.js';
 export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS } from './codes.js';
 export { createRng, type Rng } from './rng.js';

@@ -37,6 +37,12 @@ export interface Kernels {
   erf64(x: number): number;
   forwardPass(desc: Ptr): void;
   trainPass(desc: Ptr): void;
+  gradientStats(stats: Ptr, dW: Ptr, db: Ptr, weights: number, units: number): void;
+  parameterStats(stats: Ptr, W: Ptr, b: Ptr, W0: Ptr, b0: Ptr, weights: number, units: number): void;
+  copyBytes(dst: Ptr, src: Ptr, bytes: number): void;
+  activationStats(stats: Ptr, a: Ptr, count: number, act: number): void;
+  outputGradStats(stats: Ptr, da: Ptr, count: number): void;
+  markActiveUnits(lastActive: Ptr, a: Ptr, rows: number, units: number, stamp: number): void;
 }
 
 /** Instantiates the module over `memory`, which the host created and owns. */

@@ -2,6 +2,7 @@
 // operations users call (fit, predict, evaluate, parameter access). Every input is
 // checked before anything is changed, so a rejected call leaves the network as it was.
 import { toLabels, toMatrix, type DenseMatrix } from './data.js';
+import { createDiagnostics } from './diagnostics.js';
 import { Engine } from './engine.js';
 import { ConfigError, DataError, StateError, describe } from './errors.js';
 import { initWeights } from './init.js';
@@ -16,7 +17,7 @@ import { Trainer } from './trainer.js';
 import { declaredKernels } from './variants.js';
 import type { FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
-const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed'];
+const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics'];
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -280,7 +281,9 @@ export class Network {
     e.reserve(batch, train.m.rows, 0);
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     const set = e.loadResident(0, train.m.data, train.targets, train.m.rows, {});
-    const trainer = new Trainer(e, set, new BatchStepper(e, set, batch, shuffle, fit.seed, optimizer), () => this.disposed);
+    const stepper = new BatchStepper(e, set, batch, shuffle, fit.seed, optimizer);
+    stepper.diagnostics = createDiagnostics(e, fit.diagnostics, train.m.rows, options.onDiagnostics);
+    const trainer = new Trainer(e, set, stepper, () => this.disposed);
     set.owner = trainer;
     return trainer;
   }

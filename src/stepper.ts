@@ -2,6 +2,7 @@
 // (a seeded Fisher–Yates permutation of the resident index array when shuffling), and the
 // step itself — gather → forward → loss → backward → clip → update — as kernel calls on
 // fixed offsets. Shared by fit's loop and the public Trainer.
+import type { Diagnostics } from './diagnostics.js';
 import type { Engine, Resident } from './engine.js';
 import { OptimizerState, type ResolvedOptimizer } from './optimizers.js';
 import { createRng, type Rng } from './rng.js';
@@ -12,6 +13,8 @@ export class BatchStepper {
   cursor = 0;
   /** Rows of the step `begin` started. */
   private pending = 0;
+  /** Gradient-flow statistics of the run, if on. */
+  diagnostics: Diagnostics | null = null;
   private readonly rng: Rng;
 
   /**
@@ -69,6 +72,7 @@ export class BatchStepper {
     const count = Math.min(this.batchSize, this.train.rows - this.cursor);
     this.pending = count;
     e.gather(this.train, this.train.indices + this.cursor * 4, count);
+    this.diagnostics?.beforePass(count);
     if (e.parallel) e.parallel.begin(e.xBatch, e.yBatch, count);
     else e.trainPass(e.xBatch, e.yBatch, count);
   }
@@ -82,10 +86,12 @@ export class BatchStepper {
   end(): number {
     const e = this.e;
     e.parallel?.end();
+    this.diagnostics?.afterGradients();
     const o = this.optimizer.options;
     if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
     this.optimizer.apply();
     const count = this.pending;
+    this.diagnostics?.afterUpdate(count);
     this.cursor += count;
     return count;
   }

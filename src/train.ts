@@ -5,6 +5,7 @@
 // fit can yield to the event loop about every `yieldEveryMs` of work.
 import { MODES } from './codes.js';
 import type { Engine, Resident } from './engine.js';
+import { createDiagnostics, resolveDiagnostics, type Diagnostics, type ResolvedDiagnostics } from './diagnostics.js';
 import { ConfigError, describe } from './errors.js';
 import { Evaluator, residentRows } from './metrics.js';
 import { resolveOptimizer } from './optimizers.js';
@@ -13,7 +14,7 @@ import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescent
 
 const FIT_KEYS = new Set([
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
-  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal',
+  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics',
 ]);
 const MONITORS: Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
 
@@ -27,6 +28,7 @@ export interface ResolvedFit {
   validationSplit: number;
   earlyStopping: Required<EarlyStopping> | null;
   yieldEveryMs: number;
+  diagnostics: ResolvedDiagnostics | null;
 }
 
 /** Validates fit options (everything but the data) and fills defaults. */
@@ -80,13 +82,17 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
   }
   const yieldEveryMs = o.yieldEveryMs ?? 16;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs > 0)) throw new ConfigError(`options.yieldEveryMs must be a number > 0, got ${describe(yieldEveryMs)}`, 'options.yieldEveryMs', yieldEveryMs);
-  for (const key of ['onBatchEnd', 'onEpochEnd'] as const) {
+  const diagnostics = resolveDiagnostics(o.diagnostics);
+  for (const key of ['onBatchEnd', 'onEpochEnd', 'onDiagnostics'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') throw new ConfigError(`options.${key} must be a function, got ${describe(o[key])}`, `options.${key}`, o[key]);
   }
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
     throw new ConfigError(`options.signal must be an AbortSignal, got ${describe(o.signal)}`, 'options.signal', o.signal);
   }
-  return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs };
+  if (o.onDiagnostics !== undefined && diagnostics === null) {
+    throw new ConfigError('options.onDiagnostics needs diagnostics on (options.diagnostics is false)', 'options.onDiagnostics', o.onDiagnostics);
+  }
+  return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs, diagnostics };
 }
 
 type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
@@ -96,6 +102,7 @@ export class FitRun {
   readonly history: History = { epochs: [], stopReason: 'completed', steps: 0 };
   private readonly stepper: BatchStepper;
   private readonly evaluator: Evaluator;
+  private readonly diagnostics: Diagnostics | null;
   private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: 0 };
   private phase: Phase = 'train';
   private epoch = 0;
@@ -121,6 +128,8 @@ export class FitRun {
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     this.stepper = new BatchStepper(e, train, FitRun.batchRows(fit, train.rows), shuffle, fit.seed, resolveOptimizer(options.optimizer, 'options.optimizer'));
     this.evaluator = new Evaluator(e);
+    this.diagnostics = createDiagnostics(e, fit.diagnostics, train.rows, options.onDiagnostics);
+    this.stepper.diagnostics = this.diagnostics;
     this.blocking = e.parallel === null || e.parallel.canBlock;
     this.beginEpoch();
   }
@@ -139,6 +148,7 @@ export class FitRun {
     this.lossSum = 0;
     this.epochSteps = 0;
     this.epochStart = now();
+    if (this.diagnostics) this.diagnostics.epoch = this.epoch;
     this.stepper.beginEpoch();
   }
 
@@ -219,6 +229,8 @@ export class FitRun {
       timeMs: now() - this.epochStart,
     };
     if (validation) record.validation = validation;
+    const diagnostics = this.diagnostics?.endEpoch();
+    if (diagnostics) record.diagnostics = diagnostics;
     this.history.epochs.push(record);
     if (this.options.onEpochEnd?.(record) === false) return this.finish('callback');
     if (!Number.isFinite(record.loss)) return this.finish('diverged');

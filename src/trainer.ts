@@ -4,6 +4,7 @@
 import type { Engine, Resident } from './engine.js';
 import { StateError } from './errors.js';
 import { BatchStepper } from './stepper.js';
+import type { DiagnosticsReport } from './types.js';
 
 export class Trainer {
   private readonly lastLoss = new Float64Array(1);
@@ -33,6 +34,7 @@ export class Trainer {
     if (s.epochDone) {
       s.beginEpoch();
       this.epochCount++;
+      if (s.diagnostics) s.diagnostics.epoch = this.epochCount;
     }
     s.step();
     this.lastLoss[0] = this.e.f64[this.e.lossSlot];
@@ -52,6 +54,14 @@ export class Trainer {
   /** Epochs completed (0 during the first pass over the data). */
   get epoch(): number {
     return this.epochCount;
+  }
+
+  /**
+   * The latest diagnostics report (one object, updated in place every `diagnostics.every`
+   * steps), or null when diagnostics are off.
+   */
+  get diagnostics(): DiagnosticsReport | null {
+    return this.stepper.diagnostics?.report ?? null;
   }
 
   /** Rows per step (the last batch of an epoch may be smaller). */

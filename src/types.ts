@@ -241,6 +241,8 @@ export interface EpochRecord {
   steps: number;
   /** Wall time of the epoch in milliseconds. */
   timeMs: number;
+  /** The epoch's diagnostics (means over its reports, and the last report), unless turned off. */
+  diagnostics?: DiagnosticsSummary;
 }
 
 /** Passed to `onBatchEnd`; the same object is reused for every batch. */
@@ -294,10 +296,82 @@ export interface FitOptions {
   yieldEveryMs?: number;
   /** Async `fit` only: abort training; `fit` then rejects with an AbortError. */
   signal?: AbortSignal;
+  /** Gradient-flow diagnostics (default on, every 10 steps); `false` turns them off. */
+  diagnostics?: boolean | DiagnosticsOptions;
+  /** Called with the report after every diagnostics step (one reused object: copy what you keep). */
+  onDiagnostics?: (report: DiagnosticsReport) => void;
 }
 
-/** Options of `network.trainer(x, y, options)`: the batching part of FitOptions. */
-export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed'>;
+/** Options of `network.trainer(x, y, options)`: the batching and diagnostics parts of FitOptions. */
+export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics'>;
+
+/** Options of gradient-flow diagnostics. */
+export interface DiagnosticsOptions {
+  /** Steps between reports (default 10; 1 = every step). The first step always reports. */
+  every?: number;
+  /** Samples a ReLU unit must output 0 for to count as dead (default: one epoch, at most 1,000). */
+  deadWindow?: number;
+}
+
+/** Per-layer figures of a DiagnosticsReport (each a Float64Array with one value per layer). */
+export type LayerStatistic =
+  | 'weightGradNorm' | 'biasGradNorm' | 'weightNorm' | 'biasNorm' | 'weightUpdateNorm' | 'biasUpdateNorm'
+  | 'gradToData' | 'updateToData' | 'activationGradRms' | 'activationMean' | 'activationStd'
+  | 'saturated' | 'dead' | 'nonFiniteActivations' | 'nonFiniteGradients' | 'nonFiniteParameters';
+
+/**
+ * Gradient-flow figures of one step, per layer (Frobenius norms; weights and biases apart).
+ * One object is reused for every report of a run.
+ */
+export interface DiagnosticsReport extends Record<LayerStatistic, Float64Array> {
+  /** Steps taken, this one included (1 = the first step, whose gradients PyTorch calls grads0). */
+  step: number;
+  epoch: number;
+  /** Samples trained on, this step's included. */
+  samples: number;
+  /** The step's batch loss (before its update). */
+  loss: number;
+  /** Global L2 norm of all gradients before clipping (what clip_grad_norm_ returns). */
+  gradNorm: number;
+  /** Number of layers (the length of every per-layer array). */
+  layers: number;
+  /** ‖∂L/∂W‖ of the raw loss gradient, before clipping and weight decay. */
+  weightGradNorm: Float64Array;
+  biasGradNorm: Float64Array;
+  /** ‖W‖ after the update. */
+  weightNorm: Float64Array;
+  biasNorm: Float64Array;
+  /** ‖W_after − W_before‖ (weight decay included). */
+  weightUpdateNorm: Float64Array;
+  biasUpdateNorm: Float64Array;
+  /** log10(‖∂W‖ / ‖W‖). */
+  gradToData: Float64Array;
+  /** log10(‖ΔW‖ / ‖W‖): about −3 is healthy under plain SGD. */
+  updateToData: Float64Array;
+  /** RMS of ∂L/∂a over the batch, a = the layer's output: the most direct vanishing signal. */
+  activationGradRms: Float64Array;
+  /** Mean and standard deviation of the layer's output over the batch. */
+  activationMean: Float64Array;
+  activationStd: Float64Array;
+  /** Fraction of outputs saturated (sigmoid < 0.01 or > 0.99, |tanh| > 0.97); NaN for other activations. */
+  saturated: Float64Array;
+  /** Fraction of ReLU units that output 0 for every sample of the last deadWindow samples; NaN for other activations and until that many samples were seen. */
+  dead: Float64Array;
+  /** Non-finite values in the layer's outputs, its gradients, its parameters. */
+  nonFiniteActivations: Float64Array;
+  nonFiniteGradients: Float64Array;
+  nonFiniteParameters: Float64Array;
+}
+
+/** An epoch's diagnostics in a fit's history: per-figure means over its reports, and the last report. */
+export interface DiagnosticsSummary {
+  /** Reports taken in the epoch. */
+  reports: number;
+  /** Step of the last report. */
+  step: number;
+  mean: Record<LayerStatistic, number[]> & { loss: number; gradNorm: number };
+  last: Record<LayerStatistic, number[]> & { loss: number; gradNorm: number };
+}
 
 /** What `fit` returns. */
 export interface History {

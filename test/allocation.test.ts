@@ -42,11 +42,16 @@ it.each<OptimizerConfig>([
   expect(allocated).toBeLessThan(10_000);
 });
 
-it('trainer.step() allocates nothing', () => {
-  const net = makeNetwork({ inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 1 });
+it.each([
+  ['default diagnostics (every 10 steps)', 'tanh', undefined],
+  ['diagnostics on every step, a reader of each report, dead-unit tracking', 'relu', { every: 1 }],
+  ['diagnostics off', 'tanh', false],
+] as const)('trainer.step() allocates nothing: %s', (_, activation, diagnostics) => {
+  const net = makeNetwork({ inputs: 2, layers: [{ units: 16, activation }, { units: 16, activation: 'tanh' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 1 });
   const x = new Float32Array(32 * 2 * 50).map((_, i) => Math.sin(i));
   const y = Int32Array.from({ length: 32 * 50 }, (_, i) => i % 2);
-  const t = net.trainer(x, y, { optimizer: { type: 'adam' }, batchSize: 32 });
+  let seen = 0;
+  const t = net.trainer(x, y, { optimizer: { type: 'adam' }, batchSize: 32, diagnostics, ...(diagnostics === false ? {} : { onDiagnostics: (r) => { seen += r.gradNorm > 0 ? 1 : 0; } }) });
   const bytes = net.summary().memoryBytes;
   let allocated = Infinity;
   for (let attempt = 0; attempt < 5 && !(allocated < 10_000); attempt++) {
@@ -58,4 +63,5 @@ it('trainer.step() allocates nothing', () => {
   }
   expect(allocated).toBeLessThan(10_000);
   expect(net.summary().memoryBytes).toBe(bytes);
+  if (diagnostics !== false) expect(seen).toBeGreaterThan(0);
 });

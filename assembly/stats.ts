@@ -1,0 +1,193 @@
+// Gradient-flow statistics for diagnostics: sums the host turns into norms, RMS, means and
+// fractions. Each layer owns STAT_WORDS f64 slots; the training pass fills the activation
+// slots of its shard (so worker threads' shares can be added), the host-driven kernels the
+// gradient and parameter slots once the batch's gradient is whole. Sums of squares run in
+// f32x4 over short blocks flushed into f64, so long vectors keep f64-like accuracy.
+import { ACT_SIGMOID, ACT_TANH } from "./activations";
+
+// f64 slot offsets within a layer's block (mirrored in src/diagnostics.ts).
+export const STAT_A_SUM: i32 = 0;      // Σ a over the pass's rows × units (post-activation)
+export const STAT_A_SQ: i32 = 1;       // Σ a²
+export const STAT_A_SAT: i32 = 2;      // saturated values (sigmoid < 0.01 or > 0.99, |tanh| > 0.97)
+export const STAT_A_BAD: i32 = 3;      // non-finite activations
+export const STAT_DA_SQ: i32 = 4;      // Σ (∂L/∂a)²
+export const STAT_DW_SQ: i32 = 5;      // Σ (∂L/∂W)², the raw gradient (before clipping and decay)
+export const STAT_DB_SQ: i32 = 6;      // Σ (∂L/∂b)²
+export const STAT_G_BAD: i32 = 7;      // non-finite gradients (W and b)
+export const STAT_W_SQ: i32 = 8;       // Σ W² after the update
+export const STAT_B_SQ: i32 = 9;       // Σ b²
+export const STAT_DW_STEP_SQ: i32 = 10; // Σ (W_after − W_before)²
+export const STAT_DB_STEP_SQ: i32 = 11; // Σ (b_after − b_before)²
+export const STAT_P_BAD: i32 = 12;     // non-finite parameters
+export const STAT_WORDS: i32 = 16;
+
+/** Values per f32 partial sum before it is flushed into the f64 total. */
+const BLOCK: i32 = 256;
+
+// @ts-ignore: decorator
+@inline function slot(stats: usize, s: i32): usize {
+  return stats + (<usize>s << 3);
+}
+
+// @ts-ignore: decorator
+@inline function lanesSum(v: v128): f64 {
+  return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
+}
+
+/** Σ x² over n f32 values at p. */
+function sumSquares(p: usize, n: i32): f64 {
+  let total: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const n8 = n & ~7;
+    while (i < n8) {
+      const end = min(n8, i + BLOCK);
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      for (; i < end; i += 8) {
+        const v0 = v128.load(p + (<usize>i << 2));
+        const v1 = v128.load(p + (<usize>i << 2), 16);
+        s0 = f32x4.add(s0, f32x4.mul(v0, v0));
+        s1 = f32x4.add(s1, f32x4.mul(v1, v1));
+      }
+      total += lanesSum(f32x4.add(s0, s1));
+    }
+  }
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(p + (<usize>i << 2));
+    total += v * v;
+  }
+  return total;
+}
+
+/** Σ (x − y)² over n f32 values at p and q. */
+function sumSquaredDiffs(p: usize, q: usize, n: i32): f64 {
+  let total: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const n4 = n & ~3;
+    while (i < n4) {
+      const end = min(n4, i + BLOCK);
+      let s = f32x4.splat(0);
+      for (; i < end; i += 4) {
+        const d = f32x4.sub(v128.load(p + (<usize>i << 2)), v128.load(q + (<usize>i << 2)));
+        s = f32x4.add(s, f32x4.mul(d, d));
+      }
+      total += lanesSum(s);
+    }
+  }
+  for (; i < n; i++) {
+    const d = <f64>load<f32>(p + (<usize>i << 2)) - <f64>load<f32>(q + (<usize>i << 2));
+    total += d * d;
+  }
+  return total;
+}
+
+/** Non-finite values among n at p (x − x is NaN exactly for NaN and ±∞). Only run when a sum is not finite. */
+function countNonFinite(p: usize, n: i32): f64 {
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const x = load<f32>(p + (<usize>i << 2));
+    if (x - x != 0) bad++;
+  }
+  return <f64>bad;
+}
+
+/**
+ * Activation slots of one layer for `count` values of its output `a` (activation `act`):
+ * Σa, Σa², saturated count (sigmoid, tanh), non-finite count. Written, not accumulated.
+ */
+export function activationStats(stats: usize, a: usize, count: i32, act: i32): void {
+  let sum: f64 = 0, sq: f64 = 0;
+  let sat = 0;
+  let i = 0;
+  const lo: f32 = act == ACT_SIGMOID ? 0.01 : -0.97;
+  const hi: f32 = act == ACT_SIGMOID ? 0.99 : 0.97;
+  const saturating = act == ACT_SIGMOID || act == ACT_TANH;
+  if (ASC_FEATURE_SIMD) {
+    const n4 = count & ~3;
+    const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+    while (i < n4) {
+      const end = min(n4, i + BLOCK);
+      let s = f32x4.splat(0), q = f32x4.splat(0), c = i32x4.splat(0);
+      for (; i < end; i += 4) {
+        const v = v128.load(a + (<usize>i << 2));
+        s = f32x4.add(s, v);
+        q = f32x4.add(q, f32x4.mul(v, v));
+        // A true lane is −1: subtracting the mask counts it.
+        c = i32x4.sub(c, v128.or(f32x4.lt(v, vlo), f32x4.gt(v, vhi)));
+      }
+      sum += lanesSum(s);
+      sq += lanesSum(q);
+      sat += i32x4.extract_lane(c, 0) + i32x4.extract_lane(c, 1) + i32x4.extract_lane(c, 2) + i32x4.extract_lane(c, 3);
+    }
+  }
+  for (; i < count; i++) {
+    const v = load<f32>(a + (<usize>i << 2));
+    sum += <f64>v;
+    sq += <f64>v * <f64>v;
+    if (v < lo || v > hi) sat++;
+  }
+  store<f64>(slot(stats, STAT_A_SUM), sum);
+  store<f64>(slot(stats, STAT_A_SQ), sq);
+  store<f64>(slot(stats, STAT_A_SAT), saturating ? <f64>sat : 0);
+  store<f64>(slot(stats, STAT_A_BAD), isFinite(sq) ? 0 : countNonFinite(a, count));
+}
+
+/** Σ (∂L/∂a)² of one layer's output gradient, `count` values at `da`. */
+export function outputGradStats(stats: usize, da: usize, count: i32): void {
+  store<f64>(slot(stats, STAT_DA_SQ), sumSquares(da, count));
+}
+
+/**
+ * For each unit of a ReLU layer's output `a` (rows × units) that is positive in some row,
+ * stores `stamp` (the host's running sample count) at its i32 in `lastActive`.
+ */
+export function markActiveUnits(lastActive: usize, a: usize, rows: i32, units: i32, stamp: i32): void {
+  const rowBytes = <usize>units << 2;
+  let u = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f32x4.splat(0);
+    for (; u + 4 <= units; u += 4) {
+      let any = i32x4.splat(0);
+      let p = a + (<usize>u << 2);
+      for (let r = 0; r < rows; r++, p += rowBytes) any = v128.or(any, f32x4.gt(v128.load(p), zero));
+      const at = lastActive + (<usize>u << 2);
+      v128.store(at, v128.bitselect(i32x4.splat(stamp), v128.load(at), any));
+    }
+  }
+  for (; u < units; u++) {
+    let p = a + (<usize>u << 2);
+    for (let r = 0; r < rows; r++, p += rowBytes) {
+      if (load<f32>(p) > 0) {
+        store<i32>(lastActive + (<usize>u << 2), stamp);
+        break;
+      }
+    }
+  }
+}
+
+/** Gradient slots of one layer: Σ dW², Σ db² and the non-finite count, over `weights` and `units` values. */
+export function gradientStats(stats: usize, dW: usize, db: usize, weights: i32, units: i32): void {
+  const w = sumSquares(dW, weights), b = sumSquares(db, units);
+  store<f64>(slot(stats, STAT_DW_SQ), w);
+  store<f64>(slot(stats, STAT_DB_SQ), b);
+  store<f64>(slot(stats, STAT_G_BAD), isFinite(w + b) ? 0 : countNonFinite(dW, weights) + countNonFinite(db, units));
+}
+
+/**
+ * Parameter slots of one layer after an update: Σ W², Σ b², the update's Σ ΔW², Σ Δb²
+ * against the copies at W0 / b0 taken before it, and the non-finite count.
+ */
+export function parameterStats(stats: usize, W: usize, b: usize, W0: usize, b0: usize, weights: i32, units: i32): void {
+  const w = sumSquares(W, weights), bb = sumSquares(b, units);
+  store<f64>(slot(stats, STAT_W_SQ), w);
+  store<f64>(slot(stats, STAT_B_SQ), bb);
+  store<f64>(slot(stats, STAT_DW_STEP_SQ), sumSquaredDiffs(W, W0, weights));
+  store<f64>(slot(stats, STAT_DB_STEP_SQ), sumSquaredDiffs(b, b0, units));
+  store<f64>(slot(stats, STAT_P_BAD), isFinite(w + bb) ? 0 : countNonFinite(W, weights) + countNonFinite(b, units));
+}
+
+/** Copies `bytes` bytes (the parameters before an update, for parameterStats). */
+export function copyBytes(dst: usize, src: usize, bytes: i32): void {
+  memory.copy(dst, src, <usize>bytes);
+}
