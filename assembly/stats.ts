@@ -59,27 +59,36 @@ function sumSquares(p: usize, n: i32): f64 {
   return total;
 }
 
-/** Σ (x − y)² over n f32 values at p and q. */
-function sumSquaredDiffs(p: usize, q: usize, n: i32): f64 {
-  let total: f64 = 0;
+/**
+ * Σ x² and Σ (x − y)² over n f32 values at p and q, in one pass (reading each array once is
+ * what the statistics step costs); stored as f64 at `sq` and `diffSq`.
+ */
+function squaresAndDiffs(p: usize, q: usize, n: i32, sq: usize, diffSq: usize): void {
+  let total: f64 = 0, diffs: f64 = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const n4 = n & ~3;
     while (i < n4) {
       const end = min(n4, i + BLOCK);
-      let s = f32x4.splat(0);
+      let s = f32x4.splat(0), t = f32x4.splat(0);
       for (; i < end; i += 4) {
-        const d = f32x4.sub(v128.load(p + (<usize>i << 2)), v128.load(q + (<usize>i << 2)));
-        s = f32x4.add(s, f32x4.mul(d, d));
+        const x = v128.load(p + (<usize>i << 2));
+        const d = f32x4.sub(x, v128.load(q + (<usize>i << 2)));
+        s = f32x4.add(s, f32x4.mul(x, x));
+        t = f32x4.add(t, f32x4.mul(d, d));
       }
       total += lanesSum(s);
+      diffs += lanesSum(t);
     }
   }
   for (; i < n; i++) {
-    const d = <f64>load<f32>(p + (<usize>i << 2)) - <f64>load<f32>(q + (<usize>i << 2));
-    total += d * d;
+    const x = <f64>load<f32>(p + (<usize>i << 2));
+    const d = x - <f64>load<f32>(q + (<usize>i << 2));
+    total += x * x;
+    diffs += d * d;
   }
-  return total;
+  store<f64>(sq, total);
+  store<f64>(diffSq, diffs);
 }
 
 /** Non-finite values among n at p (x − x is NaN exactly for NaN and ±∞). Only run when a sum is not finite. */
@@ -179,12 +188,10 @@ export function gradientStats(stats: usize, dW: usize, db: usize, weights: i32, 
  * against the copies at W0 / b0 taken before it, and the non-finite count.
  */
 export function parameterStats(stats: usize, W: usize, b: usize, W0: usize, b0: usize, weights: i32, units: i32): void {
-  const w = sumSquares(W, weights), bb = sumSquares(b, units);
-  store<f64>(slot(stats, STAT_W_SQ), w);
-  store<f64>(slot(stats, STAT_B_SQ), bb);
-  store<f64>(slot(stats, STAT_DW_STEP_SQ), sumSquaredDiffs(W, W0, weights));
-  store<f64>(slot(stats, STAT_DB_STEP_SQ), sumSquaredDiffs(b, b0, units));
-  store<f64>(slot(stats, STAT_P_BAD), isFinite(w + bb) ? 0 : countNonFinite(W, weights) + countNonFinite(b, units));
+  squaresAndDiffs(W, W0, weights, slot(stats, STAT_W_SQ), slot(stats, STAT_DW_STEP_SQ));
+  squaresAndDiffs(b, b0, units, slot(stats, STAT_B_SQ), slot(stats, STAT_DB_STEP_SQ));
+  const finite = isFinite(load<f64>(slot(stats, STAT_W_SQ)) + load<f64>(slot(stats, STAT_B_SQ)));
+  store<f64>(slot(stats, STAT_P_BAD), finite ? 0 : countNonFinite(W, weights) + countNonFinite(b, units));
 }
 
 /** Copies `bytes` bytes (the parameters before an update, for parameterStats). */
