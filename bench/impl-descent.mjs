@@ -18,6 +18,15 @@ export const VARIANTS = {
   relaxed: { kernels: 'relaxed' },
   threads2: { threads: 2 },
   relaxedThreads2: { kernels: 'relaxed', threads: 2 },
+  // Diagnostics (default: every 10 steps) off, and on every step: their cost is the gap.
+  diagnosticsOff: undefined,
+  diagnosticsEvery1: undefined,
+};
+
+/** Trainer options a variant adds (the diagnostics rows). */
+const TRAINER_VARIANTS = {
+  diagnosticsOff: { diagnostics: false },
+  diagnosticsEvery1: { diagnostics: { every: 1 } },
 };
 
 const PROBE_SPEC = { inputs: 2, layers: [{ units: 2, activation: 'linear' }], loss: 'mse', seed: 1 };
@@ -27,7 +36,7 @@ const optimizer = { type: 'adam', lr: ADAM.lr, betas: [ADAM.beta1, ADAM.beta2], 
 export async function open(variant = 'default') {
   const { createNetwork } = await import(ENTRY.href);
   const options = VARIANTS[variant];
-  if (variant !== 'default' && options === undefined) throw new Error(`unknown descent variant ${variant}`);
+  if (!(variant in VARIANTS)) throw new Error(`unknown descent variant ${variant}`);
   // The relaxed row's process was started with the node flag; say so plainly if this node
   // still cannot compile relaxed SIMD, rather than reporting whatever createNetwork says.
   if ((variant === 'relaxed' || variant === 'relaxedThreads2') && !relaxedSupported()) {
@@ -54,10 +63,10 @@ export async function open(variant = 'default') {
   probe.dispose();
 
   return {
-    describe: { variant, kernels: kernels ?? null, threads: threads ?? null, relaxedRuntime: relaxedSupported() },
+    describe: { variant, kernels: kernels ?? null, threads: threads ?? null, diagnostics: JSON.stringify(TRAINER_VARIANTS[variant]?.diagnostics ?? 'every 10'), relaxedRuntime: relaxedSupported() },
     async prepare(c, data, init) {
       const net = await make(c.spec);
-      const trainerOptions = { optimizer, batchSize: c.batch, shuffle: false };
+      const trainerOptions = { optimizer, batchSize: c.batch, shuffle: false, ...TRAINER_VARIANTS[variant] };
       let timed = null;
       return {
         trajectory(steps) {

@@ -28,6 +28,8 @@ export function implList() {
       execArgv: relaxedFlags,
       note: relaxedFlags.length ? `node ${relaxedFlags.join(' ')}` : undefined,
     },
+    { id: 'descent-diagnostics-off', impl: 'descent', variant: 'diagnosticsOff', label: 'descent, diagnostics off' },
+    { id: 'descent-diagnostics-every1', impl: 'descent', variant: 'diagnosticsEvery1', label: 'descent, diagnostics every step' },
     { id: 'tfjs-wasm', impl: 'tfjs', variant: 'wasm', label: 'tfjs-wasm', reference: true },
     { id: 'tfjs-cpu', impl: 'tfjs', variant: 'cpu', label: 'tfjs-cpu' },
     { id: 'plainjs', impl: 'plainjs', label: 'plain JS' },

@@ -62,7 +62,7 @@ await Promise.all(impls.map(async (i) => {
 const def = impls.find((i) => i.id === 'descent');
 if (def.describe?.kernels) def.label = `descent ${def.describe.kernels} (default)`;
 for (const i of impls) {
-  if (i.impl === 'descent' && i !== def && i.describe && !i.na && i.describe.kernels === def.describe?.kernels && i.describe.threads === def.describe?.threads) {
+  if (i.impl === 'descent' && i !== def && i.describe && !i.na && i.describe.kernels === def.describe?.kernels && i.describe.threads === def.describe?.threads && i.describe.diagnostics === def.describe?.diagnostics) {
     i.same = def.id; // no row of its own
     i.worker.close();
     i.worker = null;
