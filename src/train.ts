@@ -68,8 +68,9 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
   if (o.earlyStopping !== undefined) {
     const es = o.earlyStopping;
     if (typeof es !== 'object' || es === null) throw new ConfigError(`options.earlyStopping must be { monitor, minDelta, patience }, got ${describe(es)}`, 'options.earlyStopping', es);
+    const keys = ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights'];
     for (const key of Object.keys(es)) {
-      if (!['monitor', 'minDelta', 'patience'].includes(key)) throw new ConfigError(`options.earlyStopping.${key} is not an option (monitor, minDelta, patience)`, `options.earlyStopping.${key}`, key);
+      if (!keys.includes(key)) throw new ConfigError(`options.earlyStopping.${key} is not an option (${keys.join(', ')})`, `options.earlyStopping.${key}`, key);
     }
     const monitor = es.monitor ?? (hasValidation ? 'val_loss' : 'loss');
     if (!MONITORS.includes(monitor)) throw new ConfigError(`options.earlyStopping.monitor must be one of ${MONITORS.join(', ')}, got ${describe(monitor)}`, 'options.earlyStopping.monitor', monitor);
@@ -78,7 +79,11 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
     if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) throw new ConfigError(`options.earlyStopping.minDelta must be a number ≥ 0, got ${describe(minDelta)}`, 'options.earlyStopping.minDelta', minDelta);
     const patience = es.patience ?? 0;
     if (!Number.isInteger(patience) || patience < 0) throw new ConfigError(`options.earlyStopping.patience must be an integer ≥ 0, got ${describe(patience)}`, 'options.earlyStopping.patience', patience);
-    earlyStopping = { monitor, minDelta, patience };
+    const mode = es.mode ?? 'auto';
+    if (!['auto', 'min', 'max'].includes(mode)) throw new ConfigError(`options.earlyStopping.mode must be 'auto', 'min' or 'max', got ${describe(mode)}`, 'options.earlyStopping.mode', mode);
+    const restoreBestWeights = es.restoreBestWeights ?? false;
+    if (typeof restoreBestWeights !== 'boolean') throw new ConfigError(`options.earlyStopping.restoreBestWeights must be true or false, got ${describe(restoreBestWeights)}`, 'options.earlyStopping.restoreBestWeights', restoreBestWeights);
+    earlyStopping = { monitor, minDelta, patience, mode, restoreBestWeights };
   }
   const yieldEveryMs = o.yieldEveryMs ?? 16;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs > 0)) throw new ConfigError(`options.yieldEveryMs must be a number > 0, got ${describe(yieldEveryMs)}`, 'options.yieldEveryMs', yieldEveryMs);
@@ -113,6 +118,7 @@ export class FitRun {
   private trainMetrics: Metrics | null = null;
   private best = NaN;
   private wait = 0;
+  private bestWeights: Float32Array | null = null;
   /** A step's pass was started and its workers have not all finished. */
   private midStep = false;
   /** False when worker threads must be awaited rather than blocked on (browser main thread). */
@@ -248,18 +254,30 @@ export class FitRun {
       : es.monitor === 'accuracy' ? r.train.accuracy
       : r.validation!.accuracy;
     if (value === undefined) throw new ConfigError(`options.earlyStopping.monitor "${es.monitor}" is only defined for classifiers`, 'options.earlyStopping.monitor', es.monitor);
-    const higherIsBetter = es.monitor.endsWith('accuracy');
-    const improved = Number.isNaN(this.best) || (higherIsBetter ? value > this.best + es.minDelta : value < this.best - es.minDelta);
+    const higherIsBetter = es.mode === 'max' || (es.mode === 'auto' && es.monitor.endsWith('accuracy'));
+    // Keras: an improvement beats the best by more than minDelta; NaN never improves.
+    const improved = Number.isNaN(this.best) ? !Number.isNaN(value) : higherIsBetter ? value > this.best + es.minDelta : value < this.best - es.minDelta;
     if (improved) {
       this.best = value;
       this.wait = 0;
+      this.history.bestEpoch = r.epoch;
+      if (es.restoreBestWeights) this.keepBestWeights();
       return false;
     }
     this.wait++;
     return this.wait > es.patience;
   }
 
+  /** Copies the parameters aside as the best so far (one buffer per fit, reused). */
+  private keepBestWeights(): void {
+    const e = this.e;
+    this.bestWeights ??= new Float32Array(e.paramCount);
+    this.bestWeights.set(e.f32.subarray(e.params >> 2, (e.params >> 2) + e.paramCount));
+  }
+
   private finish(reason: History['stopReason']): true {
+    // restoreBestWeights: whatever ended training, the network keeps its best epoch's weights.
+    if (this.bestWeights) this.e.f32.set(this.bestWeights, this.e.params >> 2);
     this.history.stopReason = reason;
     this.phase = 'done';
     return true;

@@ -267,6 +267,13 @@ export interface EarlyStopping {
   minDelta?: number;
   /** Default 0: stop at the first epoch without improvement. */
   patience?: number;
+  /** Whether lower or higher is better; default `auto`: higher for accuracies, lower for losses. */
+  mode?: 'auto' | 'min' | 'max';
+  /**
+   * Keep the weights of the best epoch and put them back when training ends (at an early
+   * stop or otherwise). Default false. The optimizer's state is not restored (as in Keras).
+   */
+  restoreBestWeights?: boolean;
 }
 
 /** Options of `fit` / `fitSync`. */
@@ -379,4 +386,6 @@ export interface History {
   /** Why training ended: all epochs done, convergence, a callback returned false, or a non-finite epoch loss. */
   stopReason: 'completed' | 'converged' | 'callback' | 'diverged';
   steps: number;
+  /** With early stopping: the epoch whose monitored value was best (its weights are the network's with restoreBestWeights). */
+  bestEpoch?: number;
 }

@@ -116,6 +116,31 @@ describe('history, validation and callbacks', () => {
     const off = makeNetwork(spec).fitSync(x, y, { optimizer: { type: 'sgd', lr: 0 }, epochs: 5 });
     expect(off.epochs).toHaveLength(5);
   });
+  it('restoreBestWeights puts back the best epoch\'s weights, at an early stop and at the end', () => {
+    // Monitoring the training loss against its trend makes the first epoch the best, so a
+    // restore is visible: 'max' if the loss falls, 'min' if it rises.
+    const probe = makeNetwork(spec).fitSync(x, y, { optimizer: adam, epochs: 6, shuffle: false }).epochs;
+    const mode = probe[5].loss < probe[0].loss ? 'max' : 'min';
+    for (const [patience, epochs, stopReason] of [[2, 10, 'converged'], [100, 6, 'completed']] as const) {
+      const net = makeNetwork(spec);
+      const seen: ReturnType<typeof net.getParameters>[] = [];
+      const h = net.fitSync(x, y, {
+        optimizer: adam, epochs, shuffle: false,
+        earlyStopping: { monitor: 'loss', mode, patience, restoreBestWeights: true },
+        onEpochEnd: () => { seen.push(net.getParameters()); },
+      });
+      expect(h.stopReason).toBe(stopReason);
+      const losses = h.epochs.map((e) => e.loss);
+      expect(h.bestEpoch).toBe(losses.indexOf(mode === 'max' ? Math.max(...losses) : Math.min(...losses)));
+      expect(h.bestEpoch).toBeLessThan(h.epochs.length - 1);
+      expect(net.getParameters()).toEqual(seen[h.bestEpoch!]);
+    }
+    // Without it the network keeps its last weights.
+    const net = makeNetwork(spec);
+    let last: ReturnType<typeof net.getParameters> | null = null;
+    net.fitSync(x, y, { optimizer: adam, epochs: 10, shuffle: false, earlyStopping: { monitor: 'loss', mode, patience: 2 }, onEpochEnd: () => { last = net.getParameters(); } });
+    expect(net.getParameters()).toEqual(last);
+  });
   it('minDelta demands a real improvement', () => {
     const h = makeNetwork(spec).fitSync(x, y, { optimizer: { type: 'sgd', lr: 1e-4 }, epochs: 20, earlyStopping: { monitor: 'loss', minDelta: 0.1 } });
     expect(h.epochs).toHaveLength(2);
@@ -178,7 +203,9 @@ describe('bad fit options', () => {
     [{ validationSplit: 0.2, validationData: { x, y } }, 'options.validationSplit'],
     [{ earlyStopping: { monitor: 'val_loss' } }, 'options.earlyStopping.monitor'],
     [{ earlyStopping: { patience: -1 } }, 'options.earlyStopping.patience'],
-    [{ earlyStopping: { mode: 'max' } as never }, 'options.earlyStopping.mode'],
+    [{ earlyStopping: { mode: 'up' } as never }, 'options.earlyStopping.mode'],
+    [{ earlyStopping: { restoreBestWeights: 1 } as never }, 'options.earlyStopping.restoreBestWeights'],
+    [{ earlyStopping: { baseline: 1 } as never }, 'options.earlyStopping.baseline'],
     [{ learningRate: 0.1 }, 'options.learningRate'],
     [{ yieldEveryMs: 5 }, 'options.yieldEveryMs'],
     [{ onBatchEnd: 'log' as never }, 'options.onBatchEnd'],
