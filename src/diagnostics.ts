@@ -6,7 +6,8 @@
 import { activationCode } from './codes.js';
 import { STAT_WORDS, type Engine } from './engine.js';
 import { ConfigError, describe } from './errors.js';
-import type { DiagnosticsOptions, DiagnosticsReport, DiagnosticsSummary, LayerStatistic } from './types.js';
+import type { DiagnosticsOptions, DiagnosticsReport, DiagnosticsSummary, LayerStatistic, Verdict, VerdictThresholds } from './types.js';
+import { resolveThresholds, VerdictJudge } from './verdicts.js';
 
 // f64 slots of a layer's statistics block (mirrored from assembly/stats.ts; a test compares them).
 export const STAT = {
@@ -30,15 +31,16 @@ export interface ResolvedDiagnostics {
   every: number;
   /** Samples of silence that make a ReLU unit dead; null: min(one epoch, 1,000). */
   deadWindow: number | null;
+  thresholds: VerdictThresholds;
 }
 
 /** Checks the `diagnostics` option: true / undefined (defaults), false (off), or { every, deadWindow }. */
 export function resolveDiagnostics(o: boolean | DiagnosticsOptions | undefined, path = 'options.diagnostics'): ResolvedDiagnostics | null {
   if (o === false) return null;
-  if (o === undefined || o === true) return { every: DEFAULT_EVERY, deadWindow: null };
-  if (typeof o !== 'object' || o === null) throw new ConfigError(`${path} must be true, false or { every, deadWindow }, got ${describe(o)}`, path, o);
+  if (o === undefined || o === true) return { every: DEFAULT_EVERY, deadWindow: null, thresholds: resolveThresholds(undefined, '') };
+  if (typeof o !== 'object' || o === null) throw new ConfigError(`${path} must be true, false or { every, deadWindow, thresholds }, got ${describe(o)}`, path, o);
   for (const key of Object.keys(o)) {
-    if (key !== 'every' && key !== 'deadWindow') throw new ConfigError(`${path}.${key} is not a diagnostics option (every, deadWindow)`, `${path}.${key}`, key);
+    if (!['every', 'deadWindow', 'thresholds'].includes(key)) throw new ConfigError(`${path}.${key} is not a diagnostics option (every, deadWindow, thresholds)`, `${path}.${key}`, key);
   }
   const every = o.every ?? DEFAULT_EVERY;
   if (!Number.isInteger(every) || every < 1) throw new ConfigError(`${path}.every must be an integer ≥ 1 (steps between reports), got ${describe(every)}`, `${path}.every`, every);
@@ -46,7 +48,7 @@ export function resolveDiagnostics(o: boolean | DiagnosticsOptions | undefined, 
   if (deadWindow !== null && (!Number.isInteger(deadWindow) || deadWindow < 1)) {
     throw new ConfigError(`${path}.deadWindow must be an integer ≥ 1 (samples), got ${describe(deadWindow)}`, `${path}.deadWindow`, deadWindow);
   }
-  return { every, deadWindow };
+  return { every, deadWindow, thresholds: resolveThresholds(o.thresholds, `${path}.thresholds`) };
 }
 
 export class Diagnostics {
@@ -66,13 +68,19 @@ export class Diagnostics {
   private gradNormSum = 0;
   private reports = 0;
 
+  /** Verdicts drawn from the reports. */
+  readonly judge: VerdictJudge;
+
   constructor(
     private readonly e: Engine,
     options: ResolvedDiagnostics,
     trainRows: number,
     private readonly onReport: ((report: DiagnosticsReport) => void) | undefined,
+    plainSgd: boolean,
+    onVerdict: ((v: Verdict) => void) | undefined,
   ) {
     this.every = options.every;
+    this.judge = new VerdictJudge(options.thresholds, e.layers.map((l) => l.units * l.inputs), plainSgd, onVerdict);
     this.deadWindow = options.deadWindow ?? Math.min(trainRows, DEFAULT_DEAD_WINDOW);
     const L = e.layers.length;
     const perLayer = () => new Float64Array(L).fill(NaN);
@@ -113,8 +121,10 @@ export class Diagnostics {
   afterUpdate(rows: number): void {
     this.steps++;
     this.samples += rows;
-    if (!this.active) return;
     const e = this.e;
+    // A non-finite loss is exploding at the step it appears, report or not.
+    if (!Number.isFinite(e.f64[e.lossSlot])) this.judge.judgeLoss(e.f64[e.lossSlot], this.steps, this.epoch);
+    if (!this.active) return;
     e.parameterStats();
     const r = this.report;
     const f64 = e.f64;
@@ -151,6 +161,7 @@ export class Diagnostics {
     r.loss = f64[e.lossSlot];
     r.gradNorm = Math.sqrt(gradSq);
     this.accumulate();
+    this.judge.judgeReport(r);
     this.onReport?.(r);
   }
 
@@ -199,13 +210,16 @@ export class Diagnostics {
 }
 
 /** Diagnostics for a run on `e` (or none: the engine then stops gathering and stamping). */
-export function createDiagnostics(e: Engine, options: ResolvedDiagnostics | null, trainRows: number, onReport: ((report: DiagnosticsReport) => void) | undefined): Diagnostics | null {
+export function createDiagnostics(
+  e: Engine, options: ResolvedDiagnostics | null, trainRows: number, onReport: ((report: DiagnosticsReport) => void) | undefined,
+  plainSgd: boolean, onVerdict: ((v: Verdict) => void) | undefined,
+): Diagnostics | null {
   if (options === null) {
     e.gatherStats(false);
     e.trackActivity(false);
     return null;
   }
-  return new Diagnostics(e, options, trainRows, onReport);
+  return new Diagnostics(e, options, trainRows, onReport, plainSgd, onVerdict);
 }
 
 /** The diagnostics of a fit's history as CSV: one row per epoch, layer and statistic (mean and last value). */

@@ -17,7 +17,7 @@ import { Trainer } from './trainer.js';
 import { declaredKernels } from './variants.js';
 import type { FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
-const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics'];
+const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict'];
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -282,7 +282,7 @@ export class Network {
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     const set = e.loadResident(0, train.m.data, train.targets, train.m.rows, {});
     const stepper = new BatchStepper(e, set, batch, shuffle, fit.seed, optimizer);
-    stepper.diagnostics = createDiagnostics(e, fit.diagnostics, train.m.rows, options.onDiagnostics);
+    stepper.diagnostics = createDiagnostics(e, fit.diagnostics, train.m.rows, options.onDiagnostics, optimizer.type === 'sgd', options.onVerdict);
     const trainer = new Trainer(e, set, stepper, () => this.disposed);
     set.owner = trainer;
     return trainer;

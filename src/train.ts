@@ -14,7 +14,7 @@ import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescent
 
 const FIT_KEYS = new Set([
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
-  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics',
+  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict',
 ]);
 const MONITORS: Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
 
@@ -88,14 +88,14 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
   const yieldEveryMs = o.yieldEveryMs ?? 16;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs > 0)) throw new ConfigError(`options.yieldEveryMs must be a number > 0, got ${describe(yieldEveryMs)}`, 'options.yieldEveryMs', yieldEveryMs);
   const diagnostics = resolveDiagnostics(o.diagnostics);
-  for (const key of ['onBatchEnd', 'onEpochEnd', 'onDiagnostics'] as const) {
+  for (const key of ['onBatchEnd', 'onEpochEnd', 'onDiagnostics', 'onVerdict'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') throw new ConfigError(`options.${key} must be a function, got ${describe(o[key])}`, `options.${key}`, o[key]);
   }
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
     throw new ConfigError(`options.signal must be an AbortSignal, got ${describe(o.signal)}`, 'options.signal', o.signal);
   }
-  if (o.onDiagnostics !== undefined && diagnostics === null) {
-    throw new ConfigError('options.onDiagnostics needs diagnostics on (options.diagnostics is false)', 'options.onDiagnostics', o.onDiagnostics);
+  for (const key of ['onDiagnostics', 'onVerdict'] as const) {
+    if (o[key] !== undefined && diagnostics === null) throw new ConfigError(`options.${key} needs diagnostics on (options.diagnostics is false)`, `options.${key}`, o[key]);
   }
   return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs, diagnostics };
 }
@@ -104,7 +104,7 @@ type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
 
 /** One fit in progress over resident data. */
 export class FitRun {
-  readonly history: History = { epochs: [], stopReason: 'completed', steps: 0 };
+  readonly history: History = { epochs: [], stopReason: 'completed', steps: 0, verdicts: [] };
   private readonly stepper: BatchStepper;
   private readonly evaluator: Evaluator;
   private readonly diagnostics: Diagnostics | null;
@@ -134,7 +134,8 @@ export class FitRun {
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     this.stepper = new BatchStepper(e, train, FitRun.batchRows(fit, train.rows), shuffle, fit.seed, resolveOptimizer(options.optimizer, 'options.optimizer'));
     this.evaluator = new Evaluator(e);
-    this.diagnostics = createDiagnostics(e, fit.diagnostics, train.rows, options.onDiagnostics);
+    this.diagnostics = createDiagnostics(e, fit.diagnostics, train.rows, options.onDiagnostics, this.stepper.optimizer.options.type === 'sgd', options.onVerdict);
+    if (this.diagnostics) this.history.verdicts = this.diagnostics.judge.raised;
     this.stepper.diagnostics = this.diagnostics;
     this.blocking = e.parallel === null || e.parallel.canBlock;
     this.beginEpoch();
@@ -235,6 +236,7 @@ export class FitRun {
       timeMs: now() - this.epochStart,
     };
     if (validation) record.validation = validation;
+    if (validation && this.diagnostics) this.diagnostics.judge.judgeEpoch(record.loss, validation.loss, this.history.steps, this.epoch);
     const diagnostics = this.diagnostics?.endEpoch();
     if (diagnostics) record.diagnostics = diagnostics;
     this.history.epochs.push(record);

@@ -4,7 +4,7 @@
 import type { Engine, Resident } from './engine.js';
 import { StateError } from './errors.js';
 import { BatchStepper } from './stepper.js';
-import type { DiagnosticsReport } from './types.js';
+import type { DiagnosticsReport, Verdict } from './types.js';
 
 export class Trainer {
   private readonly lastLoss = new Float64Array(1);
@@ -62,6 +62,11 @@ export class Trainer {
    */
   get diagnostics(): DiagnosticsReport | null {
     return this.stepper.diagnostics?.report ?? null;
+  }
+
+  /** Verdicts raised so far, in order (empty when healthy or when diagnostics are off). */
+  get verdicts(): readonly Verdict[] {
+    return this.stepper.diagnostics?.judge.raised ?? [];
   }
 
   /** Rows per step (the last batch of an epoch may be smaller). */

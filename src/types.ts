@@ -307,10 +307,12 @@ export interface FitOptions {
   diagnostics?: boolean | DiagnosticsOptions;
   /** Called with the report after every diagnostics step (one reused object: copy what you keep). */
   onDiagnostics?: (report: DiagnosticsReport) => void;
+  /** Called when a verdict is raised (they are also in `history.verdicts`). */
+  onVerdict?: (verdict: Verdict) => void;
 }
 
 /** Options of `network.trainer(x, y, options)`: the batching and diagnostics parts of FitOptions. */
-export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics'>;
+export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict'>;
 
 /** Options of gradient-flow diagnostics. */
 export interface DiagnosticsOptions {
@@ -318,6 +320,51 @@ export interface DiagnosticsOptions {
   every?: number;
   /** Samples a ReLU unit must output 0 for to count as dead (default: one epoch, at most 1,000). */
   deadWindow?: number;
+  /** Verdict thresholds to change (see VerdictThresholds for each default). */
+  thresholds?: Partial<VerdictThresholds>;
+}
+
+/** What a verdict diagnoses. */
+export type VerdictCode = 'vanishing' | 'exploding' | 'saturated' | 'dead' | 'lr_too_high' | 'lr_too_low' | 'plateau' | 'overfitting';
+
+/** A diagnosis raised during training, with the figures behind it and what to do. */
+export interface Verdict {
+  code: VerdictCode;
+  /** The layer it concerns (saturated, dead), or null for the whole network. */
+  layer: number | null;
+  step: number;
+  epoch: number;
+  /** The figures that triggered it. */
+  figures: Record<string, number>;
+  message: string;
+  /** One line on what to do, in gradient-descent terms. */
+  remedy: string;
+}
+
+/** When verdicts are raised; every condition must hold at `consecutive` evaluations in a row. */
+export interface VerdictThresholds {
+  /** Evaluations (reports; epochs for overfitting) a condition must hold in a row. Default 3. A non-finite loss or value is raised at once. */
+  consecutive: number;
+  /** vanishing: RMS(∂W first layer) / RMS(∂W last layer) below this. Default 1e-3. */
+  vanishingRatio: number;
+  /** exploding: the gradient norm above this many times its median over the last `explodingNormWindow` reports. Default 100. */
+  explodingNormFactor: number;
+  /** Default 50. */
+  explodingNormWindow: number;
+  /** exploding: the loss above this many times the first loss. Default 10. */
+  explodingLossFactor: number;
+  /** saturated: fraction of a sigmoid/tanh layer's outputs saturated above this. Default 0.5. */
+  saturated: number;
+  /** dead: fraction of a ReLU layer's units dead above this. Default 0.5. */
+  dead: number;
+  /** lr_too_high (SGD only): the largest log10 update:data above this while the loss rises. Default −1. */
+  lrHighUpdateRatio: number;
+  /** lr_too_low (SGD only): the largest log10 update:data below this while the gradient norm is at least plateauGradNorm. Default −5. */
+  lrLowUpdateRatio: number;
+  /** plateau: relative loss change between reports below this … Default 1e-3. */
+  plateauLossChange: number;
+  /** … and the gradient norm below this. Default 1e-3. */
+  plateauGradNorm: number;
 }
 
 /** Per-layer figures of a DiagnosticsReport (each a Float64Array with one value per layer). */
@@ -388,4 +435,6 @@ export interface History {
   steps: number;
   /** With early stopping: the epoch whose monitored value was best (its weights are the network's with restoreBestWeights). */
   bestEpoch?: number;
+  /** Verdicts raised during training, in order (empty: healthy, or diagnostics off). */
+  verdicts: Verdict[];
 }
