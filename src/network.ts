@@ -12,7 +12,7 @@ import { createRng } from './rng.js';
 import { resolveSpec, type ResolvedSpec } from './spec.js';
 import { BatchStepper } from './stepper.js';
 import { ThreadPool } from './threads.js';
-import { FitRun, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
+import { FitRun, openSchedule, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
 import { Trainer } from './trainer.js';
 import { declaredKernels } from './variants.js';
 import type { FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
@@ -237,7 +237,9 @@ export class Network {
     if (this.fitting) throw new StateError('fit is already running on this network; await it first', 'network', 'fitting');
     if (!async) this.canStepSynchronously('fitSync');
     const fit: ResolvedFit = resolveFitOptions(options, this.spec.seed, async);
-    resolveOptimizer(options.optimizer, 'options.optimizer');
+    const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
+    // Built once here only to reject a bad schedule before anything changes.
+    if (fit.schedule) openSchedule(fit.schedule, optimizer);
     let train = this.data(x, y, 'x', 'y');
     let validation: { m: DenseMatrix; targets: Float32Array | Int32Array } | null = null;
     if (options.validationData !== undefined) {

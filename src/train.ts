@@ -8,13 +8,14 @@ import type { Engine, Resident } from './engine.js';
 import { createDiagnostics, resolveDiagnostics, type Diagnostics, type ResolvedDiagnostics } from './diagnostics.js';
 import { ConfigError, describe } from './errors.js';
 import { Evaluator, residentRows } from './metrics.js';
-import { resolveOptimizer } from './optimizers.js';
+import { resolveOptimizer, type ResolvedOptimizer } from './optimizers.js';
+import { createScheduler, type Scheduler, type SchedulerConfig } from './schedulers.js';
 import { BatchStepper } from './stepper.js';
 import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescentMode, History, Metrics, Monitor } from './types.js';
 
 const FIT_KEYS = new Set([
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
-  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict',
+  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict', 'schedule',
 ]);
 const MONITORS: Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
 
@@ -29,6 +30,38 @@ export interface ResolvedFit {
   earlyStopping: Required<EarlyStopping> | null;
   yieldEveryMs: number;
   diagnostics: ResolvedDiagnostics | null;
+  schedule: ResolvedSchedule | null;
+}
+
+/** A schedule split into the scheduler's own config and fit's settings for it. */
+export interface ResolvedSchedule {
+  config: SchedulerConfig;
+  interval: 'epoch' | 'step';
+  monitor: Monitor;
+}
+
+/** Checks `schedule`'s fit-side keys (the scheduler checks the rest when it is built). */
+function resolveSchedule(o: FitOptions['schedule'], hasValidation: boolean): ResolvedSchedule | null {
+  if (o === undefined) return null;
+  if (typeof o !== 'object' || o === null) throw new ConfigError(`options.schedule must be a schedule like { type: 'stepLR', stepSize: 10 }, got ${describe(o)}`, 'options.schedule', o);
+  const { interval = o.type === 'oneCycleLR' ? 'step' : 'epoch', monitor = hasValidation ? 'val_loss' : 'loss', ...config } = o;
+  if (interval !== 'epoch' && interval !== 'step') throw new ConfigError(`options.schedule.interval must be 'epoch' or 'step', got ${describe(interval)}`, 'options.schedule.interval', interval);
+  if (!MONITORS.includes(monitor)) throw new ConfigError(`options.schedule.monitor must be one of ${MONITORS.join(', ')}, got ${describe(monitor)}`, 'options.schedule.monitor', monitor);
+  if (monitor.startsWith('val_') && !hasValidation) throw new ConfigError(`options.schedule.monitor "${monitor}" needs validationData or validationSplit`, 'options.schedule.monitor', monitor);
+  if (o.monitor !== undefined && o.type !== 'reduceLROnPlateau') throw new ConfigError(`options.schedule.monitor only applies to reduceLROnPlateau`, 'options.schedule.monitor', o.monitor);
+  return { config: config as SchedulerConfig, interval, monitor };
+}
+
+/** Builds the schedule for `optimizer` (its lr and, for one-cycle, its momentum or β₁); throws ConfigError. */
+export function openSchedule(s: ResolvedSchedule, optimizer: ResolvedOptimizer): Scheduler {
+  return createScheduler(s.config, optimizer.lr, { baseMomentum: momentumOf(optimizer), path: 'options.schedule' });
+}
+
+/** The momentum one-cycle may cycle: SGD's and RMSprop's momentum, or the Adam family's β₁. */
+function momentumOf(o: ResolvedOptimizer): number | undefined {
+  if (o.type === 'sgd' || o.type === 'rmsprop') return o.momentum;
+  if (o.type === 'adam' || o.type === 'adamw' || o.type === 'adamax' || o.type === 'nadam' || o.type === 'radam') return o.beta1;
+  return undefined;
 }
 
 /** Validates fit options (everything but the data) and fills defaults. */
@@ -97,7 +130,8 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
   for (const key of ['onDiagnostics', 'onVerdict'] as const) {
     if (o[key] !== undefined && diagnostics === null) throw new ConfigError(`options.${key} needs diagnostics on (options.diagnostics is false)`, `options.${key}`, o[key]);
   }
-  return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs, diagnostics };
+  const schedule = resolveSchedule(o.schedule, hasValidation);
+  return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs, diagnostics, schedule };
 }
 
 type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
@@ -108,7 +142,8 @@ export class FitRun {
   private readonly stepper: BatchStepper;
   private readonly evaluator: Evaluator;
   private readonly diagnostics: Diagnostics | null;
-  private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: 0 };
+  private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: 0, lr: 0 };
+  private readonly scheduler: Scheduler | null;
   private phase: Phase = 'train';
   private epoch = 0;
   private batchIndex = 0;
@@ -119,6 +154,7 @@ export class FitRun {
   private best = NaN;
   private wait = 0;
   private bestWeights: Float32Array | null = null;
+  private lastLr = NaN;
   /** A step's pass was started and its workers have not all finished. */
   private midStep = false;
   /** False when worker threads must be awaited rather than blocked on (browser main thread). */
@@ -137,6 +173,8 @@ export class FitRun {
     this.diagnostics = createDiagnostics(e, fit.diagnostics, train.rows, options.onDiagnostics, this.stepper.optimizer.options.type === 'sgd', options.onVerdict);
     if (this.diagnostics) this.history.verdicts = this.diagnostics.judge.raised;
     this.stepper.diagnostics = this.diagnostics;
+    this.scheduler = fit.schedule ? openSchedule(fit.schedule, this.stepper.optimizer.options) : null;
+    this.applySchedule();
     this.blocking = e.parallel === null || e.parallel.canBlock;
     this.beginEpoch();
   }
@@ -164,9 +202,27 @@ export class FitRun {
     return this.midStep;
   }
 
+  /** Puts the schedule's lr (and one-cycle's momentum or β₁) into the optimizer for its next steps. */
+  private applySchedule(): void {
+    const s = this.scheduler;
+    if (!s) return;
+    const o = this.stepper.optimizer.options;
+    o.lr = s.lr;
+    const m = s.momentum;
+    if (m === undefined) return;
+    if (o.type === 'sgd' || o.type === 'rmsprop') o.momentum = m;
+    else o.beta1 = m;
+  }
+
   /** Books a finished step of `count` rows; returns false if a callback asked to stop. */
   private afterStep(count: number): boolean {
     const e = this.e;
+    const lr = this.stepper.optimizer.options.lr;
+    this.lastLr = lr;
+    if (this.scheduler && this.fit.schedule!.interval === 'step') {
+      this.scheduler.step();
+      this.applySchedule();
+    }
     const loss = e.f64[e.lossSlot];
     this.lossSum += loss * count;
     this.epochSteps++;
@@ -179,6 +235,7 @@ export class FitRun {
       info.step = this.history.steps;
       info.batchSize = count;
       info.loss = loss;
+      info.lr = lr;
       if (cb(info) === false) return false;
     }
     this.batchIndex++;
@@ -234,6 +291,7 @@ export class FitRun {
       train: this.trainMetrics!,
       steps: this.epochSteps,
       timeMs: now() - this.epochStart,
+      lr: this.lastLr,
     };
     if (validation) record.validation = validation;
     if (validation && this.diagnostics) this.diagnostics.judge.judgeEpoch(record.loss, validation.loss, this.history.steps, this.epoch);
@@ -243,6 +301,10 @@ export class FitRun {
     if (this.options.onEpochEnd?.(record) === false) return this.finish('callback');
     if (!Number.isFinite(record.loss)) return this.finish('diverged');
     if (this.fit.earlyStopping && this.converged(record, this.fit.earlyStopping)) return this.finish('converged');
+    if (this.scheduler && this.fit.schedule!.interval === 'epoch') {
+      this.scheduler.step(monitored(record, this.fit.schedule!.monitor));
+      this.applySchedule();
+    }
     this.epoch++;
     if (this.epoch >= this.fit.epochs) return this.finish('completed');
     this.phase = 'train';
@@ -251,10 +313,7 @@ export class FitRun {
   }
 
   private converged(r: EpochRecord, es: Required<EarlyStopping>): boolean {
-    const value = es.monitor === 'loss' ? r.loss
-      : es.monitor === 'val_loss' ? r.validation!.loss
-      : es.monitor === 'accuracy' ? r.train.accuracy
-      : r.validation!.accuracy;
+    const value = monitored(r, es.monitor);
     if (value === undefined) throw new ConfigError(`options.earlyStopping.monitor "${es.monitor}" is only defined for classifiers`, 'options.earlyStopping.monitor', es.monitor);
     const higherIsBetter = es.mode === 'max' || (es.mode === 'auto' && es.monitor.endsWith('accuracy'));
     // Keras: an improvement beats the best by more than minDelta; NaN never improves.
@@ -284,6 +343,14 @@ export class FitRun {
     this.phase = 'done';
     return true;
   }
+}
+
+/** The value of `monitor` in an epoch's record (undefined: accuracy of a regression). */
+function monitored(r: EpochRecord, monitor: Monitor): number | undefined {
+  return monitor === 'loss' ? r.loss
+    : monitor === 'val_loss' ? r.validation!.loss
+    : monitor === 'accuracy' ? r.train.accuracy
+    : r.validation!.accuracy;
 }
 
 function now(): number {

@@ -1,4 +1,7 @@
 // Public types of descent's API. Hyper-parameter names are PyTorch's, in camelCase.
+import type { SchedulerConfig } from './schedulers.js';
+
+export type { SchedulerConfig, SchedulerState } from './schedulers.js';
 
 /** Elementwise activation of a layer; derivatives follow PyTorch, including at the kinks. */
 export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'softplus' | 'gelu';
@@ -241,6 +244,8 @@ export interface EpochRecord {
   steps: number;
   /** Wall time of the epoch in milliseconds. */
   timeMs: number;
+  /** The learning rate of the epoch's last step. */
+  lr: number;
   /** The epoch's diagnostics (means over its reports, and the last report), unless turned off. */
   diagnostics?: DiagnosticsSummary;
 }
@@ -254,6 +259,8 @@ export interface BatchInfo {
   step: number;
   batchSize: number;
   loss: number;
+  /** The learning rate this step used (it changes under a schedule). */
+  lr: number;
 }
 
 /** Quantity watched by convergence stopping. */
@@ -309,7 +316,16 @@ export interface FitOptions {
   onDiagnostics?: (report: DiagnosticsReport) => void;
   /** Called when a verdict is raised (they are also in `history.verdicts`). */
   onVerdict?: (verdict: Verdict) => void;
+  /**
+   * A learning-rate schedule (torch.optim.lr_scheduler semantics), stepped after every epoch
+   * (`interval: 'epoch'`, the default; oneCycleLR defaults to 'step') or every optimizer step.
+   * reduceLROnPlateau watches `monitor` (default val_loss with validation data, else loss).
+   */
+  schedule?: ScheduleOptions;
 }
+
+/** A schedule config plus when it steps (and, for reduceLROnPlateau, what it watches). */
+export type ScheduleOptions = SchedulerConfig & { interval?: 'epoch' | 'step'; monitor?: Monitor };
 
 /** Options of `network.trainer(x, y, options)`: the batching and diagnostics parts of FitOptions. */
 export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict'>;
