@@ -9,7 +9,7 @@ import { createDiagnostics, resolveDiagnostics, type Diagnostics, type ResolvedD
 import { ConfigError, describe } from './errors.js';
 import { Evaluator, residentRows } from './metrics.js';
 import { resolveOptimizer, type ResolvedOptimizer } from './optimizers.js';
-import { createScheduler, type Scheduler, type SchedulerConfig } from './schedulers.js';
+import type { Scheduler } from './schedulers.js';
 import { BatchStepper } from './stepper.js';
 import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescentMode, History, Metrics, Monitor } from './types.js';
 
@@ -33,28 +33,28 @@ export interface ResolvedFit {
   schedule: ResolvedSchedule | null;
 }
 
-/** A schedule split into the scheduler's own config and fit's settings for it. */
+/** A schedule as `schedule()` in 'descent/schedules' makes it (see schedules.ts). */
 export interface ResolvedSchedule {
-  config: SchedulerConfig;
   interval: 'epoch' | 'step';
-  monitor: Monitor;
+  monitor: Monitor | null;
+  /** Builds the scheduler for an optimizer (its lr, and the momentum or β₁ one-cycle may cycle). */
+  open(baseLr: number, baseMomentum: number | undefined): Scheduler;
 }
 
-/** Checks `schedule`'s fit-side keys (the scheduler checks the rest when it is built). */
+/** Checks the `schedule` option: an object from schedule() in 'descent/schedules'. */
 function resolveSchedule(o: FitOptions['schedule'], hasValidation: boolean): ResolvedSchedule | null {
   if (o === undefined) return null;
-  if (typeof o !== 'object' || o === null) throw new ConfigError(`options.schedule must be a schedule like { type: 'stepLR', stepSize: 10 }, got ${describe(o)}`, 'options.schedule', o);
-  const { interval = o.type === 'oneCycleLR' ? 'step' : 'epoch', monitor = hasValidation ? 'val_loss' : 'loss', ...config } = o;
-  if (interval !== 'epoch' && interval !== 'step') throw new ConfigError(`options.schedule.interval must be 'epoch' or 'step', got ${describe(interval)}`, 'options.schedule.interval', interval);
-  if (!MONITORS.includes(monitor)) throw new ConfigError(`options.schedule.monitor must be one of ${MONITORS.join(', ')}, got ${describe(monitor)}`, 'options.schedule.monitor', monitor);
-  if (monitor.startsWith('val_') && !hasValidation) throw new ConfigError(`options.schedule.monitor "${monitor}" needs validationData or validationSplit`, 'options.schedule.monitor', monitor);
-  if (o.monitor !== undefined && o.type !== 'reduceLROnPlateau') throw new ConfigError(`options.schedule.monitor only applies to reduceLROnPlateau`, 'options.schedule.monitor', o.monitor);
-  return { config: config as SchedulerConfig, interval, monitor };
+  if (typeof o !== 'object' || o === null || typeof (o as Partial<ResolvedSchedule>).open !== 'function') {
+    throw new ConfigError(`options.schedule must come from schedule({ type, … }) in 'descent/schedules', got ${describe(o)}`, 'options.schedule', o);
+  }
+  const monitor = o.monitor === null ? null : o.monitor ?? (hasValidation ? 'val_loss' : 'loss');
+  if (monitor?.startsWith('val_') && !hasValidation) throw new ConfigError(`options.schedule.monitor "${monitor}" needs validationData or validationSplit`, 'options.schedule.monitor', monitor);
+  return { interval: o.interval, monitor, open: o.open };
 }
 
-/** Builds the schedule for `optimizer` (its lr and, for one-cycle, its momentum or β₁); throws ConfigError. */
+/** Builds the schedule for `optimizer`; throws ConfigError. */
 export function openSchedule(s: ResolvedSchedule, optimizer: ResolvedOptimizer): Scheduler {
-  return createScheduler(s.config, optimizer.lr, { baseMomentum: momentumOf(optimizer), path: 'options.schedule' });
+  return s.open(optimizer.lr, momentumOf(optimizer));
 }
 
 /** The momentum one-cycle may cycle: SGD's and RMSprop's momentum, or the Adam family's β₁. */
@@ -142,7 +142,8 @@ export class FitRun {
   private readonly stepper: BatchStepper;
   private readonly evaluator: Evaluator;
   private readonly diagnostics: Diagnostics | null;
-  private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: 0, lr: 0 };
+  // Doubles start as doubles: a field that changes representation later costs a deopt.
+  private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: NaN, lr: NaN };
   private readonly scheduler: Scheduler | null;
   private phase: Phase = 'train';
   private epoch = 0;
@@ -302,7 +303,8 @@ export class FitRun {
     if (!Number.isFinite(record.loss)) return this.finish('diverged');
     if (this.fit.earlyStopping && this.converged(record, this.fit.earlyStopping)) return this.finish('converged');
     if (this.scheduler && this.fit.schedule!.interval === 'epoch') {
-      this.scheduler.step(monitored(record, this.fit.schedule!.monitor));
+      const monitor = this.fit.schedule!.monitor;
+      this.scheduler.step(monitor === null ? undefined : monitored(record, monitor));
       this.applySchedule();
     }
     this.epoch++;

@@ -1,7 +1,7 @@
 // Public types of descent's API. Hyper-parameter names are PyTorch's, in camelCase.
-import type { SchedulerConfig } from './schedulers.js';
+import type { Scheduler, SchedulerConfig } from './schedulers.js';
 
-export type { SchedulerConfig, SchedulerState } from './schedulers.js';
+export type { Scheduler, SchedulerConfig, SchedulerState } from './schedulers.js';
 
 /** Elementwise activation of a layer; derivatives follow PyTorch, including at the kinks. */
 export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'softplus' | 'gelu';
@@ -317,15 +317,22 @@ export interface FitOptions {
   /** Called when a verdict is raised (they are also in `history.verdicts`). */
   onVerdict?: (verdict: Verdict) => void;
   /**
-   * A learning-rate schedule (torch.optim.lr_scheduler semantics), stepped after every epoch
-   * (`interval: 'epoch'`, the default; oneCycleLR defaults to 'step') or every optimizer step.
-   * reduceLROnPlateau watches `monitor` (default val_loss with validation data, else loss).
+   * A learning-rate schedule, made by `schedule({ type, … })` from 'descent/schedules'
+   * (torch.optim.lr_scheduler semantics), stepped after every epoch or every optimizer step.
    */
-  schedule?: ScheduleOptions;
+  schedule?: Schedule;
 }
 
-/** A schedule config plus when it steps (and, for reduceLROnPlateau, what it watches). */
-export type ScheduleOptions = SchedulerConfig & { interval?: 'epoch' | 'step'; monitor?: Monitor };
+/** What `schedule()` in 'descent/schedules' returns: a checked config, ready to build for an optimizer. */
+export interface Schedule {
+  readonly config: SchedulerConfig;
+  /** When it steps: after every epoch (default; oneCycleLR: 'step') or every optimizer step. */
+  readonly interval: 'epoch' | 'step';
+  /** reduceLROnPlateau's metric (default val_loss with validation data, else loss); null for the others. */
+  readonly monitor: Monitor | undefined | null;
+  /** Builds the scheduler for an optimizer's lr (and the momentum or β₁ one-cycle may cycle). */
+  open(baseLr: number, baseMomentum: number | undefined): Scheduler;
+}
 
 /** Options of `network.trainer(x, y, options)`: the batching and diagnostics parts of FitOptions. */
 export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict'>;

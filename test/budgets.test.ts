@@ -1,7 +1,8 @@
 // Size budgets, measured deterministically on the built dist/ (npm test builds it first):
-// every shipped .wasm ≤ 20 KB gzip -9, and each library entry's whole import graph
+// every shipped .wasm ≤ 20 KB gzip -9, each library entry's whole import graph
 // (dist/node.js, dist/browser.js; never the CLI or the demo), bundled and minified by
-// esbuild, ≤ 25 KB gzip -9. 1 KB = 1000 bytes. The sizes are in the test names.
+// esbuild, ≤ 25 KB gzip -9, and each subpath export (heavier, optional parts) ≤ its own
+// budget. 1 KB = 1000 bytes. The sizes are in the test names.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -11,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const WASM_BUDGET = 20_000;
 const ENTRY_BUDGET = 25_000;
+/** Subpath exports and their budgets (gzip -9 of the subpath's own code, the main entry's modules left out). */
+const SUBPATHS = [{ name: 'schedules', file: 'schedules.js', budget: 8_000 }];
 
 const gzip9 = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
 const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
@@ -54,8 +57,39 @@ describe('JS budget: each library entry, bundled and minified by esbuild, ≤ 25
     expect(e.inputs.length).toBeGreaterThan(5);
     expect(e.inputs.filter((f) => /(^|\/)(cli|demo|bin)\/|commander|cli-progress|mnist/.test(f))).toEqual([]);
   });
+  it.each(entries.map((e) => [e.platform, e] as const))('the %s bundle leaves the subpath exports out', (_, e) => {
+    expect(e.inputs.filter((f) => SUBPATHS.some((sp) => f.endsWith(`dist/${sp.file}`)))).toEqual([]);
+  });
   it('the browser bundle imports nothing (no node: builtins)', () => {
     const browser = entries.find((e) => e.platform === 'browser')!;
     expect(browser.text).not.toMatch(/from\s*["']node:|import\(["']node:/);
+  });
+});
+
+const subpaths = await Promise.all(SUBPATHS.map(async (sp) => {
+  // What the subpath adds on top of the main entry: the modules both import are the main entry's.
+  const main = entries.find((e) => e.platform === 'browser')!.inputs.map((f) => f.replace(/^.*dist\//, ''));
+  const result = await build({
+    entryPoints: [`${dist}${sp.file}`],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+    logLevel: 'silent',
+    plugins: [{
+      name: 'main-entry-external',
+      setup(b) {
+        b.onResolve({ filter: /^\.\// }, (args) => (main.includes(args.path.slice(2)) ? { path: args.path, external: true } : undefined));
+      },
+    }],
+  });
+  const js = result.outputFiles[0].contents;
+  return { ...sp, raw: js.length, gz: gzip9(js) };
+}));
+
+describe('subpath budgets: each subpath export, minified, over what the main entry already has', () => {
+  it.each(subpaths.map((sp) => [`descent/${sp.name}: ${kb(sp.gz)} gzip -9 (${kb(sp.raw)} minified), budget ${kb(sp.budget)}`, sp] as const))('%s', (_, sp) => {
+    expect(sp.gz).toBeLessThanOrEqual(sp.budget);
   });
 });

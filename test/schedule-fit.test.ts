@@ -4,7 +4,7 @@
 // rejected before anything changes. The schedules' own values are checked against PyTorch
 // in schedulers.test.ts.
 import { describe, expect, it } from 'vitest';
-import { createScheduler } from '../src/schedulers.js';
+import { createScheduler, schedule } from '../src/schedules.js';
 import type { FitOptions, NetworkSpec } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
 
@@ -17,7 +17,7 @@ describe('fit with a schedule', () => {
     const net = makeNetwork(spec);
     const h = net.fitSync(data.x, data.y, {
       optimizer: { type: 'sgd', lr: 0.4 }, batchSize: 16, epochs: 5, shuffle: false,
-      schedule: { type: 'stepLR', stepSize: 2, gamma: 0.5 },
+      schedule: schedule({ type: 'stepLR', stepSize: 2, gamma: 0.5 }),
       onBatchEnd: (b) => { lrs.push(b.lr); },
     });
     expect(h.epochs.map((e) => e.lr)).toEqual([0.4, 0.4, 0.2, 0.2, 0.1]);
@@ -30,9 +30,9 @@ describe('fit with a schedule', () => {
 
   it('steps oneCycleLR after every optimizer step, as a standalone scheduler does', () => {
     const lrs: number[] = [];
-    const schedule = { type: 'oneCycleLR', maxLr: 0.05, epochs: 3, stepsPerEpoch: 4 } as const;
-    const h = makeNetwork(spec).fitSync(data.x, data.y, { optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 16, epochs: 3, schedule, onBatchEnd: (b) => { lrs.push(b.lr); } });
-    const ref = createScheduler(schedule, 1e-3, { baseMomentum: 0.9 });
+    const config = { type: 'oneCycleLR', maxLr: 0.05, epochs: 3, stepsPerEpoch: 4 } as const;
+    const h = makeNetwork(spec).fitSync(data.x, data.y, { optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 16, epochs: 3, schedule: schedule(config), onBatchEnd: (b) => { lrs.push(b.lr); } });
+    const ref = createScheduler(config, 1e-3, { baseMomentum: 0.9 });
     const want: number[] = [];
     for (let i = 0; i < 12; i++) {
       want.push(ref.lr);
@@ -42,16 +42,16 @@ describe('fit with a schedule', () => {
     expect(h.epochs.map((e) => e.lr)).toEqual([want[3], want[7], want[11]]);
     // Cycling Adam's β₁ changes the trajectory against the same lrs with β₁ fixed.
     const fixed = makeNetwork(spec);
-    fixed.fitSync(data.x, data.y, { optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 16, epochs: 3, schedule: { ...schedule, cycleMomentum: false } });
+    fixed.fitSync(data.x, data.y, { optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 16, epochs: 3, schedule: schedule({ ...config, cycleMomentum: false }) });
     const cycled = makeNetwork(spec);
-    cycled.fitSync(data.x, data.y, { optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 16, epochs: 3, schedule });
+    cycled.fitSync(data.x, data.y, { optimizer: { type: 'adam', lr: 1e-3 }, batchSize: 16, epochs: 3, schedule: schedule(config) });
     expect(cycled.getParameters()).not.toEqual(fixed.getParameters());
   });
 
   it('reduceLROnPlateau cuts the rate once its monitor stops improving for `patience` epochs', () => {
     const h = makeNetwork(spec).fitSync(data.x, data.y, {
       optimizer: { type: 'sgd', lr: 1e-6 }, batchSize: 64, epochs: 6, shuffle: false, validationSplit: 0.25,
-      schedule: { type: 'reduceLROnPlateau', patience: 2, factor: 0.5 },
+      schedule: schedule({ type: 'reduceLROnPlateau', patience: 2, factor: 0.5 }),
     });
     // Steps of 1e-6 move the loss by far less than the 1e-4 relative threshold: epoch 0 sets
     // the best, epochs 1–3 are bad, and after the third the rate halves.
@@ -66,18 +66,24 @@ describe('bad schedules', () => {
     [{ type: 'warmup' }, 'options.schedule.type'],
     [{ type: 'stepLR', stepSize: 2, interval: 'batch' }, 'options.schedule.interval'],
     [{ type: 'stepLR', stepSize: 2, monitor: 'loss' }, 'options.schedule.monitor'],
-    [{ type: 'reduceLROnPlateau', monitor: 'val_loss' }, 'options.schedule.monitor'],
-    [{ type: 'oneCycleLR', maxLr: 0.1, totalSteps: 10 }, 'options.schedule.cycleMomentum'],
+    [{ type: 'reduceLROnPlateau', monitor: 'val_acc' }, 'options.schedule.monitor'],
     ['cosine', 'options.schedule'],
-  ])('%j is a ConfigError naming %s, and the network is untouched', (schedule, path) => {
+  ])('schedule(%j) is a ConfigError naming %s', (config, path) => {
+    expect(() => schedule(config as never)).toThrow(expect.objectContaining({ name: 'ConfigError', path }));
+  });
+
+  it.each<[unknown, unknown, string]>([
+    [{ type: 'stepLR', stepSize: 2 }, { type: 'sgd', lr: 0.1 }, 'options.schedule'],
+    [schedule({ type: 'oneCycleLR', maxLr: 0.1, totalSteps: 10 }), { type: 'adagrad' }, 'options.schedule.cycleMomentum'],
+    [schedule({ type: 'reduceLROnPlateau', monitor: 'val_loss' }), { type: 'sgd', lr: 0.1 }, 'options.schedule.monitor'],
+  ])('fit rejects %j before anything changes', (s, optimizer, path) => {
     const net = makeNetwork(spec);
     const before = net.getParameters();
-    const optimizer = path.endsWith('cycleMomentum') ? { type: 'adagrad' } : { type: 'sgd', lr: 0.1 };
-    expect(() => net.fitSync(data.x, data.y, { optimizer, schedule } as FitOptions)).toThrow(expect.objectContaining({ name: 'ConfigError', path }));
+    expect(() => net.fitSync(data.x, data.y, { optimizer, schedule: s } as FitOptions)).toThrow(expect.objectContaining({ name: 'ConfigError', path }));
     expect(net.getParameters()).toEqual(before);
   });
 
   it('the trainer has no schedule option', () => {
-    expect(() => makeNetwork(spec).trainer(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.1 }, schedule: { type: 'stepLR', stepSize: 1 } } as never)).toThrow(expect.objectContaining({ path: 'options.schedule' }));
+    expect(() => makeNetwork(spec).trainer(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.1 }, schedule: schedule({ type: 'stepLR', stepSize: 1 }) } as never)).toThrow(expect.objectContaining({ path: 'options.schedule' }));
   });
 });
