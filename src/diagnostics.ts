@@ -104,7 +104,8 @@ export class Diagnostics {
 
   /** Before the pass of a step over `rows` rows: decides whether this step reports. */
   beforePass(rows: number): void {
-    const active = this.steps % this.every === 0;
+    // Steps every, 2·every, …: the first report comes after `every` steps (the first step with every = 1).
+    const active = (this.steps + 1) % this.every === 0;
     if (active !== this.active) this.e.gatherStats(active);
     this.active = active;
     this.e.setActivityStamp(this.samples + rows);

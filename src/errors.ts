@@ -36,16 +36,4 @@ export class ReplayFormatError extends DescentError {
   override name = 'ReplayFormatError';
 }
 
-/** Renders a value for an error message: short, and exact for numbers. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (Array.isArray(value)) return value.length > 6 ? `an array of length ${value.length}` : JSON.stringify(value);
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
-  try {
-    const s = JSON.stringify(value);
-    return s.length > 80 ? s.slice(0, 77) + '...' : s;
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
+export { describe } from './describe.js';

@@ -3,7 +3,8 @@
 // on optimizer.param_groups[0]: most of them are chainable (they read the group's current lr
 // back and multiply it), so only the same float64 operations in the same order reproduce
 // PyTorch's values, and SequentialLR's quirks come from that sharing too.
-import { ConfigError, DataError, describe } from './errors.js';
+import { describe } from './describe.js';
+import { ConfigError, DataError } from './errors.js';
 
 export type SchedulerConfig =
   | { type: 'stepLR'; stepSize: number; gamma?: number }

@@ -1,6 +1,7 @@
 // Entry of the 'descent/schedules' subpath: learning-rate schedules for fit, kept out of the
 // main entry's bundle (budget) — `fit` only drives the Scheduler interface it is handed.
-import { ConfigError, describe } from './errors.js';
+import { describe } from './describe.js';
+import { ConfigError } from './errors.js';
 import { createScheduler, type SchedulerConfig } from './schedulers.js';
 import type { Monitor, Schedule } from './types.js';
 

@@ -339,7 +339,7 @@ export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize'
 
 /** Options of gradient-flow diagnostics. */
 export interface DiagnosticsOptions {
-  /** Steps between reports (default 10; 1 = every step). The first step always reports. */
+  /** Steps between reports (default 10: steps 10, 20, …; 1 = every step, the first included). */
   every?: number;
   /** Samples a ReLU unit must output 0 for to count as dead (default: one epoch, at most 1,000). */
   deadWindow?: number;

@@ -102,14 +102,14 @@ describe('a report', () => {
     expect(r.dead[0]).toBeGreaterThan(0);
   });
 
-  it('arrives every `every` steps, the first step included, and the trainer keeps the latest', () => {
+  it('arrives every `every` steps (steps every, 2·every, …), and the trainer keeps the latest', () => {
     const net = makeNetwork(spec);
     const steps: number[] = [];
     const t = net.trainer(x, y, { optimizer: { type: 'adam' }, batchSize: 8, diagnostics: { every: 3 }, onDiagnostics: (r) => steps.push(r.step) });
     for (let i = 0; i < 10; i++) t.step();
-    expect(steps).toEqual([1, 4, 7, 10]);
-    expect(t.diagnostics!.step).toBe(10);
-    expect(t.diagnostics!.epoch).toBe(3); // 20 rows in batches of 8: steps 10 is in the fourth epoch
+    expect(steps).toEqual([3, 6, 9]);
+    expect(t.diagnostics!.step).toBe(9);
+    expect(t.diagnostics!.epoch).toBe(2); // 20 rows in batches of 8 (3 steps an epoch): step 9 ends the third
   });
 
   it('counts non-finite values once training blows up', () => {
@@ -164,7 +164,7 @@ describe('the fit history', () => {
     const net = makeNetwork(spec);
     const reports: ReturnType<typeof copy>[] = [];
     const history = net.fitSync(data.x, data.y, { optimizer: { type: 'adam', lr: 0.01 }, batchSize: 8, epochs: 2, diagnostics: { every: 3 }, onDiagnostics: (r) => reports.push(copy(r)) });
-    expect(reports.map((r) => r.step)).toEqual([1, 4, 7, 10, 13, 16]);
+    expect(reports.map((r) => r.step)).toEqual([3, 6, 9, 12, 15]);
     history.epochs.forEach((e, i) => {
       const mine = reports.filter((r) => r.epoch === i);
       const d = e.diagnostics!;

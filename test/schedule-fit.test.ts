@@ -3,6 +3,7 @@
 // epoch at those rates), reduceLROnPlateau watches its monitor, and bad schedules are
 // rejected before anything changes. The schedules' own values are checked against PyTorch
 // in schedulers.test.ts.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createScheduler, schedule } from '../src/schedules.js';
 import type { FitOptions, NetworkSpec } from '../src/types.js';
@@ -86,4 +87,18 @@ describe('bad schedules', () => {
   it('the trainer has no schedule option', () => {
     expect(() => makeNetwork(spec).trainer(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.1 }, schedule: schedule({ type: 'stepLR', stepSize: 1 }) } as never)).toThrow(expect.objectContaining({ path: 'options.schedule' }));
   });
+});
+
+it("the shipped Node subpath 'descent/schedules' throws the main entry's ConfigError class", async () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const main = await import(new URL(`../${pkg.exports['.'].node}`, import.meta.url).href);
+  const sub = await import(new URL(`../${pkg.exports['./schedules'].node}`, import.meta.url).href);
+  let error: unknown;
+  try {
+    sub.schedule({ type: 'stepLR', stepSize: 0 });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(main.ConfigError);
+  expect(typeof main.schedule).toBe('undefined'); // the main entry leaves schedules out
 });
