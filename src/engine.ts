@@ -18,7 +18,9 @@ const PAGE = 65536;
 /** Pass descriptor layout (i32 words), mirrored from assembly/pass.ts; a test compares them. */
 export const PASS_HEADER = 12;
 export const PASS_LAYER_WORDS = 10;
-const PASS_ROWS = 2, PASS_MEAN_ROWS = 3, PASS_X = 4, PASS_Y = 5, PASS_STATS = 9, PASS_STAMP = 10;
+const PASS_ROWS = 2, PASS_MEAN_ROWS = 3, PASS_X = 4, PASS_Y = 5;
+/** Descriptor words of diagnostics: the statistics blocks and the dead-unit stamp. */
+export const PASS_STATS = 9, PASS_STAMP = 10;
 /** f64 slots per layer in a statistics block, mirrored from assembly/stats.ts; a test compares them. */
 export const STAT_WORDS = 16;
 const STAT_ACTIVATION_SLOTS = 5; // Σa, Σa², saturated, non-finite a, Σ(∂L/∂a)²: filled per shard
@@ -68,7 +70,9 @@ export class Engine {
   /** The loss kernel, chosen once so the step's call site stays monomorphic. */
   private readonly lossKernel: (loss: number, dout: number, out: number, target: number, rows: number, cols: number, meanRows: number) => void;
   /** Two f64 slots where kernels leave scalar results: the loss, and the gradients' Σg². */
-  private readonly scalars: number;
+  readonly scalars: number;
+  /** Rows of this thread's last pass (a shard of the batch when threaded). */
+  lastPassRows = 0;
   /** The optimizer's f64 hyper-parameter block (HP_SLOTS values). */
   readonly hp: number;
   /** The main thread's pass descriptor (assembly/pass.ts). */
@@ -450,6 +454,7 @@ export class Engine {
   }
 
   private setPass(x: number, y: number, rows: number, meanRows = rows): void {
+    this.lastPassRows = rows;
     const w = this.i32;
     const d = this.desc >> 2;
     w[d + PASS_ROWS] = rows;

@@ -36,4 +36,21 @@ export class ReplayFormatError extends DescentError {
   override name = 'ReplayFormatError';
 }
 
+/** Training produced a non-finite loss, activation or gradient (see the fit option `guard`). */
+export class NumericalError extends DescentError {
+  override name = 'NumericalError';
+  constructor(
+    message: string,
+    /** Where it was found first: 'activations', 'gradients' or 'loss'. */
+    where: string,
+    value: unknown,
+    /** The step (1-based) whose update was refused. */
+    readonly step: number,
+    /** The layer, or null when only the loss was non-finite. */
+    readonly layer: number | null,
+  ) {
+    super(message, where, value);
+  }
+}
+
 export { describe } from './describe.js';

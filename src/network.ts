@@ -3,7 +3,9 @@
 // checked before anything is changed, so a rejected call leaves the network as it was.
 import { toLabels, toMatrix, type DenseMatrix } from './data.js';
 import { createDiagnostics } from './diagnostics.js';
-import { Engine } from './engine.js';
+import { findLearningRate, resolveFinder } from './lrfinder.js';
+import { preflight } from './preflight.js';
+import { Engine, type Resident } from './engine.js';
 import { ConfigError, DataError, StateError, describe } from './errors.js';
 import { initWeights } from './init.js';
 import { evaluateRows, hostRows } from './metrics.js';
@@ -12,10 +14,10 @@ import { createRng } from './rng.js';
 import { resolveSpec, type ResolvedSpec } from './spec.js';
 import { BatchStepper } from './stepper.js';
 import { ThreadPool } from './threads.js';
-import { FitRun, openSchedule, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
+import { FitRun, monitored, openSchedule, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
 import { Trainer } from './trainer.js';
 import { declaredKernels } from './variants.js';
-import type { FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+import type { LrFinderOptions, LrFinderResult, PreflightReport, RaceEntry, RaceOptions, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict'];
 
@@ -36,7 +38,7 @@ export class Network {
   readonly threads: number;
   private readonly pool: ThreadPool | null;
 
-  private constructor(spec: ResolvedSpec, module: WebAssembly.Module, kernels: KernelVariant, options: NetworkOptions) {
+  private constructor(spec: ResolvedSpec, private readonly module: WebAssembly.Module, kernels: KernelVariant, private readonly options: NetworkOptions) {
     this.spec = spec;
     this.kernels = kernels;
     this.threads = resolveThreads(options);
@@ -200,6 +202,11 @@ export class Network {
    * The optimizer starts fresh on every call.
    */
   fitSync(x: Inputs, y: Targets, options: FitOptions): History {
+    if (options?.restarts !== undefined) {
+      const plan = this.planRestarts(options, false);
+      for (const seed of plan.seeds) plan.record(this.fitSync(x, y, plan.runOptions(seed)));
+      return plan.finish();
+    }
     const run = this.prepareFit(x, y, options, false);
     try {
       run.runUntil(Infinity);
@@ -215,6 +222,11 @@ export class Network {
    * The optimizer starts fresh on every call.
    */
   async fit(x: Inputs, y: Targets, options: FitOptions): Promise<History> {
+    if (options?.restarts !== undefined) {
+      const plan = this.planRestarts(options, true);
+      for (const seed of plan.seeds) plan.record(await this.fit(x, y, plan.runOptions(seed)));
+      return plan.finish();
+    }
     const run = this.prepareFit(x, y, options, true);
     const signal = options.signal;
     const slice = options.yieldEveryMs ?? 16;
@@ -230,6 +242,43 @@ export class Network {
       this.fitting = false;
     }
     return run.history;
+  }
+
+  /**
+   * Restarts: one fit per seed from a fresh initialisation; the best run (lowest metric, or
+   * highest for accuracies; a non-finite one never wins) keeps its weights and history.
+   */
+  private planRestarts(options: FitOptions, async: boolean) {
+    this.alive();
+    const { restarts } = resolveFitOptions(options, this.spec.seed, async);
+    const { seeds, metric } = restarts!;
+    const { restarts: _, ...single } = options;
+    const higher = metric.endsWith('accuracy');
+    const histories: History[] = [], metrics: number[] = [];
+    let best = -1, bestParams: LayerParameters[] | null = null;
+    return {
+      seeds,
+      runOptions: (seed: number): FitOptions => {
+        this.initialize(seed);
+        return single;
+      },
+      record: (h: History) => {
+        const last = h.epochs[h.epochs.length - 1];
+        const value = last ? monitored(last, metric) ?? NaN : NaN;
+        histories.push(h);
+        metrics.push(value);
+        const better = best < 0 ? Number.isFinite(value) : Number.isFinite(value) && (higher ? value > metrics[best] : value < metrics[best]);
+        if (better || (best < 0 && histories.length === seeds.length)) {
+          best = histories.length - 1;
+          bestParams = this.getParameters();
+        }
+      },
+      finish: (): History => {
+        if (best < 0) best = 0;
+        if (bestParams) this.setParameters(bestParams);
+        return { ...histories[best], restarts: { seeds, metrics, histories, best } };
+      },
+    };
   }
 
   private prepareFit(x: Inputs, y: Targets, options: FitOptions, async: boolean): FitRun {
@@ -256,8 +305,59 @@ export class Network {
     const owner = {};
     const trainSet = e.loadResident(0, train.m.data, train.targets, train.m.rows, owner);
     const valSet = validation ? e.loadResident(1, validation.m.data, validation.targets, validation.m.rows, owner) : null;
+    const report = fit.preflight === 'off' ? undefined : this.runPreflight(trainSet, FitRun.batchRows(fit, train.m.rows), train.m.data);
+    if (report && report.warnings.length > 0) {
+      if (fit.preflight === 'throw') {
+        throw new ConfigError(`pre-flight check: ${report.warnings.map((w) => w.message).join('; ')}`, 'preflight', report);
+      }
+      const warn = options.onWarning ?? console.warn;
+      for (const w of report.warnings) warn(`descent pre-flight: ${w.message} (${w.remedy})`);
+    }
     this.fitting = true;
-    return new FitRun(e, trainSet, valSet, fit, options);
+    const run = new FitRun(e, trainSet, valSet, fit, options);
+    if (report) run.history.preflight = report;
+    return run;
+  }
+
+  /**
+   * The pre-flight check on its own: one forward pass over the first `batchSize` rows of
+   * (x, y) (default 32), compared with what an untrained, well-set-up network gives. Changes
+   * no parameter. See PreflightReport.
+   */
+  preflight(x: Inputs, y: Targets, options: { batchSize?: number } = {}): PreflightReport {
+    this.alive();
+    if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
+    const batch = options.batchSize ?? 32;
+    if (!Number.isInteger(batch) || batch < 1) throw new ConfigError(`options.batchSize must be a positive integer, got ${describe(batch)}`, 'options.batchSize', batch);
+    const train = this.data(x, y, 'x', 'y');
+    const rows = Math.min(batch, train.m.rows);
+    this.e.reserve(rows, 0, 0);
+    const src = hostRows(this.e, train.m.data, train.targets, rows);
+    src.load(0, rows);
+    return preflight(this.e, this.e.xBatch, this.e.yBatch, rows, train.m.data);
+  }
+
+  /**
+   * Smith's learning-rate range test: up to `numIter` steps of `optimizer` while the rate
+   * grows from startLr to endLr; returns the curve and the rate where the smoothed loss fell
+   * fastest. Parameters, optimizer state and any trainer's data are restored bit for bit.
+   */
+  findLearningRate(x: Inputs, y: Targets, options: LrFinderOptions): LrFinderResult {
+    this.alive();
+    if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
+    this.canStepSynchronously('findLearningRate');
+    if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { optimizer, … }, got ${describe(options)}`, 'options', options);
+    const finder = resolveFinder(options, this.spec.seed);
+    const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
+    const train = this.data(x, y, 'x', 'y');
+    return findLearningRate(this.e, train.m.data, train.targets, train.m.rows, optimizer, finder);
+  }
+
+  /** The fit's pre-flight check, on the first rows of the resident training set (in stored order). */
+  private runPreflight(set: Resident, batch: number, xHost: Float32Array): PreflightReport {
+    const rows = Math.min(batch, set.rows);
+    this.e.gather(set, set.indices, rows);
+    return preflight(this.e, this.e.xBatch, this.e.yBatch, rows, xHost);
   }
 
   /**
@@ -296,6 +396,49 @@ export class Network {
     const rows = this.e.labelTargets ? targets.length : targets.length / this.e.outputs;
     if (rows !== m.rows) throw new DataError(`${yName} has ${rows} rows but ${xName} has ${m.rows}`, yName, rows);
     return { m, targets };
+  }
+
+  /**
+   * A new network with this one's spec, kernels, threads and current parameters (no
+   * optimizer state, no resident data). Dispose it when done.
+   */
+  clone(): Network {
+    this.alive();
+    const copy = new Network(this.spec, this.module, this.kernels, this.options);
+    copy.setParameters(this.getParameters());
+    return copy;
+  }
+
+  /**
+   * An optimizer race: one clone of this network per entry of `optimizers`, each trained by
+   * `fit` with the other options as given — one initialisation, and (same seed) one
+   * permutation per epoch for all. The fits run interleaved; each history equals a
+   * standalone fit's. Returns each optimizer with its history and network (dispose them).
+   */
+  async race(x: Inputs, y: Targets, options: RaceOptions): Promise<RaceEntry[]> {
+    const { optimizers, common } = this.raceEntrants(options);
+    const networks = optimizers.map(() => this.clone());
+    const histories = await Promise.all(networks.map((net, i) => net.fit(x, y, { ...common, optimizer: optimizers[i] })));
+    return optimizers.map((optimizer, i) => ({ optimizer, history: histories[i], network: networks[i] }));
+  }
+
+  /** The race, one fit after the other (see `race`). */
+  raceSync(x: Inputs, y: Targets, options: RaceOptions): RaceEntry[] {
+    const { optimizers, common } = this.raceEntrants(options);
+    return optimizers.map((optimizer) => {
+      const network = this.clone();
+      return { optimizer, history: network.fitSync(x, y, { ...common, optimizer }), network };
+    });
+  }
+
+  private raceEntrants(options: RaceOptions) {
+    this.alive();
+    if (typeof options !== 'object' || options === null || !Array.isArray(options.optimizers) || options.optimizers.length === 0) {
+      throw new ConfigError(`options.optimizers must be a non-empty array of optimizer configs, got ${describe(options?.optimizers)}`, 'options.optimizers', options?.optimizers);
+    }
+    options.optimizers.forEach((o, i) => resolveOptimizer(o, `options.optimizers[${i}]`));
+    const { optimizers, ...common } = options;
+    return { optimizers, common };
   }
 
   /**

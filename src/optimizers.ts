@@ -226,6 +226,16 @@ export class OptimizerState {
     this.state.muProduct = 1;
   }
 
+  /** The host-side state a snapshot needs besides the slots (the step count t, NAdam's Πμ). */
+  saveState(): { step: number; muProduct: number } {
+    return { step: this.step, muProduct: this.state.muProduct };
+  }
+
+  loadState(s: { step: number; muProduct: number }): void {
+    this.step = s.step;
+    this.state.muProduct = s.muProduct;
+  }
+
   /**
    * Applies one update from the current gradients. The f64 scalars reach the kernel through
    * the hp block (typed-array stores), so only small integers cross the boundary.

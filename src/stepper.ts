@@ -3,6 +3,7 @@
 // step itself — gather → forward → loss → backward → clip → update — as kernel calls on
 // fixed offsets. Shared by fit's loop and the public Trainer.
 import type { Diagnostics } from './diagnostics.js';
+import type { Guard } from './guard.js';
 import type { Engine, Resident } from './engine.js';
 import { OptimizerState, type ResolvedOptimizer } from './optimizers.js';
 import { createRng, type Rng } from './rng.js';
@@ -15,6 +16,10 @@ export class BatchStepper {
   private pending = 0;
   /** Gradient-flow statistics of the run, if on. */
   diagnostics: Diagnostics | null = null;
+  /** The NaN/Inf guard, if on. */
+  guard: Guard | null = null;
+  /** False when the guard refused the last step's update (its loss was not finite). */
+  applied = true;
   private readonly rng: Rng;
 
   /**
@@ -87,10 +92,14 @@ export class BatchStepper {
     const e = this.e;
     e.parallel?.end();
     this.diagnostics?.afterGradients();
-    const o = this.optimizer.options;
-    if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
-    this.optimizer.apply();
     const count = this.pending;
+    this.applied = this.guard === null || this.guard.allowUpdate();
+    if (this.applied) {
+      const o = this.optimizer.options;
+      if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
+      this.optimizer.apply();
+      this.guard?.afterUpdate(this.cursor === 0);
+    }
     this.diagnostics?.afterUpdate(count);
     this.cursor += count;
     return count;

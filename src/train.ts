@@ -7,6 +7,7 @@ import { MODES } from './codes.js';
 import type { Engine, Resident } from './engine.js';
 import { createDiagnostics, resolveDiagnostics, type Diagnostics, type ResolvedDiagnostics } from './diagnostics.js';
 import { ConfigError, describe } from './errors.js';
+import { Guard, resolveGuard, type ResolvedGuard } from './guard.js';
 import { Evaluator, residentRows } from './metrics.js';
 import { resolveOptimizer, type ResolvedOptimizer } from './optimizers.js';
 import type { Scheduler } from './schedulers.js';
@@ -15,7 +16,7 @@ import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescent
 
 const FIT_KEYS = new Set([
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
-  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict', 'schedule',
+  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict', 'schedule', 'preflight', 'onWarning', 'guard', 'restarts',
 ]);
 const MONITORS: Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
 
@@ -31,6 +32,9 @@ export interface ResolvedFit {
   yieldEveryMs: number;
   diagnostics: ResolvedDiagnostics | null;
   schedule: ResolvedSchedule | null;
+  preflight: 'warn' | 'throw' | 'off';
+  guard: ResolvedGuard | null;
+  restarts: { seeds: number[]; metric: Monitor } | null;
 }
 
 /** A schedule as `schedule()` in 'descent/schedules' makes it (see schedules.ts). */
@@ -121,7 +125,9 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
   const yieldEveryMs = o.yieldEveryMs ?? 16;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs > 0)) throw new ConfigError(`options.yieldEveryMs must be a number > 0, got ${describe(yieldEveryMs)}`, 'options.yieldEveryMs', yieldEveryMs);
   const diagnostics = resolveDiagnostics(o.diagnostics);
-  for (const key of ['onBatchEnd', 'onEpochEnd', 'onDiagnostics', 'onVerdict'] as const) {
+  const preflight = o.preflight ?? 'warn';
+  if (!['warn', 'throw', 'off'].includes(preflight)) throw new ConfigError(`options.preflight must be 'warn', 'throw' or 'off', got ${describe(preflight)}`, 'options.preflight', preflight);
+  for (const key of ['onBatchEnd', 'onEpochEnd', 'onDiagnostics', 'onVerdict', 'onWarning'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') throw new ConfigError(`options.${key} must be a function, got ${describe(o[key])}`, `options.${key}`, o[key]);
   }
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
@@ -131,14 +137,36 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
     if (o[key] !== undefined && diagnostics === null) throw new ConfigError(`options.${key} needs diagnostics on (options.diagnostics is false)`, `options.${key}`, o[key]);
   }
   const schedule = resolveSchedule(o.schedule, hasValidation);
-  return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs, diagnostics, schedule };
+  const guard = resolveGuard(o.guard);
+  const restarts = resolveRestarts(o.restarts, networkSeed, hasValidation);
+  return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs, diagnostics, schedule, preflight, guard, restarts };
+}
+
+/** Checks `restarts`: { count, seeds = network seed + i, metric = val_loss with validation data, else loss }. */
+function resolveRestarts(o: FitOptions['restarts'], networkSeed: number, hasValidation: boolean): { seeds: number[]; metric: Monitor } | null {
+  if (o === undefined) return null;
+  const path = 'options.restarts';
+  if (typeof o !== 'object' || o === null) throw new ConfigError(`${path} must be { count, seeds, metric }, got ${describe(o)}`, path, o);
+  for (const key of Object.keys(o)) {
+    if (!['count', 'seeds', 'metric'].includes(key)) throw new ConfigError(`${path}.${key} is not an option (count, seeds, metric)`, `${path}.${key}`, key);
+  }
+  if (!Number.isInteger(o.count) || o.count < 1) throw new ConfigError(`${path}.count must be an integer ≥ 1, got ${describe(o.count)}`, `${path}.count`, o.count);
+  const seeds = o.seeds ?? Array.from({ length: o.count }, (_, i) => networkSeed + i);
+  if (!Array.isArray(seeds) || seeds.length !== o.count || !seeds.every((v) => Number.isSafeInteger(v))) {
+    throw new ConfigError(`${path}.seeds must be ${o.count} integers, got ${describe(seeds)}`, `${path}.seeds`, seeds);
+  }
+  const metric = o.metric ?? (hasValidation ? 'val_loss' : 'loss');
+  if (!MONITORS.includes(metric)) throw new ConfigError(`${path}.metric must be one of ${MONITORS.join(', ')}, got ${describe(metric)}`, `${path}.metric`, metric);
+  if (metric.startsWith('val_') && !hasValidation) throw new ConfigError(`${path}.metric "${metric}" needs validationData or validationSplit`, `${path}.metric`, metric);
+  return { seeds, metric };
 }
 
 type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
 
 /** One fit in progress over resident data. */
 export class FitRun {
-  readonly history: History = { epochs: [], stopReason: 'completed', steps: 0, verdicts: [] };
+  readonly history: History = { epochs: [], stopReason: 'completed', steps: 0, verdicts: [], guardEvents: [] };
+  private readonly guard: Guard | null;
   private readonly stepper: BatchStepper;
   private readonly evaluator: Evaluator;
   private readonly diagnostics: Diagnostics | null;
@@ -149,6 +177,7 @@ export class FitRun {
   private epoch = 0;
   private batchIndex = 0;
   private lossSum = 0;
+  private lossRows = 0;
   private epochStart = 0;
   private epochSteps = 0;
   private trainMetrics: Metrics | null = null;
@@ -176,6 +205,12 @@ export class FitRun {
     this.stepper.diagnostics = this.diagnostics;
     this.scheduler = fit.schedule ? openSchedule(fit.schedule, this.stepper.optimizer.options) : null;
     this.applySchedule();
+    this.guard = fit.guard ? new Guard(e, fit.guard, this.stepper.optimizer) : null;
+    this.stepper.guard = this.guard;
+    if (this.guard) {
+      this.history.guardEvents = this.guard.events;
+      this.guard.take();
+    }
     this.blocking = e.parallel === null || e.parallel.canBlock;
     this.beginEpoch();
   }
@@ -192,9 +227,11 @@ export class FitRun {
   private beginEpoch(): void {
     this.batchIndex = 0;
     this.lossSum = 0;
+    this.lossRows = 0;
     this.epochSteps = 0;
     this.epochStart = now();
     if (this.diagnostics) this.diagnostics.epoch = this.epoch;
+    if (this.guard) this.guard.epoch = this.epoch;
     this.stepper.beginEpoch();
   }
 
@@ -208,7 +245,7 @@ export class FitRun {
     const s = this.scheduler;
     if (!s) return;
     const o = this.stepper.optimizer.options;
-    o.lr = s.lr;
+    o.lr = s.lr * (this.guard?.lrScale ?? 1);
     const m = s.momentum;
     if (m === undefined) return;
     if (o.type === 'sgd' || o.type === 'rmsprop') o.momentum = m;
@@ -225,7 +262,11 @@ export class FitRun {
       this.applySchedule();
     }
     const loss = e.f64[e.lossSlot];
-    this.lossSum += loss * count;
+    // A step the guard refused is not part of the epoch's loss.
+    if (this.stepper.applied) {
+      this.lossSum += loss * count;
+      this.lossRows += count;
+    }
     this.epochSteps++;
     this.history.steps++;
     const cb = this.options.onBatchEnd;
@@ -288,7 +329,7 @@ export class FitRun {
   private endEpoch(validation: Metrics | undefined): boolean {
     const record: EpochRecord = {
       epoch: this.epoch,
-      loss: this.lossSum / this.train.rows,
+      loss: this.lossSum / this.lossRows,
       train: this.trainMetrics!,
       steps: this.epochSteps,
       timeMs: now() - this.epochStart,
@@ -348,7 +389,7 @@ export class FitRun {
 }
 
 /** The value of `monitor` in an epoch's record (undefined: accuracy of a regression). */
-function monitored(r: EpochRecord, monitor: Monitor): number | undefined {
+export function monitored(r: EpochRecord, monitor: Monitor): number | undefined {
   return monitor === 'loss' ? r.loss
     : monitor === 'val_loss' ? r.validation!.loss
     : monitor === 'accuracy' ? r.train.accuracy

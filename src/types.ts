@@ -317,6 +317,28 @@ export interface FitOptions {
   /** Called when a verdict is raised (they are also in `history.verdicts`). */
   onVerdict?: (verdict: Verdict) => void;
   /**
+   * Before training, one forward pass over the first batch checks the set-up (see
+   * PreflightReport): 'warn' (default) passes each warning to `onWarning`, 'throw' throws a
+   * ConfigError carrying the report, 'off' skips it. The report is `history.preflight`.
+   */
+  preflight?: 'warn' | 'throw' | 'off';
+  /** Receives pre-flight warnings (default console.warn). */
+  onWarning?: (message: string) => void;
+  /**
+   * NaN/Inf guard (default 'off', so replays stay PyTorch-exact): checks the loss and Σg²
+   * before every update. 'throw': a NumericalError naming the step, layer and where;
+   * 'skip': that update is not applied; 'recover': back to the last good snapshot with half
+   * the learning rate, at most maxRecoveries times, then throw. Events: `history.guardEvents`.
+   */
+  guard?: GuardMode | GuardOptions;
+  /**
+   * Train `count` times from fresh initialisations (seeds: the network's seed + i unless
+   * given) and keep the best run's weights, by `metric` at the last epoch (default val_loss
+   * with validation data, else loss) — the remedy for a bad local minimum. The returned
+   * history is the best run's, with every run in `history.restarts`.
+   */
+  restarts?: { count: number; seeds?: number[]; metric?: Monitor };
+  /**
    * A learning-rate schedule, made by `schedule({ type, … })` from 'descent/schedules'
    * (torch.optim.lr_scheduler semantics), stepped after every epoch or every optimizer step.
    */
@@ -460,4 +482,91 @@ export interface History {
   bestEpoch?: number;
   /** Verdicts raised during training, in order (empty: healthy, or diagnostics off). */
   verdicts: Verdict[];
+  /** The pre-flight check's findings (absent with preflight: 'off'). */
+  preflight?: PreflightReport;
+  /** What the NaN/Inf guard did, in order (empty when it never fired or is off). */
+  guardEvents: GuardEvent[];
+  /** With `restarts`: every run's seed, final metric and history, and which was kept. */
+  restarts?: { seeds: number[]; metrics: number[]; histories: History[]; best: number };
+}
+
+/** A finding of the pre-flight check. */
+export interface PreflightWarning {
+  code: 'high_initial_loss' | 'activation_scale' | 'deep_saturating' | 'he_with_saturating' | 'xavier_with_deep_relu' | 'unscaled_inputs';
+  message: string;
+  remedy: string;
+}
+
+/** One forward pass over the first batch, against what an untrained, well-set-up network gives. */
+export interface PreflightReport {
+  /** ln C (softmax cross-entropy), ln 2 (sigmoid BCE), Var(y) (MSE); null for MAE and Huber. */
+  expectedLoss: number | null;
+  firstLoss: number;
+  /** Rows of the batch checked. */
+  rows: number;
+  /** Each layer's output mean and standard deviation over the batch. */
+  layers: { mean: number; std: number }[];
+  warnings: PreflightWarning[];
+}
+
+export type GuardMode = 'off' | 'throw' | 'skip' | 'recover';
+
+export interface GuardOptions {
+  mode: GuardMode;
+  /** Steps between snapshots for 'recover' (also taken at every epoch start). Default 100. */
+  snapshotEvery?: number;
+  /** Recoveries before 'recover' throws. Default 5. */
+  maxRecoveries?: number;
+}
+
+/** One intervention of the NaN/Inf guard. */
+export interface GuardEvent {
+  step: number;
+  epoch: number;
+  /** The first layer with a non-finite output, else gradient; null when only the loss was. */
+  layer: number | null;
+  where: 'activations' | 'gradients' | 'loss';
+  action: 'threw' | 'skipped' | 'recovered';
+  /** 'recovered': the learning-rate multiplier from now on, and the step the snapshot was taken after. */
+  lrScale?: number;
+  restoredStep?: number;
+}
+
+/** Options of `network.findLearningRate(x, y, options)` (Smith's range test). */
+export interface LrFinderOptions {
+  optimizer: OptimizerConfig;
+  /** Default 32. */
+  batchSize?: number;
+  /** The rate grows geometrically from startLr (default 1e-7) to endLr (default 10) over numIter steps (default 100). */
+  startLr?: number;
+  endLr?: number;
+  numIter?: number;
+  /** Exponential smoothing of the loss (default 0.98), bias-corrected. */
+  smoothing?: number;
+  /** Stop once the smoothed loss exceeds this many times its best (default 4). */
+  divergeThreshold?: number;
+  /** Shuffling seed (default: the network's). */
+  seed?: number;
+}
+
+export interface LrFinderResult {
+  /** The rate of each step taken. */
+  lrs: number[];
+  /** Each step's batch loss, and its smoothed value. */
+  losses: number[];
+  smoothedLosses: number[];
+  /** The rate where the smoothed loss fell fastest (against log lr); null if it never fell. */
+  suggestion: number | null;
+  /** True when the loss diverged before numIter steps. */
+  stoppedEarly: boolean;
+}
+
+/** Options of `network.race` / `raceSync`: fit options with the optimizers to compare. */
+export type RaceOptions = Omit<FitOptions, 'optimizer' | 'restarts'> & { optimizers: OptimizerConfig[] };
+
+export interface RaceEntry {
+  optimizer: OptimizerConfig;
+  history: History;
+  /** The clone that trained with it. */
+  network: import('./network.js').Network;
 }

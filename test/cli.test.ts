@@ -329,3 +329,45 @@ describe('MNIST loader', () => {
     expect(Array.from(c.yTest)).not.toEqual(Array.from(a.yTest));
   });
 });
+
+describe('descent diagnose', () => {
+  it('sigmoid + Xavier is vanishing within epoch 1 and stays at chance; ReLU + He is healthy and learns', () => {
+    const r = descent('diagnose', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const { setup, runs } = JSON.parse(r.stdout);
+    expect(setup).toMatchObject({ hidden: 8, units: 64, lr: 0.1, batchSize: 32, epochs: 3, seed: 0 });
+    const [sigmoid, relu] = runs;
+    expect(sigmoid.name).toBe('sigmoid + Xavier');
+    const vanishing = sigmoid.verdicts.find((v: { code: string }) => v.code === 'vanishing');
+    expect(vanishing.epoch).toBe(0);
+    expect(sigmoid.epochs[0].gradientRatio).toBeLessThan(1e-3);
+    expect(sigmoid.epochs[2].testAccuracy).toBeLessThan(0.2);
+    expect(relu.verdicts).toEqual([]);
+    expect(relu.epochs[0].gradientRatio).toBeGreaterThan(0.05);
+    expect(relu.epochs[2].testAccuracy).toBeGreaterThan(0.85);
+  });
+
+  it('explains it in text', () => {
+    const r = descent('diagnose', '--epochs', '1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/sigmoid \+ Xavier[\s\S]*verdict \(epoch 1, step \d+\): vanishing[\s\S]*ReLU \+ He[\s\S]*verdict: healthy[\s\S]*Why: /);
+  });
+});
+
+describe('descent lr-find', () => {
+  it('prints the curve and a suggestion; --json has every step', () => {
+    const j = descent('lr-find', '--dataset', 'spiral', '--layers', '32', '--json');
+    expect(j.code, j.stderr).toBe(0);
+    const r = JSON.parse(j.stdout);
+    expect(r.lrs[0]).toBe(1e-7);
+    expect(r.lrs.length).toBe(r.smoothedLosses.length);
+    expect(r.suggestion).toBeGreaterThan(1e-7);
+    const t = descent('lr-find', '--dataset', 'spiral', '--layers', '32');
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/learning-rate range test: sgd on spiral[\s\S]*suggested learning rate: \d\.\d\de[-+]\d+/);
+  });
+
+  it('rejects bad flags with a usage error', () => {
+    expectError(descent('lr-find', '--num-iter', '0'), 2, /--num-iter/);
+  });
+});

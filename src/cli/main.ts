@@ -1,9 +1,11 @@
-// The `descent` command line: `descent train` and `descent replay`. Errors print as
+// The `descent` command line: `descent train`, `replay`, `diagnose` and `lr-find`. Errors print as
 // `descent: <message>` without a stack trace. Exit codes: 0 success, 1 failure (bad data,
 // unreadable files, bad replay cases), 2 usage (bad flags or hyper-parameters).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DescentError } from '../errors.js';
+import { diagnoseCommand } from './diagnose.js';
+import { lrFindCommand } from './lr-find.js';
 import { replayCommand } from './replay.js';
 import { InterruptedError, trainCommand } from './train.js';
 
@@ -30,6 +32,8 @@ export function createProgram(): Command {
     });
   program.addCommand(trainCommand());
   program.addCommand(replayCommand());
+  program.addCommand(diagnoseCommand());
+  program.addCommand(lrFindCommand());
   // Subcommands inherit neither exitOverride nor the output settings, so set them on each.
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();

@@ -1,0 +1,136 @@
+// NaN/Inf guard: after a step's gradients exist and before the update, the loss and Σg²
+// must be finite. On a non-finite value the guard finds where it started (the first layer
+// whose outputs, else whose gradients, hold one) and then, by mode: throws a
+// NumericalError; skips the update (parameters, optimizer moments and step count stay, as
+// PyTorch's GradScaler skips a step); or recovers — restores the last good snapshot (taken
+// at epoch starts and every `snapshotEvery` steps while the loss is finite and ≤ 10× the
+// best), halves the learning rate and goes on, up to `maxRecoveries` times.
+import type { Engine } from './engine.js';
+import { ConfigError, describe, NumericalError } from './errors.js';
+import type { OptimizerState } from './optimizers.js';
+import type { GuardEvent, GuardMode, GuardOptions } from './types.js';
+
+export interface ResolvedGuard {
+  mode: Exclude<GuardMode, 'off'>;
+  snapshotEvery: number;
+  maxRecoveries: number;
+}
+
+/** Checks the `guard` option: 'off' (default), 'throw', 'skip', 'recover', or { mode, snapshotEvery, maxRecoveries }. */
+export function resolveGuard(o: GuardMode | GuardOptions | undefined): ResolvedGuard | null {
+  const path = 'options.guard';
+  const opts: GuardOptions = typeof o === 'string' ? { mode: o } : o ?? { mode: 'off' };
+  if (typeof opts !== 'object' || opts === null) throw new ConfigError(`${path} must be 'off', 'throw', 'skip', 'recover' or { mode, snapshotEvery, maxRecoveries }, got ${describe(o)}`, path, o);
+  for (const key of Object.keys(opts)) {
+    if (!['mode', 'snapshotEvery', 'maxRecoveries'].includes(key)) throw new ConfigError(`${path}.${key} is not a guard option (mode, snapshotEvery, maxRecoveries)`, `${path}.${key}`, key);
+  }
+  if (!['off', 'throw', 'skip', 'recover'].includes(opts.mode)) throw new ConfigError(`${path} mode must be 'off', 'throw', 'skip' or 'recover', got ${describe(opts.mode)}`, typeof o === 'string' ? path : `${path}.mode`, opts.mode);
+  const snapshotEvery = opts.snapshotEvery ?? 100;
+  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) throw new ConfigError(`${path}.snapshotEvery must be an integer ≥ 1 (steps), got ${describe(snapshotEvery)}`, `${path}.snapshotEvery`, snapshotEvery);
+  const maxRecoveries = opts.maxRecoveries ?? 5;
+  if (!Number.isInteger(maxRecoveries) || maxRecoveries < 0) throw new ConfigError(`${path}.maxRecoveries must be an integer ≥ 0, got ${describe(maxRecoveries)}`, `${path}.maxRecoveries`, maxRecoveries);
+  if (opts.mode === 'off') return null;
+  return { mode: opts.mode, snapshotEvery, maxRecoveries };
+}
+
+/** Loss more than this many times the best seen is no state worth returning to. */
+const SNAPSHOT_LOSS_FACTOR = 10;
+
+export class Guard {
+  readonly events: GuardEvent[] = [];
+  /** Multiplies the learning rate (the schedule's, when there is one): halved at each recovery. */
+  lrScale = 1;
+  /** The epoch events are tagged with (the owner keeps it current). */
+  epoch = 0;
+  private recoveries = 0;
+  private steps = 0;
+  private best = Infinity;
+  private snapshot: Float32Array | null = null;
+  private snapshotStep = 0;
+  private snapshotState = { step: 0, muProduct: 1 };
+
+  constructor(
+    private readonly e: Engine,
+    readonly options: ResolvedGuard,
+    private readonly optimizer: OptimizerState,
+  ) {}
+
+  /**
+   * Before the update: true when the step may be applied. Otherwise acts by mode (throws,
+   * or leaves the update to be skipped; a recovery has already restored the snapshot).
+   */
+  allowUpdate(): boolean {
+    const e = this.e;
+    const step = ++this.steps;
+    const loss = e.f64[e.lossSlot];
+    e.k.sumOfSquares(e.scalars + 8, e.grads, e.paramCount);
+    if (Number.isFinite(loss) && Number.isFinite(e.f64[(e.scalars + 8) >> 3])) {
+      if (loss < this.best) this.best = loss;
+      return true;
+    }
+    const { layer, where } = this.locate();
+    const action = this.options.mode === 'throw' ? 'threw'
+      : this.options.mode === 'skip' ? 'skipped'
+      : this.recoveries < this.options.maxRecoveries && this.snapshot ? 'recovered' : 'threw';
+    this.events.push({ step, epoch: this.epoch, layer, where, action, ...(action === 'recovered' ? { lrScale: this.lrScale / 2, restoredStep: this.snapshotStep } : {}) });
+    if (action === 'threw') {
+      const why = this.options.mode === 'recover' ? ` after ${this.recoveries} recoveries (maxRecoveries ${this.options.maxRecoveries})` : '';
+      throw new NumericalError(`non-finite ${where} at step ${step}${layer === null ? '' : ` in layer ${layer}`}${why}; the step was not applied`, where, loss, step, layer);
+    }
+    if (action === 'recovered') this.restore();
+    return false;
+  }
+
+  /**
+   * After an applied update (the first of an epoch when `epochStart`): keeps a snapshot there
+   * and every snapshotEvery steps, when the loss was good.
+   */
+  afterUpdate(epochStart: boolean): void {
+    if (this.options.mode !== 'recover') return;
+    const e = this.e;
+    if (!(epochStart || this.steps % this.options.snapshotEvery === 0) || !(e.f64[e.lossSlot] <= SNAPSHOT_LOSS_FACTOR * this.best)) return;
+    this.take();
+  }
+
+  /** Takes a snapshot now (also at the start of training). */
+  take(): void {
+    if (this.options.mode !== 'recover') return;
+    const e = this.e;
+    const P = e.paramCount;
+    this.snapshot ??= new Float32Array(4 * P);
+    const f32 = e.f32;
+    this.snapshot.set(f32.subarray(e.params >> 2, (e.params >> 2) + P), 0);
+    e.slots.forEach((s, i) => this.snapshot!.set(f32.subarray(s >> 2, (s >> 2) + P), (i + 1) * P));
+    this.snapshotStep = this.steps;
+    this.snapshotState = this.optimizer.saveState();
+  }
+
+  private restore(): void {
+    const e = this.e;
+    const P = e.paramCount;
+    const f32 = e.f32;
+    f32.set(this.snapshot!.subarray(0, P), e.params >> 2);
+    e.slots.forEach((s, i) => f32.set(this.snapshot!.subarray((i + 1) * P, (i + 2) * P), s >> 2));
+    this.optimizer.loadState(this.snapshotState);
+    this.recoveries++;
+    this.lrScale /= 2;
+    this.optimizer.options.lr /= 2;
+  }
+
+  /** The first layer whose outputs hold a non-finite value, else the first whose gradients do; else the loss. */
+  private locate(): { layer: number | null; where: GuardEvent['where'] } {
+    const e = this.e;
+    const f32 = e.f32;
+    const bad = (start: number, n: number) => {
+      for (let i = start; i < start + n; i++) if (!Number.isFinite(f32[i])) return true;
+      return false;
+    };
+    const rows = e.lastPassRows;
+    for (let l = 0; l < e.layers.length; l++) if (bad(e.layers[l].a >> 2, rows * e.layers[l].units)) return { layer: l, where: 'activations' };
+    for (let l = 0; l < e.layers.length; l++) {
+      const L = e.layers[l];
+      if (bad(L.dWeight >> 2, L.units * L.inputs) || bad(L.dBias >> 2, L.units)) return { layer: l, where: 'gradients' };
+    }
+    return { layer: null, where: 'loss' };
+  }
+}

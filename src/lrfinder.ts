@@ -1,0 +1,116 @@
+// Learning-rate range test (Smith, "Cyclical Learning Rates", 2017): train for a few steps
+// while the rate grows geometrically from startLr to endLr, follow the smoothed loss, stop
+// once it blows past divergeThreshold × its best, and suggest the rate where it fell
+// fastest. Everything the test touches — parameters, optimizer slots, the pass descriptors
+// (diagnostics flags) — is put back: the network, and any trainer
+// on it, continue bit for bit as if it had not run.
+import { PASS_HEADER, PASS_LAYER_WORDS, PASS_STAMP, PASS_STATS, type Engine } from './engine.js';
+import { ConfigError, describe } from './errors.js';
+import type { ResolvedOptimizer } from './optimizers.js';
+import { BatchStepper } from './stepper.js';
+import type { LrFinderOptions, LrFinderResult } from './types.js';
+
+export interface ResolvedFinder {
+  batchSize: number;
+  startLr: number;
+  endLr: number;
+  numIter: number;
+  smoothing: number;
+  divergeThreshold: number;
+  seed: number;
+}
+
+/** Checks the range test's options (everything but the optimizer and data) and fills defaults. */
+export function resolveFinder(o: Omit<LrFinderOptions, 'optimizer'>, networkSeed: number): ResolvedFinder {
+  const keys = ['optimizer', 'batchSize', 'startLr', 'endLr', 'numIter', 'smoothing', 'divergeThreshold', 'seed'];
+  for (const key of Object.keys(o)) {
+    if (!keys.includes(key)) throw new ConfigError(`options.${key} is not an option of findLearningRate (${keys.join(', ')})`, `options.${key}`, key);
+  }
+  const r = {
+    batchSize: o.batchSize ?? 32, startLr: o.startLr ?? 1e-7, endLr: o.endLr ?? 10, numIter: o.numIter ?? 100,
+    smoothing: o.smoothing ?? 0.98, divergeThreshold: o.divergeThreshold ?? 4, seed: o.seed ?? networkSeed,
+  };
+  const check = (key: keyof ResolvedFinder, ok: boolean, want: string) => {
+    if (!ok) throw new ConfigError(`options.${key} must be ${want}, got ${describe(r[key])}`, `options.${key}`, r[key]);
+  };
+  check('batchSize', Number.isInteger(r.batchSize) && r.batchSize >= 1, 'a positive integer');
+  check('numIter', Number.isInteger(r.numIter) && r.numIter >= 2, 'an integer ≥ 2');
+  check('startLr', r.startLr > 0 && Number.isFinite(r.startLr), 'a number > 0');
+  check('endLr', r.endLr > r.startLr && Number.isFinite(r.endLr), `a finite number > startLr (${r.startLr})`);
+  check('smoothing', r.smoothing >= 0 && r.smoothing < 1, 'in [0, 1)');
+  check('divergeThreshold', r.divergeThreshold > 1, 'a number > 1');
+  check('seed', Number.isSafeInteger(r.seed), 'an integer');
+  return r;
+}
+
+/** Runs the test on `rows` rows (features x, targets y) with a fresh `optimizer`; restores the engine afterwards. */
+export function findLearningRate(e: Engine, x: Float32Array, y: Float32Array | Int32Array, rows: number, optimizer: ResolvedOptimizer, f: ResolvedFinder): LrFinderResult {
+  const P = e.paramCount;
+  // The descriptor words diagnostics own (the statistics and stamp pointers, each layer's
+  // dead-unit array): the rest of each descriptor follows the workspace plan, which the
+  // test may grow.
+  const diagnosticWords = [e.desc, ...e.workers.map((t) => t.desc)].flatMap((d) => [
+    (d >> 2) + PASS_STATS, (d >> 2) + PASS_STAMP, ...e.layers.map((_, l) => (d >> 2) + PASS_HEADER + l * PASS_LAYER_WORDS + 9),
+  ]);
+  const saved = {
+    params: e.f32.slice(e.params >> 2, (e.params >> 2) + P),
+    slots: e.slots.map((s) => e.f32.slice(s >> 2, (s >> 2) + P)),
+    words: diagnosticWords.map((w) => e.i32[w]),
+  };
+  const batch = Math.min(f.batchSize, rows);
+  e.reserve(batch, e.sets[0].rows, rows);
+  const owner = {};
+  const set = e.loadResident(1, x, y, rows, owner);
+  e.gatherStats(false);
+  e.trackActivity(false);
+  const stepper = new BatchStepper(e, set, batch, true, f.seed, { ...optimizer });
+  const o = stepper.optimizer.options;
+  const lrs: number[] = [], losses: number[] = [], smoothed: number[] = [];
+  let avg = 0, best = Infinity, stoppedEarly = false;
+  try {
+    stepper.beginEpoch();
+    for (let i = 0; i < f.numIter; i++) {
+      if (stepper.epochDone) stepper.beginEpoch();
+      const lr = f.startLr * (f.endLr / f.startLr) ** (i / (f.numIter - 1));
+      o.lr = lr;
+      stepper.step();
+      const loss = e.f64[e.lossSlot];
+      avg = f.smoothing * avg + (1 - f.smoothing) * loss;
+      const s = avg / (1 - f.smoothing ** (i + 1)); // bias-corrected, as Adam's first moment
+      lrs.push(lr);
+      losses.push(loss);
+      smoothed.push(s);
+      if (!Number.isFinite(s) || s > f.divergeThreshold * best) {
+        stoppedEarly = i < f.numIter - 1;
+        break;
+      }
+      best = Math.min(best, s);
+    }
+  } finally {
+    const f32 = e.f32, i32 = e.i32;
+    f32.set(saved.params, e.params >> 2);
+    e.slots.forEach((s, i) => f32.set(saved.slots[i], s >> 2));
+    diagnosticWords.forEach((w, i) => { i32[w] = saved.words[i]; });
+    // The range test's data stays in the second resident set, which only a fit's validation
+    // data uses; a trainer's data, in the first, is untouched.
+  }
+  return { lrs, losses, smoothedLosses: smoothed, suggestion: steepest(lrs, smoothed), stoppedEarly };
+}
+
+/**
+ * The rate where the smoothed loss falls fastest against log(lr): the most negative central
+ * difference, over the points before the divergence (the last one is where it blew up).
+ */
+function steepest(lrs: number[], smoothed: number[]): number | null {
+  const n = smoothed.length - 1; // drop the point that stopped the test
+  if (n < 3) return null;
+  let best = Infinity, at = -1;
+  for (let i = 1; i < n - 1; i++) {
+    const slope = (smoothed[i + 1] - smoothed[i - 1]) / (Math.log(lrs[i + 1]) - Math.log(lrs[i - 1]));
+    if (slope < best) {
+      best = slope;
+      at = i;
+    }
+  }
+  return at < 0 || !(best < 0) ? null : lrs[at];
+}
