@@ -1,10 +1,11 @@
 // NaN/Inf guard: after a step's gradients exist and before the update, the loss and Σg²
-// must be finite. On a non-finite value the guard finds where it started (the first layer
+// must be finite ('recover' also refuses a loss above 10× the run's first: a blow-up in progress). On a non-finite value the guard finds where it started (the first layer
 // whose outputs, else whose gradients, hold one) and then, by mode: throws a
 // NumericalError; skips the update (parameters, optimizer moments and step count stay, as
-// PyTorch's GradScaler skips a step); or recovers — restores the last good snapshot (taken
-// at epoch starts and every `snapshotEvery` steps while the loss is finite and ≤ 10× the
-// best), halves the learning rate and goes on, up to `maxRecoveries` times.
+// PyTorch's GradScaler skips a step); or recovers — restores the last good snapshot (the
+// parameters and optimizer state before an update, at epoch starts and every
+// `snapshotEvery` steps, when their loss was finite and ≤ 10× the best), halves the
+// learning rate and goes on, up to `maxRecoveries` times.
 import type { Engine } from './engine.js';
 import { ConfigError, describe, NumericalError } from './errors.js';
 import type { OptimizerState } from './optimizers.js';
@@ -35,6 +36,8 @@ export function resolveGuard(o: GuardMode | GuardOptions | undefined): ResolvedG
 
 /** Loss more than this many times the best seen is no state worth returning to. */
 const SNAPSHOT_LOSS_FACTOR = 10;
+/** 'recover': a loss above this many times the run's first is a blow-up. */
+const BLOW_UP_FACTOR = 10;
 
 export class Guard {
   readonly events: GuardEvent[] = [];
@@ -45,6 +48,7 @@ export class Guard {
   private recoveries = 0;
   private steps = 0;
   private best = Infinity;
+  private first = NaN;
   private snapshot: Float32Array | null = null;
   private snapshotStep = 0;
   private snapshotState = { step: 0, muProduct: 1 };
@@ -59,37 +63,35 @@ export class Guard {
    * Before the update: true when the step may be applied. Otherwise acts by mode (throws,
    * or leaves the update to be skipped; a recovery has already restored the snapshot).
    */
-  allowUpdate(): boolean {
+  allowUpdate(epochStart: boolean): boolean {
     const e = this.e;
     const step = ++this.steps;
     const loss = e.f64[e.lossSlot];
     e.k.sumOfSquares(e.scalars + 8, e.grads, e.paramCount);
-    if (Number.isFinite(loss) && Number.isFinite(e.f64[(e.scalars + 8) >> 3])) {
+    const finite = Number.isFinite(loss) && Number.isFinite(e.f64[(e.scalars + 8) >> 3]);
+    if (step === 1) this.first = loss;
+    // 'recover' also turns back from a blow-up that has not overflowed yet (the loss above
+    // 10× the run's first, as the exploding verdict judges it).
+    const blowUp = finite && this.options.mode === 'recover' && loss > BLOW_UP_FACTOR * this.first;
+    if (finite && !blowUp) {
       if (loss < this.best) this.best = loss;
+      // The parameters that gave this loss, before the update: a state worth returning to.
+      if (this.options.mode === 'recover' && (epochStart || step % this.options.snapshotEvery === 0) && loss <= SNAPSHOT_LOSS_FACTOR * this.best) this.take();
       return true;
     }
-    const { layer, where } = this.locate();
+    const { layer, where } = blowUp ? { layer: null, where: 'loss' as const } : this.locate();
     const action = this.options.mode === 'throw' ? 'threw'
       : this.options.mode === 'skip' ? 'skipped'
       : this.recoveries < this.options.maxRecoveries && this.snapshot ? 'recovered' : 'threw';
-    this.events.push({ step, epoch: this.epoch, layer, where, action, ...(action === 'recovered' ? { lrScale: this.lrScale / 2, restoredStep: this.snapshotStep } : {}) });
+    const cause = blowUp ? 'blow-up' : 'non-finite';
+    this.events.push({ step, epoch: this.epoch, layer, where, cause, action, ...(action === 'recovered' ? { lrScale: this.lrScale / 2, restoredStep: this.snapshotStep } : {}) });
     if (action === 'threw') {
       const why = this.options.mode === 'recover' ? ` after ${this.recoveries} recoveries (maxRecoveries ${this.options.maxRecoveries})` : '';
-      throw new NumericalError(`non-finite ${where} at step ${step}${layer === null ? '' : ` in layer ${layer}`}${why}; the step was not applied`, where, loss, step, layer);
+      const what = blowUp ? `loss ${loss.toPrecision(3)} (over ${BLOW_UP_FACTOR}× the first, ${this.first.toPrecision(3)})` : `non-finite ${where}`;
+      throw new NumericalError(`${what} at step ${step}${layer === null ? '' : ` in layer ${layer}`}${why}; the step was not applied`, where, loss, step, layer);
     }
     if (action === 'recovered') this.restore();
     return false;
-  }
-
-  /**
-   * After an applied update (the first of an epoch when `epochStart`): keeps a snapshot there
-   * and every snapshotEvery steps, when the loss was good.
-   */
-  afterUpdate(epochStart: boolean): void {
-    if (this.options.mode !== 'recover') return;
-    const e = this.e;
-    if (!(epochStart || this.steps % this.options.snapshotEvery === 0) || !(e.f64[e.lossSlot] <= SNAPSHOT_LOSS_FACTOR * this.best)) return;
-    this.take();
   }
 
   /** Takes a snapshot now (also at the start of training). */

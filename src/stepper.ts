@@ -93,12 +93,11 @@ export class BatchStepper {
     e.parallel?.end();
     this.diagnostics?.afterGradients();
     const count = this.pending;
-    this.applied = this.guard === null || this.guard.allowUpdate();
+    this.applied = this.guard === null || this.guard.allowUpdate(this.cursor === 0);
     if (this.applied) {
       const o = this.optimizer.options;
       if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
       this.optimizer.apply();
-      this.guard?.afterUpdate(this.cursor === 0);
     }
     this.diagnostics?.afterUpdate(count);
     this.cursor += count;

@@ -328,7 +328,8 @@ export interface FitOptions {
    * NaN/Inf guard (default 'off', so replays stay PyTorch-exact): checks the loss and Σg²
    * before every update. 'throw': a NumericalError naming the step, layer and where;
    * 'skip': that update is not applied; 'recover': back to the last good snapshot with half
-   * the learning rate, at most maxRecoveries times, then throw. Events: `history.guardEvents`.
+   * the learning rate — also when the loss exceeds 10× the run's first — at most
+   * maxRecoveries times, then throw. Events: `history.guardEvents`.
    */
   guard?: GuardMode | GuardOptions;
   /**
@@ -526,6 +527,8 @@ export interface GuardEvent {
   /** The first layer with a non-finite output, else gradient; null when only the loss was. */
   layer: number | null;
   where: 'activations' | 'gradients' | 'loss';
+  /** A non-finite value, or ('recover' only) a loss above 10× the run's first. */
+  cause: 'non-finite' | 'blow-up';
   action: 'threw' | 'skipped' | 'recovered';
   /** 'recovered': the learning-rate multiplier from now on, and the step the snapshot was taken after. */
   lrScale?: number;

@@ -41,8 +41,8 @@ describe('the guard', () => {
     const net = makeNetwork(spec);
     const h = net.fitSync(x, clean.y, { ...options, guard: 'skip' });
     expect(h.guardEvents).toEqual([
-      { step: POISON + 1, epoch: 0, layer: 0, where: 'activations', action: 'skipped' },
-      { step: 40 + POISON + 1, epoch: 1, layer: 0, where: 'activations', action: 'skipped' },
+      { step: POISON + 1, epoch: 0, layer: 0, where: 'activations', cause: 'non-finite', action: 'skipped' },
+      { step: 40 + POISON + 1, epoch: 1, layer: 0, where: 'activations', cause: 'non-finite', action: 'skipped' },
     ]);
     const keep = (_: unknown, i: number) => i !== POISON;
     const without = makeNetwork(spec);
