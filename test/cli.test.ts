@@ -371,3 +371,17 @@ describe('descent lr-find', () => {
     expectError(descent('lr-find', '--num-iter', '0'), 2, /--num-iter/);
   });
 });
+
+describe('descent train --diagnostics', () => {
+  it('prints a per-layer table after every epoch; --json carries the diagnostics and verdicts', () => {
+    const t = descent('train', '--dataset', 'spiral', '--epochs', '2', '--layers', '16', '--diagnostics=3');
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout.match(/layer\s+‖∂W‖\s+‖W‖\s+update:data/g)).toHaveLength(2);
+    expect(t.stdout).toMatch(/\n\s+0\s+\d\.\d\de[-+]\d+\s+\d+\.\d\d\s+-?\d+\.\d\d/);
+    const j = descent('train', '--dataset', 'spiral', '--epochs', '2', '--layers', '16', '--json');
+    const report = JSON.parse(j.stdout);
+    expect(report.history[1].diagnostics.mean.weightGradNorm).toHaveLength(2);
+    expect(Array.isArray(report.verdicts)).toBe(true);
+    expectError(descent('train', '--dataset', 'spiral', '--diagnostics=0'), 2, /--diagnostics/);
+  });
+});

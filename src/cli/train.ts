@@ -10,7 +10,7 @@ import { createNetwork } from '../node.js';
 import { resolveOptimizer } from '../optimizers.js';
 import { fitStandardScaler, trainTestSplit, type Float32Matrix } from '../preprocess.js';
 import type {
-  Activation, BatchInfo, EpochRecord, FitOptions, GradientDescentMode, History, Init, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
+  Activation, BatchInfo, DiagnosticsSummary, EpochRecord, FitOptions, GradientDescentMode, History, Init, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
 } from '../types.js';
 import { readCsv } from './csv.js';
 import { loadMnistSplit, MNIST_CLASSES, MNIST_FEATURES } from './mnist.js';
@@ -94,6 +94,8 @@ export interface TrainFlags {
   testFraction?: number;
   json?: boolean;
   quiet?: boolean;
+  /** --diagnostics[=k]: print each epoch's gradient-flow table (reports every k steps, default 10). */
+  diagnostics?: number | boolean;
 }
 
 /** A dataset split and ready to train on. */
@@ -145,7 +147,8 @@ export function trainCommand(): Command {
     .option('--batch-size <n>', `mini-batch size (default ${d.batchSize}; mini-batch mode only)`, integer(1))
     .option('--epochs <n>', `passes over the training split (default ${d.epochs}; ${d.syntheticEpochs} for spiral, circles, xor)`, integer(1))
     .addOption(new Option('--seed <n>', 'seed of the data, split, initialiser and shuffling').argParser(integer(0)).default(d.seed))
-    .option('--json', 'print one JSON object (spec, options, per-epoch history, test metrics, time) instead of text')
+    .option('--diagnostics [k]', 'print a per-layer gradient-flow table after every epoch and each verdict as it is raised (reports every k steps, default 10)', integer(1))
+    .option('--json', 'print one JSON object (spec, options, per-epoch history with diagnostics, verdicts, test metrics, time) instead of text')
     .option('--quiet', 'print only the final line')
     .action(async (flags: TrainFlags) => {
       await runTrain(flags);
@@ -188,7 +191,9 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       ...(fitMode === 'mini-batch' ? { batchSize: flags.batchSize ?? TRAIN_DEFAULTS.batchSize } : {}),
       epochs,
       seed: flags.seed,
+      diagnostics: { every: typeof flags.diagnostics === 'number' ? flags.diagnostics : 10 },
     } satisfies FitOptions;
+    const showDiagnostics = text && flags.diagnostics !== undefined;
 
     if (text) {
       const sizes = [spec.inputs, ...spec.layers.map((l) => l.units)].join('-');
@@ -216,7 +221,12 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
           onEpochEnd: (record) => {
             if (progress) progress.end(record);
             else if (text) out(epochLine(record, epochs));
+            if (showDiagnostics && record.diagnostics) out(diagnosticsTable(record.diagnostics));
           },
+          onVerdict: text ? (v) => {
+            out(`verdict (epoch ${v.epoch + 1}, step ${v.step}): ${v.message}\n  → ${v.remedy}`);
+          } : undefined,
+          onWarning: (message) => process.stderr.write(`${message}\n`),
         }),
       );
     } finally {
@@ -233,6 +243,7 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
         parameters: summary.parameters,
         options,
         history: history.epochs,
+        verdicts: history.verdicts,
         stopReason: history.stopReason,
         steps: history.steps,
         test,
@@ -460,6 +471,14 @@ class EpochBar {
     this.lossSum = 0;
     this.started = this.lastDraw = performance.now();
   }
+}
+
+/** An epoch's diagnostics, one row per layer (means over the epoch's reports). */
+function diagnosticsTable(d: DiagnosticsSummary): string {
+  const m = d.mean;
+  const cell = (v: number, f: (x: number) => string) => (Number.isFinite(v) ? f(v) : '–');
+  const rows = m.weightGradNorm.map((_, l) => `    ${String(l).padStart(5)}  ${cell(m.weightGradNorm[l], (v) => v.toExponential(2)).padStart(9)}  ${cell(m.weightNorm[l], (v) => v.toFixed(2)).padStart(7)}  ${cell(m.updateToData[l], (v) => v.toFixed(2)).padStart(11)}  ${cell(m.activationGradRms[l], (v) => v.toExponential(2)).padStart(9)}  ${cell(m.saturated[l], (v) => `${(v * 100).toFixed(0)}%`).padStart(9)}  ${cell(m.dead[l], (v) => `${(v * 100).toFixed(0)}%`).padStart(5)}`);
+  return [`    layer     ‖∂W‖      ‖W‖  update:data  RMS ∂L/∂a  saturated  dead   (means of ${d.reports} reports; gradient norm ${m.gradNorm.toExponential(2)})`, ...rows].join('\n');
 }
 
 function pct(v: number | undefined): string {
