@@ -154,7 +154,7 @@ describe('train', () => {
       init: 'he_uniform',
       seed: 4,
     });
-    expect(report.options).toEqual({ optimizer: { type: 'adam' }, mode: 'mini-batch', batchSize: 32, epochs: 3, seed: 4 });
+    expect(report.options).toEqual({ optimizer: { type: 'adam' }, mode: 'mini-batch', batchSize: 32, epochs: 3, seed: 4, diagnostics: { every: 10 } });
     expect(report.history).toHaveLength(3);
     for (const [i, e] of report.history.entries()) {
       expect(e.epoch).toBe(i);

@@ -226,7 +226,7 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
           onVerdict: text ? (v) => {
             out(`verdict (epoch ${v.epoch + 1}, step ${v.step}): ${v.message}\n  → ${v.remedy}`);
           } : undefined,
-          onWarning: (message) => process.stderr.write(`${message}\n`),
+          onWarning: (message) => { if (!flags.quiet) process.stderr.write(`${message}\n`); },
         }),
       );
     } finally {
