@@ -17,6 +17,7 @@ const SUBPATHS = [
   { name: 'schedules', file: 'schedules.js', budget: 8_000 },
   { name: 'data', file: 'data-entry.js', budget: 5_000 },
   { name: 'replay', file: 'replay-entry.js', budget: 12_000 },
+  { name: 'surfaces', file: 'surfaces.js', budget: 5_000 },
 ];
 
 const gzip9 = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
