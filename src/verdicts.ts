@@ -57,6 +57,12 @@ export class VerdictJudge {
   private readonly streak: Int32Array;
   /** Set once a verdict has been raised: it is not judged again in this run. */
   private readonly done: Uint8Array;
+  /** Marked to be raised at the next flush. */
+  private readonly pending: Uint8Array;
+  private anyPending = 0;
+  /** The exploding verdict's cause at the last report: 2 non-finite, 1 gradient-norm blow-up, 0 loss blow-up. */
+  private explodingCause = 0;
+  private explodingNonFinite = NaN;
   private readonly norms: Float64Array;
   private readonly scratch: Float64Array;
   private normCount = 0;
@@ -97,6 +103,7 @@ export class VerdictJudge {
     this.plateauGradNorm = thresholds.plateauGradNorm;
     this.streak = new Int32Array(NETWORK_CODES.length + LAYER_CODES.length * weights.length);
     this.done = new Uint8Array(this.streak.length);
+    this.pending = new Uint8Array(this.streak.length);
     this.norms = new Float64Array(thresholds.explodingNormWindow);
     this.scratch = new Float64Array(thresholds.explodingNormWindow);
   }
@@ -135,15 +142,10 @@ export class VerdictJudge {
     const run = (this.streak[i] + 1) * ((nonFiniteSeen || normBlowUp || lossBlowUp) ? 1 : 0);
     this.streak[i] = run;
     const fire = ((nonFiniteSeen ? 1 : 0) | (run >= this.consecutive ? 1 : 0)) & (run > 0 ? 1 : 0) & (1 - this.done[i]);
-    if (fire) {
-      {
-        this.done[i] = 1;
-        const detail = nonFiniteSeen ? `${nonFinite} non-finite values (loss ${r.loss}, gradient norm ${r.gradNorm})`
-          : normBlowUp ? `gradient norm ${r.gradNorm.toPrecision(3)} > ${this.explodingNormFactor}× its recent median ${median.toPrecision(3)}`
-          : `loss ${r.loss.toPrecision(4)} > ${this.explodingLossFactor}× the first ${this.firstLoss.toPrecision(4)}`;
-        this.raise('exploding', null, r.step, r.epoch, { gradNorm: r.gradNorm, loss: r.loss, nonFinite, medianGradNorm: median }, detail);
-      }
-    }
+    this.mark(i, fire);
+    // What the flush will say, set on every report (a branch first taken late would deoptimize).
+    this.explodingCause = nonFiniteSeen ? 2 : normBlowUp ? 1 : 0;
+    this.explodingNonFinite = nonFinite;
     if (Number.isFinite(r.gradNorm)) {
       this.norms[this.normCount % this.norms.length] = r.gradNorm;
       this.normCount++;
@@ -164,6 +166,7 @@ export class VerdictJudge {
       this.update('saturated', l, r, r.saturated[l] > this.saturatedLimit);
       this.update('dead', l, r, r.dead[l] > this.deadLimit);
     }
+    this.flush(r);
   }
 
   /** At the end of an epoch with validation data. */
@@ -191,13 +194,40 @@ export class VerdictJudge {
     // interpreted, it would box every double it reads.
     const run = (this.streak[i] + 1) * (holds ? 1 : 0);
     this.streak[i] = run;
-    if ((run === this.consecutive ? 1 : 0) & (1 - this.done[i])) {
-      this.done[i] = 1;
-      this.raiseFrom(code, layer, r);
+    this.mark(i, (run === this.consecutive ? 1 : 0) & (1 - this.done[i]));
+  }
+
+  /** Records that verdict `i` fires (fire = 1): raised by the next flush, once per run. */
+  private mark(i: number, fire: number): void {
+    this.done[i] |= fire;
+    this.pending[i] |= fire;
+    this.anyPending |= fire;
+  }
+
+  /**
+   * Raises the marked verdicts. Called on every report, so judgeReport's own code never
+   * meets a first-time path; this small function takes the deoptimization instead.
+   */
+  private flush(r: DiagnosticsReport): void {
+    if (this.anyPending === 0) return;
+    this.anyPending = 0;
+    const n = NETWORK_CODES.length, L = this.weights.length;
+    for (let i = 0; i < this.pending.length; i++) {
+      if (!this.pending[i]) continue;
+      this.pending[i] = 0;
+      if (i < n) this.raiseFrom(NETWORK_CODES[i], null, r);
+      else this.raiseFrom(LAYER_CODES[Math.floor((i - n) / L)], (i - n) % L, r);
     }
   }
 
   private raiseFrom(code: VerdictCode, layer: number | null, r: DiagnosticsReport): void {
+    if (code === 'exploding') {
+      const detail = this.explodingCause === 2 ? `${this.explodingNonFinite} non-finite values (loss ${r.loss}, gradient norm ${r.gradNorm})`
+        : this.explodingCause === 1 ? `gradient norm ${r.gradNorm.toPrecision(3)} > ${this.explodingNormFactor}× its recent median ${this.median.toPrecision(3)}`
+        : `loss ${r.loss.toPrecision(4)} > ${this.explodingLossFactor}× the first ${this.firstLoss.toPrecision(4)}`;
+      this.raise('exploding', null, r.step, r.epoch, { gradNorm: r.gradNorm, loss: r.loss, nonFinite: this.explodingNonFinite, medianGradNorm: this.median }, detail);
+      return;
+    }
     const [figure, value, what] = this.figureOf(code, layer, r);
     const where = layer === null ? '' : `layer ${layer}: `;
     this.raise(code, layer, r.step, r.epoch, { [figure]: value, loss: r.loss, gradNorm: r.gradNorm }, `${where}${what} ${value.toPrecision(3)}`);
