@@ -1,6 +1,6 @@
 // Names ↔ kernel codes. The activation codes mirror assembly/activations.ts (ACT_*);
 // a test compares them with the globals the module exports.
-import type { Activation, GradientDescentMode, Init, Loss, OptimizerType } from './types.js';
+import type { Activation, GradientDescentMode, Init, Loss, Monitor, OptimizerType } from './types.js';
 
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'softplus', 'gelu'];
 
@@ -21,3 +21,6 @@ export function isClassifier(loss: Loss): boolean {
 }
 
 export const MODES: readonly GradientDescentMode[] = ['batch', 'stochastic', 'mini-batch'];
+
+/** Quantities early stopping, restarts and reduceLROnPlateau can watch. */
+export const MONITORS: readonly Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];

@@ -1,5 +1,6 @@
 // Entry of the 'descent/schedules' subpath: learning-rate schedules for fit, kept out of the
 // main entry's bundle (budget) — `fit` only drives the Scheduler interface it is handed.
+import { MONITORS } from './codes.js';
 import { describe } from './describe.js';
 import { ConfigError } from './errors.js';
 import { createScheduler, type SchedulerConfig } from './schedulers.js';
@@ -7,8 +8,6 @@ import type { Monitor, Schedule } from './types.js';
 
 export { createScheduler, restoreScheduler, schedulerDefaults, SCHEDULER_TYPES } from './schedulers.js';
 export type { Scheduler, SchedulerConfig, SchedulerState, SchedulerType } from './schedulers.js';
-
-const MONITORS: Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
 
 /**
  * A schedule for fit's `schedule` option: `config` as torch.optim.lr_scheduler takes it (camelCase),

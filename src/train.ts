@@ -3,7 +3,7 @@
 // kernel calls on fixed offsets: no memory growth and no JS objects per step (the batch
 // callback gets one reused object). The loop is a resumable state machine so the async
 // fit can yield to the event loop about every `yieldEveryMs` of work.
-import { MODES } from './codes.js';
+import { MODES, MONITORS } from './codes.js';
 import type { Engine, Resident } from './engine.js';
 import { createDiagnostics, resolveDiagnostics, type Diagnostics, type ResolvedDiagnostics } from './diagnostics.js';
 import { ConfigError, describe } from './errors.js';
@@ -18,7 +18,6 @@ const FIT_KEYS = new Set([
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
   'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict', 'schedule', 'preflight', 'onWarning', 'guard', 'restarts',
 ]);
-const MONITORS: Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
 
 /** Fit options checked, with defaults filled. */
 export interface ResolvedFit {
