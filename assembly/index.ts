@@ -12,5 +12,10 @@ export {
 } from "./optimizers";
 export { clampValues, sumOfSquares, scaleValues } from "./clip";
 export { forwardPass, trainPass, PASS_HEADER, PASS_LAYER_WORDS } from "./pass";
-export { gradientStats, parameterStats, copyBytes, activationStats, outputGradStats, markActiveUnits, STAT_WORDS } from "./stats";
+export { gradientStats, parameterStats, activationStats, outputGradStats, markActiveUnits, STAT_WORDS } from "./stats";
+export {
+  measureNextUpdate, MEASURE_REGION_BYTES, MEASURE_SCRATCH_BYTES,
+  RULE_SGD, RULE_ADAGRAD, RULE_RMSPROP, RULE_ADAM, RULE_ADAMW, RULE_ADAMAX, RULE_NADAM, RULE_RADAM, RULE_ADADELTA,
+} from "./measured-update";
+export { valueRange, histogram } from "./histogram";
 export { erf64 } from "./erf";

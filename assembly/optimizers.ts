@@ -8,8 +8,14 @@
 // order), never as call arguments: a double passed across the JS→wasm boundary can cost a
 // boxed JS number per call. Flags and the step's first/rectified switches stay i32 arguments.
 // Each rule's update is written once (lanes.ts) and runs four parameters at a time in SIMD
-// builds, one at a time for the tail and in the scalar build.
+// builds, one at a time for the tail and in the scalar build. A call the host armed with
+// measureNextUpdate (a diagnostics step) runs through measuredUpdate instead, which calls
+// the kernel back block by block and takes the statistics on the way.
 import { absOf, add, div, ld, maxOf, mul, splat, sqrt, st, sub } from "./lanes";
+import {
+  measuredUpdate, RULE_ADADELTA, RULE_ADAGRAD, RULE_ADAM, RULE_ADAMAX, RULE_ADAMW, RULE_NADAM, RULE_RADAM, RULE_RMSPROP, RULE_SGD,
+  takeMeasurement,
+} from "./measured-update";
 
 /** Calls `update<v128>` over the bulk (SIMD builds) and `update<f32>` over the rest. */
 // @ts-ignore: decorator
@@ -22,6 +28,7 @@ import { absOf, add, div, ld, maxOf, mul, splat, sqrt, st, sub } from "./lanes";
  * `first` = 1 on the first step: the momentum buffer is then initialised to the gradient.
  */
 export function sgdStep(param: usize, grad: usize, buf: usize, n: i32, hp: usize, nesterov: i32, first: i32): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_SGD, param, grad, buf, 0, 0, hp, nesterov, first);
   const lr = <f32>load<f64>(hp, 0);
   const momentum = <f32>load<f64>(hp, 8);
   const damp = <f32>(1.0 - load<f64>(hp, 16));
@@ -51,6 +58,7 @@ export function sgdStep(param: usize, grad: usize, buf: usize, n: i32, hp: usize
 
 /** Adagrad; clr = lr / (1 + (t − 1)·lrDecay) from the host. */
 export function adagradStep(param: usize, grad: usize, sum: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADAGRAD, param, grad, sum, 0, 0, hp, 0, 0);
   const clr = <f32>load<f64>(hp, 0);
   const wd = <f32>load<f64>(hp, 8);
   const eps = <f32>load<f64>(hp, 16);
@@ -74,6 +82,7 @@ export function adagradStep(param: usize, grad: usize, sum: usize, n: i32, hp: u
 
 /** RMSprop, optionally centered and with momentum (eps added after the square root). */
 export function rmspropStep(param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32, hp: usize, centered: i32): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_RMSPROP, param, grad, squareAvg, gradAvg, buf, hp, centered, 0);
   const lr = <f32>load<f64>(hp, 0);
   const alpha = load<f64>(hp, 8);
   const eps = <f32>load<f64>(hp, 16);
@@ -119,6 +128,7 @@ export function rmspropStep(param: usize, grad: usize, squareAvg: usize, gradAvg
  * moment, then bias-corrected). hp: stepSize = lr/(1 − β₁ᵗ), √(1 − β₂ᵗ), β₁, β₂, eps, weightDecay.
  */
 export function adamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize, amsgrad: i32): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADAM, param, grad, expAvg, expAvgSq, maxExpAvgSq, hp, amsgrad, 0);
   adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, hp, amsgrad, 1, 0);
 }
 
@@ -127,6 +137,7 @@ export function adamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usi
  * hp: lr, then Adam's block with λ as its weightDecay.
  */
 export function adamwStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize, amsgrad: i32): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADAMW, param, grad, expAvg, expAvgSq, maxExpAvgSq, hp, amsgrad, 0);
   adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, hp + 8, amsgrad, <f32>(1.0 - load<f64>(hp, 0) * load<f64>(hp, 48)), 1);
 }
 
@@ -172,6 +183,7 @@ export function adamwStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
 
 /** Adamax: u ← max(β₂u, |g| + ε); θ ← θ − clr·m/u. hp: clr = lr/(1 − β₁ᵗ), β₁, β₂, eps, weightDecay. */
 export function adamaxStep(param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADAMAX, param, grad, expAvg, expInf, 0, hp, 0, 0);
   const clr = <f32>load<f64>(hp, 0);
   const beta1 = load<f64>(hp, 8);
   const b2 = <f32>load<f64>(hp, 16);
@@ -203,6 +215,7 @@ export function adamaxStep(param: usize, grad: usize, expAvg: usize, expInf: usi
  * hp: gradCoef = lr(1 − μₜ)/(1 − Πμ≤ₜ), avgCoef = lr·μₜ₊₁/(1 − Πμ≤ₜ₊₁), √(1 − β₂ᵗ), β₁, β₂, eps, weightDecay.
  */
 export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_NADAM, param, grad, expAvg, expAvgSq, 0, hp, 0, 0);
   const gc = <f32>load<f64>(hp, 0);
   const ac = <f32>load<f64>(hp, 8);
   const bc = <f32>load<f64>(hp, 16);
@@ -240,6 +253,7 @@ export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
  * hp: lr, 1 − β₁ᵗ, √(1 − β₂ᵗ), rect, β₁, β₂, eps, weightDecay.
  */
 export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, rectified: i32): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_RADAM, param, grad, expAvg, expAvgSq, 0, hp, rectified, 0);
   const lr = <f32>load<f64>(hp, 0);
   const bc1 = <f32>load<f64>(hp, 8);
   const bc = <f32>load<f64>(hp, 16);
@@ -279,6 +293,7 @@ export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
 
 /** Adadelta: Δ = √(u + ε)/√(v + ε)·g with v, u running averages of g² and Δ². hp: lr, ρ, eps, weightDecay. */
 export function adadeltaStep(param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADADELTA, param, grad, squareAvg, accDelta, 0, hp, 0, 0);
   const lr = <f32>load<f64>(hp, 0);
   const rho = load<f64>(hp, 8);
   const eps = <f32>load<f64>(hp, 16);

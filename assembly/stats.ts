@@ -1,7 +1,8 @@
 // Gradient-flow statistics for diagnostics: sums the host turns into norms, RMS, means and
 // fractions. Each layer owns STAT_WORDS f64 slots; the training pass fills the activation
-// slots of its shard (so worker threads' shares can be added), the host-driven kernels the
-// gradient and parameter slots once the batch's gradient is whole. Sums of squares run in
+// slots of its shard (so worker threads' shares can be added); the gradient and parameter
+// slots come from the optimizer's sweep (measured-update.ts), or from the kernels here when
+// clipping changes the gradient first or the guard refuses the update. Sums of squares run in
 // f32x4 over short blocks flushed into f64, so long vectors keep f64-like accuracy.
 import { ACT_SIGMOID, ACT_TANH } from "./activations";
 
@@ -30,7 +31,7 @@ const BLOCK: i32 = 256;
 }
 
 // @ts-ignore: decorator
-@inline function lanesSum(v: v128): f64 {
+@inline export function lanesSum(v: v128): f64 {
   return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
 }
 
@@ -59,40 +60,8 @@ function sumSquares(p: usize, n: i32): f64 {
   return total;
 }
 
-/**
- * Σ x² and Σ (x − y)² over n f32 values at p and q, in one pass (reading each array once is
- * what the statistics step costs); stored as f64 at `sq` and `diffSq`.
- */
-function squaresAndDiffs(p: usize, q: usize, n: i32, sq: usize, diffSq: usize): void {
-  let total: f64 = 0, diffs: f64 = 0;
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const n4 = n & ~3;
-    while (i < n4) {
-      const end = min(n4, i + BLOCK);
-      let s = f32x4.splat(0), t = f32x4.splat(0);
-      for (; i < end; i += 4) {
-        const x = v128.load(p + (<usize>i << 2));
-        const d = f32x4.sub(x, v128.load(q + (<usize>i << 2)));
-        s = f32x4.add(s, f32x4.mul(x, x));
-        t = f32x4.add(t, f32x4.mul(d, d));
-      }
-      total += lanesSum(s);
-      diffs += lanesSum(t);
-    }
-  }
-  for (; i < n; i++) {
-    const x = <f64>load<f32>(p + (<usize>i << 2));
-    const d = x - <f64>load<f32>(q + (<usize>i << 2));
-    total += x * x;
-    diffs += d * d;
-  }
-  store<f64>(sq, total);
-  store<f64>(diffSq, diffs);
-}
-
 /** Non-finite values among n at p (x − x is NaN exactly for NaN and ±∞). Only run when a sum is not finite. */
-function countNonFinite(p: usize, n: i32): f64 {
+export function countNonFinite(p: usize, n: i32): f64 {
   let bad = 0;
   for (let i = 0; i < n; i++) {
     const x = load<f32>(p + (<usize>i << 2));
@@ -184,17 +153,14 @@ export function gradientStats(stats: usize, dW: usize, db: usize, weights: i32, 
 }
 
 /**
- * Parameter slots of one layer after an update: Σ W², Σ b², the update's Σ ΔW², Σ Δb²
- * against the copies at W0 / b0 taken before it, and the non-finite count.
+ * Parameter slots of one layer whose update was refused (by the guard): Σ W², Σ b², the
+ * non-finite count, and an update of zero. (Applied updates are measured by measuredUpdate.)
  */
-export function parameterStats(stats: usize, W: usize, b: usize, W0: usize, b0: usize, weights: i32, units: i32): void {
-  squaresAndDiffs(W, W0, weights, slot(stats, STAT_W_SQ), slot(stats, STAT_DW_STEP_SQ));
-  squaresAndDiffs(b, b0, units, slot(stats, STAT_B_SQ), slot(stats, STAT_DB_STEP_SQ));
-  const finite = isFinite(load<f64>(slot(stats, STAT_W_SQ)) + load<f64>(slot(stats, STAT_B_SQ)));
-  store<f64>(slot(stats, STAT_P_BAD), finite ? 0 : countNonFinite(W, weights) + countNonFinite(b, units));
-}
-
-/** Copies `bytes` bytes (the parameters before an update, for parameterStats). */
-export function copyBytes(dst: usize, src: usize, bytes: i32): void {
-  memory.copy(dst, src, <usize>bytes);
+export function parameterStats(stats: usize, W: usize, b: usize, weights: i32, units: i32): void {
+  const w = sumSquares(W, weights), c = sumSquares(b, units);
+  store<f64>(slot(stats, STAT_W_SQ), w);
+  store<f64>(slot(stats, STAT_B_SQ), c);
+  store<f64>(slot(stats, STAT_DW_STEP_SQ), 0);
+  store<f64>(slot(stats, STAT_DB_STEP_SQ), 0);
+  store<f64>(slot(stats, STAT_P_BAD), isFinite(w + c) ? 0 : countNonFinite(W, weights) + countNonFinite(b, units));
 }

@@ -7,7 +7,7 @@
 //   dist/descent.node.cjs      the same code as a function body (import.meta.url passed in)
 //   dist/descent.node.cjs.cache  its V8 code cache; rejected by another V8, which then compiles as usual
 //   dist/descent.node.js       the ESM entry that loads them and re-exports every name
-//   dist/descent.{schedules,data,replay,surfaces}[.esm].js  the subpaths, importing the error classes
+//   dist/descent.{schedules,data,replay,surfaces,diagnostics,race,lr-finder}[.esm].js  the subpaths, importing the error classes
 //                              from the matching entry (one class per runtime, so instanceof holds)
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ const WRAP_TAIL = '\n})';
 const names = Object.keys(await import(new URL('descent.esm.js', dist).href)).sort();
 
 // The subpaths: their own code, with './errors.js' pointing at the entry's classes.
-for (const [name, source] of [['schedules', 'schedules.js'], ['data', 'data-entry.js'], ['replay', 'replay-entry.js'], ['surfaces', 'surfaces.js']]) {
+for (const [name, source] of [['schedules', 'schedules.js'], ['data', 'data-entry.js'], ['replay', 'replay-entry.js'], ['surfaces', 'surfaces.js'], ['diagnostics', 'diagnostics-entry.js'], ['race', 'race.js'], ['lr-finder', 'lrfinder.js']]) {
   const result = await build({ ...common, entryPoints: [new URL(source, dist).pathname], format: 'esm', external: ['./errors.js'], write: false });
   for (const [out, entry] of [[`descent.${name}.js`, './descent.node.js'], [`descent.${name}.esm.js`, './descent.esm.js']]) {
     writeFileSync(new URL(out, dist), result.outputFiles[0].text.replaceAll('"./errors.js"', JSON.stringify(entry)));

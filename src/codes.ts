@@ -1,6 +1,6 @@
 // Names ↔ kernel codes. The activation codes mirror assembly/activations.ts (ACT_*);
 // a test compares them with the globals the module exports.
-import type { Activation, GradientDescentMode, Init, Loss, Monitor, OptimizerType } from './types.js';
+import type { Activation, GradientDescentMode, Init, LayerStatistic, Loss, Monitor, OptimizerType } from './types.js';
 
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'softplus', 'gelu'];
 
@@ -24,3 +24,10 @@ export const MODES: readonly GradientDescentMode[] = ['batch', 'stochastic', 'mi
 
 /** Quantities early stopping, restarts and reduceLROnPlateau can watch. */
 export const MONITORS: readonly Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy'];
+
+/** The per-layer figures of a report, in the order the CSV export lists them. */
+export const LAYER_STATISTICS: readonly LayerStatistic[] = [
+  'weightGradNorm', 'biasGradNorm', 'weightNorm', 'biasNorm', 'weightUpdateNorm', 'biasUpdateNorm',
+  'gradToData', 'updateToData', 'activationGradRms', 'activationMean', 'activationStd',
+  'saturated', 'dead', 'nonFiniteActivations', 'nonFiniteGradients', 'nonFiniteParameters',
+];

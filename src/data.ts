@@ -1,6 +1,7 @@
 // Converting user data (nested arrays, matrices, flat arrays) into flat row-major
 // Float32Arrays, with every value and shape checked at the API edge.
-import { DataError, describe } from './errors.js';
+import { DataError } from './errors.js';
+import { describe } from './describe.js';
 import type { Inputs, Matrix, Targets } from './types.js';
 
 /** A validated flat row-major matrix. */

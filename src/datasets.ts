@@ -1,6 +1,7 @@
 // Seeded synthetic 2-D classification datasets for teaching, tests and the CLI. The same
 // options always give the same points; rows come in a seeded random order, not by class.
-import { ConfigError, describe } from './errors.js';
+import { ConfigError } from './errors.js';
+import { mustBe } from './must-be.js';
 import type { Float32Matrix } from './preprocess.js';
 import { createRng, type Rng } from './rng.js';
 
@@ -102,7 +103,7 @@ export function circles(options: CirclesOptions = {}): Dataset {
   const noise = checkNoise(options.noise ?? d.noise);
   const factor = options.factor ?? d.factor;
   if (typeof factor !== 'number' || !(factor > 0 && factor < 1)) {
-    throw new ConfigError(`factor must be a number in (0, 1), got ${describe(factor)}`, 'factor', factor);
+    throw mustBe('factor', 'a number in (0, 1)', factor);
   }
   const rng = createRng(checkSeed(options.seed ?? d.seed));
   const x = new Float32Array(samples * 2);
@@ -169,21 +170,21 @@ function shuffled(x: Float32Array, y: Int32Array, classes: number, rng: Rng): Da
 
 function checkInteger(value: unknown, name: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 1e8) {
-    throw new ConfigError(`${name} must be an integer from ${min} to 1e8, got ${describe(value)}`, name, value);
+    throw mustBe(name, `an integer from ${min} to 1e8`, value);
   }
   return value;
 }
 
 function checkNoise(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(`noise must be a finite number ≥ 0, got ${describe(value)}`, 'noise', value);
+    throw mustBe('noise', 'a finite number ≥ 0', value);
   }
   return value;
 }
 
 function checkSeed(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new ConfigError(`seed must be an integer, got ${describe(value)}`, 'seed', value);
+    throw mustBe('seed', 'an integer', value);
   }
   return value;
 }

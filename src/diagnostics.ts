@@ -1,12 +1,14 @@
-// Gradient-flow diagnostics: every `every` steps the training pass and two host-driven
-// kernels (assembly/stats.ts) leave per-layer sums in wasm memory, and this turns them into
-// the figures of a DiagnosticsReport — one object, reused, so a step stays allocation-free.
+// Gradient-flow diagnostics: every `every` steps the training pass and the optimizer's
+// sweep (assembly/stats.ts, measured-update.ts) leave per-layer sums in wasm memory, and
+// this turns them into the figures of a DiagnosticsReport — one object, reused, so a step stays allocation-free.
 // Dead ReLU units are tracked on every step: the pass stamps each unit that fired with the
 // running sample count, and a unit is dead once it has been silent for `deadWindow` samples.
-import { activationCode } from './codes.js';
+import { activationCode, LAYER_STATISTICS } from './codes.js';
 import { STAT_WORDS, type Engine } from './engine.js';
-import { ConfigError, describe } from './errors.js';
-import type { DiagnosticsOptions, DiagnosticsReport, DiagnosticsSummary, LayerStatistic, Verdict, VerdictThresholds } from './types.js';
+import { ConfigError } from './errors.js';
+import { mustBe } from './must-be.js';
+import type { ResolvedOptimizer } from './optimizers.js';
+import type { DiagnosticsOptions, DiagnosticsReport, DiagnosticsSummary, HistogramsOption, HistogramTaker, Verdict, VerdictThresholds } from './types.js';
 import { resolveThresholds, VerdictJudge } from './verdicts.js';
 
 // f64 slots of a layer's statistics block (mirrored from assembly/stats.ts; a test compares them).
@@ -15,14 +17,9 @@ export const STAT = {
   W_SQ: 8, B_SQ: 9, DW_STEP_SQ: 10, DB_STEP_SQ: 11, P_BAD: 12,
 } as const;
 
-/** The per-layer figures of a report, in the order the CSV export lists them. */
-export const LAYER_STATISTICS: readonly LayerStatistic[] = [
-  'weightGradNorm', 'biasGradNorm', 'weightNorm', 'biasNorm', 'weightUpdateNorm', 'biasUpdateNorm',
-  'gradToData', 'updateToData', 'activationGradRms', 'activationMean', 'activationStd',
-  'saturated', 'dead', 'nonFiniteActivations', 'nonFiniteGradients', 'nonFiniteParameters',
-];
 
 const DEFAULT_EVERY = 10;
+const DEAD = LAYER_STATISTICS.indexOf('dead');
 /** Samples a ReLU unit must stay silent to count as dead, at most (one epoch if shorter). */
 const DEFAULT_DEAD_WINDOW = 1000;
 
@@ -32,23 +29,35 @@ export interface ResolvedDiagnostics {
   /** Samples of silence that make a ReLU unit dead; null: min(one epoch, 1,000). */
   deadWindow: number | null;
   thresholds: VerdictThresholds;
+  /** From descent/diagnostics, or null: no histograms. */
+  histograms: HistogramsOption | null;
 }
 
 /** Checks the `diagnostics` option: true / undefined (defaults), false (off), or { every, deadWindow }. */
 export function resolveDiagnostics(o: boolean | DiagnosticsOptions | undefined, path = 'options.diagnostics'): ResolvedDiagnostics | null {
   if (o === false) return null;
-  if (o === undefined || o === true) return { every: DEFAULT_EVERY, deadWindow: null, thresholds: resolveThresholds(undefined, '') };
-  if (typeof o !== 'object' || o === null) throw new ConfigError(`${path} must be true, false or { every, deadWindow, thresholds }, got ${describe(o)}`, path, o);
+  if (o === undefined || o === true) return { every: DEFAULT_EVERY, deadWindow: null, thresholds: resolveThresholds(undefined, ''), histograms: null };
+  if (typeof o !== 'object' || o === null) throw mustBe(path, 'true, false or { every, deadWindow, thresholds, histograms }', o);
   for (const key of Object.keys(o)) {
-    if (!['every', 'deadWindow', 'thresholds'].includes(key)) throw new ConfigError(`${path}.${key} is not a diagnostics option (every, deadWindow, thresholds)`, `${path}.${key}`, key);
+    if (!['every', 'deadWindow', 'thresholds', 'histograms'].includes(key)) throw new ConfigError(`${path}.${key} is not a diagnostics option (every, deadWindow, thresholds, histograms)`, `${path}.${key}`, key);
   }
   const every = o.every ?? DEFAULT_EVERY;
-  if (!Number.isInteger(every) || every < 1) throw new ConfigError(`${path}.every must be an integer ≥ 1 (steps between reports), got ${describe(every)}`, `${path}.every`, every);
+  if (!Number.isInteger(every) || every < 1) throw mustBe(`${path}.every`, 'an integer ≥ 1 (steps between reports)', every);
   const deadWindow = o.deadWindow ?? null;
   if (deadWindow !== null && (!Number.isInteger(deadWindow) || deadWindow < 1)) {
-    throw new ConfigError(`${path}.deadWindow must be an integer ≥ 1 (samples), got ${describe(deadWindow)}`, `${path}.deadWindow`, deadWindow);
+    throw mustBe(`${path}.deadWindow`, 'an integer ≥ 1 (samples)', deadWindow);
   }
-  return { every, deadWindow, thresholds: resolveThresholds(o.thresholds, `${path}.thresholds`) };
+  return { every, deadWindow, thresholds: resolveThresholds(o.thresholds, `${path}.thresholds`), histograms: resolveHistograms(o.histograms, `${path}.histograms`) };
+}
+
+/** `histograms` must come from histograms() of descent/diagnostics (or be false / absent). */
+function resolveHistograms(o: unknown, path: string): HistogramsOption | null {
+  if (o === undefined || o === false) return null;
+  const h = o as HistogramsOption;
+  if (typeof o !== 'object' || o === null || typeof h.create !== 'function' || !Number.isInteger(h.bins)) {
+    throw mustBe(path, `histograms({ bins }) from 'descent/diagnostics' (or false)`, o);
+  }
+  return h;
 }
 
 export class Diagnostics {
@@ -64,23 +73,30 @@ export class Diagnostics {
   private readonly saturating: boolean[];
   // Per-epoch accumulation: sums of every per-layer figure (statistic-major) and of loss and gradNorm.
   private readonly sums: Float64Array;
+  /** Values in each sum (fewer than the reports for `dead` before its window filled). */
+  private readonly counts: Float64Array;
   private lossSum = 0;
   private gradNormSum = 0;
   private reports = 0;
 
   /** Verdicts drawn from the reports. */
   readonly judge: VerdictJudge;
+  /** Clipping changes the gradient before the update, so the raw gradient is measured first. */
+  private readonly clipping: boolean;
+  private readonly histograms: HistogramTaker | null;
 
   constructor(
     private readonly e: Engine,
     options: ResolvedDiagnostics,
     trainRows: number,
     private readonly onReport: ((report: DiagnosticsReport) => void) | undefined,
-    plainSgd: boolean,
+    optimizer: ResolvedOptimizer,
     onVerdict: ((v: Verdict) => void) | undefined,
   ) {
     this.every = options.every;
-    this.judge = new VerdictJudge(options.thresholds, e.layers.map((l) => l.units * l.inputs), plainSgd, onVerdict);
+    this.judge = new VerdictJudge(options.thresholds, e.layers.map((l) => l.units * l.inputs), optimizer.type === 'sgd', onVerdict);
+    this.clipping = optimizer.clipGradValue !== undefined || optimizer.clipGradNorm !== undefined;
+
     this.deadWindow = options.deadWindow ?? Math.min(trainRows, DEFAULT_DEAD_WINDOW);
     const L = e.layers.length;
     const perLayer = () => new Float64Array(L).fill(NaN);
@@ -91,10 +107,14 @@ export class Diagnostics {
       activationGradRms: perLayer(), activationMean: perLayer(), activationStd: perLayer(),
       saturated: perLayer(), dead: perLayer(),
       nonFiniteActivations: perLayer(), nonFiniteGradients: perLayer(), nonFiniteParameters: perLayer(),
+      histograms: null,
     };
+    this.histograms = options.histograms?.create(e) ?? null;
+    this.report.histograms = this.histograms?.report ?? null;
     this.relu = e.layers.map((l) => l.act === activationCode('relu'));
     this.saturating = e.layers.map((l) => l.act === activationCode('sigmoid') || l.act === activationCode('tanh'));
     this.sums = new Float64Array(LAYER_STATISTICS.length * L);
+    this.counts = new Float64Array(LAYER_STATISTICS.length * L);
     e.trackActivity(this.relu.some((r) => r));
     e.gatherStats(false);
   }
@@ -114,19 +134,32 @@ export class Diagnostics {
   /** After the whole batch's gradient exists, before clipping and the update. */
   afterGradients(): void {
     if (!this.active) return;
-    this.e.gradientStats();
-    this.e.snapshotParameters();
+    if (this.clipping) this.e.gradientStats();
+    this.histograms?.takeGradients();
   }
 
-  /** After the update of a step over `rows` rows: fills the report and hands it on. */
-  afterUpdate(rows: number): void {
+  /** Just before an update is applied: on a reporting step it measures the parameters in its own sweep. */
+  beforeUpdate(): void {
+    if (this.active) this.e.measureNextUpdate(!this.clipping);
+  }
+
+  /**
+   * After the update of a step over `rows` rows (measured, when `applied`): fills the report
+   * and hands it on.
+   */
+  afterUpdate(rows: number, applied: boolean): void {
     this.steps++;
     this.samples += rows;
     const e = this.e;
     // A non-finite loss is exploding at the step it appears, report or not.
     if (!Number.isFinite(e.f64[e.lossSlot])) this.judge.judgeLoss(e.f64[e.lossSlot], this.steps, this.epoch);
     if (!this.active) return;
-    e.parameterStats();
+    if (!applied) {
+      // No update ran to measure the parameters: take the figures directly.
+      if (!this.clipping) e.gradientStats();
+      e.parameterStats();
+    }
+    this.histograms?.takeWeightsAndOutputs();
     const r = this.report;
     const f64 = e.f64;
     const i32 = e.i32;
@@ -184,7 +217,12 @@ export class Diagnostics {
     const L = r.layers;
     for (let f = 0; f < LAYER_STATISTICS.length; f++) {
       const values = r[LAYER_STATISTICS[f]];
-      for (let l = 0; l < L; l++) this.sums[f * L + l] += values[l];
+      for (let l = 0; l < L; l++) {
+        // `dead` is NaN until deadWindow samples were seen: not measured, so not averaged.
+        if (f === DEAD && Number.isNaN(values[l])) continue;
+        this.sums[f * L + l] += values[l];
+        this.counts[f * L + l]++;
+      }
     }
     this.lossSum += r.loss;
     this.gradNormSum += r.gradNorm;
@@ -198,11 +236,13 @@ export class Diagnostics {
     const mean = { loss: this.lossSum / this.reports, gradNorm: this.gradNormSum / this.reports } as DiagnosticsSummary['mean'];
     const last = { loss: this.report.loss, gradNorm: this.report.gradNorm } as DiagnosticsSummary['last'];
     LAYER_STATISTICS.forEach((name, f) => {
-      mean[name] = Array.from(this.sums.subarray(f * L, (f + 1) * L), (v) => v / this.reports);
+      mean[name] = Array.from(this.sums.subarray(f * L, (f + 1) * L), (v, l) => v / this.counts[f * L + l]);
       last[name] = Array.from(this.report[name]);
     });
     const summary: DiagnosticsSummary = { reports: this.reports, step: this.report.step, mean, last };
+    if (this.histograms) summary.histograms = this.histograms.summary();
     this.sums.fill(0);
+    this.counts.fill(0);
     this.lossSum = 0;
     this.gradNormSum = 0;
     this.reports = 0;
@@ -213,26 +253,12 @@ export class Diagnostics {
 /** Diagnostics for a run on `e` (or none: the engine then stops gathering and stamping). */
 export function createDiagnostics(
   e: Engine, options: ResolvedDiagnostics | null, trainRows: number, onReport: ((report: DiagnosticsReport) => void) | undefined,
-  plainSgd: boolean, onVerdict: ((v: Verdict) => void) | undefined,
+  optimizer: ResolvedOptimizer, onVerdict: ((v: Verdict) => void) | undefined,
 ): Diagnostics | null {
   if (options === null) {
     e.gatherStats(false);
     e.trackActivity(false);
     return null;
   }
-  return new Diagnostics(e, options, trainRows, onReport, plainSgd, onVerdict);
-}
-
-/** The diagnostics of a fit's history as CSV: one row per epoch, layer and statistic (mean and last value). */
-export function diagnosticsCsv(history: { epochs: { epoch: number; diagnostics?: DiagnosticsSummary }[] }): string {
-  const lines = ['epoch,layer,statistic,mean,last'];
-  for (const record of history.epochs) {
-    const d = record.diagnostics;
-    if (!d) continue;
-    lines.push(`${record.epoch},,loss,${d.mean.loss},${d.last.loss}`, `${record.epoch},,gradNorm,${d.mean.gradNorm},${d.last.gradNorm}`);
-    for (const name of LAYER_STATISTICS) {
-      d.mean[name].forEach((m, l) => lines.push(`${record.epoch},${l},${name},${m},${d.last[name][l]}`));
-    }
-  }
-  return lines.join('\n') + '\n';
+  return new Diagnostics(e, options, trainRows, onReport, optimizer, onVerdict);
 }

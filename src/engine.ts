@@ -9,6 +9,7 @@
 // training step. Typed views are refreshed whenever the buffer has changed (growth detaches it).
 import { activationCode, isClassifier, LOSSES } from './codes.js';
 import { DataError } from './errors.js';
+import { HISTOGRAM_MAX_BINS } from './histogram-layout.js';
 import { instantiateKernels, type Kernels } from './kernels.js';
 import { MAX_SLOTS } from './optimizers.js';
 import type { ResolvedSpec } from './spec.js';
@@ -23,6 +24,10 @@ const PASS_ROWS = 2, PASS_MEAN_ROWS = 3, PASS_X = 4, PASS_Y = 5;
 export const PASS_STATS = 9, PASS_STAMP = 10;
 /** f64 slots per layer in a statistics block, mirrored from assembly/stats.ts; a test compares them. */
 export const STAT_WORDS = 16;
+/** Kinds of histogram: weights, weight gradients, outputs. */
+const HISTOGRAM_KINDS = 3;
+/** Measured-update layout, mirrored from assembly/measured-update.ts; a test compares them. */
+export const MEASURE_REGION_BYTES = 12, MEASURE_SCRATCH_BYTES = 2048;
 const STAT_ACTIVATION_SLOTS = 5; // Σa, Σa², saturated, non-finite a, Σ(∂L/∂a)²: filled per shard
 /** f64 slots in the optimizer's hyper-parameter block; the largest rule (RAdam) uses 8. */
 export const HP_SLOTS = 16;
@@ -85,8 +90,12 @@ export class Engine {
   readonly stats: number;
   /** Per layer: an i32 per unit holding the sample count when it last fired (ReLU layers), else 0. */
   readonly lastActive: number[];
-  /** A parameter-sized copy taken before an update, for the update's norm. */
-  readonly before: number;
+  /** The region table of a measured update (a layer's weights, then its bias, per layer), then its scratch. */
+  readonly measureRegions: number;
+  private readonly measureScratch: number;
+  /** Histogram counts (u32), HISTOGRAM_MAX_BINS per layer and kind (descent/diagnostics fills them), then the f64 [min, max] pair of each. */
+  readonly histogramCounts: number;
+  readonly histogramRanges: number;
   /** Eight i32 words the threads coordinate on (see threads.ts). */
   readonly control: number;
   private f32View = new Float32Array(0);
@@ -156,8 +165,13 @@ export class Engine {
       at += align16(s.units * 4);
       return start;
     });
-    this.before = at;
-    at += bytes;
+    this.measureRegions = at;
+    this.measureScratch = at + align16(MEASURE_REGION_BYTES * 2 * spec.layers.length);
+    at = this.measureScratch + MEASURE_SCRATCH_BYTES;
+    const histograms = HISTOGRAM_KINDS * spec.layers.length;
+    this.histogramCounts = at;
+    this.histogramRanges = at + histograms * HISTOGRAM_MAX_BINS * 4;
+    at = this.histogramRanges + histograms * 16;
     this.workspaceStart = at;
     this.layers = shapes.map((s) => ({
       inputs: s.inputs,
@@ -185,6 +199,12 @@ export class Engine {
       const o = d + PASS_HEADER + i * PASS_LAYER_WORDS;
       w[o] = l.inputs; w[o + 1] = l.units; w[o + 2] = l.act;
       w[o + 3] = l.weight; w[o + 4] = l.bias; w[o + 5] = l.dWeight; w[o + 6] = l.dBias;
+    });
+    // The measured update's regions: per layer its weights, then its bias, into its statistics block.
+    this.layers.forEach((l, i) => {
+      const r = (this.measureRegions >> 2) + 6 * i;
+      w[r] = l.weight - this.params; w[r + 1] = l.units * l.inputs; w[r + 2] = this.stats + i * STAT_WORDS * 8;
+      w[r + 3] = l.bias - this.params; w[r + 4] = l.units; w[r + 5] = this.stats + i * STAT_WORDS * 8;
     });
     // A worker's descriptor is the main one with its own gradients and loss slot.
     for (const t of this.workers) {
@@ -438,19 +458,31 @@ export class Engine {
     }
   }
 
-  /** Copies the parameters aside, so `parameterStats` can measure the coming update. */
-  snapshotParameters(): void {
-    this.k.copyBytes(this.before, this.params, this.paramCount * 4);
+  /** Thread t's output of layer l in the last pass (t = 0: this thread's shard), and that shard's rows. */
+  shardOutput(t: number, l: number): number {
+    return this.i32[((t === 0 ? this.desc : this.workers[t - 1].desc) >> 2) + PASS_HEADER + l * PASS_LAYER_WORDS + 8];
   }
 
-  /** Parameter and update statistics of every layer, against the last snapshot. */
+  shardRows(t: number): number {
+    return this.i32[((t === 0 ? this.desc : this.workers[t - 1].desc) >> 2) + PASS_ROWS];
+  }
+
+  /** Parameter statistics of every layer without an update (the guard refused it). */
   parameterStats(): void {
     const k = this.k;
-    const shift = this.before - this.params;
     for (let i = 0; i < this.layers.length; i++) {
       const l = this.layers[i];
-      k.parameterStats(this.stats + i * STAT_WORDS * 8, l.weight, l.bias, l.weight + shift, l.bias + shift, l.units * l.inputs, l.units);
+      k.parameterStats(this.stats + i * STAT_WORDS * 8, l.weight, l.bias, l.units * l.inputs, l.units);
     }
+  }
+
+  /**
+   * Makes the next optimizer step a measured one (assembly/measured-update.ts): it fills
+   * every layer's parameter and update statistics on the way, and its gradient statistics
+   * too unless `withGradients` is false (clipping changes the gradient; measure it before).
+   */
+  measureNextUpdate(withGradients: boolean): void {
+    this.k.measureNextUpdate(this.measureRegions, 2 * this.layers.length, this.measureScratch, withGradients ? 1 : 0);
   }
 
   private setPass(x: number, y: number, rows: number, meanRows = rows): void {

@@ -53,4 +53,3 @@ export class NumericalError extends DescentError {
   }
 }
 
-export { describe } from './describe.js';

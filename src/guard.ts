@@ -7,9 +7,11 @@
 // `snapshotEvery` steps, when their loss was finite and ≤ 10× the best), halves the
 // learning rate and goes on, up to `maxRecoveries` times.
 import type { Engine } from './engine.js';
-import { ConfigError, describe, NumericalError } from './errors.js';
+import { ConfigError, NumericalError } from './errors.js';
+import { describe } from './describe.js';
+import { mustBe } from './must-be.js';
 import type { OptimizerState } from './optimizers.js';
-import type { GuardEvent, GuardMode, GuardOptions } from './types.js';
+import type { GuardEvent, GuardMode, GuardOptions, GuardState } from './types.js';
 
 export interface ResolvedGuard {
   mode: Exclude<GuardMode, 'off'>;
@@ -21,15 +23,15 @@ export interface ResolvedGuard {
 export function resolveGuard(o: GuardMode | GuardOptions | undefined): ResolvedGuard | null {
   const path = 'options.guard';
   const opts: GuardOptions = typeof o === 'string' ? { mode: o } : o ?? { mode: 'off' };
-  if (typeof opts !== 'object' || opts === null) throw new ConfigError(`${path} must be 'off', 'throw', 'skip', 'recover' or { mode, snapshotEvery, maxRecoveries }, got ${describe(o)}`, path, o);
+  if (typeof opts !== 'object' || opts === null) throw mustBe(path, `'off', 'throw', 'skip', 'recover' or { mode, snapshotEvery, maxRecoveries }`, o);
   for (const key of Object.keys(opts)) {
     if (!['mode', 'snapshotEvery', 'maxRecoveries'].includes(key)) throw new ConfigError(`${path}.${key} is not a guard option (mode, snapshotEvery, maxRecoveries)`, `${path}.${key}`, key);
   }
   if (!['off', 'throw', 'skip', 'recover'].includes(opts.mode)) throw new ConfigError(`${path} mode must be 'off', 'throw', 'skip' or 'recover', got ${describe(opts.mode)}`, typeof o === 'string' ? path : `${path}.mode`, opts.mode);
   const snapshotEvery = opts.snapshotEvery ?? 100;
-  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) throw new ConfigError(`${path}.snapshotEvery must be an integer ≥ 1 (steps), got ${describe(snapshotEvery)}`, `${path}.snapshotEvery`, snapshotEvery);
+  if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1) throw mustBe(`${path}.snapshotEvery`, 'an integer ≥ 1 (steps)', snapshotEvery);
   const maxRecoveries = opts.maxRecoveries ?? 5;
-  if (!Number.isInteger(maxRecoveries) || maxRecoveries < 0) throw new ConfigError(`${path}.maxRecoveries must be an integer ≥ 0, got ${describe(maxRecoveries)}`, `${path}.maxRecoveries`, maxRecoveries);
+  if (!Number.isInteger(maxRecoveries) || maxRecoveries < 0) throw mustBe(`${path}.maxRecoveries`, 'an integer ≥ 0', maxRecoveries);
   if (opts.mode === 'off') return null;
   return { mode: opts.mode, snapshotEvery, maxRecoveries };
 }
@@ -117,6 +119,32 @@ export class Guard {
     this.recoveries++;
     this.lrScale /= 2;
     this.optimizer.options.lr /= 2;
+  }
+
+  /** A plain copy of the state (NaN and ±Infinity as null, so JSON keeps them). */
+  state(): GuardState {
+    const json = (v: number) => (Number.isFinite(v) ? v : null);
+    const snap = this.snapshot;
+    return {
+      lrScale: this.lrScale, recoveries: this.recoveries, steps: this.steps, best: json(this.best), first: json(this.first),
+      events: this.events.map((ev) => ({ ...ev })),
+      snapshot: snap && { step: this.snapshotStep, optimizerStep: this.snapshotState.step, muProduct: this.snapshotState.muProduct, values: Array.from(snap) },
+    };
+  }
+
+  /** Resumes from `state()` (of a run on a network of the same shape). */
+  load(s: GuardState): void {
+    const values = s.snapshot?.values;
+    if (values && values.length !== 4 * this.e.paramCount) throw mustBe('guard.snapshot.values', `${4 * this.e.paramCount} values (parameters and three state slots)`, values.length);
+    this.lrScale = s.lrScale;
+    this.recoveries = s.recoveries;
+    this.steps = s.steps;
+    this.best = s.best ?? Infinity;
+    this.first = s.first ?? NaN;
+    this.events.splice(0, this.events.length, ...s.events.map((ev) => ({ ...ev })));
+    this.snapshot = values ? Float32Array.from(values) : null;
+    this.snapshotStep = s.snapshot?.step ?? 0;
+    this.snapshotState = { step: s.snapshot?.optimizerStep ?? 0, muProduct: s.snapshot?.muProduct ?? 1 };
   }
 
   /** The first layer whose outputs hold a non-finite value, else the first whose gradients do; else the loss. */

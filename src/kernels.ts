@@ -38,8 +38,10 @@ export interface Kernels {
   forwardPass(desc: Ptr): void;
   trainPass(desc: Ptr): void;
   gradientStats(stats: Ptr, dW: Ptr, db: Ptr, weights: number, units: number): void;
-  parameterStats(stats: Ptr, W: Ptr, b: Ptr, W0: Ptr, b0: Ptr, weights: number, units: number): void;
-  copyBytes(dst: Ptr, src: Ptr, bytes: number): void;
+  valueRange(range: Ptr, p: Ptr, n: number): void;
+  histogram(counts: Ptr, bins: number, range: Ptr, p: Ptr, n: number): void;
+  parameterStats(stats: Ptr, W: Ptr, b: Ptr, weights: number, units: number): void;
+  measureNextUpdate(regions: Ptr, regionCount: number, scratch: Ptr, withGradients: number): void;
   activationStats(stats: Ptr, a: Ptr, count: number, act: number): void;
   outputGradStats(stats: Ptr, da: Ptr, count: number): void;
   markActiveUnits(lastActive: Ptr, a: Ptr, rows: number, units: number, stamp: number): void;

@@ -1,16 +1,21 @@
-// Learning-rate range test (Smith, "Cyclical Learning Rates", 2017): train for a few steps
+// Learning-rate range test (Smith, "Cyclical Learning Rates", 2017), the 'descent/lr-finder'
+// subpath (kept out of the main entry for its size budget): train for a few steps
 // while the rate grows geometrically from startLr to endLr, follow the smoothed loss, stop
 // once it blows past divergeThreshold × its best, and suggest the rate where it fell
 // fastest. Everything the test touches — parameters, optimizer slots, the pass descriptors
 // (diagnostics flags) — is put back: the network, and any trainer
 // on it, continue bit for bit as if it had not run.
 import { PASS_HEADER, PASS_LAYER_WORDS, PASS_STAMP, PASS_STATS, type Engine } from './engine.js';
-import { ConfigError, describe } from './errors.js';
-import type { ResolvedOptimizer } from './optimizers.js';
+import { ConfigError } from './errors.js';
+import { mustBe } from './must-be.js';
+import type { Network } from './network.js';
+import { resolveOptimizer, type ResolvedOptimizer } from './optimizers.js';
 import { BatchStepper } from './stepper.js';
-import type { LrFinderOptions, LrFinderResult } from './types.js';
+import type { Inputs, LrFinderOptions, LrFinderResult, Targets } from './types.js';
 
-export interface ResolvedFinder {
+export type { LrFinderOptions, LrFinderResult } from './types.js';
+
+interface ResolvedFinder {
   batchSize: number;
   startLr: number;
   endLr: number;
@@ -21,7 +26,7 @@ export interface ResolvedFinder {
 }
 
 /** Checks the range test's options (everything but the optimizer and data) and fills defaults. */
-export function resolveFinder(o: Omit<LrFinderOptions, 'optimizer'>, networkSeed: number): ResolvedFinder {
+function resolveFinder(o: Omit<LrFinderOptions, 'optimizer'>, networkSeed: number): ResolvedFinder {
   const keys = ['optimizer', 'batchSize', 'startLr', 'endLr', 'numIter', 'smoothing', 'divergeThreshold', 'seed'];
   for (const key of Object.keys(o)) {
     if (!keys.includes(key)) throw new ConfigError(`options.${key} is not an option of findLearningRate (${keys.join(', ')})`, `options.${key}`, key);
@@ -31,7 +36,7 @@ export function resolveFinder(o: Omit<LrFinderOptions, 'optimizer'>, networkSeed
     smoothing: o.smoothing ?? 0.98, divergeThreshold: o.divergeThreshold ?? 4, seed: o.seed ?? networkSeed,
   };
   const check = (key: keyof ResolvedFinder, ok: boolean, want: string) => {
-    if (!ok) throw new ConfigError(`options.${key} must be ${want}, got ${describe(r[key])}`, `options.${key}`, r[key]);
+    if (!ok) throw mustBe(`options.${key}`, `${want}`, r[key]);
   };
   check('batchSize', Number.isInteger(r.batchSize) && r.batchSize >= 1, 'a positive integer');
   check('numIter', Number.isInteger(r.numIter) && r.numIter >= 2, 'an integer ≥ 2');
@@ -44,7 +49,20 @@ export function resolveFinder(o: Omit<LrFinderOptions, 'optimizer'>, networkSeed
 }
 
 /** Runs the test on `rows` rows (features x, targets y) with a fresh `optimizer`; restores the engine afterwards. */
-export function findLearningRate(e: Engine, x: Float32Array, y: Float32Array | Int32Array, rows: number, optimizer: ResolvedOptimizer, f: ResolvedFinder): LrFinderResult {
+/**
+ * Smith's learning-rate range test on `net`: up to `numIter` steps of `optimizer` while the
+ * rate grows from startLr to endLr; returns the curve and the rate where the smoothed loss
+ * fell fastest. Parameters, optimizer state and any trainer's data are restored bit for bit.
+ */
+export function findLearningRate(net: Network, x: Inputs, y: Targets, options: LrFinderOptions): LrFinderResult {
+  if (typeof options !== 'object' || options === null) throw mustBe('options', '{ optimizer, … }', options);
+  const finder = resolveFinder(options, net.spec.seed);
+  const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
+  const data = net.stepAccess(x, y, 'findLearningRate');
+  return rangeTest(data.engine, data.x, data.y, data.rows, optimizer, finder);
+}
+
+function rangeTest(e: Engine, x: Float32Array, y: Float32Array | Int32Array, rows: number, optimizer: ResolvedOptimizer, f: ResolvedFinder): LrFinderResult {
   const P = e.paramCount;
   // The descriptor words diagnostics own (the statistics and stamp pointers, each layer's
   // dead-unit array): the rest of each descriptor follows the workspace plan, which the

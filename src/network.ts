@@ -3,10 +3,11 @@
 // checked before anything is changed, so a rejected call leaves the network as it was.
 import { toLabels, toMatrix, type DenseMatrix } from './data.js';
 import { createDiagnostics } from './diagnostics.js';
-import { findLearningRate, resolveFinder } from './lrfinder.js';
 import { preflight } from './preflight.js';
 import { Engine, type Resident } from './engine.js';
-import { ConfigError, DataError, StateError, describe } from './errors.js';
+import { ConfigError, DataError, StateError } from './errors.js';
+import { describe } from './describe.js';
+import { mustBe } from './must-be.js';
 import { initWeights } from './init.js';
 import { evaluateRows, hostRows } from './metrics.js';
 import { resolveOptimizer } from './optimizers.js';
@@ -17,7 +18,7 @@ import { ThreadPool } from './threads.js';
 import { FitRun, monitored, openSchedule, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
 import { Trainer } from './trainer.js';
 import { declaredKernels } from './variants.js';
-import type { LrFinderOptions, LrFinderResult, PreflightReport, RaceEntry, RaceOptions, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+import type { PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict'];
 
@@ -328,7 +329,7 @@ export class Network {
     this.alive();
     if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
     const batch = options.batchSize ?? 32;
-    if (!Number.isInteger(batch) || batch < 1) throw new ConfigError(`options.batchSize must be a positive integer, got ${describe(batch)}`, 'options.batchSize', batch);
+    if (!Number.isInteger(batch) || batch < 1) throw mustBe('options.batchSize', 'a positive integer', batch);
     const train = this.data(x, y, 'x', 'y');
     const rows = Math.min(batch, train.m.rows);
     this.e.reserve(rows, 0, 0);
@@ -338,19 +339,17 @@ export class Network {
   }
 
   /**
-   * Smith's learning-rate range test: up to `numIter` steps of `optimizer` while the rate
-   * grows from startLr to endLr; returns the curve and the rate where the smoothed loss fell
-   * fastest. Parameters, optimizer state and any trainer's data are restored bit for bit.
+   * For descent's own subpaths (descent/lr-finder), not for applications: checks that
+   * synchronous steps may run on this network now (`what` names the caller in errors) and
+   * returns its engine with (x, y) checked and converted.
+   * @internal
    */
-  findLearningRate(x: Inputs, y: Targets, options: LrFinderOptions): LrFinderResult {
+  stepAccess(x: Inputs, y: Targets, what: string): { engine: Engine; x: Float32Array; y: Float32Array | Int32Array; rows: number } {
     this.alive();
     if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
-    this.canStepSynchronously('findLearningRate');
-    if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { optimizer, … }, got ${describe(options)}`, 'options', options);
-    const finder = resolveFinder(options, this.spec.seed);
-    const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
+    this.canStepSynchronously(what);
     const train = this.data(x, y, 'x', 'y');
-    return findLearningRate(this.e, train.m.data, train.targets, train.m.rows, optimizer, finder);
+    return { engine: this.e, x: train.m.data, y: train.targets, rows: train.m.rows };
   }
 
   /** The fit's pre-flight check, on the first rows of the resident training set (in stored order). */
@@ -384,7 +383,7 @@ export class Network {
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     const set = e.loadResident(0, train.m.data, train.targets, train.m.rows, {});
     const stepper = new BatchStepper(e, set, batch, shuffle, fit.seed, optimizer);
-    stepper.diagnostics = createDiagnostics(e, fit.diagnostics, train.m.rows, options.onDiagnostics, optimizer.type === 'sgd', options.onVerdict);
+    stepper.diagnostics = createDiagnostics(e, fit.diagnostics, train.m.rows, options.onDiagnostics, optimizer, options.onVerdict);
     const trainer = new Trainer(e, set, stepper, () => this.disposed);
     set.owner = trainer;
     return trainer;
@@ -407,38 +406,6 @@ export class Network {
     const copy = new Network(this.spec, this.module, this.kernels, this.options);
     copy.setParameters(this.getParameters());
     return copy;
-  }
-
-  /**
-   * An optimizer race: one clone of this network per entry of `optimizers`, each trained by
-   * `fit` with the other options as given — one initialisation, and (same seed) one
-   * permutation per epoch for all. The fits run interleaved; each history equals a
-   * standalone fit's. Returns each optimizer with its history and network (dispose them).
-   */
-  async race(x: Inputs, y: Targets, options: RaceOptions): Promise<RaceEntry[]> {
-    const { optimizers, common } = this.raceEntrants(options);
-    const networks = optimizers.map(() => this.clone());
-    const histories = await Promise.all(networks.map((net, i) => net.fit(x, y, { ...common, optimizer: optimizers[i] })));
-    return optimizers.map((optimizer, i) => ({ optimizer, history: histories[i], network: networks[i] }));
-  }
-
-  /** The race, one fit after the other (see `race`). */
-  raceSync(x: Inputs, y: Targets, options: RaceOptions): RaceEntry[] {
-    const { optimizers, common } = this.raceEntrants(options);
-    return optimizers.map((optimizer) => {
-      const network = this.clone();
-      return { optimizer, history: network.fitSync(x, y, { ...common, optimizer }), network };
-    });
-  }
-
-  private raceEntrants(options: RaceOptions) {
-    this.alive();
-    if (typeof options !== 'object' || options === null || !Array.isArray(options.optimizers) || options.optimizers.length === 0) {
-      throw new ConfigError(`options.optimizers must be a non-empty array of optimizer configs, got ${describe(options?.optimizers)}`, 'options.optimizers', options?.optimizers);
-    }
-    options.optimizers.forEach((o, i) => resolveOptimizer(o, `options.optimizers[${i}]`));
-    const { optimizers, ...common } = options;
-    return { optimizers, common };
   }
 
   /**
@@ -510,7 +477,7 @@ const abandonedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispo
 function resolveThreads(options: NetworkOptions): number {
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new ConfigError(`options.threads must be an integer in 1…64, got ${describe(threads)}`, 'options.threads', threads);
+    throw mustBe('options.threads', 'an integer in 1…64', threads);
   }
   if (threads > 1 && typeof options.spawnWorker !== 'function') {
     throw new ConfigError('options.threads > 1 needs options.spawnWorker (the package entry supplies it)', 'options.spawnWorker', options.spawnWorker);

@@ -2,7 +2,8 @@
 // the step counter and the scalars that depend only on it, computed in f64 as torch.optim
 // does in Python, then one kernel call over all parameters (they are contiguous).
 import { OPTIMIZERS } from './codes.js';
-import { ConfigError, describe } from './errors.js';
+import { ConfigError } from './errors.js';
+import { mustBe } from './must-be.js';
 import type { Kernels } from './kernels.js';
 import type { OptimizerConfig, OptimizerType } from './types.js';
 
@@ -51,9 +52,9 @@ export function optimizerDefaults(type: OptimizerType): Record<string, unknown> 
 
 /** Checks `config` as PyTorch's constructors do and fills defaults; throws ConfigError. */
 export function resolveOptimizer(config: OptimizerConfig, path = 'optimizer'): ResolvedOptimizer {
-  if (typeof config !== 'object' || config === null) throw new ConfigError(`${path} must be an object like { type: 'adam' }, got ${describe(config)}`, path, config);
+  if (typeof config !== 'object' || config === null) throw mustBe(path, `an object like { type: 'adam' }`, config);
   const type = config.type;
-  if (!OPTIMIZERS.includes(type)) throw new ConfigError(`${path}.type must be one of ${OPTIMIZERS.join(', ')}, got ${describe(type)}`, `${path}.type`, type);
+  if (!OPTIMIZERS.includes(type)) throw mustBe(`${path}.type`, `one of ${OPTIMIZERS.join(', ')}`, type);
   const rule = RULES[type];
   const given = config as unknown as Record<string, unknown>;
   for (const key of Object.keys(given)) {
@@ -65,13 +66,13 @@ export function resolveOptimizer(config: OptimizerConfig, path = 'optimizer'): R
   const num = (key: string, check: (v: number) => boolean, want: string): number => {
     const v = get(key);
     if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) {
-      throw new ConfigError(`${path}.${key} must be ${want}, got ${describe(v)}`, `${path}.${key}`, v);
+      throw mustBe(`${path}.${key}`, `${want}`, v);
     }
     return v;
   };
   const bool = (key: string): boolean => {
     const v = get(key);
-    if (typeof v !== 'boolean') throw new ConfigError(`${path}.${key} must be true or false, got ${describe(v)}`, `${path}.${key}`, v);
+    if (typeof v !== 'boolean') throw mustBe(`${path}.${key}`, 'true or false', v);
     return v;
   };
   const has = (key: string) => rule.options.includes(key);
@@ -97,9 +98,9 @@ export function resolveOptimizer(config: OptimizerConfig, path = 'optimizer'): R
   };
   if (has('betas')) {
     const betas = get('betas');
-    if (!Array.isArray(betas) || betas.length !== 2) throw new ConfigError(`${path}.betas must be [beta1, beta2], got ${describe(betas)}`, `${path}.betas`, betas);
+    if (!Array.isArray(betas) || betas.length !== 2) throw mustBe(`${path}.betas`, '[beta1, beta2]', betas);
     betas.forEach((b, i) => {
-      if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new ConfigError(`${path}.betas[${i}] must be in [0, 1), got ${describe(b)}`, `${path}.betas[${i}]`, b);
+      if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw mustBe(`${path}.betas[${i}]`, 'in [0, 1)', b);
     });
     [r.beta1, r.beta2] = betas as [number, number];
   }
@@ -109,7 +110,7 @@ export function resolveOptimizer(config: OptimizerConfig, path = 'optimizer'): R
   for (const key of CLIP) {
     const v = given[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ConfigError(`${path}.${key} must be a number > 0, got ${describe(v)}`, `${path}.${key}`, v);
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw mustBe(`${path}.${key}`, 'a number > 0', v);
     r[key as 'clipGradValue' | 'clipGradNorm'] = v;
   }
   return r;

@@ -2,7 +2,9 @@
 // one-hot targets, and a seeded (optionally stratified) train/test split. Every helper
 // returns new arrays and leaves its input untouched.
 import { toMatrix } from './data.js';
-import { ConfigError, DataError, describe } from './errors.js';
+import { ConfigError, DataError } from './errors.js';
+import { describe } from './describe.js';
+import { mustBe } from './must-be.js';
 import { createRng } from './rng.js';
 import type { Inputs, Matrix } from './types.js';
 
@@ -110,7 +112,7 @@ export function fitMinMaxScaler(x: Inputs, columns?: number): MinMaxScaler {
  */
 export function oneHot(labels: ArrayLike<number>, classes: number): Float32Matrix {
   if (!Number.isInteger(classes) || classes < 1) {
-    throw new ConfigError(`classes must be a positive integer, got ${describe(classes)}`, 'classes', classes);
+    throw mustBe('classes', 'a positive integer', classes);
   }
   const ys = checkLabels(labels, 'labels', classes);
   const data = new Float32Array(ys.length * classes);
@@ -170,13 +172,13 @@ export function trainTestSplit<Y extends ArrayLike<number> | Matrix | ArrayLike<
 ): TrainTestSplit<Y> {
   const { testFraction = 0.2, seed = 0, stratify = false } = options;
   if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
-    throw new ConfigError(`testFraction must be a number in (0, 1), got ${describe(testFraction)}`, 'testFraction', testFraction);
+    throw mustBe('testFraction', 'a number in (0, 1)', testFraction);
   }
   if (!Number.isSafeInteger(seed)) {
-    throw new ConfigError(`seed must be an integer, got ${describe(seed)}`, 'seed', seed);
+    throw mustBe('seed', 'an integer', seed);
   }
   if (typeof stratify !== 'boolean') {
-    throw new ConfigError(`stratify must be a boolean, got ${describe(stratify)}`, 'stratify', stratify);
+    throw mustBe('stratify', 'a boolean', stratify);
   }
   const target = splittable(y);
   if (target.rows < 2) throw new DataError(`y needs at least 2 rows to split, got ${target.rows}`, 'y', target.rows);

@@ -3,7 +3,9 @@
 // gradients and the final parameters, which test/golden compares with torch's.
 import { toLabels, toMatrix } from './data.js';
 import { Engine } from './engine.js';
-import { ConfigError, DataError, ReplayFormatError, describe } from './errors.js';
+import { ConfigError, DataError, ReplayFormatError } from './errors.js';
+import { describe } from './describe.js';
+import { mustBe } from './must-be.js';
 import { OptimizerState, resolveOptimizer, type ResolvedOptimizer } from './optimizers.js';
 import { resolveSpec } from './spec.js';
 import { ThreadPool, type WorkerSpawner } from './threads.js';
@@ -90,7 +92,7 @@ export function runReplay(input: unknown, module: WebAssembly.Module, options: R
   }
 
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new ConfigError(`threads must be an integer in 1…64, got ${describe(threads)}`, 'threads', threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw mustBe('threads', 'an integer in 1…64', threads);
   if (threads > 1 && typeof options.spawnWorker !== 'function') throw new ConfigError('threads > 1 needs spawnWorker', 'spawnWorker', options.spawnWorker);
   const e = new Engine(spec, module, threads);
   const pool = threads > 1 ? new ThreadPool(e, module, options.spawnWorker!) : null;

@@ -5,6 +5,7 @@
 // PyTorch's values, and SequentialLR's quirks come from that sharing too.
 import { describe } from './describe.js';
 import { ConfigError, DataError } from './errors.js';
+import { mustBe } from './must-be.js';
 
 export type SchedulerConfig =
   | { type: 'stepLR'; stepSize: number; gamma?: number }
@@ -407,7 +408,7 @@ class SequentialLR implements Node {
     this.lastEpoch = stateInt(c, 'lastEpoch', path, 0);
     const list = c.schedulers;
     if (!Array.isArray(list) || list.length !== this.children.length) {
-      throw new ConfigError(`${path}.schedulers must be an array of ${this.children.length} states, got ${describe(list)}`, `${path}.schedulers`, list);
+      throw mustBe(`${path}.schedulers`, `an array of ${this.children.length} states`, list);
     }
     this.children.forEach((child, i) => loadCounters(child, list[i], `${path}.schedulers[${i}]`));
   }
@@ -501,7 +502,7 @@ function reader(config: Record<string, unknown>, type: SchedulerType, path: stri
     const v = get(key);
     if (!Array.isArray(v)) return fail(key, `an array of integers ≥ ${min}`, v);
     v.forEach((m, i) => {
-      if (!Number.isSafeInteger(m) || m < min) throw new ConfigError(`${path}.${key}[${i}] must be an integer ≥ ${min}, got ${describe(m)}`, `${path}.${key}[${i}]`, m);
+      if (!Number.isSafeInteger(m) || m < min) throw mustBe(`${path}.${key}[${i}]`, `an integer ≥ ${min}`, m);
     });
     return v as number[];
   };
@@ -514,11 +515,11 @@ const nonNegative = (v: number) => v >= 0;
 /** Validates `config` and builds its schedule on `group`, including PyTorch's constructor step. */
 function build(config: SchedulerConfig, group: Group, path: string, hasMomentum: boolean): Node {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ConfigError(`${path} must be a schedule like { type: 'stepLR', stepSize: 30 }, got ${describe(config)}`, path, config);
+    throw mustBe(path, `a schedule like { type: 'stepLR', stepSize: 30 }`, config);
   }
   const given = config as unknown as Record<string, unknown>;
   const type = given.type as SchedulerType;
-  if (!SCHEDULER_TYPES.includes(type)) throw new ConfigError(`${path}.type must be one of ${SCHEDULER_TYPES.join(', ')}, got ${describe(type)}`, `${path}.type`, type);
+  if (!SCHEDULER_TYPES.includes(type)) throw mustBe(`${path}.type`, `one of ${SCHEDULER_TYPES.join(', ')}`, type);
   for (const key of Object.keys(given)) {
     if (key !== 'type' && !OPTIONS[type].includes(key)) {
       throw new ConfigError(`${path}.${key} is not an option of ${type} (its options: ${OPTIONS[type].join(', ')})`, `${path}.${key}`, given[key]);
@@ -612,7 +613,7 @@ function buildSequential(r: ReturnType<typeof reader>, group: Group, path: strin
   }
   milestones.forEach((m, i) => {
     if (i > 0 && m <= milestones[i - 1]) {
-      throw new ConfigError(`${path}.milestones[${i}] must be greater than ${milestones[i - 1]} (milestones increase strictly), got ${describe(m)}`, `${path}.milestones[${i}]`, m);
+      throw mustBe(`${path}.milestones[${i}]`, `greater than ${milestones[i - 1]} (milestones increase strictly)`, m);
     }
   });
   // Built in order on the same group, as a user builds them before handing them to SequentialLR.
@@ -635,17 +636,17 @@ function stateFloat(c: SchedulerCounters | SchedulerState, key: string, path: st
   const v = (c as unknown as Record<string, unknown>)[key];
   if (typeof v === 'number') return v;
   if (v === 'Infinity' || v === '-Infinity' || v === 'NaN') return Number(v);
-  throw new ConfigError(`${path}.${key} must be a number (or "Infinity", "-Infinity", "NaN"), got ${describe(v)}`, `${path}.${key}`, v);
+  throw mustBe(`${path}.${key}`, 'a number (or "Infinity", "-Infinity", "NaN")', v);
 }
 
 function stateInt(c: SchedulerCounters, key: string, path: string, min: number): number {
   const v = (c as unknown as Record<string, unknown>)[key];
-  if (!Number.isSafeInteger(v) || (v as number) < min) throw new ConfigError(`${path}.${key} must be an integer ≥ ${min}, got ${describe(v)}`, `${path}.${key}`, v);
+  if (!Number.isSafeInteger(v) || (v as number) < min) throw mustBe(`${path}.${key}`, `an integer ≥ ${min}`, v);
   return v as number;
 }
 
 function loadCounters(node: Node, c: unknown, path: string): void {
-  if (typeof c !== 'object' || c === null) throw new ConfigError(`${path} must be an object from scheduler.state(), got ${describe(c)}`, path, c);
+  if (typeof c !== 'object' || c === null) throw mustBe(path, 'an object from scheduler.state()', c);
   const type = (c as SchedulerCounters).type;
   if (type !== node.type) throw new ConfigError(`${path}.type is ${describe(type)}, but the config is ${node.type}`, `${path}.type`, type);
   node.load(c as SchedulerCounters, path);

@@ -3,6 +3,7 @@
 import { MONITORS } from './codes.js';
 import { describe } from './describe.js';
 import { ConfigError } from './errors.js';
+import { mustBe } from './must-be.js';
 import { createScheduler, type SchedulerConfig } from './schedulers.js';
 import type { Monitor, Schedule } from './types.js';
 
@@ -17,13 +18,13 @@ export type { Scheduler, SchedulerConfig, SchedulerState, SchedulerType } from '
  */
 export function schedule(options: SchedulerConfig & { interval?: 'epoch' | 'step'; monitor?: Monitor }): Schedule {
   const path = 'options.schedule';
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`${path} must be a schedule like { type: 'stepLR', stepSize: 10 }, got ${describe(options)}`, path, options);
+  if (typeof options !== 'object' || options === null) throw mustBe(path, `a schedule like { type: 'stepLR', stepSize: 10 }`, options);
   const { interval = options.type === 'oneCycleLR' ? 'step' : 'epoch', monitor, ...rest } = options;
   const config = rest as SchedulerConfig;
-  if (interval !== 'epoch' && interval !== 'step') throw new ConfigError(`${path}.interval must be 'epoch' or 'step', got ${describe(interval)}`, `${path}.interval`, interval);
+  if (interval !== 'epoch' && interval !== 'step') throw mustBe(`${path}.interval`, `'epoch' or 'step'`, interval);
   if (monitor !== undefined) {
     if (config.type !== 'reduceLROnPlateau') throw new ConfigError(`${path}.monitor only applies to reduceLROnPlateau`, `${path}.monitor`, monitor);
-    if (!MONITORS.includes(monitor)) throw new ConfigError(`${path}.monitor must be one of ${MONITORS.join(', ')}, got ${describe(monitor)}`, `${path}.monitor`, monitor);
+    if (!MONITORS.includes(monitor)) throw mustBe(`${path}.monitor`, `one of ${MONITORS.join(', ')}`, monitor);
   }
   // Validates every option now; momentum-dependent checks wait for the optimizer.
   createScheduler(config, 1, { baseMomentum: 0.9, path });

@@ -97,9 +97,10 @@ export class BatchStepper {
     if (this.applied) {
       const o = this.optimizer.options;
       if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
+      this.diagnostics?.beforeUpdate();
       this.optimizer.apply();
     }
-    this.diagnostics?.afterUpdate(count);
+    this.diagnostics?.afterUpdate(count, this.applied);
     this.cursor += count;
     return count;
   }

@@ -5,7 +5,7 @@
 // so a path shows exactly what momentum or Adam does there. Plus a least-squares line fit
 // whose (w, b) path is recorded at every update, for batch vs stochastic vs mini-batch.
 import { Engine } from './engine.js';
-import { ConfigError, describe } from './errors.js';
+import { mustBe } from './must-be.js';
 import { Network } from './network.js';
 import { OptimizerState, resolveOptimizer } from './optimizers.js';
 import { resolveSpec } from './spec.js';
@@ -77,10 +77,14 @@ export interface SurfacePath {
  * with `module`, a compiled descent module (loadModule() of the entry).
  */
 export function runSurface(module: WebAssembly.Module, surface: Surface, options: { optimizer: OptimizerConfig; steps?: number; start?: [number, number] }): SurfacePath {
+  if (typeof surface !== 'object' || surface === null || typeof surface.f !== 'function' || typeof surface.grad !== 'function') {
+    throw mustBe('surface', 'a surface such as SURFACES.rosenbrock ({ f, grad, start, … })', surface);
+  }
+  if (typeof options !== 'object' || options === null) throw mustBe('options', '{ optimizer, steps, start }', options);
   const steps = options.steps ?? 200;
-  if (!Number.isInteger(steps) || steps < 1) throw new ConfigError(`options.steps must be a positive integer, got ${describe(steps)}`, 'options.steps', steps);
+  if (!Number.isInteger(steps) || steps < 1) throw mustBe('options.steps', 'a positive integer', steps);
   const start = options.start ?? surface.start;
-  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite)) throw new ConfigError(`options.start must be [x, y], got ${describe(start)}`, 'options.start', start);
+  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite)) throw mustBe('options.start', '[x, y]', start);
   const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
   // A 1→1 linear layer has exactly two parameters, laid out [w, b]: (x, y).
   const e = new Engine(resolveSpec({ inputs: 1, layers: [{ units: 1 }], loss: 'mse' }), module);

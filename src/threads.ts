@@ -30,24 +30,15 @@ export interface WorkerData {
 }
 
 /** What every worker runs: say it started, then wait for a job, run its pass, report, repeat. */
-export const WORKER_SOURCE = `
-function run({ module, memory, desc, control }) {
-  const ctl = new Int32Array(memory.buffer, control, 8);
-  // A worker that cannot instantiate still answers every job (as failed), so no step hangs on it.
-  let k = null;
-  try { k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort'); } } }).exports; } catch {}
-  Atomics.add(ctl, ${READY}, 1);
-  Atomics.notify(ctl, ${READY});
-  let seen = 0;
-  for (;;) {
-    Atomics.wait(ctl, ${SEQ}, seen);
-    seen = Atomics.load(ctl, ${SEQ});
-    if (Atomics.load(ctl, ${STOP})) break;
-    try { k.trainPass(desc); } catch { Atomics.store(ctl, ${FAILED}, 1); }
-    Atomics.add(ctl, ${DONE}, 1);
-    Atomics.notify(ctl, ${DONE});
-  }
-}
+// A worker that cannot instantiate still answers every job (as failed), so no step hangs on it.
+// Written compactly: a string is shipped as is, not minified.
+export const WORKER_SOURCE = `function run({module,memory,desc,control}){
+const c=new Int32Array(memory.buffer,control,8);let k=null,s=0;
+try{k=new WebAssembly.Instance(module,{env:{memory,abort(){throw new Error('abort')}}}).exports}catch{}
+Atomics.add(c,${READY},1);Atomics.notify(c,${READY});
+for(;;){Atomics.wait(c,${SEQ},s);s=Atomics.load(c,${SEQ});if(Atomics.load(c,${STOP}))break;
+try{k.trainPass(desc)}catch{Atomics.store(c,${FAILED},1)}
+Atomics.add(c,${DONE},1);Atomics.notify(c,${DONE})}}
 `;
 
 type WaitAsync = (view: Int32Array, index: number, value: number, timeout: number) => { async: boolean; value: Promise<string> | string };

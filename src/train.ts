@@ -5,14 +5,17 @@
 // fit can yield to the event loop about every `yieldEveryMs` of work.
 import { MODES, MONITORS } from './codes.js';
 import type { Engine, Resident } from './engine.js';
+import { EarlyStopper } from './early-stopping.js';
 import { createDiagnostics, resolveDiagnostics, type Diagnostics, type ResolvedDiagnostics } from './diagnostics.js';
-import { ConfigError, describe } from './errors.js';
+import { ConfigError } from './errors.js';
+import { describe } from './describe.js';
+import { mustBe } from './must-be.js';
 import { Guard, resolveGuard, type ResolvedGuard } from './guard.js';
 import { Evaluator, residentRows } from './metrics.js';
 import { resolveOptimizer, type ResolvedOptimizer } from './optimizers.js';
 import type { Scheduler } from './schedulers.js';
 import { BatchStepper } from './stepper.js';
-import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescentMode, History, Metrics, Monitor } from './types.js';
+import type { BatchInfo, EarlyStopping, EpochRecord, FitOptions, GradientDescentMode, History, Metrics, Monitor, TrainingState } from './types.js';
 
 const FIT_KEYS = new Set([
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
@@ -62,9 +65,12 @@ export function openSchedule(s: ResolvedSchedule, optimizer: ResolvedOptimizer):
 
 /** The momentum one-cycle may cycle: SGD's and RMSprop's momentum, or the Adam family's β₁. */
 function momentumOf(o: ResolvedOptimizer): number | undefined {
-  if (o.type === 'sgd' || o.type === 'rmsprop') return o.momentum;
-  if (o.type === 'adam' || o.type === 'adamw' || o.type === 'adamax' || o.type === 'nadam' || o.type === 'radam') return o.beta1;
-  return undefined;
+  return cyclesMomentum(o) ? o.momentum : o.type === 'adagrad' || o.type === 'adadelta' ? undefined : o.beta1;
+}
+
+/** SGD and RMSprop cycle their momentum; the Adam family its β₁. */
+function cyclesMomentum(o: ResolvedOptimizer): boolean {
+  return o.type === 'sgd' || o.type === 'rmsprop';
 }
 
 /** Validates fit options (everything but the data) and fills defaults. */
@@ -79,22 +85,22 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
     }
   }
   const mode = o.mode ?? 'mini-batch';
-  if (!MODES.includes(mode)) throw new ConfigError(`options.mode must be one of ${MODES.join(', ')}, got ${describe(mode)}`, 'options.mode', mode);
+  if (!MODES.includes(mode)) throw mustBe('options.mode', `one of ${MODES.join(', ')}`, mode);
   if (mode !== 'mini-batch') {
     if (o.batchSize !== undefined) throw new ConfigError(`options.batchSize only applies to mode "mini-batch" (mode "${mode}" fixes the batch), got ${describe(o.batchSize)}`, 'options.batchSize', o.batchSize);
     if (o.shuffle !== undefined) throw new ConfigError(`options.shuffle only applies to mode "mini-batch" (${mode === 'stochastic' ? 'stochastic mode always shuffles' : 'batch mode uses every sample each step'})`, 'options.shuffle', o.shuffle);
   }
   const batchSize = o.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`options.batchSize must be a positive integer, got ${describe(batchSize)}`, 'options.batchSize', batchSize);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw mustBe('options.batchSize', 'a positive integer', batchSize);
   const epochs = o.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`options.epochs must be a positive integer, got ${describe(epochs)}`, 'options.epochs', epochs);
+  if (!Number.isInteger(epochs) || epochs < 1) throw mustBe('options.epochs', 'a positive integer', epochs);
   const shuffle = o.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw new ConfigError(`options.shuffle must be true or false, got ${describe(shuffle)}`, 'options.shuffle', shuffle);
+  if (typeof shuffle !== 'boolean') throw mustBe('options.shuffle', 'true or false', shuffle);
   const seed = o.seed ?? networkSeed;
-  if (!Number.isSafeInteger(seed)) throw new ConfigError(`options.seed must be an integer, got ${describe(seed)}`, 'options.seed', seed);
+  if (!Number.isSafeInteger(seed)) throw mustBe('options.seed', 'an integer', seed);
   const validationSplit = o.validationSplit ?? 0;
   if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
-    throw new ConfigError(`options.validationSplit must be in [0, 1), got ${describe(validationSplit)}`, 'options.validationSplit', validationSplit);
+    throw mustBe('options.validationSplit', 'in [0, 1)', validationSplit);
   }
   if (validationSplit > 0 && o.validationData !== undefined) {
     throw new ConfigError('options.validationSplit and options.validationData are exclusive: give one', 'options.validationSplit', validationSplit);
@@ -103,34 +109,34 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
   let earlyStopping: Required<EarlyStopping> | null = null;
   if (o.earlyStopping !== undefined) {
     const es = o.earlyStopping;
-    if (typeof es !== 'object' || es === null) throw new ConfigError(`options.earlyStopping must be { monitor, minDelta, patience }, got ${describe(es)}`, 'options.earlyStopping', es);
+    if (typeof es !== 'object' || es === null) throw mustBe('options.earlyStopping', '{ monitor, minDelta, patience }', es);
     const keys = ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights'];
     for (const key of Object.keys(es)) {
       if (!keys.includes(key)) throw new ConfigError(`options.earlyStopping.${key} is not an option (${keys.join(', ')})`, `options.earlyStopping.${key}`, key);
     }
     const monitor = es.monitor ?? (hasValidation ? 'val_loss' : 'loss');
-    if (!MONITORS.includes(monitor)) throw new ConfigError(`options.earlyStopping.monitor must be one of ${MONITORS.join(', ')}, got ${describe(monitor)}`, 'options.earlyStopping.monitor', monitor);
+    if (!MONITORS.includes(monitor)) throw mustBe('options.earlyStopping.monitor', `one of ${MONITORS.join(', ')}`, monitor);
     if (monitor.startsWith('val_') && !hasValidation) throw new ConfigError(`options.earlyStopping.monitor "${monitor}" needs validationData or validationSplit`, 'options.earlyStopping.monitor', monitor);
     const minDelta = es.minDelta ?? 0;
-    if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) throw new ConfigError(`options.earlyStopping.minDelta must be a number ≥ 0, got ${describe(minDelta)}`, 'options.earlyStopping.minDelta', minDelta);
+    if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) throw mustBe('options.earlyStopping.minDelta', 'a number ≥ 0', minDelta);
     const patience = es.patience ?? 0;
-    if (!Number.isInteger(patience) || patience < 0) throw new ConfigError(`options.earlyStopping.patience must be an integer ≥ 0, got ${describe(patience)}`, 'options.earlyStopping.patience', patience);
+    if (!Number.isInteger(patience) || patience < 0) throw mustBe('options.earlyStopping.patience', 'an integer ≥ 0', patience);
     const mode = es.mode ?? 'auto';
-    if (!['auto', 'min', 'max'].includes(mode)) throw new ConfigError(`options.earlyStopping.mode must be 'auto', 'min' or 'max', got ${describe(mode)}`, 'options.earlyStopping.mode', mode);
+    if (!['auto', 'min', 'max'].includes(mode)) throw mustBe('options.earlyStopping.mode', `'auto', 'min' or 'max'`, mode);
     const restoreBestWeights = es.restoreBestWeights ?? false;
-    if (typeof restoreBestWeights !== 'boolean') throw new ConfigError(`options.earlyStopping.restoreBestWeights must be true or false, got ${describe(restoreBestWeights)}`, 'options.earlyStopping.restoreBestWeights', restoreBestWeights);
+    if (typeof restoreBestWeights !== 'boolean') throw mustBe('options.earlyStopping.restoreBestWeights', 'true or false', restoreBestWeights);
     earlyStopping = { monitor, minDelta, patience, mode, restoreBestWeights };
   }
   const yieldEveryMs = o.yieldEveryMs ?? 16;
-  if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs > 0)) throw new ConfigError(`options.yieldEveryMs must be a number > 0, got ${describe(yieldEveryMs)}`, 'options.yieldEveryMs', yieldEveryMs);
+  if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs > 0)) throw mustBe('options.yieldEveryMs', 'a number > 0', yieldEveryMs);
   const diagnostics = resolveDiagnostics(o.diagnostics);
   const preflight = o.preflight ?? 'warn';
-  if (!['warn', 'throw', 'off'].includes(preflight)) throw new ConfigError(`options.preflight must be 'warn', 'throw' or 'off', got ${describe(preflight)}`, 'options.preflight', preflight);
+  if (!['warn', 'throw', 'off'].includes(preflight)) throw mustBe('options.preflight', `'warn', 'throw' or 'off'`, preflight);
   for (const key of ['onBatchEnd', 'onEpochEnd', 'onDiagnostics', 'onVerdict', 'onWarning'] as const) {
-    if (o[key] !== undefined && typeof o[key] !== 'function') throw new ConfigError(`options.${key} must be a function, got ${describe(o[key])}`, `options.${key}`, o[key]);
+    if (o[key] !== undefined && typeof o[key] !== 'function') throw mustBe(`options.${key}`, 'a function', o[key]);
   }
   if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
-    throw new ConfigError(`options.signal must be an AbortSignal, got ${describe(o.signal)}`, 'options.signal', o.signal);
+    throw mustBe('options.signal', 'an AbortSignal', o.signal);
   }
   for (const key of ['onDiagnostics', 'onVerdict'] as const) {
     if (o[key] !== undefined && diagnostics === null) throw new ConfigError(`options.${key} needs diagnostics on (options.diagnostics is false)`, `options.${key}`, o[key]);
@@ -145,17 +151,17 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
 function resolveRestarts(o: FitOptions['restarts'], networkSeed: number, hasValidation: boolean): { seeds: number[]; metric: Monitor } | null {
   if (o === undefined) return null;
   const path = 'options.restarts';
-  if (typeof o !== 'object' || o === null) throw new ConfigError(`${path} must be { count, seeds, metric }, got ${describe(o)}`, path, o);
+  if (typeof o !== 'object' || o === null) throw mustBe(path, '{ count, seeds, metric }', o);
   for (const key of Object.keys(o)) {
     if (!['count', 'seeds', 'metric'].includes(key)) throw new ConfigError(`${path}.${key} is not an option (count, seeds, metric)`, `${path}.${key}`, key);
   }
-  if (!Number.isInteger(o.count) || o.count < 1) throw new ConfigError(`${path}.count must be an integer ≥ 1, got ${describe(o.count)}`, `${path}.count`, o.count);
+  if (!Number.isInteger(o.count) || o.count < 1) throw mustBe(`${path}.count`, 'an integer ≥ 1', o.count);
   const seeds = o.seeds ?? Array.from({ length: o.count }, (_, i) => networkSeed + i);
   if (!Array.isArray(seeds) || seeds.length !== o.count || !seeds.every((v) => Number.isSafeInteger(v))) {
-    throw new ConfigError(`${path}.seeds must be ${o.count} integers, got ${describe(seeds)}`, `${path}.seeds`, seeds);
+    throw mustBe(`${path}.seeds`, `${o.count} integers`, seeds);
   }
   const metric = o.metric ?? (hasValidation ? 'val_loss' : 'loss');
-  if (!MONITORS.includes(metric)) throw new ConfigError(`${path}.metric must be one of ${MONITORS.join(', ')}, got ${describe(metric)}`, `${path}.metric`, metric);
+  if (!MONITORS.includes(metric)) throw mustBe(`${path}.metric`, `one of ${MONITORS.join(', ')}`, metric);
   if (metric.startsWith('val_') && !hasValidation) throw new ConfigError(`${path}.metric "${metric}" needs validationData or validationSplit`, `${path}.metric`, metric);
   return { seeds, metric };
 }
@@ -165,13 +171,13 @@ type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
 /** One fit in progress over resident data. */
 export class FitRun {
   readonly history: History = { epochs: [], stopReason: 'completed', steps: 0, verdicts: [], guardEvents: [] };
-  private readonly guard: Guard | null;
+  readonly guard: Guard | null;
   private readonly stepper: BatchStepper;
   private readonly evaluator: Evaluator;
   private readonly diagnostics: Diagnostics | null;
   // Doubles start as doubles: a field that changes representation later costs a deopt.
   private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: NaN, lr: NaN };
-  private readonly scheduler: Scheduler | null;
+  readonly scheduler: Scheduler | null;
   private phase: Phase = 'train';
   private epoch = 0;
   private batchIndex = 0;
@@ -180,9 +186,8 @@ export class FitRun {
   private epochStart = 0;
   private epochSteps = 0;
   private trainMetrics: Metrics | null = null;
-  private best = NaN;
-  private wait = 0;
-  private bestWeights: Float32Array | null = null;
+  /** Early stopping, if asked for. */
+  readonly stopper: EarlyStopper | null;
   private lastLr = NaN;
   /** A step's pass was started and its workers have not all finished. */
   private midStep = false;
@@ -199,7 +204,7 @@ export class FitRun {
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     this.stepper = new BatchStepper(e, train, FitRun.batchRows(fit, train.rows), shuffle, fit.seed, resolveOptimizer(options.optimizer, 'options.optimizer'));
     this.evaluator = new Evaluator(e);
-    this.diagnostics = createDiagnostics(e, fit.diagnostics, train.rows, options.onDiagnostics, this.stepper.optimizer.options.type === 'sgd', options.onVerdict);
+    this.diagnostics = createDiagnostics(e, fit.diagnostics, train.rows, options.onDiagnostics, this.stepper.optimizer.options, options.onVerdict);
     if (this.diagnostics) this.history.verdicts = this.diagnostics.judge.raised;
     this.stepper.diagnostics = this.diagnostics;
     this.scheduler = fit.schedule ? openSchedule(fit.schedule, this.stepper.optimizer.options) : null;
@@ -210,6 +215,7 @@ export class FitRun {
       this.history.guardEvents = this.guard.events;
       this.guard.take();
     }
+    this.stopper = fit.earlyStopping && new EarlyStopper(e, fit.earlyStopping);
     this.blocking = e.parallel === null || e.parallel.canBlock;
     this.beginEpoch();
   }
@@ -247,7 +253,7 @@ export class FitRun {
     o.lr = s.lr * (this.guard?.lrScale ?? 1);
     const m = s.momentum;
     if (m === undefined) return;
-    if (o.type === 'sgd' || o.type === 'rmsprop') o.momentum = m;
+    if (cyclesMomentum(o)) o.momentum = m;
     else o.beta1 = m;
   }
 
@@ -339,14 +345,18 @@ export class FitRun {
     const diagnostics = this.diagnostics?.endEpoch();
     if (diagnostics) record.diagnostics = diagnostics;
     this.history.epochs.push(record);
-    if (this.options.onEpochEnd?.(record) === false) return this.finish('callback');
-    if (!Number.isFinite(record.loss)) return this.finish('diverged');
-    if (this.fit.earlyStopping && this.converged(record, this.fit.earlyStopping)) return this.finish('converged');
-    if (this.scheduler && this.fit.schedule!.interval === 'epoch') {
+    // Early stopping and the schedule take the epoch in before the callback, so the state it
+    // can read (run.trainingState()) is the state the next epoch starts from.
+    const diverged = !Number.isFinite(record.loss);
+    const converged = !diverged && this.stopper !== null && this.converged(record);
+    if (!diverged && !converged && this.scheduler && this.fit.schedule!.interval === 'epoch') {
       const monitor = this.fit.schedule!.monitor;
       this.scheduler.step(monitor === null ? undefined : monitored(record, monitor));
       this.applySchedule();
     }
+    if (this.options.onEpochEnd?.(record, this) === false) return this.finish('callback');
+    if (diverged) return this.finish('diverged');
+    if (converged) return this.finish('converged');
     this.epoch++;
     if (this.epoch >= this.fit.epochs) return this.finish('completed');
     this.phase = 'train';
@@ -354,33 +364,25 @@ export class FitRun {
     return false;
   }
 
-  private converged(r: EpochRecord, es: Required<EarlyStopping>): boolean {
-    const value = monitored(r, es.monitor);
-    if (value === undefined) throw new ConfigError(`options.earlyStopping.monitor "${es.monitor}" is only defined for classifiers`, 'options.earlyStopping.monitor', es.monitor);
-    const higherIsBetter = es.mode === 'max' || (es.mode === 'auto' && es.monitor.endsWith('accuracy'));
-    // Keras: an improvement beats the best by more than minDelta; NaN never improves.
-    const improved = Number.isNaN(this.best) ? !Number.isNaN(value) : higherIsBetter ? value > this.best + es.minDelta : value < this.best - es.minDelta;
-    if (improved) {
-      this.best = value;
-      this.wait = 0;
-      this.history.bestEpoch = r.epoch;
-      if (es.restoreBestWeights) this.keepBestWeights();
-      return false;
-    }
-    this.wait++;
-    return this.wait > es.patience;
+  /** The schedule's, early stopping's and the guard's state, as plain data (see TrainingState). */
+  trainingState(): TrainingState {
+    return {
+      epoch: this.history.epochs.length, steps: this.history.steps,
+      schedule: this.scheduler?.state() ?? null, earlyStopping: this.stopper?.state() ?? null, guard: this.guard?.state() ?? null,
+    };
   }
 
-  /** Copies the parameters aside as the best so far (one buffer per fit, reused). */
-  private keepBestWeights(): void {
-    const e = this.e;
-    this.bestWeights ??= new Float32Array(e.paramCount);
-    this.bestWeights.set(e.f32.subarray(e.params >> 2, (e.params >> 2) + e.paramCount));
+  private converged(r: EpochRecord): boolean {
+    const monitor = this.fit.earlyStopping!.monitor;
+    const value = monitored(r, monitor);
+    if (value === undefined) throw new ConfigError(`options.earlyStopping.monitor "${monitor}" is only defined for classifiers`, 'options.earlyStopping.monitor', monitor);
+    const stop = this.stopper!.update(value, r.epoch);
+    if (this.stopper!.bestEpoch !== null) this.history.bestEpoch = this.stopper!.bestEpoch;
+    return stop;
   }
 
   private finish(reason: History['stopReason']): true {
-    // restoreBestWeights: whatever ended training, the network keeps its best epoch's weights.
-    if (this.bestWeights) this.e.f32.set(this.bestWeights, this.e.params >> 2);
+    this.stopper?.finish();
     this.history.stopReason = reason;
     this.phase = 'done';
     return true;

@@ -1,5 +1,5 @@
 // Public types of descent's API. Hyper-parameter names are PyTorch's, in camelCase.
-import type { Scheduler, SchedulerConfig } from './schedulers.js';
+import type { Scheduler, SchedulerConfig, SchedulerState } from './schedulers.js';
 
 export type { Scheduler, SchedulerConfig, SchedulerState } from './schedulers.js';
 
@@ -305,7 +305,11 @@ export interface FitOptions {
   /** Called after every step with a reused object; return `false` to stop training. */
   onBatchEnd?: (info: BatchInfo) => void | boolean;
   /** Called after every epoch; return `false` to stop training. */
-  onEpochEnd?: (record: EpochRecord) => void | boolean;
+  /**
+   * After each epoch; return false to stop. `run.trainingState()` gives the schedule's,
+   * early stopping's and the guard's state as one plain object (what checkpoints store).
+   */
+  onEpochEnd?: (record: EpochRecord, run: FitRunControl) => void | boolean;
   /** Async `fit` only: yield to the event loop after about this much work (default 16 ms). */
   yieldEveryMs?: number;
   /** Async `fit` only: abort training; `fit` then rejects with an AbortError. */
@@ -368,6 +372,57 @@ export interface DiagnosticsOptions {
   deadWindow?: number;
   /** Verdict thresholds to change (see VerdictThresholds for each default). */
   thresholds?: Partial<VerdictThresholds>;
+  /**
+   * Histograms of each layer's weights, weight gradients and outputs in every report
+   * (`report.histograms`): `histograms({ bins })` from 'descent/diagnostics'. Off by default.
+   */
+  histograms?: HistogramsOption | false;
+}
+
+/** What `histograms()` of 'descent/diagnostics' returns, for `diagnostics.histograms`. */
+export interface HistogramsOption {
+  readonly bins: number;
+  /** Called by the run with its engine (internal). */
+  create(engine: unknown): HistogramTaker;
+}
+
+/** A run's histograms (internal: made by HistogramsOption.create). */
+export interface HistogramTaker {
+  readonly report: DiagnosticsHistograms;
+  /** Bins the raw weight gradients (before clipping changes them). */
+  takeGradients(): void;
+  /** Bins the weights after the update and the outputs of the step's pass. */
+  takeWeightsAndOutputs(): void;
+  summary(): HistogramsSummary;
+}
+
+/** One kind of value (weights, gradients or outputs) binned per layer. */
+export interface LayerHistograms {
+  /** Per layer: the left edge of the first bin, the lowest finite value (NaN when there is none). */
+  lo: Float64Array;
+  /** Per layer: the right edge of the last bin, the highest finite value. A single value v is binned over v ± 0.5. */
+  hi: Float64Array;
+  /** `bins` equal-width counts per layer, layer l's at [l·bins, (l + 1)·bins); non-finite values are not counted. */
+  counts: Uint32Array;
+}
+
+/** The histograms of a report. */
+export interface DiagnosticsHistograms {
+  bins: number;
+  /** The weights after the update. */
+  weights: LayerHistograms;
+  /** ∂L/∂W, the raw gradient (before clipping and weight decay). */
+  gradients: LayerHistograms;
+  /** The layer's outputs (after its activation) over the step's batch. */
+  activations: LayerHistograms;
+}
+
+/** A report's histograms as plain arrays (in the history): per layer lo, hi and its counts. */
+export interface HistogramsSummary {
+  bins: number;
+  weights: { lo: number[]; hi: number[]; counts: number[][] };
+  gradients: { lo: number[]; hi: number[]; counts: number[][] };
+  activations: { lo: number[]; hi: number[]; counts: number[][] };
 }
 
 /** What a verdict diagnoses. */
@@ -461,6 +516,8 @@ export interface DiagnosticsReport extends Record<LayerStatistic, Float64Array> 
   nonFiniteActivations: Float64Array;
   nonFiniteGradients: Float64Array;
   nonFiniteParameters: Float64Array;
+  /** With `histograms` on: weights, gradients and outputs per layer; else null. */
+  histograms: DiagnosticsHistograms | null;
 }
 
 /** An epoch's diagnostics in a fit's history: per-figure means over its reports, and the last report. */
@@ -471,6 +528,8 @@ export interface DiagnosticsSummary {
   step: number;
   mean: Record<LayerStatistic, number[]> & { loss: number; gradNorm: number };
   last: Record<LayerStatistic, number[]> & { loss: number; gradNorm: number };
+  /** The last report's histograms (with `histograms` on). */
+  histograms?: HistogramsSummary;
 }
 
 /** What `fit` returns. */
@@ -521,6 +580,50 @@ export interface GuardOptions {
 }
 
 /** One intervention of the NaN/Inf guard. */
+/** What `onEpochEnd` gets besides the record. */
+export interface FitRunControl {
+  /** The run's training-control state now, as plain JSON-serialisable data. */
+  trainingState(): TrainingState;
+}
+
+/** A run's training-control state: each part null when the run does not use it. */
+export interface TrainingState {
+  /** Epochs finished. */
+  epoch: number;
+  /** Steps taken. */
+  steps: number;
+  /** From the scheduler (see `restoreScheduler` in descent/schedules). */
+  schedule: SchedulerState | null;
+  earlyStopping: EarlyStoppingState | null;
+  guard: GuardState | null;
+}
+
+/** Early stopping's state (NaN and ±Infinity are written as null). */
+export interface EarlyStoppingState {
+  /** The best monitored value so far (null before the first). */
+  best: number | null;
+  /** Epochs since the last improvement. */
+  wait: number;
+  bestEpoch: number | null;
+  /** With restoreBestWeights: the best epoch's parameters (getParameters' order, flat). */
+  bestWeights: number[] | null;
+}
+
+/** The NaN/Inf guard's state. */
+export interface GuardState {
+  /** Multiplier of the learning rate (halved at each recovery). */
+  lrScale: number;
+  recoveries: number;
+  /** Steps the guard has checked. */
+  steps: number;
+  /** The lowest finite loss and the run's first loss (null: none yet). */
+  best: number | null;
+  first: number | null;
+  events: GuardEvent[];
+  /** 'recover': the last good state — step it was taken after, the optimizer's counters, parameters then the optimizer's three state slots, flat. */
+  snapshot: { step: number; optimizerStep: number; muProduct: number; values: number[] } | null;
+}
+
 export interface GuardEvent {
   step: number;
   epoch: number;
@@ -535,7 +638,7 @@ export interface GuardEvent {
   restoredStep?: number;
 }
 
-/** Options of `network.findLearningRate(x, y, options)` (Smith's range test). */
+/** Options of `findLearningRate(network, x, y, options)` (descent/lr-finder; Smith's range test). */
 export interface LrFinderOptions {
   optimizer: OptimizerConfig;
   /** Default 32. */
@@ -564,7 +667,7 @@ export interface LrFinderResult {
   stoppedEarly: boolean;
 }
 
-/** Options of `network.race` / `raceSync`: fit options with the optimizers to compare. */
+/** Options of `race` / `raceSync` (descent/race): fit options with the optimizers to compare. */
 export type RaceOptions = Omit<FitOptions, 'optimizer' | 'restarts'> & { optimizers: OptimizerConfig[] };
 
 export interface RaceEntry {

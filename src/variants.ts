@@ -2,7 +2,8 @@
 // `scalar`, `release` = simd, `relaxed`, each with a shared-memory twin for threads), and the
 // feature probes that choose between them.
 // The library never sets engine flags; it only asks `WebAssembly.validate`.
-import { ConfigError, describe } from './errors.js';
+import { ConfigError } from './errors.js';
+import { mustBe } from './must-be.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkOptions } from './types.js';
 
 /** The builds, slowest first. */
@@ -67,7 +68,7 @@ export function kernelSupport(validate?: Validate): KernelSupport {
  */
 export function selectKernels(kernels: KernelsOption = 'auto', validate?: Validate): KernelVariant {
   if (!KERNELS_OPTIONS.includes(kernels)) {
-    throw new ConfigError(`options.kernels must be one of ${KERNELS_OPTIONS.join(', ')}, got ${describe(kernels)}`, 'options.kernels', kernels);
+    throw mustBe('options.kernels', `one of ${KERNELS_OPTIONS.join(', ')}`, kernels);
   }
   if (kernels === 'scalar') return 'scalar';
   const support = kernelSupport(validate);
@@ -100,27 +101,27 @@ const NETWORK_OPTIONS = ['kernels', 'threads', 'spawnWorker'];
 
 export function declaredKernels(options: NetworkOptions | undefined): KernelVariant {
   if (options === undefined) return 'simd';
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels, threads, spawnWorker }, got ${describe(options)}`, 'options', options);
+  if (typeof options !== 'object' || options === null) throw mustBe('options', '{ kernels, threads, spawnWorker }', options);
   for (const key of Object.keys(options)) {
     if (!NETWORK_OPTIONS.includes(key)) throw new ConfigError(`options.${key} is not a Network.create option (expected ${NETWORK_OPTIONS.join(', ')})`, `options.${key}`, key);
   }
   const kernels: unknown = options.kernels ?? 'simd';
   if (!KERNEL_VARIANTS.includes(kernels as KernelVariant)) {
     const hint = kernels === 'auto' || kernels === 'fastest' ? ` ('${kernels}' picks a file to load; a module you bring is one build, so name it)` : '';
-    throw new ConfigError(`options.kernels must be one of ${KERNEL_VARIANTS.join(', ')}${hint}, got ${describe(kernels)}`, 'options.kernels', kernels);
+    throw mustBe('options.kernels', `one of ${KERNEL_VARIANTS.join(', ')}${hint}`, kernels);
   }
   return kernels as KernelVariant;
 }
 
 /** createNetwork's options, checked: the variant to run, and the caller's module if any. */
 export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: KernelVariant; module?: WebAssembly.Module; threads: number } {
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`options must be { kernels, module, threads }, got ${describe(options)}`, 'options', options);
+  if (typeof options !== 'object' || options === null) throw mustBe('options', '{ kernels, module, threads }', options);
   for (const key of Object.keys(options)) {
     if (!['kernels', 'module', 'threads', 'onWarning'].includes(key)) throw new ConfigError(`options.${key} is not a createNetwork option (expected kernels, module, threads, onWarning)`, `options.${key}`, key);
   }
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new ConfigError(`options.threads must be an integer in 1…64, got ${describe(threads)}`, 'options.threads', threads);
+    throw mustBe('options.threads', 'an integer in 1…64', threads);
   }
   if (options.module === undefined) return { kernels: selectKernels(options.kernels), threads };
   return { kernels: declaredKernels({ kernels: options.kernels as KernelVariant | undefined }), module: options.module, threads };

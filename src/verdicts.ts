@@ -3,7 +3,8 @@
 // non-finite loss, which is raised at the step it appears. Each verdict (per layer, for the
 // layer ones) is raised once per run, at its first occurrence: a condition that flickers
 // does not flood the history, and nothing here allocates except that first raise.
-import { ConfigError, describe } from './errors.js';
+import { ConfigError } from './errors.js';
+import { mustBe } from './must-be.js';
 import type { DiagnosticsReport, Verdict, VerdictCode, VerdictThresholds } from './types.js';
 
 /** Every threshold, with its default (documented in the README). */
@@ -35,13 +36,13 @@ const REMEDIES: Record<VerdictCode, string> = {
 /** Checks `thresholds` (any subset of VerdictThresholds) and fills defaults. */
 export function resolveThresholds(o: unknown, path: string): VerdictThresholds {
   if (o === undefined) return { ...DEFAULT_THRESHOLDS };
-  if (typeof o !== 'object' || o === null) throw new ConfigError(`${path} must be an object of thresholds, got ${describe(o)}`, path, o);
+  if (typeof o !== 'object' || o === null) throw mustBe(path, 'an object of thresholds', o);
   const t: VerdictThresholds = { ...DEFAULT_THRESHOLDS };
   for (const [key, value] of Object.entries(o)) {
     if (!(key in DEFAULT_THRESHOLDS)) throw new ConfigError(`${path}.${key} is not a threshold (${Object.keys(DEFAULT_THRESHOLDS).join(', ')})`, `${path}.${key}`, key);
     const integer = key === 'consecutive' || key === 'explodingNormWindow';
     const ok = typeof value === 'number' && Number.isFinite(value) && (integer ? Number.isInteger(value) && value >= 1 : key.startsWith('lr') || value > 0);
-    if (!ok) throw new ConfigError(`${path}.${key} must be ${integer ? 'an integer ≥ 1' : key.startsWith('lr') ? 'a finite number' : 'a number > 0'}, got ${describe(value)}`, `${path}.${key}`, value);
+    if (!ok) throw mustBe(`${path}.${key}`, `${integer ? 'an integer ≥ 1' : key.startsWith('lr') ? 'a finite number' : 'a number > 0'}`, value);
     t[key as keyof VerdictThresholds] = value as number;
   }
   return t;

@@ -5,6 +5,7 @@
 import v8 from 'node:v8';
 import { expect, it } from 'vitest';
 import type { OptimizerConfig } from '../src/types.js';
+import { histograms } from '../src/histograms.js';
 import { makeNetwork } from './helpers/network.js';
 
 const newSpaceUsed = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
@@ -45,6 +46,7 @@ it.each<OptimizerConfig>([
 it.each([
   ['default diagnostics (every 10 steps)', 'tanh', undefined],
   ['diagnostics on every step, a reader of each report, dead-unit tracking', 'relu', { every: 1 }],
+  ['diagnostics on every step with histograms', 'relu', { every: 1, histograms: histograms({ bins: 16 }) }],
   ['diagnostics off', 'tanh', false],
 ] as const)('trainer.step() allocates nothing: %s', (_, activation, diagnostics) => {
   const net = makeNetwork({ inputs: 2, layers: [{ units: 16, activation }, { units: 16, activation: 'tanh' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 1 });

@@ -18,6 +18,9 @@ const SUBPATHS = [
   { name: 'data', file: 'data-entry.js', budget: 5_000 },
   { name: 'replay', file: 'replay-entry.js', budget: 12_000 },
   { name: 'surfaces', file: 'surfaces.js', budget: 5_000 },
+  { name: 'diagnostics', file: 'diagnostics-entry.js', budget: 3_000 },
+  { name: 'race', file: 'race.js', budget: 2_000 },
+  { name: 'lr-finder', file: 'lrfinder.js', budget: 3_000 },
 ];
 
 const gzip9 = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;

@@ -3,7 +3,8 @@
 // the reporting cadence, the per-epoch history and its CSV export, and option errors.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diagnosticsCsv, LAYER_STATISTICS } from '../src/diagnostics.js';
+import { LAYER_STATISTICS } from '../src/codes.js';
+import { diagnosticsCsv } from '../src/diagnostics-csv.js';
 import { STAT_WORDS } from '../src/engine.js';
 import type { Activation, DiagnosticsReport, NetworkSpec } from '../src/types.js';
 import { activationBackward, activationForward } from './reference/activations.js';
@@ -173,7 +174,8 @@ describe('the fit history', () => {
       for (const name of LAYER_STATISTICS) {
         expect(d.last[name]).toEqual(Array.from(mine[mine.length - 1][name]));
         d.mean[name].forEach((m, l) => {
-          const want = mine.reduce((s, r) => s + r[name][l], 0) / mine.length;
+          const counted = name === 'dead' ? mine.filter((r) => !Number.isNaN(r.dead[l])) : mine;
+          const want = counted.reduce((s, r) => s + r[name][l], 0) / counted.length;
           if (Number.isNaN(want)) expect(m).toBeNaN();
           else expect(m).toBeCloseTo(want, 12);
         });
@@ -185,6 +187,16 @@ describe('the fit history', () => {
     expect(csv).toHaveLength(1 + 2 * (2 + LAYER_STATISTICS.length * 2));
     expect(csv).toContain(`1,0,weightGradNorm,${history.epochs[1].diagnostics!.mean.weightGradNorm[0]},${history.epochs[1].diagnostics!.last.weightGradNorm[0]}`);
     expect(JSON.parse(JSON.stringify(history)).epochs[0].diagnostics.last.weightNorm).toEqual(history.epochs[0].diagnostics!.last.weightNorm);
+  });
+
+  it('averages `dead` over the reports after its window filled (NaN before: not measured yet)', () => {
+    const net = makeNetwork({ inputs: 2, layers: [{ units: 8, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 3 });
+    const dead: number[] = [];
+    const history = net.fitSync(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.1 }, batchSize: 8, epochs: 1, preflight: 'off', diagnostics: { every: 1, deadWindow: 24 }, onDiagnostics: (r) => dead.push(r.dead[0]) });
+    expect(dead.slice(0, 2).every(Number.isNaN)).toBe(true);
+    const measured = dead.filter((v) => !Number.isNaN(v));
+    expect(measured).toHaveLength(6);
+    expect(history.epochs[0].diagnostics!.mean.dead[0]).toBeCloseTo(measured.reduce((a, b) => a + b, 0) / measured.length, 12);
   });
 
   it('diagnostics: false leaves them out; bad options are ConfigErrors naming the option', () => {

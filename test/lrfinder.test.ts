@@ -2,6 +2,7 @@
 // stops on divergence and suggests the steepest descent — and leaves the network, and a
 // trainer running on it, exactly as they were.
 import { describe, expect, it } from 'vitest';
+import { findLearningRate } from '../src/lrfinder.js';
 import type { NetworkSpec } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
 
@@ -10,7 +11,7 @@ const data = xorData(256, 6);
 
 describe('findLearningRate', () => {
   it('sweeps the rate geometrically, smooths the loss, stops on divergence and suggests the steepest fall', () => {
-    const r = makeNetwork(spec).findLearningRate(data.x, data.y, { optimizer: { type: 'sgd', lr: 1, momentum: 0.9 }, endLr: 1000 });
+    const r = findLearningRate(makeNetwork(spec), data.x, data.y, { optimizer: { type: 'sgd', lr: 1, momentum: 0.9 }, endLr: 1000 });
     const n = r.lrs.length;
     expect(n).toBeLessThanOrEqual(100);
     expect(r.lrs[0]).toBe(1e-7);
@@ -44,7 +45,7 @@ describe('findLearningRate', () => {
       }
       if (probe) {
         const before = net.getParameters();
-        net.findLearningRate(data.x.slice(0, 100), data.y.slice(0, 100), { optimizer: { type: 'adam' }, numIter: 30 });
+        findLearningRate(net, data.x.slice(0, 100), data.y.slice(0, 100), { optimizer: { type: 'adam' }, numIter: 30 });
         expect(net.getParameters()).toEqual(before);
       }
       for (let i = 0; i < 7; i++) {
@@ -64,6 +65,6 @@ describe('findLearningRate', () => {
     [{ divergeThreshold: 1 }, 'options.divergeThreshold'],
     [{ steps: 3 }, 'options.steps'],
   ])('%j is a ConfigError naming %s', (extra, path) => {
-    expect(() => makeNetwork(spec).findLearningRate(data.x, data.y, { optimizer: { type: 'adam' }, ...extra })).toThrow(expect.objectContaining({ name: 'ConfigError', path }));
+    expect(() => findLearningRate(makeNetwork(spec), data.x, data.y, { optimizer: { type: 'adam' }, ...extra })).toThrow(expect.objectContaining({ name: 'ConfigError', path }));
   });
 });

@@ -1,6 +1,7 @@
 // Optimizer race: clones of one network, each trained with its own optimizer on the same
 // batches; every history and final state equals a standalone fit's, bit for bit.
 import { expect, it } from 'vitest';
+import { race, raceSync } from '../src/race.js';
 import type { NetworkSpec, OptimizerConfig } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
 
@@ -13,7 +14,7 @@ const withoutTimes = (h: { epochs: { timeMs: number }[] }) => h.epochs.map(({ ti
 it.each([['race (interleaved async fits)', true], ['raceSync', false]] as const)('%s: each entrant equals a standalone fit from the same start', async (_, async) => {
   const net = makeNetwork(spec);
   const start = net.getParameters();
-  const entries = async ? await net.race(data.x, data.y, { ...common, optimizers }) : net.raceSync(data.x, data.y, { ...common, optimizers });
+  const entries = async ? await race(net, data.x, data.y, { ...common, optimizers }) : raceSync(net, data.x, data.y, { ...common, optimizers });
   expect(entries.map((e) => e.optimizer)).toEqual(optimizers);
   expect(net.getParameters()).toEqual(start); // the original is untouched
   for (const { optimizer, history, network } of entries) {
@@ -29,6 +30,12 @@ it.each([['race (interleaved async fits)', true], ['raceSync', false]] as const)
 
 it('rejects an empty or bad optimizer list', () => {
   const net = makeNetwork(spec);
-  expect(() => net.raceSync(data.x, data.y, { optimizers: [] })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'options.optimizers' }));
-  expect(() => net.raceSync(data.x, data.y, { optimizers: [{ type: 'adam' }, { type: 'sgd' } as never] })).toThrow(expect.objectContaining({ path: 'options.optimizers[1].lr' }));
+  expect(() => raceSync(net, data.x, data.y, { optimizers: [] })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'options.optimizers' }));
+  expect(() => raceSync(net, data.x, data.y, { optimizers: [{ type: 'adam' }, { type: 'sgd' } as never] })).toThrow(expect.objectContaining({ path: 'options.optimizers[1].lr' }));
+});
+
+it('refuses a disposed network before cloning anything', () => {
+  const net = makeNetwork(spec);
+  net.dispose();
+  expect(() => raceSync(net, data.x, data.y, { optimizers })).toThrow(expect.objectContaining({ name: 'StateError' }));
 });

@@ -1,7 +1,8 @@
 // Reads a classification dataset from a CSV file: a header row, a `label` column and
 // numeric feature columns. Errors name the file, line and column of the bad value.
 import { readText } from './read-text.js';
-import { DataError, describe } from '../errors.js';
+import { DataError } from '../errors.js';
+import { describe } from '../describe.js';
 import type { Float32Matrix } from '../preprocess.js';
 
 /** Name of the column that holds the class of each row. */

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATIONS, INITS, OPTIMIZERS } from '../codes.js';
 import { circles, spiral, xor } from '../datasets.js';
+import { findLearningRate } from '../lrfinder.js';
 import { createNetwork } from '../node.js';
 import type { Activation, Init, LrFinderResult, OptimizerConfig, OptimizerType } from '../types.js';
 import { loadMnistSplit, MNIST_CLASSES, MNIST_FEATURES } from './mnist.js';
@@ -59,7 +60,7 @@ export async function runLrFind(flags: LrFindFlags): Promise<void> {
   });
   // The rate is what the test sweeps; sgd needs one to validate, the sweep replaces it.
   const optimizer = { type: flags.optimizer, ...(flags.optimizer === 'sgd' ? { lr: flags.startLr } : {}), ...(flags.momentum !== undefined ? { momentum: flags.momentum } : {}) } as OptimizerConfig;
-  const r = net.findLearningRate(data.x, data.y, { optimizer, batchSize: flags.batchSize, startLr: flags.startLr, endLr: flags.endLr, numIter: flags.numIter, seed: flags.seed });
+  const r = findLearningRate(net, data.x, data.y, { optimizer, batchSize: flags.batchSize, startLr: flags.startLr, endLr: flags.endLr, numIter: flags.numIter, seed: flags.seed });
   net.dispose();
   if (flags.json) {
     process.stdout.write(JSON.stringify({ dataset: flags.dataset, optimizer, ...r }) + '\n');

@@ -1,0 +1,39 @@
+// Every subpath export as shipped (the Node bundle and the plain ESM bundle Deno and Bun
+// use) loads beside its entry and throws the entry's own error classes, so `instanceof`
+// holds across them; the main entry leaves each subpath's exports out.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const load = (file: string) => import(new URL(`../${file}`, import.meta.url).href);
+const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && !k.endsWith('.wasm') && !k.endsWith('.json'));
+
+/** A call into each subpath that must throw a ConfigError. */
+const BAD_CALLS: Record<string, (m: Record<string, (...args: unknown[]) => unknown>) => unknown> = {
+  './schedules': (m) => m.schedule({ type: 'stepLR', stepSize: 0 }),
+  './data': (m) => m.spiral({ classes: 0 }),
+  './replay': (m) => m.runReplay(null, null),
+  './surfaces': (m) => m.runSurface(null, 'nowhere', { optimizer: { type: 'adam' } }),
+  './diagnostics': (m) => m.histograms({ bins: 1 }),
+  './race': (m) => m.raceSync({}, [], [], { optimizers: [] }),
+  './lr-finder': (m) => m.findLearningRate({}, [], [], null),
+};
+
+it('every subpath has a check here', () => {
+  expect(subpaths.sort()).toEqual(Object.keys(BAD_CALLS).sort());
+});
+
+describe.each([['node', 'node'], ['deno and bun', 'deno']] as const)('the %s bundles', (_, condition) => {
+  it.each(subpaths)('%s throws the entry\'s error classes', async (subpath) => {
+    const main = await load(pkg.exports['.'][condition]);
+    const sub = await load(pkg.exports[subpath][condition]);
+    let error: unknown;
+    try {
+      BAD_CALLS[subpath](sub);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(main.DescentError);
+    for (const name of Object.keys(sub)) expect(main[name], `${name} is not in the main entry`).toBeUndefined();
+  });
+});
