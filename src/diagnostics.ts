@@ -1,6 +1,7 @@
 // Gradient-flow diagnostics: every `every` steps the training pass and the optimizer's
 // sweep (assembly/stats.ts, measured-update.ts) leave per-layer sums in wasm memory, and
-// this turns them into the figures of a DiagnosticsReport — one object, reused, so a step stays allocation-free.
+// this turns them into the figures of a DiagnosticsReport — one object, reused, so a step
+// stays allocation-free.
 // Dead ReLU units are tracked on every step: the pass stamps each unit that fired with the
 // running sample count, and a unit is dead once it has been silent for `deadWindow` samples.
 import { activationCode, LAYER_STATISTICS } from './codes.js';
@@ -16,7 +17,6 @@ export const STAT = {
   A_SUM: 0, A_SQ: 1, A_SAT: 2, A_BAD: 3, DA_SQ: 4, DW_SQ: 5, DB_SQ: 6, G_BAD: 7,
   W_SQ: 8, B_SQ: 9, DW_STEP_SQ: 10, DB_STEP_SQ: 11, P_BAD: 12,
 } as const;
-
 
 const DEFAULT_EVERY = 10;
 const DEAD = LAYER_STATISTICS.indexOf('dead');
@@ -96,7 +96,6 @@ export class Diagnostics {
     this.every = options.every;
     this.judge = new VerdictJudge(options.thresholds, e.layers.map((l) => l.units * l.inputs), optimizer.type === 'sgd', onVerdict);
     this.clipping = optimizer.clipGradValue !== undefined || optimizer.clipGradNorm !== undefined;
-
     this.deadWindow = options.deadWindow ?? Math.min(trainRows, DEFAULT_DEAD_WINDOW);
     const L = e.layers.length;
     const perLayer = () => new Float64Array(L).fill(NaN);

@@ -93,7 +93,10 @@ export class Engine {
   /** The region table of a measured update (a layer's weights, then its bias, per layer), then its scratch. */
   readonly measureRegions: number;
   private readonly measureScratch: number;
-  /** Histogram counts (u32), HISTOGRAM_MAX_BINS per layer and kind (descent/diagnostics fills them), then the f64 [min, max] pair of each. */
+  /**
+   * Histogram counts (u32), HISTOGRAM_MAX_BINS per layer and kind (descent/diagnostics fills
+   * them), then the f64 [min, max] pair of each.
+   */
   readonly histogramCounts: number;
   readonly histogramRanges: number;
   /** Eight i32 words the threads coordinate on (see threads.ts). */

@@ -171,13 +171,13 @@ type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
 /** One fit in progress over resident data. */
 export class FitRun {
   readonly history: History = { epochs: [], stopReason: 'completed', steps: 0, verdicts: [], guardEvents: [] };
-  readonly guard: Guard | null;
+  private readonly guard: Guard | null;
   private readonly stepper: BatchStepper;
   private readonly evaluator: Evaluator;
   private readonly diagnostics: Diagnostics | null;
   // Doubles start as doubles: a field that changes representation later costs a deopt.
   private readonly info: BatchInfo = { epoch: 0, batch: 0, step: 0, batchSize: 0, loss: NaN, lr: NaN };
-  readonly scheduler: Scheduler | null;
+  private readonly scheduler: Scheduler | null;
   private phase: Phase = 'train';
   private epoch = 0;
   private batchIndex = 0;
