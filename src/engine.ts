@@ -463,11 +463,16 @@ export class Engine {
 
   /** Thread t's output of layer l in the last pass (t = 0: this thread's shard), and that shard's rows. */
   shardOutput(t: number, l: number): number {
-    return this.i32[((t === 0 ? this.desc : this.workers[t - 1].desc) >> 2) + PASS_HEADER + l * PASS_LAYER_WORDS + 8];
+    return this.i32[this.descWord(t) + PASS_HEADER + l * PASS_LAYER_WORDS + 8];
   }
 
   shardRows(t: number): number {
-    return this.i32[((t === 0 ? this.desc : this.workers[t - 1].desc) >> 2) + PASS_ROWS];
+    return this.i32[this.descWord(t) + PASS_ROWS];
+  }
+
+  /** i32 index of thread t's pass descriptor (t = 0: this thread's). */
+  private descWord(t: number): number {
+    return (t === 0 ? this.desc : this.workers[t - 1].desc) >> 2;
   }
 
   /** Parameter statistics of every layer without an update (the guard refused it). */
