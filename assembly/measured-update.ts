@@ -1,14 +1,17 @@
 // The optimizer update of a diagnostics step, with the statistics taken on the way: the
 // raw gradient's Σg², the new parameters' Σθ² and the update's Σ(θ_after − θ_before)², per
-// layer, weights and bias apart. The update runs block by block, and each block's sums are
-// taken while its parameters, gradients and the copy of the old values are still in L1, so
-// measuring costs arithmetic, not another sweep through memory (no parameter-sized copy
-// either). The optimizer kernels are elementwise and agree bit for bit between their SIMD
-// body and scalar tail, so blocking leaves the update exactly as one whole-range call.
-// Why not add the squares inside the kernels' own loops: those loops are bound by their
-// div/sqrt latency chains with few iterations in flight, and every extra instruction in them
-// slowed Adam by 20–55% (measured); this separate pass over L1 costs about 30% of the update.
-import { adadeltaStep, adagradStep, adamaxStep, adamStep, adamwStep, nadamStep, radamStep, rmspropStep, sgdStep } from "./optimizers";
+// layer, weights and bias apart. The update runs block by block (runMeasured): each block's
+// old parameters are kept aside and its Σg² taken, then Σθ² and Σ(Δθ)² are summed while the
+// block is still in L1. So measuring costs arithmetic, not another sweep through memory. The
+// optimizer loops are elementwise and agree bit for bit between their SIMD body and scalar
+// tail, so blocking leaves the update exactly as one whole-range call.
+// Why Σθ² and Σ(Δθ)² are not summed inside the optimizer loops: they wait for the end of
+// each vector's divide/square-root chain, and ops waiting there crowd the CPU's window
+// (Adam +20–55%, measured); a pass over the block in L1 costs less.
+import {
+  adadeltaStep, adagradStep, adamaxStep, adamMeasured, adamStep, adamwMeasured, adamwStep, nadamStep, radamStep, rmspropStep,
+  sgdMeasured, sgdStep,
+} from "./optimizers";
 import {
   countNonFinite, lanesSum, STAT_B_SQ, STAT_DB_SQ, STAT_DB_STEP_SQ, STAT_DW_SQ, STAT_DW_STEP_SQ, STAT_G_BAD, STAT_P_BAD, STAT_W_SQ,
 } from "./stats";
@@ -26,11 +29,11 @@ export const RULE_ADADELTA: i32 = 8;
 
 /**
  * Parameters per block: with Adam's two moments, the block's six arrays (θ, g, m, v, the
- * copy, AMSGrad's max) take 12 KB, well inside a 32 KB L1. Also the f32 run length of each
+ * old θ, AMSGrad's max) take 12 KB, well inside a 32 KB L1. Also the f32 run length of each
  * partial sum before it is flushed into f64.
  */
 const BLOCK: i32 = 512;
-/** Bytes of scratch `measuredUpdate` needs for the copy of a block's old parameters. */
+/** Bytes of scratch `measuredUpdate` needs for a block's old parameters. */
 export const MEASURE_SCRATCH_BYTES: i32 = BLOCK * 4;
 /** Bytes per region entry: i32 byte offset from the first parameter, i32 count, i32 statistics block. */
 export const MEASURE_REGION_BYTES: i32 = 12;
@@ -67,6 +70,12 @@ export function measureNextUpdate(regions: usize, regionCount: i32, scratch: usi
   return true;
 }
 
+/** Adds to the running Σg² (the `…Measured` loops call it once per block). */
+// @ts-ignore: decorator
+@inline export function addGradientSquares(sum: f64): void {
+  gradSq += sum;
+}
+
 /** One rule's kernel over n parameters; the flags are each kernel's i32 switches in order. */
 function runRule(rule: i32, p: usize, g: usize, s0: usize, s1: usize, s2: usize, n: i32, hp: usize, flagA: i32, flagB: i32): void {
   switch (rule) {
@@ -82,6 +91,26 @@ function runRule(rule: i32, p: usize, g: usize, s0: usize, s1: usize, s2: usize,
   }
 }
 
+/**
+ * One block of the update (n parameters; pointers and flags as runRule's), its old values
+ * kept at `save`. SGD and Adam(W) in its default configuration run their `…Measured` twins,
+ * which also sum the raw gradient's squares inside the loop (60–90 µs per 235k parameters on
+ * top of the update), and return true. The other rules and configurations copy the old values
+ * first and return false: the block pass then sums the gradient too (about 130–150 µs).
+ * Twins for every rule would take the wasm over its 20 KB budget.
+ */
+function runMeasured(rule: i32, p: usize, g: usize, s0: usize, s1: usize, s2: usize, n: i32, hp: usize, flagA: i32, flagB: i32, save: usize): bool {
+  if (rule == RULE_SGD) {
+    sgdMeasured(p, g, s0, n, hp, flagA, flagB, save);
+    return true;
+  }
+  if (rule == RULE_ADAM && adamMeasured(p, g, s0, s1, n, hp, flagA, save)) return true;
+  if (rule == RULE_ADAMW && adamwMeasured(p, g, s0, s1, n, hp, flagA, save)) return true;
+  copyBlock(save, p, n);
+  runRule(rule, p, g, s0, s1, s2, n, hp, flagA, flagB);
+  return false;
+}
+
 /** Copies n f32 values (a block: short, so an inline loop beats a call out to memory.copy). */
 // @ts-ignore: decorator
 @inline function copyBlock(dst: usize, src: usize, n: i32): void {
@@ -92,7 +121,7 @@ function runRule(rule: i32, p: usize, g: usize, s0: usize, s1: usize, s2: usize,
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
 
-/** Adds one block's Σg², Σθ², Σ(θ − θ₀)² (n values at g, p and the old copy p0) to the running sums. */
+/** Adds one block's Σθ², Σ(θ − θ₀)² and, `withGradients`, Σg² (n values at p, the old ones at p0, g) to the running sums. */
 // @ts-ignore: decorator
 @inline function addBlockSums(g: usize, p: usize, p0: usize, n: i32, withGradients: bool): void {
   let i = 0;
@@ -153,10 +182,8 @@ export function measuredUpdate(rule: i32, param: usize, grad: usize, s0: usize, 
     for (let i = 0; i < n; i += BLOCK) {
       const count = min(BLOCK, n - i);
       const o = offset + (<usize>i << 2);
-      copyBlock(scratch, param + o, count);
-      runRule(rule, param + o, grad + o, s0 + o, s1 + o, s2 + o, count, hp, flagA, flagB);
-      if (withGradients) addBlockSums(grad + o, param + o, scratch, count, true);
-      else addBlockSums(grad + o, param + o, scratch, count, false);
+      if (runMeasured(rule, param + o, grad + o, s0 + o, s1 + o, s2 + o, count, hp, flagA, flagB, scratch)) addBlockSums(grad + o, param + o, scratch, count, false);
+      else addBlockSums(grad + o, param + o, scratch, count, true);
     }
     store<f64>(stats + (<usize>(bias ? STAT_B_SQ : STAT_W_SQ) << 3), paramSq);
     store<f64>(stats + (<usize>(bias ? STAT_DB_STEP_SQ : STAT_DW_STEP_SQ) << 3), stepSq);

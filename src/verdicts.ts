@@ -5,6 +5,7 @@
 // does not flood the history, and nothing here allocates except that first raise.
 import { ConfigError } from './errors.js';
 import { mustBe } from './must-be.js';
+import { RollingMedian } from './rolling-median.js';
 import type { DiagnosticsReport, Verdict, VerdictCode, VerdictThresholds } from './types.js';
 
 /** Every threshold, with its default (documented in the README). */
@@ -64,9 +65,9 @@ export class VerdictJudge {
   /** The exploding verdict's cause at the last report: 2 non-finite, 1 gradient-norm blow-up, 0 loss blow-up. */
   private explodingCause = 0;
   private explodingNonFinite = NaN;
-  private readonly norms: Float64Array;
-  private readonly scratch: Float64Array;
-  private normCount = 0;
+  /** Recent finite gradient norms. */
+  private readonly norms: RollingMedian;
+  /** Their median before this report's norm joined (what `exploding` compares against). */
   private median = Infinity;
   private firstLoss = NaN;
   private lastLoss = NaN;
@@ -105,8 +106,7 @@ export class VerdictJudge {
     this.streak = new Int32Array(NETWORK_CODES.length + LAYER_CODES.length * weights.length);
     this.done = new Uint8Array(this.streak.length);
     this.pending = new Uint8Array(this.streak.length);
-    this.norms = new Float64Array(thresholds.explodingNormWindow);
-    this.scratch = new Float64Array(thresholds.explodingNormWindow);
+    this.norms = new RollingMedian(thresholds.explodingNormWindow);
   }
 
   /** Every step: a non-finite loss is `exploding` at once. */
@@ -132,8 +132,8 @@ export class VerdictJudge {
     // exploding: non-finite values, a gradient norm far above its recent median, or the loss far above the first.
     let nonFinite = 0;
     for (let l = 0; l < L; l++) nonFinite += r.nonFiniteActivations[l] + r.nonFiniteGradients[l] + r.nonFiniteParameters[l];
-    this.updateMedianNorm();
-    const median = this.median;
+    const median = this.norms.median;
+    this.median = median;
     const normBlowUp = r.gradNorm > this.explodingNormFactor * median;
     const lossBlowUp = r.loss > this.explodingLossFactor * this.firstLoss;
     const nonFiniteSeen = nonFinite > 0 || !Number.isFinite(r.gradNorm) || !Number.isFinite(r.loss);
@@ -148,8 +148,8 @@ export class VerdictJudge {
     this.explodingCause = nonFiniteSeen ? 2 : normBlowUp ? 1 : 0;
     this.explodingNonFinite = nonFinite;
     if (Number.isFinite(r.gradNorm)) {
-      this.norms[this.normCount % this.norms.length] = r.gradNorm;
-      this.normCount++;
+      this.norms.value = r.gradNorm;
+      this.norms.add();
     }
 
     // Learning rate, judged by update:data under plain SGD only (Adam keeps it near −2 whatever happens).
@@ -250,26 +250,6 @@ export class VerdictJudge {
     const v: Verdict = { code, layer, step, epoch, figures, message: `${code}: ${detail}`, remedy: REMEDIES[code] };
     this.raised.push(v);
     this.onVerdict?.(v);
-  }
-
-  /** Sets `median` to the median of the recent gradient norms (Infinity until there is one): insertion sort into scratch. */
-  private updateMedianNorm(): void {
-    const n = Math.min(this.normCount, this.norms.length);
-    if (n === 0) {
-      this.median = Infinity;
-      return;
-    }
-    const s = this.scratch;
-    for (let i = 0; i < n; i++) {
-      const v = this.norms[i];
-      let j = i - 1;
-      while (j >= 0 && s[j] > v) {
-        s[j + 1] = s[j];
-        j--;
-      }
-      s[j + 1] = v;
-    }
-    this.median = n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   /** RMS(∂W) of the first layer over that of the last (only called when raising: it returns a double). */

@@ -5,7 +5,8 @@
 // with clipping (the raw gradient is measured before it) and when the guard refuses a step.
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/codes.js';
-import { MEASURE_REGION_BYTES, MEASURE_SCRATCH_BYTES } from '../src/engine.js';
+import { type Engine, MEASURE_REGION_BYTES, MEASURE_SCRATCH_BYTES } from '../src/engine.js';
+import type { Network } from '../src/network.js';
 import type { DiagnosticsReport, NetworkSpec, OptimizerConfig } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
 import { loadTestModule } from './helpers/wasm.js';
@@ -14,6 +15,15 @@ const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => 
 const diffNorm = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, x, i) => s + (x - b[i]) ** 2, 0));
 const near = (got: number, want: number, rel = 1e-5) => Math.abs(got - want) <= 1e-9 + rel * Math.abs(want);
 const copy = (r: DiagnosticsReport) => structuredClone({ ...r });
+
+/** Each layer's weight and bias gradient of the last step, read from the engine's gradient buffer. */
+function gradients(net: Network): { weight: Float32Array; bias: Float32Array }[] {
+  const e = (net as unknown as { e: Engine }).e;
+  return e.layers.map((l) => ({
+    weight: e.f32.slice(l.dWeight >> 2, (l.dWeight >> 2) + l.units * l.inputs),
+    bias: e.f32.slice(l.dBias >> 2, (l.dBias >> 2) + l.units),
+  }));
+}
 
 it('the module\'s rule codes and region layout are the ones the host writes', () => {
   const g = new WebAssembly.Instance(loadTestModule(), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as Record<string, WebAssembly.Global>;
@@ -35,8 +45,11 @@ const RULES: OptimizerConfig[] = [
   { type: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 },
   { type: 'adagrad', lr: 0.05, lrDecay: 0.01, weightDecay: 0.01 },
   { type: 'rmsprop', lr: 0.01, momentum: 0.5, centered: true },
+  // Adam and AdamW in their defaults run measured twins of their loops; with AMSGrad or L2 decay, the generic path.
+  { type: 'adam', lr: 0.01 },
   { type: 'adam', lr: 0.01, amsgrad: true, weightDecay: 0.01 },
   { type: 'adamw', lr: 0.01 },
+  { type: 'adamw', lr: 0.01, amsgrad: true },
   { type: 'adamax', lr: 0.01 },
   { type: 'nadam', lr: 0.01 },
   { type: 'radam', lr: 0.01 },
@@ -44,7 +57,7 @@ const RULES: OptimizerConfig[] = [
 ];
 
 describe.each(RULES.map((o) => [JSON.stringify(o), o] as const))('%s', (_, optimizer) => {
-  it('updates bit for bit as without diagnostics, and reports the norms of the parameters and updates it made', () => {
+  it('updates bit for bit as without diagnostics, and reports the norms of the gradients, parameters and updates', () => {
     const plain = makeNetwork(spec);
     const measured = makeNetwork(spec);
     const reports: ReturnType<typeof copy>[] = [];
@@ -58,6 +71,10 @@ describe.each(RULES.map((o) => [JSON.stringify(o), o] as const))('%s', (_, optim
       const after = measured.getParameters();
       expect(after).toEqual(plain.getParameters());
       const r = reports[step];
+      gradients(measured).forEach((g, l) => {
+        expect(near(r.weightGradNorm[l], norm(g.weight)), `‖∂W${l}‖ at step ${step + 1}`).toBe(true);
+        expect(near(r.biasGradNorm[l], norm(g.bias)), `‖∂b${l}‖`).toBe(true);
+      });
       after.forEach((p, l) => {
         expect(near(r.weightNorm[l], norm(p.weight)), `‖W${l}‖ at step ${step + 1}`).toBe(true);
         expect(near(r.biasNorm[l], norm(p.bias)), `‖b${l}‖`).toBe(true);

@@ -53,6 +53,30 @@ describe('raised by their situations', () => {
     expect(exploding[0].step).toBeLessThanOrEqual(firstBad);
   });
 
+  it('exploding is raised when the finite gradient norm stays far above its recent median', () => {
+    // A linear MSE net's gradient scales with its weights: multiplied by 10⁴ mid-run (and a
+    // step too small to undo it), the norm is ~10⁴× its median from then on, and finite.
+    const net = makeNetwork({ inputs: 16, layers: [{ units: 1 }], loss: 'mse', init: 'xavier_uniform', seed: 2 });
+    const y = data.x.map((row) => [row[0] - row[1]]);
+    const t = net.trainer(data.x, y, { optimizer: { type: 'sgd', lr: 1e-12 }, batchSize: 16, diagnostics: { every: 1 } });
+    const explodingSoFar = () => t.verdicts.filter((v) => v.code === 'exploding');
+    for (let i = 0; i < 10; i++) t.step();
+    expect(explodingSoFar()).toEqual([]);
+    const p = net.getParameters();
+    p[0].weight.forEach((w, i) => { p[0].weight[i] = w * 1e4; });
+    net.setParameters(p);
+    for (let i = 0; i < 2; i++) t.step();
+    // Three consecutive reports: not yet after two.
+    expect(explodingSoFar()).toEqual([]);
+    t.step();
+    const exploding = explodingSoFar();
+    expect(exploding).toHaveLength(1);
+    expect(exploding[0].step).toBe(13);
+    expect(exploding[0].message).toMatch(/gradient norm .* > 100× its recent median/);
+    expect(exploding[0].figures.gradNorm).toBeGreaterThan(100 * exploding[0].figures.medianGradNorm);
+    expect(Number.isFinite(exploding[0].figures.gradNorm)).toBe(true);
+  });
+
   it('dead: most ReLU units silent for the window', () => {
     const net = makeNetwork({ inputs: 2, layers: [{ units: 8, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 1 });
     const p = net.getParameters();
