@@ -62,6 +62,17 @@ export function renderText(r) {
     })));
     out.push('');
   }
+  const paired = r.cases.filter((c) => c.diagnosticsCost);
+  if (paired.length) {
+    const d = paired[0].diagnosticsCost;
+    out.push(`Diagnostics on every step vs off: extra step time, from ${d.pairs} pairs of adjacent ~${d.windowMs} ms windows (median, quartiles)`);
+    out.push(table(['case', 'cost', 'quartiles'], paired.map((c) => {
+      const x = c.diagnosticsCost;
+      const pct = (v) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+      return [`${c.title}, batch ${c.batch}`, pct(x.median), `${pct(x.q1)} … ${pct(x.q3)}`];
+    })));
+    out.push('');
+  }
   const notes = r.impls.filter((i) => i.na || i.detail || i.sameAs || i.note);
   const labelOf = (id) => r.impls.find((i) => i.id === id)?.label;
   for (const i of notes) {

@@ -22,8 +22,8 @@ for (const a of argv) if (!['--quick', '--json'].includes(a)) usage(`unknown arg
 const quick = argv.includes('--quick');
 const json = argv.includes('--json');
 const S = quick
-  ? { mode: 'quick', warmMs: 0, windowMs: 100, windows: 1, trajectorySteps: 2, coldRuns: 1, gemmMs: 30, gemmWindows: 1 }
-  : { mode: 'full', warmMs: 1000, windowMs: 1000, windows: 5, trajectorySteps: 10, coldRuns: 10, gemmMs: 300, gemmWindows: 5 };
+  ? { mode: 'quick', warmMs: 0, windowMs: 100, windows: 1, trajectorySteps: 2, coldRuns: 1, gemmMs: 30, gemmWindows: 1, pairMs: 50, pairs: 2 }
+  : { mode: 'full', warmMs: 1000, windowMs: 1000, windows: 5, trajectorySteps: 10, coldRuns: 10, gemmMs: 300, gemmWindows: 5, pairMs: 200, pairs: 30 };
 
 const DIST = new URL('../dist/node.js', import.meta.url);
 if (!existsSync(DIST)) usage('dist/node.js is missing: run `npm run build` first (npm run bench does)');
@@ -179,6 +179,9 @@ async function runCase(c) {
       if (r) samples.get(i.id).push(r.steps / r.seconds);
     }
   }
+  const diagnosticsOff = active.find((i) => i.id === 'descent-diagnostics-off');
+  const diagnosticsOn = active.find((i) => i.id === 'descent-diagnostics-every1');
+  if (diagnosticsOff && diagnosticsOn) out.diagnosticsCost = await pairedCost(diagnosticsOff, diagnosticsOn, guard);
   for (const i of [...active]) await guard(i, 'release', () => i.worker.call('release'));
 
   for (const [id, s] of samples) {
@@ -193,6 +196,30 @@ async function runCase(c) {
     if (row.stepsPerSec != null && ref2?.stepsPerSec) row.ratio = row.stepsPerSec / ref2.stepsPerSec;
   }
   return out;
+}
+
+/**
+ * The cost of diagnostics on every step, in step time: short windows of the "off" and the
+ * "every step" rows back to back (ABBA order), one ratio per pair. The main windows of a row
+ * are seconds apart, and other work on the machine moves them by more than the cost itself;
+ * adjacent windows see the same machine. Returns the median and quartiles of
+ * (off steps/s) / (on steps/s) − 1 over the pairs.
+ */
+async function pairedCost(off, on, guard) {
+  const costs = [];
+  for (let p = 0; p < S.pairs; p++) {
+    const order = p % 2 ? [on, off] : [off, on];
+    const rate = new Map();
+    for (const i of order) {
+      const r = await guard(i, 'paired window', () => i.worker.call('window', { ms: S.pairMs }));
+      if (!r) return null;
+      rate.set(i, r.steps / r.seconds);
+    }
+    costs.push(rate.get(off) / rate.get(on) - 1);
+  }
+  const s = [...costs].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { median: median(costs), q1: at(0.25), q3: at(0.75), pairs: costs.length, windowMs: S.pairMs, costs };
 }
 
 function fmt(xs) {
