@@ -111,11 +111,6 @@ export function sgdMeasured(param: usize, grad: usize, buf: usize, n: i32, hp: u
 /** Adagrad; clr = lr / (1 + (t − 1)·lrDecay) from the host. */
 export function adagradStep(param: usize, grad: usize, sum: usize, n: i32, hp: usize): void {
   if (takeMeasurement()) return measuredUpdate(RULE_ADAGRAD, param, grad, sum, 0, 0, hp, 0, 0);
-  adagradLoop(param, grad, sum, n, hp);
-}
-
-// @ts-ignore: decorator
-@inline function adagradLoop(param: usize, grad: usize, sum: usize, n: i32, hp: usize): void {
   const clr = <f32>load<f64>(hp, 0);
   const wd = <f32>load<f64>(hp, 8);
   const eps = <f32>load<f64>(hp, 16);
@@ -148,11 +143,6 @@ export function adagradStep(param: usize, grad: usize, sum: usize, n: i32, hp: u
 /** RMSprop, optionally centered and with momentum (eps added after the square root). */
 export function rmspropStep(param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32, hp: usize, centered: i32): void {
   if (takeMeasurement()) return measuredUpdate(RULE_RMSPROP, param, grad, squareAvg, gradAvg, buf, hp, centered, 0);
-  rmspropLoop(param, grad, squareAvg, gradAvg, buf, n, hp, centered);
-}
-
-// @ts-ignore: decorator
-@inline function rmspropLoop(param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32, hp: usize, centered: i32): void {
   const lr = <f32>load<f64>(hp, 0);
   const alpha = load<f64>(hp, 8);
   const eps = <f32>load<f64>(hp, 16);
@@ -294,11 +284,6 @@ export function adamwMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq
 /** Adamax: u ← max(β₂u, |g| + ε); θ ← θ − clr·m/u. hp: clr = lr/(1 − β₁ᵗ), β₁, β₂, eps, weightDecay. */
 export function adamaxStep(param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32, hp: usize): void {
   if (takeMeasurement()) return measuredUpdate(RULE_ADAMAX, param, grad, expAvg, expInf, 0, hp, 0, 0);
-  adamaxLoop(param, grad, expAvg, expInf, n, hp);
-}
-
-// @ts-ignore: decorator
-@inline function adamaxLoop(param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32, hp: usize): void {
   const clr = <f32>load<f64>(hp, 0);
   const beta1 = load<f64>(hp, 8);
   const b2 = <f32>load<f64>(hp, 16);
@@ -339,11 +324,6 @@ export function adamaxStep(param: usize, grad: usize, expAvg: usize, expInf: usi
  */
 export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize): void {
   if (takeMeasurement()) return measuredUpdate(RULE_NADAM, param, grad, expAvg, expAvgSq, 0, hp, 0, 0);
-  nadamLoop(param, grad, expAvg, expAvgSq, n, hp);
-}
-
-// @ts-ignore: decorator
-@inline function nadamLoop(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize): void {
   const gc = <f32>load<f64>(hp, 0);
   const ac = <f32>load<f64>(hp, 8);
   const bc = <f32>load<f64>(hp, 16);
@@ -389,11 +369,6 @@ export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
  */
 export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, rectified: i32): void {
   if (takeMeasurement()) return measuredUpdate(RULE_RADAM, param, grad, expAvg, expAvgSq, 0, hp, rectified, 0);
-  radamLoop(param, grad, expAvg, expAvgSq, n, hp, rectified);
-}
-
-// @ts-ignore: decorator
-@inline function radamLoop(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, rectified: i32): void {
   const lr = <f32>load<f64>(hp, 0);
   const bc1 = <f32>load<f64>(hp, 8);
   const bc = <f32>load<f64>(hp, 16);
@@ -441,11 +416,6 @@ export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
 /** Adadelta: Δ = √(u + ε)/√(v + ε)·g with v, u running averages of g² and Δ². hp: lr, ρ, eps, weightDecay. */
 export function adadeltaStep(param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32, hp: usize): void {
   if (takeMeasurement()) return measuredUpdate(RULE_ADADELTA, param, grad, squareAvg, accDelta, 0, hp, 0, 0);
-  adadeltaLoop(param, grad, squareAvg, accDelta, n, hp);
-}
-
-// @ts-ignore: decorator
-@inline function adadeltaLoop(param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32, hp: usize): void {
   const lr = <f32>load<f64>(hp, 0);
   const rho = load<f64>(hp, 8);
   const eps = <f32>load<f64>(hp, 16);

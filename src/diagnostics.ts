@@ -8,7 +8,7 @@ import { activationCode, LAYER_STATISTICS } from './codes.js';
 import { STAT_WORDS, type Engine } from './engine.js';
 import { ConfigError } from './errors.js';
 import { mustBe } from './must-be.js';
-import type { ResolvedOptimizer } from './optimizers.js';
+import { clips, type ResolvedOptimizer } from './optimizers.js';
 import type { DiagnosticsOptions, DiagnosticsReport, DiagnosticsSummary, HistogramsOption, HistogramTaker, Verdict, VerdictThresholds } from './types.js';
 import { resolveThresholds, VerdictJudge } from './verdicts.js';
 
@@ -95,7 +95,7 @@ export class Diagnostics {
   ) {
     this.every = options.every;
     this.judge = new VerdictJudge(options.thresholds, e.layers.map((l) => l.units * l.inputs), optimizer.type === 'sgd', onVerdict);
-    this.clipping = optimizer.clipGradValue !== undefined || optimizer.clipGradNorm !== undefined;
+    this.clipping = clips(optimizer);
     this.deadWindow = options.deadWindow ?? Math.min(trainRows, DEFAULT_DEAD_WINDOW);
     const L = e.layers.length;
     const perLayer = () => new Float64Array(L).fill(NaN);

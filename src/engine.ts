@@ -206,8 +206,8 @@ export class Engine {
     // The measured update's regions: per layer its weights, then its bias, into its statistics block.
     this.layers.forEach((l, i) => {
       const r = (this.measureRegions >> 2) + 6 * i;
-      w[r] = l.weight - this.params; w[r + 1] = l.units * l.inputs; w[r + 2] = this.stats + i * STAT_WORDS * 8;
-      w[r + 3] = l.bias - this.params; w[r + 4] = l.units; w[r + 5] = this.stats + i * STAT_WORDS * 8;
+      w[r] = l.weight - this.params; w[r + 1] = l.units * l.inputs; w[r + 2] = this.statsBlock(i);
+      w[r + 3] = l.bias - this.params; w[r + 4] = l.units; w[r + 5] = this.statsBlock(i);
     });
     // A worker's descriptor is the main one with its own gradients and loss slot.
     for (const t of this.workers) {
@@ -457,7 +457,7 @@ export class Engine {
     const k = this.k;
     for (let i = 0; i < this.layers.length; i++) {
       const l = this.layers[i];
-      k.gradientStats(this.stats + i * STAT_WORDS * 8, l.dWeight, l.dBias, l.units * l.inputs, l.units);
+      k.gradientStats(this.statsBlock(i), l.dWeight, l.dBias, l.units * l.inputs, l.units);
     }
   }
 
@@ -475,12 +475,17 @@ export class Engine {
     return (t === 0 ? this.desc : this.workers[t - 1].desc) >> 2;
   }
 
+  /** Byte offset of layer i's statistics block. */
+  private statsBlock(i: number): number {
+    return this.stats + i * STAT_WORDS * 8;
+  }
+
   /** Parameter statistics of every layer without an update (the guard refused it). */
   parameterStats(): void {
     const k = this.k;
     for (let i = 0; i < this.layers.length; i++) {
       const l = this.layers[i];
-      k.parameterStats(this.stats + i * STAT_WORDS * 8, l.weight, l.bias, l.units * l.inputs, l.units);
+      k.parameterStats(this.statsBlock(i), l.weight, l.bias, l.units * l.inputs, l.units);
     }
   }
 

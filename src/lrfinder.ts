@@ -36,7 +36,7 @@ function resolveFinder(o: Omit<LrFinderOptions, 'optimizer'>, networkSeed: numbe
     smoothing: o.smoothing ?? 0.98, divergeThreshold: o.divergeThreshold ?? 4, seed: o.seed ?? networkSeed,
   };
   const check = (key: keyof ResolvedFinder, ok: boolean, want: string) => {
-    if (!ok) throw mustBe(`options.${key}`, `${want}`, r[key]);
+    if (!ok) throw mustBe(`options.${key}`, want, r[key]);
   };
   check('batchSize', Number.isInteger(r.batchSize) && r.batchSize >= 1, 'a positive integer');
   check('numIter', Number.isInteger(r.numIter) && r.numIter >= 2, 'an integer ≥ 2');
@@ -48,7 +48,6 @@ function resolveFinder(o: Omit<LrFinderOptions, 'optimizer'>, networkSeed: numbe
   return r;
 }
 
-/** Runs the test on `rows` rows (features x, targets y) with a fresh `optimizer`; restores the engine afterwards. */
 /**
  * Smith's learning-rate range test on `net`: up to `numIter` steps of `optimizer` while the
  * rate grows from startLr to endLr; returns the curve and the rate where the smoothed loss
@@ -62,6 +61,7 @@ export function findLearningRate(net: Network, x: Inputs, y: Targets, options: L
   return rangeTest(data.engine, data.x, data.y, data.rows, optimizer, finder);
 }
 
+/** Runs the test on `rows` rows (features x, targets y) with a fresh `optimizer`; restores the engine afterwards. */
 function rangeTest(e: Engine, x: Float32Array, y: Float32Array | Int32Array, rows: number, optimizer: ResolvedOptimizer, f: ResolvedFinder): LrFinderResult {
   const P = e.paramCount;
   // The descriptor words diagnostics own (the statistics and stamp pointers, each layer's

@@ -116,6 +116,11 @@ export function resolveOptimizer(config: OptimizerConfig, path = 'optimizer'): R
   return r;
 }
 
+/** Whether the optimizer clips its gradient (by value or by norm) before each update. */
+export function clips(o: ResolvedOptimizer): boolean {
+  return o.clipGradValue !== undefined || o.clipGradNorm !== undefined;
+}
+
 /** Slots of per-parameter state a rule uses (the layout reserves the maximum, 3). */
 export const MAX_SLOTS = 3;
 

@@ -5,7 +5,7 @@
 import type { Diagnostics } from './diagnostics.js';
 import type { Guard } from './guard.js';
 import type { Engine, Resident } from './engine.js';
-import { OptimizerState, type ResolvedOptimizer } from './optimizers.js';
+import { clips, OptimizerState, type ResolvedOptimizer } from './optimizers.js';
 import { createRng, type Rng } from './rng.js';
 
 export class BatchStepper {
@@ -96,7 +96,7 @@ export class BatchStepper {
     this.applied = this.guard === null || this.guard.allowUpdate(this.cursor === 0);
     if (this.applied) {
       const o = this.optimizer.options;
-      if (o.clipGradValue !== undefined || o.clipGradNorm !== undefined) e.clip(o.clipGradValue, o.clipGradNorm);
+      if (clips(o)) e.clip(o.clipGradValue, o.clipGradNorm);
       this.diagnostics?.beforeUpdate();
       this.optimizer.apply();
     }
