@@ -1,22 +1,20 @@
 // Elementwise activations and their derivatives, PyTorch's definitions including the kinks:
-// relu′(0) = 0, leaky_relu′(0) = 0.01, elu′(0) = 1. Codes are mirrored in src/codes.ts.
+// relu′(0) = 0, leaky_relu′(0) = 0.01, elu′(0) = 1. Codes: abi.ts ACT_*.
+import { ACT_ELU, ACT_GELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH } from "./abi";
 import { erf64 } from "./erf";
 import { ld, maxOf, mul, splat, st, sub, whereGt0, whereLe0 } from "./lanes";
 import { expOf, sigmoidOf, tanhOf } from "./vecmath";
-
-export const ACT_LINEAR: i32 = 0;
-export const ACT_SIGMOID: i32 = 1;
-export const ACT_TANH: i32 = 2;
-export const ACT_RELU: i32 = 3;
-export const ACT_LEAKY_RELU: i32 = 4;
-export const ACT_ELU: i32 = 5;
-export const ACT_SOFTPLUS: i32 = 6;
-export const ACT_GELU: i32 = 7;
 
 const LEAKY_SLOPE: f32 = 0.01;
 const SOFTPLUS_THRESHOLD: f32 = 20.0; // PyTorch: above it softplus(x) = x (β = 1)
 const INV_SQRT2: f64 = 0.7071067811865476;
 const INV_SQRT_2PI: f64 = 0.3989422804014327;
+
+/** Whether an activation saturates (flat tails): stats.ts counts its saturated outputs. */
+// @ts-ignore: decorator
+@inline export function isSaturating(kind: i32): bool {
+  return kind == ACT_SIGMOID || kind == ACT_TANH;
+}
 
 /** a = f(z) over `count` values; `a` may equal `z`. Called once per layer per forward pass. */
 export function activationForward(kind: i32, a: usize, z: usize, count: i32): void {
@@ -80,7 +78,7 @@ export function activationForward(kind: i32, a: usize, z: usize, count: i32): vo
       }
       break;
     }
-    default: unreachable();
+    default: abort("unknown activation code");
   }
 }
 
@@ -156,7 +154,7 @@ export function activationBackward(kind: i32, dz: usize, da: usize, z: usize, a:
       }
       break;
     }
-    default: unreachable();
+    default: abort("unknown activation code");
   }
 }
 

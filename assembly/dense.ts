@@ -1,7 +1,26 @@
-// Dense (fully connected) layer, PyTorch layout: W is [out, in] row-major, b is [out].
-// Shapes in comments: N = rows in the batch, I = inputs, O = outputs.
-// Forward and backward sit together; each writes its outputs (=), never accumulates.
+// Dense (fully connected) layer, PyTorch layout: W is [out, in] row-major, b is [out], and
+// the layer's parameters are [W b]. Shapes in comments: N = rows in the batch, I = inputs,
+// O = outputs. Forward and backward sit together; each writes its outputs (=), never
+// accumulates. denseLayerForward/Backward are the layer kind LAYER_DENSE of the training
+// pass (pass.ts); the kernels below them are exports of their own.
+import { LAYER_GRADS, LAYER_INPUTS, LAYER_OUTPUTS, LAYER_PARAMS, LAYER_Z } from "./abi";
+import { layerWord } from "./descriptor";
 import { gemm } from "./gemm";
+
+/** The pass's forward of a dense layer (descriptor block `layer`): z = x·Wᵀ + b over `rows` rows. */
+export function denseLayerForward(layer: usize, x: usize, rows: i32): void {
+  const inDim = layerWord(layer, LAYER_INPUTS), outDim = layerWord(layer, LAYER_OUTPUTS);
+  const w = <usize>layerWord(layer, LAYER_PARAMS);
+  denseForward(layerWord(layer, LAYER_Z), x, w, w + (<usize>(inDim * outDim) << 2), rows, inDim, outDim);
+}
+
+/** The pass's backward of a dense layer: dW, db from dz and x; dx = dz·W unless `dx` is 0. */
+export function denseLayerBackward(layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
+  const inDim = layerWord(layer, LAYER_INPUTS), outDim = layerWord(layer, LAYER_OUTPUTS);
+  const dw = <usize>layerWord(layer, LAYER_GRADS);
+  denseBackwardParams(dw, dw + (<usize>(inDim * outDim) << 2), dz, x, rows, inDim, outDim);
+  if (dx) denseBackwardInput(dx, dz, layerWord(layer, LAYER_PARAMS), rows, inDim, outDim);
+}
 
 /**
  * y(N,O) = x(N,I) · W(O,I)ᵀ + b(O). Rows of x and W are both contiguous along I, so each

@@ -1,25 +1,32 @@
 // Optimizer steps, one kernel per rule, following torch.optim 1.13's single-tensor code
 // (NAdam: the ≥ 2.0 formula). Each updates `n` contiguous parameters in place from their
-// gradients and per-parameter state slots, and never writes the gradient: weight decay is
-// folded into a local copy, as PyTorch's `grad = grad.add(param, alpha=wd)` does.
-// Per-step scalars that depend only on the step count (bias corrections, decayed rates) are
-// computed by the host in f64, so the loops hold only elementwise work. All real-valued
-// hyper-parameters arrive in an f64 block at `hp` (each kernel's first lines read it, in
-// order), never as call arguments: a double passed across the JS→wasm boundary can cost a
-// boxed JS number per call. Flags and the step's first/rectified switches stay i32 arguments.
+// gradients and up to three per-parameter state slots, and never writes the gradient: weight
+// decay is folded into a local copy, as PyTorch's `grad = grad.add(param, alpha=wd)` does.
+// Every kernel takes (param, grad, s0, s1, s2, n, hp): per-step scalars that depend only on
+// the step count (bias corrections, decayed rates) are computed by the host in f64 and, with
+// every hyper-parameter and flag, arrive in an f64 block at `hp` in the slots abi.ts names —
+// a double passed as a call argument can cost a boxed JS number per call.
 // Each rule's update is written once (lanes.ts) and runs four parameters at a time in SIMD
 // builds, one at a time for the tail and in the scalar build. The SIMD loops splat their
-// constants once and take two vectors per iteration: the divide and square-root chains are
-// long, and fewer instructions per vector let the CPU overlap more of them (4–17% faster per
-// rule than one vector per iteration with splats inside, measured; Adam 12%).
+// constants once and take two vectors per iteration, so the CPU overlaps more of the long
+// divide and square-root chains.
 // A call the host armed with measureNextUpdate (a diagnostics step) runs through
-// measuredUpdate instead, block by block. SGD and Adam(W) in its default configuration have
-// a `…Measured` twin for that: the same loop, which also keeps the old parameters aside and
-// sums the raw gradient's squares on the way (see measured-update.ts for the other rules).
+// measuredUpdate instead, block by block (measured-update.ts keeps the sums). SGD and Adam(W)
+// in its default configuration have a `…Measured` twin: the same loop, which also keeps the
+// old parameters aside and sums the raw gradient's squares on the way.
 import { absOf, add, div, ld, maxOf, mul, sqrt, st, sub } from "./lanes";
 import {
-  addGradientSquares, measuredUpdate, RULE_ADADELTA, RULE_ADAGRAD, RULE_ADAM, RULE_ADAMAX, RULE_ADAMW, RULE_NADAM, RULE_RADAM,
-  RULE_RMSPROP, RULE_SGD, takeMeasurement,
+  ADADELTA_EPS, ADADELTA_LR, ADADELTA_RHO, ADADELTA_WEIGHT_DECAY, ADAGRAD_CLR, ADAGRAD_EPS, ADAGRAD_WEIGHT_DECAY, ADAM_AMSGRAD,
+  ADAM_BC2_SQRT, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, ADAM_STEP_SIZE, ADAM_WEIGHT_DECAY, ADAMAX_BETA1, ADAMAX_BETA2, ADAMAX_CLR,
+  ADAMAX_EPS, ADAMAX_WEIGHT_DECAY, ADAMW_AMSGRAD, ADAMW_LR, ADAMW_STEP_SIZE, ADAMW_WEIGHT_DECAY, MEASURE_BLOCK,
+  NADAM_AVG_COEF, NADAM_BC2_SQRT, NADAM_BETA1, NADAM_BETA2, NADAM_EPS, NADAM_GRAD_COEF, NADAM_WEIGHT_DECAY, RADAM_BC1,
+  RADAM_BC2_SQRT, RADAM_BETA1, RADAM_BETA2, RADAM_EPS, RADAM_LR, RADAM_RECT, RADAM_RECTIFIED, RADAM_WEIGHT_DECAY, REGION_COUNT,
+  REGION_OFFSET, REGION_STATS, RMSPROP_ALPHA, RMSPROP_CENTERED, RMSPROP_EPS, RMSPROP_LR, RMSPROP_MOMENTUM, RMSPROP_WEIGHT_DECAY,
+  RULE_ADADELTA, RULE_ADAGRAD, RULE_ADAM, RULE_ADAMAX, RULE_ADAMW, RULE_NADAM, RULE_RADAM, RULE_RMSPROP, RULE_SGD, SGD_DAMPENING,
+  SGD_FIRST_STEP, SGD_LR, SGD_MOMENTUM, SGD_NESTEROV, SGD_WEIGHT_DECAY,
+} from "./abi";
+import {
+  addBlockSums, addGradientSquares, armedRegion, armedRegions, armedScratch, copyBlock, endRegion, startRegion, takeMeasurement,
 } from "./measured-update";
 import { lanesSum } from "./stats";
 
@@ -50,25 +57,27 @@ import { lanesSum } from "./stats";
 }
 
 /**
- * SGD with optional momentum, dampening, Nesterov and L2 weight decay.
- * `first` = 1 on the first step: the momentum buffer is then initialised to the gradient.
+ * SGD with optional momentum (buffer s0), dampening, Nesterov and L2 weight decay. On the
+ * first step (SGD_FIRST_STEP = 1) the momentum buffer is initialised to the gradient.
  */
-export function sgdStep(param: usize, grad: usize, buf: usize, n: i32, hp: usize, nesterov: i32, first: i32): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_SGD, param, grad, buf, 0, 0, hp, nesterov, first);
-  sgdLoop(param, grad, buf, n, hp, nesterov, first, 0, false);
+export function sgdStep(param: usize, grad: usize, buf: usize, s1: usize, s2: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_SGD, param, grad, buf, s1, s2, hp);
+  sgdLoop(param, grad, buf, n, hp, 0, false);
 }
 
 /** sgdStep over one block of a measured update (old parameters to `save`). */
-export function sgdMeasured(param: usize, grad: usize, buf: usize, n: i32, hp: usize, nesterov: i32, first: i32, save: usize): void {
-  sgdLoop(param, grad, buf, n, hp, nesterov, first, save, true);
+function sgdMeasured(param: usize, grad: usize, buf: usize, n: i32, hp: usize, save: usize): void {
+  sgdLoop(param, grad, buf, n, hp, save, true);
 }
 
 // @ts-ignore: decorator
-@inline function sgdLoop(param: usize, grad: usize, buf: usize, n: i32, hp: usize, nesterov: i32, first: i32, save: usize, measure: bool): void {
-  const lr = <f32>load<f64>(hp, 0);
-  const momentum = <f32>load<f64>(hp, 8);
-  const damp = <f32>(1.0 - load<f64>(hp, 16));
-  const wd = <f32>load<f64>(hp, 24);
+@inline function sgdLoop(param: usize, grad: usize, buf: usize, n: i32, hp: usize, save: usize, measure: bool): void {
+  const lr = <f32>load<f64>(hp, SGD_LR << 3);
+  const momentum = <f32>load<f64>(hp, SGD_MOMENTUM << 3);
+  const damp = <f32>(1.0 - load<f64>(hp, SGD_DAMPENING << 3));
+  const wd = <f32>load<f64>(hp, SGD_WEIGHT_DECAY << 3);
+  const nesterov = load<f64>(hp, SGD_NESTEROV << 3) != 0 ? 1 : 0;
+  const first = load<f64>(hp, SGD_FIRST_STEP << 3) != 0 ? 1 : 0;
   const decay = wd != 0, hasMomentum = momentum != 0;
   let o: usize = 0;
   if (ASC_FEATURE_SIMD) {
@@ -108,12 +117,12 @@ export function sgdMeasured(param: usize, grad: usize, buf: usize, n: i32, hp: u
   return raw;
 }
 
-/** Adagrad; clr = lr / (1 + (t − 1)·lrDecay) from the host. */
-export function adagradStep(param: usize, grad: usize, sum: usize, n: i32, hp: usize): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_ADAGRAD, param, grad, sum, 0, 0, hp, 0, 0);
-  const clr = <f32>load<f64>(hp, 0);
-  const wd = <f32>load<f64>(hp, 8);
-  const eps = <f32>load<f64>(hp, 16);
+/** Adagrad (sum of squares in s0); clr = lr / (1 + (t − 1)·lrDecay) from the host. */
+export function adagradStep(param: usize, grad: usize, sum: usize, s1: usize, s2: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADAGRAD, param, grad, sum, s1, s2, hp);
+  const clr = <f32>load<f64>(hp, ADAGRAD_CLR << 3);
+  const wd = <f32>load<f64>(hp, ADAGRAD_WEIGHT_DECAY << 3);
+  const eps = <f32>load<f64>(hp, ADAGRAD_EPS << 3);
   const decay = wd != 0;
   let o: usize = 0;
   if (ASC_FEATURE_SIMD) {
@@ -140,14 +149,18 @@ export function adagradStep(param: usize, grad: usize, sum: usize, n: i32, hp: u
   st<T>(pp, sub<T>(p, mul<T>(clr, div<T>(g, add<T>(sqrt<T>(s), eps)))));
 }
 
-/** RMSprop, optionally centered and with momentum (eps added after the square root). */
-export function rmspropStep(param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32, hp: usize, centered: i32): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_RMSPROP, param, grad, squareAvg, gradAvg, buf, hp, centered, 0);
-  const lr = <f32>load<f64>(hp, 0);
-  const alpha = load<f64>(hp, 8);
-  const eps = <f32>load<f64>(hp, 16);
-  const wd = <f32>load<f64>(hp, 24);
-  const momentum = <f32>load<f64>(hp, 32);
+/**
+ * RMSprop, optionally centered and with momentum (eps added after the square root): the
+ * square average in s0, the centered gradient average in s1, the momentum buffer in s2.
+ */
+export function rmspropStep(param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_RMSPROP, param, grad, squareAvg, gradAvg, buf, hp);
+  const lr = <f32>load<f64>(hp, RMSPROP_LR << 3);
+  const alpha = load<f64>(hp, RMSPROP_ALPHA << 3);
+  const eps = <f32>load<f64>(hp, RMSPROP_EPS << 3);
+  const wd = <f32>load<f64>(hp, RMSPROP_WEIGHT_DECAY << 3);
+  const momentum = <f32>load<f64>(hp, RMSPROP_MOMENTUM << 3);
+  const centered = load<f64>(hp, RMSPROP_CENTERED << 3) != 0 ? 1 : 0;
   const a = <f32>alpha, c = <f32>(1.0 - alpha);
   const decay = wd != 0, hasMomentum = momentum > 0;
   let o: usize = 0;
@@ -191,11 +204,17 @@ export function rmspropStep(param: usize, grad: usize, squareAvg: usize, gradAvg
 
 /**
  * Adam with coupled L2 weight decay, optionally AMSGrad (running max of the raw second
- * moment, then bias-corrected). hp: stepSize = lr/(1 − β₁ᵗ), √(1 − β₂ᵗ), β₁, β₂, eps, weightDecay.
+ * moment, then bias-corrected): moments in s0 and s1, AMSGrad's max in s2.
  */
-export function adamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize, amsgrad: i32): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_ADAM, param, grad, expAvg, expAvgSq, maxExpAvgSq, hp, amsgrad, 0);
-  adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, hp, amsgrad, 1, 0, 0, false);
+export function adamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADAM, param, grad, expAvg, expAvgSq, maxExpAvgSq, hp);
+  adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, hp, amsgradOf(hp), 1, 0, 0, false);
+}
+
+/** Adam's AMSGrad flag, from a block laid out as Adam's. */
+// @ts-ignore: decorator
+@inline function amsgradOf(hp: usize): i32 {
+  return load<f64>(hp, ADAM_AMSGRAD << 3) != 0 ? 1 : 0;
 }
 
 /**
@@ -204,36 +223,48 @@ export function adamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usi
  * Those flags are compiled out of this loop: it carries more live values than the plain
  * one, and each runtime flag in it cost about 30 µs per 235k parameters in spills (V8).
  */
-export function adamMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, amsgrad: i32, save: usize): bool {
-  if (amsgrad != 0 || load<f64>(hp, 40) != 0) return false;
+function adamMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, save: usize): bool {
+  if (amsgradOf(hp) != 0 || load<f64>(hp, ADAM_WEIGHT_DECAY << 3) != 0) return false;
   adamLoop(param, grad, expAvg, expAvgSq, 0, n, hp, 0, 1, 0, save, true, true);
   return true;
 }
 
 /**
- * AdamW: decoupled decay θ ← θ(1 − lr·λ) first, then the Adam step without L2.
- * hp: lr, then Adam's block with λ as its weightDecay.
+ * AdamW: decoupled decay θ ← θ(1 − lr·λ) first, then the Adam step without L2. Its block is
+ * lr, then Adam's block (from ADAMW_STEP_SIZE) with λ as its weight decay.
  */
-export function adamwStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize, amsgrad: i32): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_ADAMW, param, grad, expAvg, expAvgSq, maxExpAvgSq, hp, amsgrad, 0);
-  adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, hp + 8, amsgrad, <f32>(1.0 - load<f64>(hp, 0) * load<f64>(hp, 48)), 1, 0, false);
+export function adamwStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADAMW, param, grad, expAvg, expAvgSq, maxExpAvgSq, hp);
+  adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, adamBlockOfAdamw(hp), amsgradOf(adamBlockOfAdamw(hp)), adamwKeep(hp), 1, 0, false);
 }
 
 /** adamwStep over one block of a measured update, without AMSGrad only (as adamMeasured). */
-export function adamwMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, amsgrad: i32, save: usize): bool {
-  if (amsgrad != 0) return false;
-  adamLoop(param, grad, expAvg, expAvgSq, 0, n, hp + 8, 0, <f32>(1.0 - load<f64>(hp, 0) * load<f64>(hp, 48)), 1, save, true);
+function adamwMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, save: usize): bool {
+  if (amsgradOf(adamBlockOfAdamw(hp)) != 0) return false;
+  adamLoop(param, grad, expAvg, expAvgSq, 0, n, adamBlockOfAdamw(hp), 0, adamwKeep(hp), 1, save, true);
   return true;
+}
+
+/** Where Adam's block starts inside AdamW's. */
+// @ts-ignore: decorator
+@inline function adamBlockOfAdamw(hp: usize): usize {
+  return hp + (<usize>ADAMW_STEP_SIZE << 3);
+}
+
+/** AdamW's decoupled decay factor 1 − lr·λ. */
+// @ts-ignore: decorator
+@inline function adamwKeep(hp: usize): f32 {
+  return <f32>(1.0 - load<f64>(hp, ADAMW_LR << 3) * load<f64>(hp, ADAMW_WEIGHT_DECAY << 3));
 }
 
 // @ts-ignore: decorator
 @inline function adamLoop(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize, amsgrad: i32, keep: f32, decoupled: i32, save: usize, measure: bool, noDecay: bool = false): void {
-  const stepSize = <f32>load<f64>(hp, 0);
-  const bc = <f32>load<f64>(hp, 8);
-  const beta1 = load<f64>(hp, 16);
-  const beta2 = load<f64>(hp, 24);
-  const eps = <f32>load<f64>(hp, 32);
-  const wd: f32 = decoupled ? 0 : <f32>load<f64>(hp, 40);
+  const stepSize = <f32>load<f64>(hp, ADAM_STEP_SIZE << 3);
+  const bc = <f32>load<f64>(hp, ADAM_BC2_SQRT << 3);
+  const beta1 = load<f64>(hp, ADAM_BETA1 << 3);
+  const beta2 = load<f64>(hp, ADAM_BETA2 << 3);
+  const eps = <f32>load<f64>(hp, ADAM_EPS << 3);
+  const wd: f32 = decoupled ? 0 : <f32>load<f64>(hp, ADAM_WEIGHT_DECAY << 3);
   const b1 = <f32>beta1, b2 = <f32>beta2, c1 = <f32>(1.0 - beta1), c2 = <f32>(1.0 - beta2);
   // `noDecay`: the caller has checked wd = 0, so the decay branch compiles out.
   const decay = noDecay ? false : wd != 0;
@@ -281,14 +312,14 @@ export function adamwMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq
   return raw;
 }
 
-/** Adamax: u ← max(β₂u, |g| + ε); θ ← θ − clr·m/u. hp: clr = lr/(1 − β₁ᵗ), β₁, β₂, eps, weightDecay. */
-export function adamaxStep(param: usize, grad: usize, expAvg: usize, expInf: usize, n: i32, hp: usize): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_ADAMAX, param, grad, expAvg, expInf, 0, hp, 0, 0);
-  const clr = <f32>load<f64>(hp, 0);
-  const beta1 = load<f64>(hp, 8);
-  const b2 = <f32>load<f64>(hp, 16);
-  const eps = <f32>load<f64>(hp, 24);
-  const wd = <f32>load<f64>(hp, 32);
+/** Adamax: u ← max(β₂u, |g| + ε); θ ← θ − clr·m/u, with m in s0 and u in s1. */
+export function adamaxStep(param: usize, grad: usize, expAvg: usize, expInf: usize, s2: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADAMAX, param, grad, expAvg, expInf, s2, hp);
+  const clr = <f32>load<f64>(hp, ADAMAX_CLR << 3);
+  const beta1 = load<f64>(hp, ADAMAX_BETA1 << 3);
+  const b2 = <f32>load<f64>(hp, ADAMAX_BETA2 << 3);
+  const eps = <f32>load<f64>(hp, ADAMAX_EPS << 3);
+  const wd = <f32>load<f64>(hp, ADAMAX_WEIGHT_DECAY << 3);
   const b1 = <f32>beta1, c1 = <f32>(1.0 - beta1);
   const decay = wd != 0;
   let o: usize = 0;
@@ -319,18 +350,18 @@ export function adamaxStep(param: usize, grad: usize, expAvg: usize, expInf: usi
 }
 
 /**
- * NAdam (PyTorch ≥ 2.0 formula): θ ← θ − gradCoef·g/d − avgCoef·m/d with d = √v/√(1 − β₂ᵗ) + ε.
- * hp: gradCoef = lr(1 − μₜ)/(1 − Πμ≤ₜ), avgCoef = lr·μₜ₊₁/(1 − Πμ≤ₜ₊₁), √(1 − β₂ᵗ), β₁, β₂, eps, weightDecay.
+ * NAdam (PyTorch ≥ 2.0 formula): θ ← θ − gradCoef·g/d − avgCoef·m/d with d = √v/√(1 − β₂ᵗ) + ε,
+ * moments in s0 and s1.
  */
-export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_NADAM, param, grad, expAvg, expAvgSq, 0, hp, 0, 0);
-  const gc = <f32>load<f64>(hp, 0);
-  const ac = <f32>load<f64>(hp, 8);
-  const bc = <f32>load<f64>(hp, 16);
-  const beta1 = load<f64>(hp, 24);
-  const beta2 = load<f64>(hp, 32);
-  const eps = <f32>load<f64>(hp, 40);
-  const wd = <f32>load<f64>(hp, 48);
+export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, s2: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_NADAM, param, grad, expAvg, expAvgSq, s2, hp);
+  const gc = <f32>load<f64>(hp, NADAM_GRAD_COEF << 3);
+  const ac = <f32>load<f64>(hp, NADAM_AVG_COEF << 3);
+  const bc = <f32>load<f64>(hp, NADAM_BC2_SQRT << 3);
+  const beta1 = load<f64>(hp, NADAM_BETA1 << 3);
+  const beta2 = load<f64>(hp, NADAM_BETA2 << 3);
+  const eps = <f32>load<f64>(hp, NADAM_EPS << 3);
+  const wd = <f32>load<f64>(hp, NADAM_WEIGHT_DECAY << 3);
   const b1 = <f32>beta1, b2 = <f32>beta2, c1 = <f32>(1.0 - beta1), c2 = <f32>(1.0 - beta2);
   const decay = wd != 0;
   let o: usize = 0;
@@ -363,20 +394,20 @@ export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
 }
 
 /**
- * RAdam. While the variance is intractable (ρₜ ≤ 5, `rectified` = 0): θ ← θ − lr·m/(1 − β₁ᵗ).
- * Otherwise θ ← θ − lr·m/(1 − β₁ᵗ)·√(1 − β₂ᵗ)/(√v + ε)·rect.
- * hp: lr, 1 − β₁ᵗ, √(1 − β₂ᵗ), rect, β₁, β₂, eps, weightDecay.
+ * RAdam, moments in s0 and s1. While the variance is intractable (ρₜ ≤ 5, RADAM_RECTIFIED = 0):
+ * θ ← θ − lr·m/(1 − β₁ᵗ). Otherwise θ ← θ − lr·m/(1 − β₁ᵗ)·√(1 − β₂ᵗ)/(√v + ε)·rect.
  */
-export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, rectified: i32): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_RADAM, param, grad, expAvg, expAvgSq, 0, hp, rectified, 0);
-  const lr = <f32>load<f64>(hp, 0);
-  const bc1 = <f32>load<f64>(hp, 8);
-  const bc = <f32>load<f64>(hp, 16);
-  const rect = <f32>load<f64>(hp, 24);
-  const beta1 = load<f64>(hp, 32);
-  const beta2 = load<f64>(hp, 40);
-  const eps = <f32>load<f64>(hp, 48);
-  const wd = <f32>load<f64>(hp, 56);
+export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, s2: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_RADAM, param, grad, expAvg, expAvgSq, s2, hp);
+  const lr = <f32>load<f64>(hp, RADAM_LR << 3);
+  const bc1 = <f32>load<f64>(hp, RADAM_BC1 << 3);
+  const bc = <f32>load<f64>(hp, RADAM_BC2_SQRT << 3);
+  const rect = <f32>load<f64>(hp, RADAM_RECT << 3);
+  const beta1 = load<f64>(hp, RADAM_BETA1 << 3);
+  const beta2 = load<f64>(hp, RADAM_BETA2 << 3);
+  const eps = <f32>load<f64>(hp, RADAM_EPS << 3);
+  const wd = <f32>load<f64>(hp, RADAM_WEIGHT_DECAY << 3);
+  const rectified = load<f64>(hp, RADAM_RECTIFIED << 3) != 0 ? 1 : 0;
   const b1 = <f32>beta1, b2 = <f32>beta2, c1 = <f32>(1.0 - beta1), c2 = <f32>(1.0 - beta2);
   const decay = wd != 0;
   let o: usize = 0;
@@ -413,13 +444,13 @@ export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
   }
 }
 
-/** Adadelta: Δ = √(u + ε)/√(v + ε)·g with v, u running averages of g² and Δ². hp: lr, ρ, eps, weightDecay. */
-export function adadeltaStep(param: usize, grad: usize, squareAvg: usize, accDelta: usize, n: i32, hp: usize): void {
-  if (takeMeasurement()) return measuredUpdate(RULE_ADADELTA, param, grad, squareAvg, accDelta, 0, hp, 0, 0);
-  const lr = <f32>load<f64>(hp, 0);
-  const rho = load<f64>(hp, 8);
-  const eps = <f32>load<f64>(hp, 16);
-  const wd = <f32>load<f64>(hp, 24);
+/** Adadelta: Δ = √(u + ε)/√(v + ε)·g with v (s0), u (s1) running averages of g² and Δ². */
+export function adadeltaStep(param: usize, grad: usize, squareAvg: usize, accDelta: usize, s2: usize, n: i32, hp: usize): void {
+  if (takeMeasurement()) return measuredUpdate(RULE_ADADELTA, param, grad, squareAvg, accDelta, s2, hp);
+  const lr = <f32>load<f64>(hp, ADADELTA_LR << 3);
+  const rho = load<f64>(hp, ADADELTA_RHO << 3);
+  const eps = <f32>load<f64>(hp, ADADELTA_EPS << 3);
+  const wd = <f32>load<f64>(hp, ADADELTA_WEIGHT_DECAY << 3);
   const r = <f32>rho, c = <f32>(1.0 - rho);
   const decay = wd != 0;
   let o: usize = 0;
@@ -448,4 +479,63 @@ export function adadeltaStep(param: usize, grad: usize, squareAvg: usize, accDel
   const delta = mul<T>(div<T>(sqrt<T>(add<T>(u, eps)), sqrt<T>(add<T>(v, eps))), g);
   st<T>(pu, add<T>(mul<T>(u, r), mul<T>(mul<T>(c, delta), delta)));
   st<T>(pp, sub<T>(p, mul<T>(lr, delta)));
+}
+
+/** One rule's kernel over n parameters (pointers and block as its kernel takes them). */
+function runRule(rule: i32, p: usize, g: usize, s0: usize, s1: usize, s2: usize, n: i32, hp: usize): void {
+  switch (rule) {
+    case RULE_SGD: sgdStep(p, g, s0, s1, s2, n, hp); break;
+    case RULE_ADAGRAD: adagradStep(p, g, s0, s1, s2, n, hp); break;
+    case RULE_RMSPROP: rmspropStep(p, g, s0, s1, s2, n, hp); break;
+    case RULE_ADAM: adamStep(p, g, s0, s1, s2, n, hp); break;
+    case RULE_ADAMW: adamwStep(p, g, s0, s1, s2, n, hp); break;
+    case RULE_ADAMAX: adamaxStep(p, g, s0, s1, s2, n, hp); break;
+    case RULE_NADAM: nadamStep(p, g, s0, s1, s2, n, hp); break;
+    case RULE_RADAM: radamStep(p, g, s0, s1, s2, n, hp); break;
+    case RULE_ADADELTA: adadeltaStep(p, g, s0, s1, s2, n, hp); break;
+    default: abort("unknown optimizer rule");
+  }
+}
+
+/**
+ * One block of a measured update, its old parameters kept at `save`. SGD and Adam(W) in its
+ * default configuration run their `…Measured` twins, which also sum the raw gradient's
+ * squares inside the loop, and return true. The other rules and configurations copy the old
+ * values first and return false: the block pass then sums the gradient too. (Twins for every
+ * rule would take the wasm over its size budget.)
+ */
+function runMeasured(rule: i32, p: usize, g: usize, s0: usize, s1: usize, s2: usize, n: i32, hp: usize, save: usize): bool {
+  if (rule == RULE_SGD) {
+    sgdMeasured(p, g, s0, n, hp, save);
+    return true;
+  }
+  if (rule == RULE_ADAM && adamMeasured(p, g, s0, s1, n, hp, save)) return true;
+  if (rule == RULE_ADAMW && adamwMeasured(p, g, s0, s1, n, hp, save)) return true;
+  copyBlock(save, p, n);
+  runRule(rule, p, g, s0, s1, s2, n, hp);
+  return false;
+}
+
+/**
+ * Applies optimizer `rule` over the regions measureNextUpdate armed (a layer's weights, then
+ * its bias, per layer, together covering the parameters), block by block, filling each
+ * layer's statistics on the way (measured-update.ts).
+ */
+function measuredUpdate(rule: i32, param: usize, grad: usize, s0: usize, s1: usize, s2: usize, hp: usize): void {
+  const regions = armedRegions();
+  for (let r = 0; r < regions; r++) {
+    const entry = armedRegion(r);
+    const offset = <usize>load<i32>(entry, REGION_OFFSET << 2);
+    const n = load<i32>(entry, REGION_COUNT << 2);
+    const stats = <usize>load<i32>(entry, REGION_STATS << 2);
+    startRegion();
+    for (let i = 0; i < n; i += MEASURE_BLOCK) {
+      const count = min(MEASURE_BLOCK, n - i);
+      const o = offset + (<usize>i << 2);
+      const save = armedScratch();
+      const gradientsSummed = runMeasured(rule, param + o, grad + o, s0 + o, s1 + o, s2 + o, count, hp, save);
+      addBlockSums(grad + o, param + o, save, count, !gradientsSummed);
+    }
+    endRegion(r, param + offset, grad + offset, n, stats);
+  }
 }

@@ -1,43 +1,20 @@
 // A whole forward–loss–backward pass as one call, driven by a descriptor the host writes
-// into memory. The training step then crosses the JS→wasm boundary twice (this and the
-// optimizer) however deep the network, which is what small networks are bound by; and a
-// worker thread runs its shard of a batch with nothing but its own descriptor.
+// into memory (abi.ts PASS_* and LAYER_* words). The training step then crosses the JS→wasm
+// boundary twice (this and the optimizer) however deep the network, which is what small
+// networks are bound by; and a worker thread runs its shard of a batch with nothing but its
+// own descriptor. A network is a sequence of layers of some kind (LAYER_*): each kind computes
+// its output z from its input and, backward, its parameter gradients and input gradient; the
+// activation, the statistics and the dead-unit stamps are the same for every kind.
+import {
+  LAYER_A, LAYER_ACTIVATION, LAYER_DENSE, LAYER_KIND, LAYER_LAST_ACTIVE, LAYER_OUTPUTS, LAYER_Z, LOSS_HUBER, LOSS_MAE, LOSS_MSE,
+  LOSS_SIGMOID_BCE, LOSS_SOFTMAX_CROSS_ENTROPY, PASS_DELTA_A, PASS_DELTA_B, PASS_LAYERS, PASS_LOSS, PASS_LOSS_OUT, PASS_MEAN_ROWS,
+  PASS_ROWS, PASS_STAMP, PASS_STATS, PASS_X, PASS_Y, STAT_WORDS,
+} from "./abi";
 import { activationBackward, activationForward } from "./activations";
-import { denseBackwardInput, denseBackwardParams, denseForward } from "./dense";
+import { denseLayerBackward, denseLayerForward } from "./dense";
+import { layerBlock, layerWord, passWord } from "./descriptor";
 import { huber, mae, mse, sigmoidBce, softmaxCrossEntropy } from "./losses";
-import { activationStats, markActiveUnits, outputGradStats, STAT_WORDS } from "./stats";
-
-// Descriptor layout, i32 words (mirrored in src/pass.ts):
-export const PASS_LAYERS: i32 = 0;     // layer count L
-export const PASS_LOSS: i32 = 1;       // loss code (src/codes.ts LOSSES order)
-export const PASS_ROWS: i32 = 2;       // rows in this pass
-export const PASS_MEAN_ROWS: i32 = 3;  // rows the loss is averaged over (the whole batch)
-export const PASS_X: i32 = 4;          // input rows
-export const PASS_Y: i32 = 5;          // targets (f32 rows, or i32 class indices)
-export const PASS_LOSS_OUT: i32 = 6;   // f64 slot receiving this pass's share of the loss
-export const PASS_DELTA_A: i32 = 7;    // two ping-pong buffers, rows × widest layer
-export const PASS_DELTA_B: i32 = 8;
-export const PASS_STATS: i32 = 9;      // per-layer statistics blocks (stats.ts), or 0: none this pass
-export const PASS_STAMP: i32 = 10;     // running sample count stored for ReLU units active in this pass
-export const PASS_HEADER: i32 = 12;
-// Then per layer: inputs, units, activation, W, b, dW, db, z, a, and the i32 per unit where
-// markActiveUnits stamps a ReLU layer's live units (0: not tracked).
-export const PASS_LAYER_WORDS: i32 = 10;
-
-const LOSS_SOFTMAX_CE: i32 = 0;
-const LOSS_SIGMOID_BCE: i32 = 1;
-const LOSS_MSE: i32 = 2;
-const LOSS_MAE: i32 = 3;
-
-// @ts-ignore: decorator
-@inline function word(desc: usize, i: i32): i32 {
-  return load<i32>(desc + (<usize>i << 2));
-}
-
-// @ts-ignore: decorator
-@inline function layerWord(desc: usize, l: i32, i: i32): i32 {
-  return word(desc, PASS_HEADER + l * PASS_LAYER_WORDS + i);
-}
+import { activationStats, markActiveUnits, outputGradStats } from "./stats";
 
 /** Forward pass over PASS_ROWS rows at PASS_X; the output is left in the last layer's `a`. */
 export function forwardPass(desc: usize): void {
@@ -49,56 +26,82 @@ export function forwardPass(desc: usize): void {
   return stats + (<usize>(l * STAT_WORDS) << 3);
 }
 
+/** The kind's forward: z of `layer` from `x` over `rows` rows. */
+// @ts-ignore: decorator
+@inline function kindForward(layer: usize, x: usize, rows: i32): void {
+  switch (layerWord(layer, LAYER_KIND)) {
+    case LAYER_DENSE: denseLayerForward(layer, x, rows); break;
+    default: abort("unknown layer kind");
+  }
+}
+
+/**
+ * The kind's backward, from dz (∂L/∂z, rows × outputs) and the layer's input x: its
+ * parameter gradients, and dx (∂L/∂x) unless `dx` is 0 (the first layer).
+ */
+// @ts-ignore: decorator
+@inline function kindBackward(layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
+  switch (layerWord(layer, LAYER_KIND)) {
+    case LAYER_DENSE: denseLayerBackward(layer, dz, x, dx, rows); break;
+    default: abort("unknown layer kind");
+  }
+}
+
 /**
  * The forward pass; a training pass (`training`) also fills each layer's activation
  * statistics when `stats` is not 0, and stamps live ReLU units.
  */
 function forwardLayers(desc: usize, stats: usize, training: bool): void {
-  const L = word(desc, PASS_LAYERS);
-  const rows = word(desc, PASS_ROWS);
-  let input = <usize>word(desc, PASS_X);
+  const L = passWord(desc, PASS_LAYERS);
+  const rows = passWord(desc, PASS_ROWS);
+  let input = <usize>passWord(desc, PASS_X);
   for (let l = 0; l < L; l++) {
-    const units = layerWord(desc, l, 1), act = layerWord(desc, l, 2);
-    const z = <usize>layerWord(desc, l, 7), a = <usize>layerWord(desc, l, 8);
-    denseForward(z, input, layerWord(desc, l, 3), layerWord(desc, l, 4), rows, layerWord(desc, l, 0), units);
+    const layer = layerBlock(desc, l);
+    const units = layerWord(layer, LAYER_OUTPUTS), act = layerWord(layer, LAYER_ACTIVATION);
+    const z = <usize>layerWord(layer, LAYER_Z), a = <usize>layerWord(layer, LAYER_A);
+    kindForward(layer, input, rows);
     if (act != 0) activationForward(act, a, z, rows * units);
     if (stats) activationStats(statsOf(stats, l), a, rows * units, act);
     // Dead-unit tracking runs on every pass, not only on statistics steps.
-    const lastActive = <usize>layerWord(desc, l, 9);
-    if (training && lastActive) markActiveUnits(lastActive, a, rows, units, word(desc, PASS_STAMP));
+    const lastActive = <usize>layerWord(layer, LAYER_LAST_ACTIVE);
+    if (training && lastActive) markActiveUnits(lastActive, a, rows, units, passWord(desc, PASS_STAMP));
     input = a;
   }
 }
 
-/** Forward, loss (into PASS_LOSS_OUT) and backward: every dW and db of the descriptor is written. */
-export function trainPass(desc: usize): void {
-  const stats = <usize>word(desc, PASS_STATS);
-  forwardLayers(desc, stats, true);
-  const L = word(desc, PASS_LAYERS);
-  const rows = word(desc, PASS_ROWS);
-  const meanRows = word(desc, PASS_MEAN_ROWS);
-  const outputs = layerWord(desc, L - 1, 1);
-  const out = <usize>layerWord(desc, L - 1, 8);
-  let dA = <usize>word(desc, PASS_DELTA_A);
-  let spare = <usize>word(desc, PASS_DELTA_B);
-  const y = <usize>word(desc, PASS_Y);
-  const lossOut = <usize>word(desc, PASS_LOSS_OUT);
-  switch (word(desc, PASS_LOSS)) {
-    case LOSS_SOFTMAX_CE: softmaxCrossEntropy(lossOut, dA, out, y, rows, outputs, meanRows); break;
-    case LOSS_SIGMOID_BCE: sigmoidBce(lossOut, dA, out, y, rows, outputs, meanRows); break;
-    case LOSS_MSE: mse(lossOut, dA, out, y, rows, outputs, meanRows); break;
-    case LOSS_MAE: mae(lossOut, dA, out, y, rows, outputs, meanRows); break;
-    default: huber(lossOut, dA, out, y, rows, outputs, meanRows);
+/** The loss of the output `out` against targets `y`, into `loss`, with ∂loss/∂out into `dout`. */
+// @ts-ignore: decorator
+@inline function lossAndGradient(code: i32, loss: usize, dout: usize, out: usize, y: usize, rows: i32, outputs: i32, meanRows: i32): void {
+  switch (code) {
+    case LOSS_SOFTMAX_CROSS_ENTROPY: softmaxCrossEntropy(loss, dout, out, y, rows, outputs, meanRows); break;
+    case LOSS_SIGMOID_BCE: sigmoidBce(loss, dout, out, y, rows, outputs, meanRows); break;
+    case LOSS_MSE: mse(loss, dout, out, y, rows, outputs, meanRows); break;
+    case LOSS_MAE: mae(loss, dout, out, y, rows, outputs, meanRows); break;
+    case LOSS_HUBER: huber(loss, dout, out, y, rows, outputs, meanRows); break;
+    default: abort("unknown loss code");
   }
+}
+
+/** Forward, loss (into PASS_LOSS_OUT) and backward: every parameter gradient of the descriptor is written. */
+export function trainPass(desc: usize): void {
+  const stats = <usize>passWord(desc, PASS_STATS);
+  forwardLayers(desc, stats, true);
+  const L = passWord(desc, PASS_LAYERS);
+  const rows = passWord(desc, PASS_ROWS);
+  const last = layerBlock(desc, L - 1);
+  let dA = <usize>passWord(desc, PASS_DELTA_A);
+  let spare = <usize>passWord(desc, PASS_DELTA_B);
+  lossAndGradient(passWord(desc, PASS_LOSS), passWord(desc, PASS_LOSS_OUT), dA, layerWord(last, LAYER_A), passWord(desc, PASS_Y),
+    rows, layerWord(last, LAYER_OUTPUTS), passWord(desc, PASS_MEAN_ROWS));
   for (let l = L - 1; l >= 0; l--) {
-    const inputs = layerWord(desc, l, 0), units = layerWord(desc, l, 1), act = layerWord(desc, l, 2);
+    const layer = layerBlock(desc, l);
+    const units = layerWord(layer, LAYER_OUTPUTS), act = layerWord(layer, LAYER_ACTIVATION);
     // dA holds ∂L/∂a of this layer's output here, before the activation's derivative.
     if (stats) outputGradStats(statsOf(stats, l), dA, rows * units);
-    if (act != 0) activationBackward(act, dA, dA, layerWord(desc, l, 7), layerWord(desc, l, 8), rows * units);
-    const input = l == 0 ? <usize>word(desc, PASS_X) : <usize>layerWord(desc, l - 1, 8);
-    denseBackwardParams(layerWord(desc, l, 5), layerWord(desc, l, 6), dA, input, rows, inputs, units);
+    if (act != 0) activationBackward(act, dA, dA, layerWord(layer, LAYER_Z), layerWord(layer, LAYER_A), rows * units);
+    const input = l == 0 ? <usize>passWord(desc, PASS_X) : <usize>layerWord(layerBlock(desc, l - 1), LAYER_A);
+    kindBackward(layer, dA, input, l > 0 ? spare : 0, rows);
     if (l > 0) {
-      denseBackwardInput(spare, dA, layerWord(desc, l, 3), rows, inputs, units);
       const t = dA;
       dA = spare;
       spare = t;

@@ -1,26 +1,11 @@
 // Gradient-flow statistics for diagnostics: sums the host turns into norms, RMS, means and
-// fractions. Each layer owns STAT_WORDS f64 slots; the training pass fills the activation
+// fractions. Each layer owns STAT_WORDS f64 slots (abi.ts names them); the training pass fills the activation
 // slots of its shard (so worker threads' shares can be added); the gradient and parameter
 // slots come from the optimizer's sweep (measured-update.ts), or from the kernels here when
 // clipping changes the gradient first or the guard refuses the update. Sums of squares run in
 // f32x4 over short blocks flushed into f64, so long vectors keep f64-like accuracy.
-import { ACT_SIGMOID, ACT_TANH } from "./activations";
-
-// f64 slot offsets within a layer's block (mirrored in src/diagnostics.ts).
-export const STAT_A_SUM: i32 = 0;      // Σ a over the pass's rows × units (post-activation)
-export const STAT_A_SQ: i32 = 1;       // Σ a²
-export const STAT_A_SAT: i32 = 2;      // saturated values (sigmoid < 0.01 or > 0.99, |tanh| > 0.97)
-export const STAT_A_BAD: i32 = 3;      // non-finite activations
-export const STAT_DA_SQ: i32 = 4;      // Σ (∂L/∂a)²
-export const STAT_DW_SQ: i32 = 5;      // Σ (∂L/∂W)², the raw gradient (before clipping and decay)
-export const STAT_DB_SQ: i32 = 6;      // Σ (∂L/∂b)²
-export const STAT_G_BAD: i32 = 7;      // non-finite gradients (W and b)
-export const STAT_W_SQ: i32 = 8;       // Σ W² after the update
-export const STAT_B_SQ: i32 = 9;       // Σ b²
-export const STAT_DW_STEP_SQ: i32 = 10; // Σ (W_after − W_before)²
-export const STAT_DB_STEP_SQ: i32 = 11; // Σ (b_after − b_before)²
-export const STAT_P_BAD: i32 = 12;     // non-finite parameters
-export const STAT_WORDS: i32 = 16;
+import { ACT_SIGMOID, STAT_A_BAD, STAT_A_SAT, STAT_A_SQ, STAT_A_SUM, STAT_B_SQ, STAT_DA_SQ, STAT_DB_SQ, STAT_DB_STEP_SQ, STAT_DW_SQ, STAT_DW_STEP_SQ, STAT_G_BAD, STAT_P_BAD, STAT_W_SQ } from "./abi";
+import { isSaturating } from "./activations";
 
 /** Values per f32 partial sum before it is flushed into the f64 total. */
 const BLOCK: i32 = 256;
@@ -80,7 +65,7 @@ export function activationStats(stats: usize, a: usize, count: i32, act: i32): v
   let i = 0;
   const lo: f32 = act == ACT_SIGMOID ? 0.01 : -0.97;
   const hi: f32 = act == ACT_SIGMOID ? 0.99 : 0.97;
-  const saturating = act == ACT_SIGMOID || act == ACT_TANH;
+  const saturating = isSaturating(act);
   if (ASC_FEATURE_SIMD) {
     const n4 = count & ~3;
     const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);

@@ -31,6 +31,14 @@ export class StateError extends DescentError {
   override name = 'StateError';
 }
 
+/**
+ * A kernel stopped with an assertion or an impossible code (`path` names the kernel's
+ * source file and line): a bug in descent or a module that does not match this host.
+ */
+export class KernelError extends DescentError {
+  override name = 'KernelError';
+}
+
 /** A replay case that does not follow the replay format. */
 export class ReplayFormatError extends DescentError {
   override name = 'ReplayFormatError';

@@ -3,10 +3,11 @@
 // Optional parts are subpaths: descent/data, replay, schedules, surfaces, lr-finder, race
 // and diagnostics (histograms, CSV).
 export { Network } from './network.js';
-export type { Trainer } from './trainer.js';
-export { optimizerDefaults } from './optimizers.js';
-export { KERNEL_VARIANTS, kernelSupport, selectKernels, type KernelSupport } from './variants.js';
-export { ACTIVATIONS, LOSSES, INITS, OPTIMIZERS, LAYER_STATISTICS } from './codes.js';
-export { createRng, type Rng } from './rng.js';
+export type { Trainer } from './train/trainer.js';
+export { optimizerDefaults } from './optim/options.js';
+export { kernelSupport, selectKernels, type KernelSupport } from './wasm/variants.js';
+export { ACTIVATIONS, LOSSES, INITS, LAYER_STATISTICS, KERNEL_VARIANTS } from './names.js';
+export { OPTIMIZERS } from './optim/rules.js';
+export { createRng, type Rng } from './util/rng.js';
 export { DescentError, ConfigError, DataError, StateError, ReplayFormatError, NumericalError } from './errors.js';
 export type * from './types.js';

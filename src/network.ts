@@ -1,26 +1,27 @@
 // The public network: validated spec, initialised parameters in wasm memory, and the
 // operations users call (fit, predict, evaluate, parameter access). Every input is
 // checked before anything is changed, so a rejected call leaves the network as it was.
-import { toLabels, toMatrix, type DenseMatrix } from './data.js';
-import { createDiagnostics } from './diagnostics.js';
-import { preflight } from './preflight.js';
-import { Engine, type Resident } from './engine.js';
+import { toLabels, toMatrix, type DenseMatrix } from './data/matrix.js';
+import { createDiagnostics } from './diagnostics/gradient-flow.js';
+import { preflight } from './train/preflight.js';
+import { Engine, type Resident } from './engine/engine.js';
 import { ConfigError, DataError, StateError } from './errors.js';
-import { describe } from './describe.js';
-import { mustBe } from './must-be.js';
-import { initWeights } from './init.js';
-import { evaluateRows, hostRows } from './metrics.js';
-import { resolveOptimizer } from './optimizers.js';
-import { createRng } from './rng.js';
-import { resolveSpec, type ResolvedSpec } from './spec.js';
-import { BatchStepper } from './stepper.js';
-import { ThreadPool } from './threads.js';
-import { FitRun, monitored, openSchedule, resolveFitOptions, yieldToEventLoop, type ResolvedFit } from './train.js';
-import { Trainer } from './trainer.js';
-import { declaredKernels } from './variants.js';
+import { describe } from './util/describe.js';
+import { mustBe } from './util/must-be.js';
+import { evaluateRows, hostRows } from './train/metrics.js';
+import { resolveOptimizer } from './optim/options.js';
+import { createRng } from './util/rng.js';
+import { resolveSpec, type ResolvedSpec } from './model/spec.js';
+import { BatchStepper } from './train/stepper.js';
+import { ThreadPool } from './engine/threads.js';
+import { FitRun } from './train/fit.js';
+import { RestartPlan } from './train/restarts.js';
+import { splitRows } from './data/validation-split.js';
+import { batchRows, openSchedule, resolveFitOptions, TRAINER_KEYS, type ResolvedFit } from './train/fit-options.js';
+import { yieldToEventLoop } from './util/event-loop.js';
+import { Trainer } from './train/trainer.js';
+import { declaredKernels } from './wasm/variants.js';
 import type { PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
-
-const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict'];
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -84,12 +85,13 @@ export class Network {
     this.alive();
     return {
       inputs: this.spec.inputs,
-      layers: this.e.layers.map((l, i) => ({
-        units: l.units,
-        activation: this.spec.layers[i].activation,
-        weightShape: [l.units, l.inputs],
-        biasShape: [l.units],
-        parameters: l.units * l.inputs + l.units,
+      layers: this.e.layers.map((l) => ({
+        type: l.spec.type,
+        units: l.spec.units,
+        activation: l.spec.activation,
+        weightShape: [l.spec.units, l.inputs],
+        biasShape: [l.spec.units],
+        parameters: l.weightCount + l.biasCount,
       })),
       loss: this.spec.loss,
       init: this.spec.init,
@@ -107,7 +109,7 @@ export class Network {
    */
   reinitialize(seed: number = this.spec.seed): void {
     this.alive();
-    if (!Number.isSafeInteger(seed)) throw new DataError(`seed must be an integer, got ${describe(seed)}`, 'seed', seed);
+    if (!Number.isSafeInteger(seed)) throw mustBe('seed', 'an integer', seed);
     this.initialize(seed);
   }
 
@@ -115,8 +117,8 @@ export class Network {
     const rng = createRng(seed);
     const f32 = this.e.f32;
     for (const l of this.e.layers) {
-      initWeights(f32.subarray(l.weight >> 2, (l.weight >> 2) + l.units * l.inputs), l.inputs, l.units, this.spec.init, rng);
-      f32.fill(0, l.bias >> 2, (l.bias >> 2) + l.units);
+      const tensors = l.tensors.map((at, i) => f32.subarray(at >> 2, (at >> 2) + l.tensorSizes[i]));
+      l.kind.initialize(l.spec, tensors, this.spec.init, rng);
     }
   }
 
@@ -125,8 +127,8 @@ export class Network {
     this.alive();
     const f32 = this.e.f32;
     return this.e.layers.map((l) => ({
-      weight: f32.slice(l.weight >> 2, (l.weight >> 2) + l.units * l.inputs),
-      bias: f32.slice(l.bias >> 2, (l.bias >> 2) + l.units),
+      weight: f32.slice(l.weight >> 2, (l.weight >> 2) + l.weightCount),
+      bias: f32.slice(l.bias >> 2, (l.bias >> 2) + l.biasCount),
     }));
   }
 
@@ -139,7 +141,7 @@ export class Network {
     }
     params.forEach((p, i) => {
       const l = layers[i];
-      for (const [key, size] of [['weight', l.units * l.inputs], ['bias', l.units]] as const) {
+      for (const [key, size] of [['weight', l.weightCount], ['bias', l.biasCount]] as const) {
         const v = p?.[key];
         if (v == null || typeof v.length !== 'number' || v.length !== size) {
           throw new DataError(`parameters[${i}].${key} must have ${size} values, got ${describe(v)}`, `parameters[${i}].${key}`, v);
@@ -245,41 +247,15 @@ export class Network {
     return run.history;
   }
 
-  /**
-   * Restarts: one fit per seed from a fresh initialisation; the best run (lowest metric, or
-   * highest for accuracies; a non-finite one never wins) keeps its weights and history.
-   */
-  private planRestarts(options: FitOptions, async: boolean) {
+  /** Restarts (see train/restarts.ts): one fit per seed, the best run's weights and history kept. */
+  private planRestarts(options: FitOptions, async: boolean): RestartPlan {
     this.alive();
     const { restarts } = resolveFitOptions(options, this.spec.seed, async);
-    const { seeds, metric } = restarts!;
-    const { restarts: _, ...single } = options;
-    const higher = metric.endsWith('accuracy');
-    const histories: History[] = [], metrics: number[] = [];
-    let best = -1, bestParams: LayerParameters[] | null = null;
-    return {
-      seeds,
-      runOptions: (seed: number): FitOptions => {
-        this.initialize(seed);
-        return single;
-      },
-      record: (h: History) => {
-        const last = h.epochs[h.epochs.length - 1];
-        const value = last ? monitored(last, metric) ?? NaN : NaN;
-        histories.push(h);
-        metrics.push(value);
-        const better = best < 0 ? Number.isFinite(value) : Number.isFinite(value) && (higher ? value > metrics[best] : value < metrics[best]);
-        if (better || (best < 0 && histories.length === seeds.length)) {
-          best = histories.length - 1;
-          bestParams = this.getParameters();
-        }
-      },
-      finish: (): History => {
-        if (best < 0) best = 0;
-        if (bestParams) this.setParameters(bestParams);
-        return { ...histories[best], restarts: { seeds, metrics, histories, best } };
-      },
-    };
+    return new RestartPlan(options, restarts!, {
+      initialize: (seed) => this.initialize(seed),
+      getParameters: () => this.getParameters(),
+      setParameters: (p) => this.setParameters(p),
+    });
   }
 
   private prepareFit(x: Inputs, y: Targets, options: FitOptions, async: boolean): FitRun {
@@ -302,11 +278,11 @@ export class Network {
       [train, validation] = splitRows(train, fit.validationSplit, fit.seed, this.e.labelTargets ? 1 : this.e.outputs);
     }
     const e = this.e;
-    e.reserve(Math.max(FitRun.batchRows(fit, train.m.rows), Math.min(EVAL_CHUNK, train.m.rows)), train.m.rows, validation?.m.rows ?? 0);
+    e.reserve(Math.max(batchRows(fit, train.m.rows), Math.min(EVAL_CHUNK, train.m.rows)), train.m.rows, validation?.m.rows ?? 0);
     const owner = {};
     const trainSet = e.loadResident(0, train.m.data, train.targets, train.m.rows, owner);
     const valSet = validation ? e.loadResident(1, validation.m.data, validation.targets, validation.m.rows, owner) : null;
-    const report = fit.preflight === 'off' ? undefined : this.runPreflight(trainSet, FitRun.batchRows(fit, train.m.rows), train.m.data);
+    const report = fit.preflight === 'off' ? undefined : this.runPreflight(trainSet, batchRows(fit, train.m.rows), train.m.data);
     if (report && report.warnings.length > 0) {
       if (fit.preflight === 'throw') {
         throw new ConfigError(`pre-flight check: ${report.warnings.map((w) => w.message).join('; ')}`, 'preflight', report);
@@ -369,16 +345,11 @@ export class Network {
     this.alive();
     if (this.fitting) throw new StateError('fit is running on this network; await it before creating a trainer', 'network', 'fitting');
     this.canStepSynchronously('trainer');
-    if (typeof options === 'object' && options !== null) {
-      for (const key of Object.keys(options)) {
-        if (!TRAINER_KEYS.includes(key)) throw new ConfigError(`options.${key} is not a trainer option (expected one of ${TRAINER_KEYS.join(', ')})`, `options.${key}`, key);
-      }
-    }
-    const fit = resolveFitOptions(options as FitOptions, this.spec.seed, false);
+    const fit = resolveFitOptions(options as FitOptions, this.spec.seed, false, TRAINER_KEYS, 'a trainer option');
     const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
     const train = this.data(x, y, 'x', 'y');
     const e = this.e;
-    const batch = FitRun.batchRows(fit, train.m.rows);
+    const batch = batchRows(fit, train.m.rows);
     e.reserve(batch, train.m.rows, 0);
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     const set = e.loadResident(0, train.m.data, train.targets, train.m.rows, {});
@@ -449,36 +420,11 @@ function argmaxRows(z: Float32Array, rows: number, cols: number): Int32Array {
   return out;
 }
 
-/** Seeded hold-out: a shuffled `fraction` of the rows becomes validation data. */
-function splitRows(d: { m: DenseMatrix; targets: Float32Array | Int32Array }, fraction: number, seed: number, yWidth: number) {
-  const n = d.m.rows;
-  const valRows = Math.round(n * fraction);
-  if (valRows < 1 || valRows >= n) {
-    throw new DataError(`options.validationSplit ${fraction} of ${n} rows leaves ${valRows} validation and ${n - valRows} training rows; both need at least 1`, 'options.validationSplit', fraction);
-  }
-  const order = createRng(seed ^ 0x5eed).shuffle(Int32Array.from({ length: n }, (_, i) => i));
-  const take = (from: number, to: number) => {
-    const rows = to - from;
-    const x = new Float32Array(rows * d.m.columns);
-    const t = d.targets instanceof Int32Array ? new Int32Array(rows * yWidth) : new Float32Array(rows * yWidth);
-    for (let i = 0; i < rows; i++) {
-      const r = order[from + i];
-      x.set(d.m.data.subarray(r * d.m.columns, (r + 1) * d.m.columns), i * d.m.columns);
-      t.set(d.targets.subarray(r * yWidth, (r + 1) * yWidth), i * yWidth);
-    }
-    return { m: { data: x, rows, columns: d.m.columns }, targets: t };
-  };
-  return [take(0, n - valRows), take(n - valRows, n)] as const;
-}
-
 const abandonedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispose());
 
-/** Validates `options.threads` (an integer ≥ 1; above 1 it needs a worker spawner). */
+/** The threads of checked options (declaredKernels checked them); above 1 they need a worker spawner. */
 function resolveThreads(options: NetworkOptions): number {
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw mustBe('options.threads', 'an integer in 1…64', threads);
-  }
   if (threads > 1 && typeof options.spawnWorker !== 'function') {
     throw new ConfigError('options.threads > 1 needs options.spawnWorker (the package entry supplies it)', 'options.spawnWorker', options.spawnWorker);
   }

@@ -1,31 +1,40 @@
-// Public types of descent's API. Hyper-parameter names are PyTorch's, in camelCase.
-import type { Scheduler, SchedulerConfig, SchedulerState } from './schedulers.js';
+// Public types of descent's API. Hyper-parameter names are PyTorch's, in camelCase; unions of
+// names are derived from the lists in names.ts.
+import type {
+  ACTIVATIONS, GUARD_MODES, INITS, KERNEL_VARIANTS, KERNELS_OPTIONS, LAYER_STATISTICS, LOSSES, MODES, MONITORS, PREFLIGHT_MODES, VERDICT_CODES,
+} from './names.js';
+import type { Scheduler, SchedulerConfig, SchedulerState } from './optim/schedulers.js';
 
-export type { Scheduler, SchedulerConfig, SchedulerState } from './schedulers.js';
+export type { Scheduler, SchedulerConfig, SchedulerState } from './optim/schedulers.js';
 
 /** Elementwise activation of a layer; derivatives follow PyTorch, including at the kinks. */
-export type Activation = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'elu' | 'softplus' | 'gelu';
+export type Activation = (typeof ACTIVATIONS)[number];
 
 /**
  * Loss on the last layer's output, always the mean (PyTorch's reduction='mean').
  * The two cross-entropy losses take logits and need a `linear` last layer.
  */
-export type Loss = 'softmax_cross_entropy' | 'sigmoid_bce' | 'mse' | 'mae' | 'huber';
+export type Loss = (typeof LOSSES)[number];
 
 /** Weight initialiser; biases always start at 0. */
-export type Init = 'xavier_uniform' | 'xavier_normal' | 'he_uniform' | 'he_normal' | 'lecun_normal' | 'uniform' | 'zeros';
+export type Init = (typeof INITS)[number];
 
-/** One dense layer: `units` outputs followed by `activation` (default `linear`). */
-export interface LayerSpec {
+/** A dense (fully connected) layer, torch.nn.Linear: `units` outputs followed by `activation` (default `linear`). */
+export interface DenseLayerSpec {
+  /** The layer's kind (default `dense`). */
+  type?: 'dense';
   units: number;
   activation?: Activation;
 }
+
+/** One layer of a network; its kind is `type` (default `dense`, the only kind so far). */
+export type LayerSpec = DenseLayerSpec;
 
 /** What `createNetwork` builds. */
 export interface NetworkSpec {
   /** Features per sample. */
   inputs: number;
-  /** Dense layers in order; the last one is the output layer. */
+  /** Layers in order; the last one is the output layer. */
   layers: LayerSpec[];
   loss: Loss;
   /** Weight initialiser (default `uniform`, PyTorch Linear's U(±1/√fan_in)). */
@@ -35,13 +44,13 @@ export interface NetworkSpec {
 }
 
 /** A build of the kernels (README, "Kernel variants"): no SIMD, 128-bit SIMD, or SIMD with relaxed-SIMD instructions. */
-export type KernelVariant = 'scalar' | 'simd' | 'relaxed';
+export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
 
 /**
  * How `createNetwork` picks kernels: `auto` (default) simd where the engine has it, else
  * scalar; `fastest` relaxed where the engine has it, else as auto; or a variant, forced.
  */
-export type KernelsOption = 'auto' | 'fastest' | KernelVariant;
+export type KernelsOption = (typeof KERNELS_OPTIONS)[number];
 
 /** Options of `createNetwork` (the node and browser entries). */
 export interface CreateNetworkOptions {
@@ -73,7 +82,7 @@ export interface NetworkOptions {
 }
 
 /** The three modes of gradient descent. */
-export type GradientDescentMode = 'batch' | 'stochastic' | 'mini-batch';
+export type GradientDescentMode = (typeof MODES)[number];
 
 interface ClipOptions {
   /** Clamp every gradient element into [−v, v] before the step (clip_grad_value_). */
@@ -190,6 +199,8 @@ export interface LayerParameters {
 export interface NetworkSummary {
   inputs: number;
   layers: {
+    /** The layer's kind. */
+    type: LayerSpec['type'] & string;
     units: number;
     activation: Activation;
     weightShape: [number, number];
@@ -264,7 +275,7 @@ export interface BatchInfo {
 }
 
 /** Quantity watched by convergence stopping. */
-export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy';
+export type Monitor = (typeof MONITORS)[number];
 
 /** Stop when the monitored value has not improved by more than `minDelta` for `patience` epochs. */
 export interface EarlyStopping {
@@ -325,7 +336,7 @@ export interface FitOptions {
    * PreflightReport): 'warn' (default) passes each warning to `onWarning`, 'throw' throws a
    * ConfigError carrying the report, 'off' skips it. The report is `history.preflight`.
    */
-  preflight?: 'warn' | 'throw' | 'off';
+  preflight?: PreflightMode;
   /** Receives pre-flight warnings (default console.warn). */
   onWarning?: (message: string) => void;
   /**
@@ -426,7 +437,7 @@ export interface HistogramsSummary {
 }
 
 /** What a verdict diagnoses. */
-export type VerdictCode = 'vanishing' | 'exploding' | 'saturated' | 'dead' | 'lr_too_high' | 'lr_too_low' | 'plateau' | 'overfitting';
+export type VerdictCode = (typeof VERDICT_CODES)[number];
 
 /** A diagnosis raised during training, with the figures behind it and what to do. */
 export interface Verdict {
@@ -469,10 +480,7 @@ export interface VerdictThresholds {
 }
 
 /** Per-layer figures of a DiagnosticsReport (each a Float64Array with one value per layer). */
-export type LayerStatistic =
-  | 'weightGradNorm' | 'biasGradNorm' | 'weightNorm' | 'biasNorm' | 'weightUpdateNorm' | 'biasUpdateNorm'
-  | 'gradToData' | 'updateToData' | 'activationGradRms' | 'activationMean' | 'activationStd'
-  | 'saturated' | 'dead' | 'nonFiniteActivations' | 'nonFiniteGradients' | 'nonFiniteParameters';
+export type LayerStatistic = (typeof LAYER_STATISTICS)[number];
 
 /**
  * Gradient-flow figures of one step, per layer (Frobenius norms; weights and biases apart).
@@ -569,7 +577,10 @@ export interface PreflightReport {
   warnings: PreflightWarning[];
 }
 
-export type GuardMode = 'off' | 'throw' | 'skip' | 'recover';
+export type GuardMode = (typeof GUARD_MODES)[number];
+
+/** What the pre-flight check does with its warnings. */
+export type PreflightMode = (typeof PREFLIGHT_MODES)[number];
 
 export interface GuardOptions {
   mode: GuardMode;
@@ -669,10 +680,3 @@ export interface LrFinderResult {
 
 /** Options of `race` / `raceSync` (descent/race): fit options with the optimizers to compare. */
 export type RaceOptions = Omit<FitOptions, 'optimizer' | 'restarts'> & { optimizers: OptimizerConfig[] };
-
-export interface RaceEntry {
-  optimizer: OptimizerConfig;
-  history: History;
-  /** The clone that trained with it. */
-  network: import('./network.js').Network;
-}

@@ -5,7 +5,7 @@
 import v8 from 'node:v8';
 import { expect, it } from 'vitest';
 import type { OptimizerConfig } from '../src/types.js';
-import { histograms } from '../src/histograms.js';
+import { histograms } from '../src/diagnostics/histograms.js';
 import { makeNetwork } from './helpers/network.js';
 
 const newSpaceUsed = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;

@@ -4,6 +4,7 @@
 // esbuild, ≤ 25 KB gzip -9, and each subpath export (heavier, optional parts) ≤ its own
 // budget. 1 KB = 1000 bytes. The sizes are in the test names.
 import { readdirSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -14,13 +15,13 @@ const WASM_BUDGET = 20_000;
 const ENTRY_BUDGET = 25_000;
 /** Subpath exports and their budgets (gzip -9 of the subpath's own code, the main entry's modules left out). */
 const SUBPATHS = [
-  { name: 'schedules', file: 'schedules.js', budget: 8_000 },
-  { name: 'data', file: 'data-entry.js', budget: 5_000 },
-  { name: 'replay', file: 'replay-entry.js', budget: 12_000 },
-  { name: 'surfaces', file: 'surfaces.js', budget: 5_000 },
-  { name: 'diagnostics', file: 'diagnostics-entry.js', budget: 3_000 },
-  { name: 'race', file: 'race.js', budget: 2_000 },
-  { name: 'lr-finder', file: 'lrfinder.js', budget: 3_000 },
+  { name: 'schedules', file: 'schedules.js', own: ['optim/schedule.js', 'optim/schedulers.js'], budget: 8_000 },
+  { name: 'data', file: 'data.js', own: ['data/preprocess.js', 'data/datasets.js'], budget: 5_000 },
+  { name: 'replay', file: 'replay.js', own: ['train/replay.js'], budget: 12_000 },
+  { name: 'surfaces', file: 'surfaces.js', own: ['lab/surfaces.js'], budget: 5_000 },
+  { name: 'diagnostics', file: 'diagnostics.js', own: ['diagnostics/histograms.js', 'diagnostics/csv.js'], budget: 3_000 },
+  { name: 'race', file: 'race.js', own: ['lab/race.js'], budget: 2_000 },
+  { name: 'lr-finder', file: 'lr-finder.js', own: ['lab/lr-finder.js'], budget: 3_000 },
 ];
 
 const gzip9 = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
@@ -65,8 +66,9 @@ describe('JS budget: each library entry, bundled and minified by esbuild, ≤ 25
     expect(e.inputs.length).toBeGreaterThan(5);
     expect(e.inputs.filter((f) => /(^|\/)(cli|demo|bin)\/|commander|cli-progress|mnist/.test(f))).toEqual([]);
   });
-  it.each(entries.map((e) => [e.platform, e] as const))('the %s bundle leaves the subpath exports out', (_, e) => {
-    expect(e.inputs.filter((f) => SUBPATHS.some((sp) => f.endsWith(`dist/${sp.file}`)))).toEqual([]);
+  it.each(entries.map((e) => [e.platform, e] as const))('the %s bundle leaves the subpath exports and their modules out', (_, e) => {
+    const files = e.inputs.map((f) => f.replace(/^.*dist\//, ''));
+    expect(files.filter((f) => SUBPATHS.some((sp) => f === sp.file || sp.own.includes(f)))).toEqual([]);
   });
   it('the browser bundle imports nothing (no node: builtins)', () => {
     const browser = entries.find((e) => e.platform === 'browser')!;
@@ -85,18 +87,26 @@ const subpaths = await Promise.all(SUBPATHS.map(async (sp) => {
     platform: 'neutral',
     write: false,
     logLevel: 'silent',
+    metafile: true,
     plugins: [{
       name: 'main-entry-external',
       setup(b) {
-        b.onResolve({ filter: /^\.\// }, (args) => (main.includes(args.path.slice(2)) ? { path: args.path, external: true } : undefined));
+        b.onResolve({ filter: /^\.\.?\// }, (args) => {
+          const file = relative(dist, resolve(args.resolveDir, args.path));
+          return main.includes(file) ? { path: args.path, external: true } : undefined;
+        });
       },
     }],
   });
   const js = result.outputFiles[0].contents;
-  return { ...sp, raw: js.length, gz: gzip9(js) };
+  const inputs = Object.keys(result.metafile!.inputs).map((f) => f.replace(/^.*dist\//, ''));
+  return { ...sp, raw: js.length, gz: gzip9(js), inputs };
 }));
 
 describe('subpath budgets: each subpath export, minified, over what the main entry already has', () => {
+  it.each(subpaths.map((sp) => [sp.name, sp] as const))('descent/%s bundles its own modules', (_, sp) => {
+    expect(sp.inputs).toEqual(expect.arrayContaining(sp.own));
+  });
   it.each(subpaths.map((sp) => [`descent/${sp.name}: ${kb(sp.gz)} gzip -9 (${kb(sp.raw)} minified), budget ${kb(sp.budget)}`, sp] as const))('%s', (_, sp) => {
     expect(sp.gz).toBeLessThanOrEqual(sp.budget);
   });

@@ -2,7 +2,7 @@
 // geometry each one promises.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
-import { circles, DATASET_DEFAULTS, spiral, xor, type Dataset } from '../src/datasets.js';
+import { circles, DATASET_DEFAULTS, spiral, xor, type Dataset } from '../src/data/datasets.js';
 
 function counts(d: Dataset): number[] {
   const c = new Array<number>(d.classes).fill(0);

@@ -3,25 +3,18 @@
 // the reporting cadence, the per-epoch history and its CSV export, and option errors.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LAYER_STATISTICS } from '../src/codes.js';
-import { diagnosticsCsv } from '../src/diagnostics-csv.js';
-import { STAT_WORDS } from '../src/engine.js';
+import { LAYER_STATISTICS } from '../src/names.js';
+import { diagnosticsCsv } from '../src/diagnostics/csv.js';
 import type { Activation, DiagnosticsReport, NetworkSpec } from '../src/types.js';
 import { activationBackward, activationForward } from './reference/activations.js';
 import { denseBackwardInput, denseBackwardParams, denseForward } from './reference/dense.js';
 import { softmaxCrossEntropy } from './reference/losses.js';
 import { makeNetwork, xorData } from './helpers/network.js';
-import { loadTestModule } from './helpers/wasm.js';
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
 const near = (got: number, want: number, rel = 1e-4, abs = 1e-7) => Math.abs(got - want) <= abs + rel * Math.abs(want);
 /** A plain copy of a report (the live object is reused). */
 const copy = (r: DiagnosticsReport) => structuredClone({ ...r });
-
-it('the wasm statistics block has the layout the host reads', () => {
-  const exports = new WebAssembly.Instance(loadTestModule(), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports;
-  expect((exports.STAT_WORDS as WebAssembly.Global).value).toBe(STAT_WORDS);
-});
 
 describe('a report', () => {
   // Large inputs saturate some sigmoid and tanh units; the ReLU layer has units silent on the whole batch.

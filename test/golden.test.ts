@@ -2,7 +2,7 @@
 // float32) replayed by descent must match torch within the tolerances.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runReplay, type ReplayTensors } from '../src/replay.js';
+import { runReplay, type ReplayTensors } from '../src/train/replay.js';
 import { spawnWorker } from '../src/node.js';
 import { loadTestModule, loadThreadsModule, testThreads } from './helpers/wasm.js';
 

@@ -2,7 +2,7 @@
 // gradients and outputs, binned over their finite range, against a plain reference binning
 // of the same values; numpy's edge conventions; the history's copy; option errors.
 import { describe, expect, it } from 'vitest';
-import { histograms } from '../src/histograms.js';
+import { histograms } from '../src/diagnostics/histograms.js';
 import type { DiagnosticsReport, NetworkSpec } from '../src/types.js';
 import { activationForward } from './reference/activations.js';
 import { denseForward } from './reference/dense.js';
@@ -120,7 +120,7 @@ describe('histograms() options', () => {
   it('default to 32 bins and reject what is not 2 to 256 bins, naming the value', () => {
     expect(histograms().bins).toBe(32);
     expect(histograms({ bins: 256 }).bins).toBe(256);
-    for (const bins of [1, 257, 2.5, NaN]) expect(() => histograms({ bins })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'bins', value: bins }));
+    for (const bins of [1, 257, 2.5, NaN]) expect(() => histograms({ bins })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'histograms().bins', value: bins }));
     expect(() => histograms({ bin: 3 } as never)).toThrow(/bin is not a histograms option/);
   });
 

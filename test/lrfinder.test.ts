@@ -2,7 +2,7 @@
 // stops on divergence and suggests the steepest descent — and leaves the network, and a
 // trainer running on it, exactly as they were.
 import { describe, expect, it } from 'vitest';
-import { findLearningRate } from '../src/lrfinder.js';
+import { findLearningRate } from '../src/lr-finder.js';
 import type { NetworkSpec } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
 

@@ -2,8 +2,8 @@
 // proof that no option is accepted and ignored (changing any one changes the trajectory).
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
-import { optimizerDefaults, resolveOptimizer } from '../src/optimizers.js';
-import { runReplay } from '../src/replay.js';
+import { optimizerDefaults, resolveOptimizer } from '../src/optim/options.js';
+import { runReplay } from '../src/train/replay.js';
 import type { OptimizerConfig } from '../src/types.js';
 import { loadTestModule } from './helpers/wasm.js';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConfigError, DataError } from '../src/errors.js';
-import { fitMinMaxScaler, fitStandardScaler, oneHot, trainTestSplit } from '../src/preprocess.js';
+import { fitMinMaxScaler, fitStandardScaler, oneHot, trainTestSplit } from '../src/data/preprocess.js';
 
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 0x5eed), numRuns: 50 });
 

@@ -2,7 +2,7 @@
 // and steps: 0 yields the initial parameters with the step-0 gradients.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../src/replay.js';
+import { runReplay } from '../src/train/replay.js';
 import { loadTestModule } from './helpers/wasm.js';
 
 const good = () => ({

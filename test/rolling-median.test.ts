@@ -2,7 +2,7 @@
 // last `size` values from scratch, whatever the order, repeats and window size.
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { RollingMedian } from '../src/rolling-median.js';
+import { RollingMedian } from '../src/util/rolling-median.js';
 
 function sortedMedian(values: number[]): number {
   if (values.length === 0) return Infinity;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DataError } from '../src/errors.js';
-import { createScheduler, restoreScheduler, schedulerDefaults, SCHEDULER_TYPES, type Scheduler, type SchedulerConfig, type SchedulerState } from '../src/schedulers.js';
+import { createScheduler, restoreScheduler, schedulerDefaults, SCHEDULER_TYPES, type Scheduler, type SchedulerConfig, type SchedulerState } from '../src/optim/schedulers.js';
 
 interface Case {
   name: string;
@@ -245,7 +245,7 @@ describe('option errors name the field', () => {
   });
 
   it('messages show the value; missing options say they are required', () => {
-    expect(catchError(() => createScheduler({ type: 'stepLR', stepSize: 3, gamma: -2 }, 0.1)).message).toBe('options.schedule.gamma must be a positive number, got -2');
+    expect(catchError(() => createScheduler({ type: 'stepLR', stepSize: 3, gamma: -2 }, 0.1)).message).toBe('options.schedule.gamma must be a number > 0, got -2');
     expect(catchError(() => createScheduler({ type: 'exponentialLR' } as SchedulerConfig, 0.1)).message).toMatch(/^options\.schedule\.gamma is required for exponentialLR/);
   });
 

@@ -3,10 +3,10 @@
 // survives JSON, and a fresh early stopper or guard loaded from it carries on as the
 // original does.
 import { describe, expect, it } from 'vitest';
-import { EarlyStopper } from '../src/early-stopping.js';
-import type { Engine } from '../src/engine.js';
-import { Guard } from '../src/guard.js';
-import type { OptimizerState } from '../src/optimizers.js';
+import { EarlyStopper } from '../src/train/early-stopping.js';
+import type { Engine } from '../src/engine/engine.js';
+import { Guard } from '../src/train/guard.js';
+import type { OptimizerState } from '../src/optim/optimizer.js';
 import { schedule } from '../src/schedules.js';
 import type { EarlyStoppingState, NetworkSpec, TrainingState } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';

@@ -9,7 +9,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { Network } from '../src/network.js';
 import type { KernelsOption, KernelVariant, NetworkSpec } from '../src/types.js';
-import { KERNEL_VARIANTS, RELAXED_SIMD_PROBE, SIMD_PROBE, kernelSupport, selectKernels, type Validate } from '../src/variants.js';
+import { KERNEL_VARIANTS } from '../src/names.js';
+import { RELAXED_SIMD_PROBE, SIMD_PROBE, kernelSupport, selectKernels, type Validate } from '../src/wasm/variants.js';
 import { xorData } from './helpers/network.js';
 import { loadTestModule, testKernels, testModuleFile } from './helpers/wasm.js';
 

@@ -2,8 +2,8 @@
 // numeric feature columns. Errors name the file, line and column of the bad value.
 import { readText } from './read-text.js';
 import { DataError } from '../errors.js';
-import { describe } from '../describe.js';
-import type { Float32Matrix } from '../preprocess.js';
+import { describe } from '../util/describe.js';
+import type { Float32Matrix } from '../data/preprocess.js';
 
 /** Name of the column that holds the class of each row. */
 export const LABEL_COLUMN = 'label';

@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DescentError } from '../errors.js';
-import { diagnoseCommand } from './diagnose.js';
-import { lrFindCommand } from './lr-find.js';
-import { replayCommand } from './replay.js';
-import { InterruptedError, trainCommand } from './train.js';
+import { diagnoseCommand } from './diagnose-command.js';
+import { lrFindCommand } from './lr-find-command.js';
+import { replayCommand } from './replay-command.js';
+import { InterruptedError, trainCommand } from './train-command.js';
 
 /** Exit code of a failure. */
 export const EXIT_FAILURE = 1;

@@ -6,7 +6,7 @@
 // already scaled to [0, 1] (byte / 255, rounded to 3 decimals; 0 = background), so they are
 // fed to the network as they are, without standardisation.
 import { DataError } from '../errors.js';
-import { trainTestSplit, type Float32Matrix } from '../preprocess.js';
+import { trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
 
 /** Pixels per image (28 × 28). */
 export const MNIST_FEATURES = 784;

@@ -1,6 +1,6 @@
 // Builds networks on the release module of the project's kernel variant for API tests.
 import { Network } from '../../src/network.js';
-import { runReplay, type ReplayResult } from '../../src/replay.js';
+import { runReplay, type ReplayResult } from '../../src/train/replay.js';
 import { spawnWorker } from '../../src/node.js';
 import type { NetworkSpec } from '../../src/types.js';
 import { loadTestModule, loadThreadsModule, testKernels, testThreads } from './wasm.js';

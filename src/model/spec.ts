@@ -1,0 +1,56 @@
+// Validation of a NetworkSpec at the API edge: every field is checked and named in errors.
+// Each layer is read by its kind (model/layers.ts), which knows its own options.
+import { INITS, LOSSES } from '../names.js';
+import { ConfigError } from '../errors.js';
+import { describe } from '../util/describe.js';
+import { isOneOf, OptionsReader } from '../util/options.js';
+import { mustBe } from '../util/must-be.js';
+import { MAX_UNITS, type DenseLayer } from './dense.js';
+import { LAYER_KINDS, LAYER_TYPES } from './layers.js';
+import { isClassifier } from './losses.js';
+import type { Init, Loss, NetworkSpec } from '../types.js';
+
+/** A resolved layer of any kind (a union as kinds are added). */
+export type AnyLayer = DenseLayer;
+
+/** A spec with every default filled in. */
+export interface ResolvedSpec {
+  inputs: number;
+  layers: AnyLayer[];
+  loss: Loss;
+  init: Init;
+  seed: number;
+}
+
+const SPEC_KEYS = ['inputs', 'layers', 'loss', 'init', 'seed'] as const;
+
+/** Checks `spec` and fills defaults; throws ConfigError naming the first bad field. */
+export function resolveSpec(spec: NetworkSpec): ResolvedSpec {
+  const r = OptionsReader.read(spec, 'spec', SPEC_KEYS, 'a network option', 'an object');
+  const inputs = r.integer('inputs', { min: 1, max: MAX_UNITS });
+  if (!Array.isArray(spec.layers) || spec.layers.length === 0) throw r.fail('layers', 'a non-empty array of layers like { units, activation }');
+  let width = inputs;
+  const layers = spec.layers.map((layer, i) => {
+    const path = `spec.layers[${i}]`;
+    if (typeof layer !== 'object' || layer === null) throw mustBe(path, 'a layer like { units, activation }', layer);
+    const type = (layer as { type?: unknown }).type ?? 'dense';
+    if (!isOneOf(LAYER_TYPES, type)) throw mustBe(`${path}.type`, `one of ${LAYER_TYPES.join(', ')}`, type);
+    const kind = LAYER_KINDS[LAYER_TYPES.indexOf(type)];
+    const resolved = kind.resolve(OptionsReader.read(layer, path, ['type', ...kind.keys], `an option of a ${type} layer`), width);
+    width = resolved.outputs;
+    return resolved;
+  });
+  const loss = r.oneOf('loss', LOSSES);
+  const last = layers[layers.length - 1];
+  if (isClassifier(loss) && last.activation !== 'linear') {
+    throw new ConfigError(
+      `spec.layers[${layers.length - 1}].activation must be "linear": loss ${loss} applies its own sigmoid/softmax to logits; got ${describe(last.activation)}`,
+      `spec.layers[${layers.length - 1}].activation`, last.activation);
+  }
+  if (loss === 'softmax_cross_entropy' && last.outputs < 2) {
+    throw new ConfigError(`spec.loss softmax_cross_entropy needs at least 2 outputs, got ${last.outputs}`, `spec.layers[${layers.length - 1}].units`, last.outputs);
+  }
+  const init = r.oneOf('init', INITS, 'uniform');
+  const seed = r.integer('seed', { default: 0, want: 'an integer' });
+  return { inputs, layers, loss, init, seed };
+}

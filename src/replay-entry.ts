@@ -1,3 +1,0 @@
-// Entry of the 'descent/replay' subpath: the PyTorch conformance replays (see README
-// "Replay"), kept out of the main entry's bundle (budget).
-export { runReplay, type ReplayCase, type ReplayResult, type ReplayTensors } from './replay.js';

@@ -1,0 +1,141 @@
+// Fit options: every option but the data checked, defaults filled, before anything changes
+// (a rejected call leaves the network as it was).
+import { MODES, MONITORS, PREFLIGHT_MODES } from '../names.js';
+import { resolveDiagnostics, type ResolvedDiagnostics } from '../diagnostics/gradient-flow.js';
+import { ConfigError } from '../errors.js';
+import { describe } from '../util/describe.js';
+import { mustBe } from '../util/must-be.js';
+import { isOneOf, OptionsReader } from '../util/options.js';
+import { resolveGuard, type ResolvedGuard } from './guard.js';
+import { cycledMomentum, type ResolvedOptimizer } from '../optim/options.js';
+import type { Scheduler } from '../optim/schedulers.js';
+import type { EarlyStopping, FitOptions, GradientDescentMode, Monitor } from '../types.js';
+
+const FIT_KEYS = [
+  'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
+  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict', 'schedule', 'preflight', 'onWarning', 'guard', 'restarts',
+] as const satisfies readonly (keyof FitOptions)[];
+
+/** The options `network.trainer()` takes: fit's batching and diagnostics. */
+export const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict'] as const satisfies readonly (keyof FitOptions)[];
+
+
+/** Fit options checked, with defaults filled. */
+export interface ResolvedFit {
+  mode: GradientDescentMode;
+  batchSize: number;
+  epochs: number;
+  shuffle: boolean;
+  seed: number;
+  validationSplit: number;
+  earlyStopping: Required<EarlyStopping> | null;
+  yieldEveryMs: number;
+  diagnostics: ResolvedDiagnostics | null;
+  schedule: ResolvedSchedule | null;
+  preflight: 'warn' | 'throw' | 'off';
+  guard: ResolvedGuard | null;
+  restarts: { seeds: number[]; metric: Monitor } | null;
+}
+
+/** A schedule as `schedule()` in 'descent/schedules' makes it (see schedules.ts). */
+export interface ResolvedSchedule {
+  interval: 'epoch' | 'step';
+  monitor: Monitor | null;
+  /** Builds the scheduler for an optimizer (its lr, and the momentum or β₁ one-cycle may cycle). */
+  open(baseLr: number, baseMomentum: number | undefined): Scheduler;
+}
+
+/** Checks the `schedule` option: an object from schedule() in 'descent/schedules'. */
+function resolveSchedule(o: FitOptions['schedule'], hasValidation: boolean): ResolvedSchedule | null {
+  if (o === undefined) return null;
+  if (typeof o !== 'object' || o === null || typeof (o as Partial<ResolvedSchedule>).open !== 'function') {
+    throw mustBe('options.schedule', `a schedule from schedule({ type, … }) in 'descent/schedules'`, o);
+  }
+  const monitor = o.monitor === null ? null : checkMonitor(o.monitor ?? defaultMonitor(hasValidation), 'options.schedule.monitor', hasValidation);
+  return { interval: o.interval, monitor, open: o.open };
+}
+
+/** What early stopping, restarts and reduceLROnPlateau watch unless told: val_loss with validation data, else loss. */
+function defaultMonitor(hasValidation: boolean): Monitor {
+  return hasValidation ? 'val_loss' : 'loss';
+}
+
+/** A monitor at `path`; a validation metric needs validation data. */
+function checkMonitor(monitor: unknown, path: string, hasValidation: boolean): Monitor {
+  if (!isOneOf(MONITORS, monitor)) throw mustBe(path, `one of ${MONITORS.join(', ')}`, monitor);
+  if (monitor.startsWith('val_') && !hasValidation) throw new ConfigError(`${path} "${monitor}" needs validationData or validationSplit`, path, monitor);
+  return monitor;
+}
+
+/** Builds the schedule for `optimizer`; throws ConfigError. */
+export function openSchedule(s: ResolvedSchedule, optimizer: ResolvedOptimizer): Scheduler {
+  return s.open(optimizer.lr, cycledMomentum(optimizer));
+}
+
+/**
+ * Validates fit options (everything but the data) and fills defaults. `keys` are the options
+ * the caller takes (a trainer takes fewer), named `what` in the unknown-key error.
+ */
+export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boolean, keys: readonly (keyof FitOptions)[] = FIT_KEYS, what = 'a fit option'): ResolvedFit {
+  const r = OptionsReader.read(o, 'options', keys, what, 'an object with at least { optimizer }');
+  if (!async) {
+    for (const key of ['yieldEveryMs', 'signal'] as const) {
+      if (r.has(key)) throw new ConfigError(`options.${key} only applies to the async fit(); fitSync never yields`, `options.${key}`, o[key]);
+    }
+  }
+  const mode = r.oneOf('mode', MODES, 'mini-batch');
+  if (mode !== 'mini-batch') {
+    if (r.has('batchSize')) throw new ConfigError(`options.batchSize only applies to mode "mini-batch" (mode "${mode}" fixes the batch), got ${describe(o.batchSize)}`, 'options.batchSize', o.batchSize);
+    if (r.has('shuffle')) throw new ConfigError(`options.shuffle only applies to mode "mini-batch" (${mode === 'stochastic' ? 'stochastic mode always shuffles' : 'batch mode uses every sample each step'})`, 'options.shuffle', o.shuffle);
+  }
+  const batchSize = r.integer('batchSize', { default: 32, min: 1, want: 'a positive integer' });
+  const epochs = r.integer('epochs', { default: 1, min: 1, want: 'a positive integer' });
+  const shuffle = r.boolean('shuffle', true);
+  const seed = r.integer('seed', { default: networkSeed, want: 'an integer' });
+  const validationSplit = r.number('validationSplit', { default: 0, min: 0, below: 1, want: 'in [0, 1)' });
+  if (validationSplit > 0 && r.has('validationData')) {
+    throw new ConfigError('options.validationSplit and options.validationData are exclusive: give one', 'options.validationSplit', validationSplit);
+  }
+  const hasValidation = validationSplit > 0 || r.has('validationData');
+  const earlyStopping = resolveEarlyStopping(o.earlyStopping, hasValidation);
+  const yieldEveryMs = r.number('yieldEveryMs', { default: 16, above: 0 });
+  const diagnostics = resolveDiagnostics(o.diagnostics);
+  const preflight = r.oneOf('preflight', PREFLIGHT_MODES, 'warn');
+  for (const key of ['onBatchEnd', 'onEpochEnd', 'onDiagnostics', 'onVerdict', 'onWarning'] as const) r.callback(key);
+  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) throw r.fail('signal', 'an AbortSignal');
+  for (const key of ['onDiagnostics', 'onVerdict'] as const) {
+    if (r.has(key) && diagnostics === null) throw new ConfigError(`options.${key} needs diagnostics on (options.diagnostics is false)`, `options.${key}`, o[key]);
+  }
+  const schedule = resolveSchedule(o.schedule, hasValidation);
+  const guard = resolveGuard(o.guard);
+  const restarts = resolveRestarts(o.restarts, networkSeed, hasValidation);
+  return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs, diagnostics, schedule, preflight, guard, restarts };
+}
+
+/** Checks `earlyStopping` (Keras semantics) and fills its defaults. */
+function resolveEarlyStopping(o: FitOptions['earlyStopping'], hasValidation: boolean): Required<EarlyStopping> | null {
+  if (o === undefined) return null;
+  const r = OptionsReader.read(o, 'options.earlyStopping', ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights'], 'an early-stopping option', '{ monitor, minDelta, patience }');
+  return {
+    monitor: checkMonitor(o.monitor ?? defaultMonitor(hasValidation), r.at('monitor'), hasValidation),
+    minDelta: r.number('minDelta', { default: 0, min: 0 }),
+    patience: r.integer('patience', { default: 0, min: 0 }),
+    mode: r.oneOf('mode', ['auto', 'min', 'max'], 'auto'),
+    restoreBestWeights: r.boolean('restoreBestWeights', false),
+  };
+}
+
+/** Checks `restarts`: { count, seeds = network seed + i, metric = val_loss with validation data, else loss }. */
+function resolveRestarts(o: FitOptions['restarts'], networkSeed: number, hasValidation: boolean): { seeds: number[]; metric: Monitor } | null {
+  if (o === undefined) return null;
+  const r = OptionsReader.read(o, 'options.restarts', ['count', 'seeds', 'metric'], 'a restarts option', '{ count, seeds, metric }');
+  const count = r.integer('count', { min: 1 });
+  const seeds = o.seeds ?? Array.from({ length: count }, (_, i) => networkSeed + i);
+  if (!Array.isArray(seeds) || seeds.length !== count || !seeds.every((v) => Number.isSafeInteger(v))) throw r.fail('seeds', `${count} integers`, seeds);
+  return { seeds, metric: checkMonitor(o.metric ?? defaultMonitor(hasValidation), r.at('metric'), hasValidation) };
+}
+
+/** Rows per step (the last batch of an epoch may be smaller). */
+export function batchRows(fit: ResolvedFit, rows: number): number {
+  return fit.mode === 'batch' ? rows : fit.mode === 'stochastic' ? 1 : Math.min(fit.batchSize, rows);
+}

@@ -1,0 +1,100 @@
+// One optimizer step at a time over a resident training set: the batch order of an epoch
+// (a seeded Fisher–Yates permutation of the resident index array when shuffling), and the
+// step itself — gather → forward → loss → backward → clip → update — as kernel calls on
+// fixed offsets. Shared by fit's loop and the public Trainer.
+import type { Diagnostics } from '../diagnostics/gradient-flow.js';
+import type { Guard } from './guard.js';
+import type { Engine, Resident } from '../engine/engine.js';
+import { clips, type ResolvedOptimizer } from '../optim/options.js';
+import { OptimizerState } from '../optim/optimizer.js';
+import { createRng, type Rng } from '../util/rng.js';
+
+export class BatchStepper {
+  readonly optimizer: OptimizerState;
+  /** Rows consumed in the current epoch. */
+  cursor = 0;
+  /** Rows of the step `begin` started. */
+  private pending = 0;
+  /** Gradient-flow statistics of the run, if on. */
+  diagnostics: Diagnostics | null = null;
+  /** The NaN/Inf guard, if on. */
+  guard: Guard | null = null;
+  /** False when the guard refused the last step's update (its loss was not finite). */
+  applied = true;
+  private readonly rng: Rng;
+
+  /**
+   * `batchSize` rows per step (the last batch of an epoch keeps the remainder); `shuffle`
+   * permutes the rows at every epoch start with a PRNG seeded by `seed`.
+   */
+  constructor(
+    private readonly e: Engine,
+    readonly train: Resident,
+    readonly batchSize: number,
+    private readonly shuffle: boolean,
+    seed: number,
+    optimizer: ResolvedOptimizer,
+  ) {
+    this.rng = createRng(seed);
+    this.optimizer = new OptimizerState(optimizer, e.k, {
+      param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount, hp: e.hp,
+    }, () => e.f64);
+  }
+
+  /** True once every row of the epoch has been used. */
+  get epochDone(): boolean {
+    return this.cursor >= this.train.rows;
+  }
+
+  /** Starts an epoch: rewinds, and reshuffles the row order when shuffling. */
+  beginEpoch(): void {
+    this.cursor = 0;
+    if (this.shuffle) this.rng.shuffleRange(this.e.i32, this.train.indices >> 2, this.train.rows);
+  }
+
+  /**
+   * Takes one step on the next batch and returns its row count; the batch's loss (before
+   * the update) is left in `e.f64[e.lossSlot]`, read there to avoid boxing a returned double.
+   */
+  step(): number {
+    this.begin();
+    return this.end();
+  }
+
+  /**
+   * First half of a step: gathers the next batch and starts its training pass (threaded: the
+   * workers are running when this returns; `passDone` tells when `end` will not wait).
+   */
+  begin(): void {
+    const e = this.e;
+    const count = Math.min(this.batchSize, this.train.rows - this.cursor);
+    this.pending = count;
+    e.gather(this.train, this.train.indices + this.cursor * 4, count);
+    this.diagnostics?.beforePass(count);
+    if (e.parallel) e.parallel.begin(e.xBatch, e.yBatch, count);
+    else e.trainPass(e.xBatch, e.yBatch, count);
+  }
+
+  /** Whether the pass `begin` started has finished on every thread. */
+  get passDone(): boolean {
+    return this.e.parallel === null || this.e.parallel.workersDone;
+  }
+
+  /** Second half: completes the pass, clips, updates, and returns the batch's row count. */
+  end(): number {
+    const e = this.e;
+    e.parallel?.end();
+    this.diagnostics?.afterGradients();
+    const count = this.pending;
+    this.applied = this.guard === null || this.guard.allowUpdate(this.cursor === 0);
+    if (this.applied) {
+      const o = this.optimizer.options;
+      if (clips(o)) e.clip(o.clipGradValue, o.clipGradNorm);
+      this.diagnostics?.beforeUpdate();
+      this.optimizer.apply();
+    }
+    this.diagnostics?.afterUpdate(count, this.applied);
+    this.cursor += count;
+    return count;
+  }
+}

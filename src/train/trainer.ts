@@ -1,0 +1,76 @@
+// The public synchronous step: a Trainer keeps a training set resident in wasm memory and
+// takes one optimizer step per call, for loops the caller drives (animations, benchmarks,
+// teaching one step at a time). A step creates no JS values; epochs roll over by themselves.
+import type { Engine, Resident } from '../engine/engine.js';
+import { StateError } from '../errors.js';
+import { BatchStepper } from './stepper.js';
+import type { DiagnosticsReport, Verdict } from '../types.js';
+
+export class Trainer {
+  private readonly lastLoss = new Float64Array(1);
+  private stepCount = 0;
+  private epochCount = 0;
+
+  /** @internal Use `network.trainer(x, y, options)`. */
+  constructor(
+    private readonly e: Engine,
+    private readonly set: Resident,
+    private readonly stepper: BatchStepper,
+    private readonly isDisposed: () => boolean,
+  ) {
+    stepper.beginEpoch();
+  }
+
+  /**
+   * One optimizer step on the next batch (a new, reshuffled epoch starts when the last one
+   * is used up). Throws StateError once the network is disposed or a later `fit` or
+   * `trainer` has replaced this trainer's data.
+   */
+  step(): void {
+    if (this.set.owner !== this || this.isDisposed()) {
+      throw new StateError('this trainer was superseded by a later fit or trainer, or its network was disposed', 'trainer', 'stale');
+    }
+    const s = this.stepper;
+    if (s.epochDone) {
+      s.beginEpoch();
+      this.epochCount++;
+      if (s.diagnostics) s.diagnostics.epoch = this.epochCount;
+    }
+    s.step();
+    this.lastLoss[0] = this.e.f64[this.e.lossSlot];
+    this.stepCount++;
+  }
+
+  /** Loss of the last step's batch, before that step's update (NaN before the first step). */
+  get loss(): number {
+    return this.stepCount === 0 ? NaN : this.lastLoss[0];
+  }
+
+  /** Steps taken. */
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  /** Epochs completed (0 during the first pass over the data). */
+  get epoch(): number {
+    return this.epochCount;
+  }
+
+  /**
+   * The latest diagnostics report (one object, updated in place every `diagnostics.every`
+   * steps), or null when diagnostics are off.
+   */
+  get diagnostics(): DiagnosticsReport | null {
+    return this.stepper.diagnostics?.report ?? null;
+  }
+
+  /** Verdicts raised so far, in order (empty when healthy or when diagnostics are off). */
+  get verdicts(): readonly Verdict[] {
+    return this.stepper.diagnostics?.judge.raised ?? [];
+  }
+
+  /** Rows per step (the last batch of an epoch may be smaller). */
+  get batchSize(): number {
+    return this.stepper.batchSize;
+  }
+}
