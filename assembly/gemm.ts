@@ -34,7 +34,7 @@ export function gemm(c: usize, a: usize, rsA: i32, csA: i32, b: usize, ldb: i32,
         } else {
           if (rsA == 1) {
             // In relaxed builds this only covers leftover rows; the unrolled block made V8
-            // allocate registers worse for the whole function there (dW 14% slower).
+            // allocate registers worse for the whole function there (a slower dW).
             if (ASC_FEATURE_RELAXED_SIMD) block4x8T(c, a, csA, b, ldb, ldc, K, m, n);
             else block4x8T2(c, a, csA, b, ldb, ldc, K, m, n);
           } else if (csA == 1) block4x8N(c, a, rsA, b, ldb, ldc, K, m, n);

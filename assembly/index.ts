@@ -1,6 +1,6 @@
-// The module's exports, grouped by concern. Every kernel is a pure function of byte
-// offsets into the host-owned memory, sizes and scalars; none allocates. The constants
-// exported as globals are the ABI's codes and layout sizes (abi.ts has them all).
+// The module's exports, grouped by concern. Every kernel is a function of byte offsets into
+// the host-owned memory, sizes and scalars; none allocates. The codes and layout words they
+// read are the ABI's (abi.ts; docs/design.md).
 export { heapBase, gatherRows, fillF32, addF32 } from "./memory";
 export { denseForward, denseBackwardInput, denseBackwardParams } from "./dense";
 export { activationForward, activationBackward } from "./activations";
@@ -13,8 +13,3 @@ export { gradientStats, parameterStats, activationStats, outputGradStats, markAc
 export { measureNextUpdate } from "./measured-update";
 export { valueRange, histogram } from "./histogram";
 export { erf64 } from "./erf";
-export {
-  ACT_LINEAR, ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_ELU, ACT_SOFTPLUS, ACT_GELU,
-  PASS_HEADER, PASS_LAYER_WORDS, STAT_WORDS, MEASURE_REGION_BYTES, MEASURE_SCRATCH_BYTES,
-  RULE_SGD, RULE_ADAGRAD, RULE_RMSPROP, RULE_ADAM, RULE_ADAMW, RULE_ADAMAX, RULE_NADAM, RULE_RADAM, RULE_ADADELTA,
-} from "./abi";

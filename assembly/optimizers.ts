@@ -221,7 +221,7 @@ export function adamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usi
  * adamStep over one block of a measured update (old parameters to `save`), in Adam's default
  * configuration only (no L2 decay, no AMSGrad): returns false, having done nothing, otherwise.
  * Those flags are compiled out of this loop: it carries more live values than the plain
- * one, and each runtime flag in it cost about 30 µs per 235k parameters in spills (V8).
+ * one, and V8 spills around each runtime flag in it (bench/README.md has the figures).
  */
 function adamMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize, save: usize): bool {
   if (amsgradOf(hp) != 0 || load<f64>(hp, ADAM_WEIGHT_DECAY << 3) != 0) return false;

@@ -1,10 +1,14 @@
 // Gradient-flow statistics for diagnostics: sums the host turns into norms, RMS, means and
-// fractions. Each layer owns STAT_WORDS f64 slots (abi.ts names them); the training pass fills the activation
-// slots of its shard (so worker threads' shares can be added); the gradient and parameter
-// slots come from the optimizer's sweep (measured-update.ts), or from the kernels here when
-// clipping changes the gradient first or the guard refuses the update. Sums of squares run in
-// f32x4 over short blocks flushed into f64, so long vectors keep f64-like accuracy.
-import { ACT_SIGMOID, STAT_A_BAD, STAT_A_SAT, STAT_A_SQ, STAT_A_SUM, STAT_B_SQ, STAT_DA_SQ, STAT_DB_SQ, STAT_DB_STEP_SQ, STAT_DW_SQ, STAT_DW_STEP_SQ, STAT_G_BAD, STAT_P_BAD, STAT_W_SQ } from "./abi";
+// fractions. Each layer owns STAT_WORDS f64 slots (abi.ts names them). The training pass
+// fills the activation slots of its shard, so worker threads' shares can be added; the
+// gradient and parameter slots come from the optimizer's sweep (measured-update.ts), or from
+// the kernels here when clipping changes the gradient first or the guard refuses the update.
+// Sums of squares run in f32x4 over short blocks flushed into f64, so long vectors keep
+// f64-like accuracy.
+import {
+  ACT_SIGMOID, STAT_A_BAD, STAT_A_SAT, STAT_A_SQ, STAT_A_SUM, STAT_B_SQ, STAT_DA_SQ, STAT_DB_SQ, STAT_DB_STEP_SQ, STAT_DW_SQ,
+  STAT_DW_STEP_SQ, STAT_G_BAD, STAT_P_BAD, STAT_W_SQ,
+} from "./abi";
 import { isSaturating } from "./activations";
 
 /** Values per f32 partial sum before it is flushed into the f64 total. */

@@ -1,7 +1,7 @@
 // Placeholder demo: trains a 2-32-32-3 tanh network on the spiral with the async fit,
 // which yields to the page between slices of work, and logs every tenth epoch.
 import { createNetwork } from '../dist/browser.js';
-import { spiral } from '../dist/data-entry.js';
+import { spiral } from '../dist/data.js';
 
 const log = document.getElementById('log');
 const data = spiral({ samples: 600, classes: 3, seed: 1 });

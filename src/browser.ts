@@ -1,8 +1,7 @@
 // Entry for browsers and bundlers (Vite): fetches the kernels (descent.wasm or a variant)
 // next to this module.
 import { Network } from './network.js';
-import type { WorkerData } from './engine/threads.js';
-import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
+import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec, WorkerData } from './types.js';
 import { moduleLoader, resolveCreateOptions } from './wasm/variants.js';
 
 export * from './index.js';

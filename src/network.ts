@@ -11,7 +11,7 @@ import { mustBe } from './util/must-be.js';
 import { evaluateRows, hostRows } from './train/metrics.js';
 import { resolveOptimizer } from './optim/options.js';
 import { createRng } from './util/rng.js';
-import { resolveSpec, type ResolvedSpec } from './model/spec.js';
+import { resolveSpec } from './model/spec.js';
 import { BatchStepper } from './train/stepper.js';
 import { ThreadPool } from './engine/threads.js';
 import { FitRun } from './train/fit.js';
@@ -21,7 +21,7 @@ import { batchRows, openSchedule, resolveFitOptions, TRAINER_KEYS, type Resolved
 import { yieldToEventLoop } from './util/event-loop.js';
 import { Trainer } from './train/trainer.js';
 import { declaredKernels } from './wasm/variants.js';
-import type { PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -29,7 +29,7 @@ const EVAL_CHUNK = 256;
 /** A multilayer perceptron trained by gradient descent in WebAssembly. */
 export class Network {
   /** The spec with defaults filled in. */
-  readonly spec: Readonly<ResolvedSpec>;
+  readonly spec: Readonly<ResolvedNetworkSpec>;
   /** The kernel variant the network runs on (as loaded, or as declared to `create`). */
   readonly kernels: KernelVariant;
   private readonly e: Engine;
@@ -40,7 +40,7 @@ export class Network {
   readonly threads: number;
   private readonly pool: ThreadPool | null;
 
-  private constructor(spec: ResolvedSpec, private readonly module: WebAssembly.Module, kernels: KernelVariant, private readonly options: NetworkOptions) {
+  private constructor(spec: ResolvedNetworkSpec, private readonly module: WebAssembly.Module, kernels: KernelVariant, private readonly options: NetworkOptions) {
     this.spec = spec;
     this.kernels = kernels;
     this.threads = resolveThreads(options);
@@ -85,14 +85,18 @@ export class Network {
     this.alive();
     return {
       inputs: this.spec.inputs,
-      layers: this.e.layers.map((l) => ({
-        type: l.spec.type,
-        units: l.spec.units,
-        activation: l.spec.activation,
-        weightShape: [l.spec.units, l.inputs],
-        biasShape: [l.spec.units],
-        parameters: l.weightCount + l.biasCount,
-      })),
+      layers: this.e.layers.map((l) => {
+        // A dense layer's two tensors; a kind with others will report them its own way.
+        const [weight, bias] = l.kind.tensors(l.spec);
+        return {
+          type: l.spec.type,
+          units: l.outputs,
+          activation: l.spec.activation,
+          weightShape: [...weight.shape] as [number, number],
+          biasShape: [...bias.shape] as [number],
+          parameters: l.weightCount + l.biasCount,
+        };
+      }),
       loss: this.spec.loss,
       init: this.spec.init,
       seed: this.spec.seed,

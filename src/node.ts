@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { Network } from './network.js';
-import type { WorkerData } from './engine/threads.js';
-import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec } from './types.js';
+import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec, WorkerData } from './types.js';
 import { moduleLoader, resolveCreateOptions } from './wasm/variants.js';
 
 export * from './index.js';

@@ -1,3 +1,3 @@
-// Entry of the 'descent/replay' subpath: the PyTorch conformance replays (see README
-// "Replay"), kept out of the main entry's bundle (budget).
+// Entry of the 'descent/replay' subpath: the PyTorch conformance replays (docs/replay.md),
+// kept out of the main entry's bundle (budget).
 export { runReplay, type ReplayCase, type ReplayResult, type ReplayTensors } from './train/replay.js';

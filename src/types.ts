@@ -3,9 +3,6 @@
 import type {
   ACTIVATIONS, GUARD_MODES, INITS, KERNEL_VARIANTS, KERNELS_OPTIONS, LAYER_STATISTICS, LOSSES, MODES, MONITORS, PREFLIGHT_MODES, VERDICT_CODES,
 } from './names.js';
-import type { Scheduler, SchedulerConfig, SchedulerState } from './optim/schedulers.js';
-
-export type { Scheduler, SchedulerConfig, SchedulerState } from './optim/schedulers.js';
 
 /** Elementwise activation of a layer; derivatives follow PyTorch, including at the kinks. */
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -30,6 +27,28 @@ export interface DenseLayerSpec {
 /** One layer of a network; its kind is `type` (default `dense`, the only kind so far). */
 export type LayerSpec = DenseLayerSpec;
 
+/** A dense layer as the network resolved it: its size in and out, defaults filled. */
+export interface ResolvedDenseLayer {
+  readonly type: 'dense';
+  /** Features per row in (the previous layer's outputs) and out (its units). */
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly units: number;
+  readonly activation: Activation;
+}
+
+/** A layer as the network resolved it (one type per layer kind). */
+export type ResolvedLayerSpec = ResolvedDenseLayer;
+
+/** A network's spec with every default filled in (`network.spec`). */
+export interface ResolvedNetworkSpec {
+  inputs: number;
+  layers: ResolvedLayerSpec[];
+  loss: Loss;
+  init: Init;
+  seed: number;
+}
+
 /** What `createNetwork` builds. */
 export interface NetworkSpec {
   /** Features per sample. */
@@ -43,7 +62,7 @@ export interface NetworkSpec {
   seed?: number;
 }
 
-/** A build of the kernels (README, "Kernel variants"): no SIMD, 128-bit SIMD, or SIMD with relaxed-SIMD instructions. */
+/** A build of the kernels (docs/design.md, "Kernel variants"): no SIMD, 128-bit SIMD, or SIMD with relaxed-SIMD instructions. */
 export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
 
 /**
@@ -78,8 +97,22 @@ export interface NetworkOptions {
    * Starts a worker that evaluates `source` (it defines `run(data)`) and calls `run(data)`;
    * the package entries supply one (Node worker_threads, browser Workers).
    */
-  spawnWorker?: (source: string, data: { module: WebAssembly.Module; memory: WebAssembly.Memory; desc: number; control: number }) => { terminate(): unknown };
+  spawnWorker?: WorkerSpawner;
 }
+
+/** What a training worker thread is given: the threaded module, the shared memory, its pass descriptor and the control words. */
+export interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  desc: number;
+  control: number;
+}
+
+/**
+ * Starts a worker that evaluates `source` — which defines `run(data)` — and calls
+ * `run(data)` there. Each runtime's entry supplies one (Node worker_threads, browser Workers).
+ */
+export type WorkerSpawner = (source: string, data: WorkerData) => { terminate(): unknown };
 
 /** The three modes of gradient descent. */
 export type GradientDescentMode = (typeof MODES)[number];
@@ -393,11 +426,11 @@ export interface DiagnosticsOptions {
 /** What `histograms()` of 'descent/diagnostics' returns, for `diagnostics.histograms`. */
 export interface HistogramsOption {
   readonly bins: number;
-  /** Called by the run with its engine (internal). */
+  /** @internal Called by the run with its engine. */
   create(engine: unknown): HistogramTaker;
 }
 
-/** A run's histograms (internal: made by HistogramsOption.create). */
+/** @internal A run's histograms (made by HistogramsOption.create). */
 export interface HistogramTaker {
   readonly report: DiagnosticsHistograms;
   /** Bins the raw weight gradients (before clipping changes them). */
@@ -680,3 +713,90 @@ export interface LrFinderResult {
 
 /** Options of `race` / `raceSync` (descent/race): fit options with the optimizers to compare. */
 export type RaceOptions = Omit<FitOptions, 'optimizer' | 'restarts'> & { optimizers: OptimizerConfig[] };
+
+/** A learning-rate schedule's config, as torch.optim.lr_scheduler 1.13 takes it (camelCase). */
+export type SchedulerConfig =
+  | { type: 'stepLR'; stepSize: number; gamma?: number }
+  | { type: 'multiStepLR'; milestones: readonly number[]; gamma?: number }
+  | { type: 'exponentialLR'; gamma: number }
+  | { type: 'cosineAnnealingLR'; tMax: number; etaMin?: number }
+  | { type: 'cosineAnnealingWarmRestarts'; t0: number; tMult?: number; etaMin?: number }
+  | { type: 'lambdaLR'; lrLambda: (epoch: number) => number }
+  | { type: 'linearLR'; startFactor?: number; endFactor?: number; totalIters?: number }
+  | { type: 'sequentialLR'; schedulers: readonly SchedulerConfig[]; milestones: readonly number[] }
+  | {
+      type: 'oneCycleLR';
+      maxLr: number;
+      /** Either totalSteps, or epochs and stepsPerEpoch (totalSteps wins, as in PyTorch). */
+      totalSteps?: number;
+      epochs?: number;
+      stepsPerEpoch?: number;
+      pctStart?: number;
+      annealStrategy?: 'cos' | 'linear';
+      cycleMomentum?: boolean;
+      baseMomentum?: number;
+      maxMomentum?: number;
+      divFactor?: number;
+      finalDivFactor?: number;
+      threePhase?: boolean;
+    }
+  | {
+      type: 'reduceLROnPlateau';
+      mode?: 'min' | 'max';
+      factor?: number;
+      patience?: number;
+      threshold?: number;
+      thresholdMode?: 'rel' | 'abs';
+      cooldown?: number;
+      minLr?: number;
+      eps?: number;
+    };
+
+export type SchedulerType = SchedulerConfig['type'];
+
+/** A float in JSON: finite numbers as they are, ±Infinity and NaN as strings (JSON has no literal for them). */
+export type JsonFloat = number | 'Infinity' | '-Infinity' | 'NaN';
+
+/** One schedule's own counters (PyTorch's state_dict minus what the config already fixes). */
+export interface SchedulerCounters {
+  type: SchedulerType;
+  /** PyTorch's `last_epoch`: 0 after construction, +1 per step; -1 for a sequentialLR child not started yet. */
+  lastEpoch: number;
+  /** cosineAnnealingWarmRestarts: steps since the last restart, and the current period. */
+  tCur?: number;
+  tI?: number;
+  /** reduceLROnPlateau. */
+  best?: JsonFloat;
+  numBadEpochs?: number;
+  cooldownCounter?: number;
+  /** sequentialLR: the children's counters, in order. */
+  schedulers?: SchedulerCounters[];
+}
+
+/** Plain, JSON-serialisable state: the counters plus the current lr (and one-cycle's momentum). */
+export interface SchedulerState extends SchedulerCounters {
+  lr: JsonFloat;
+  /** Present when the schedule cycles momentum. */
+  momentum?: JsonFloat;
+}
+
+export interface Scheduler {
+  /** The learning rate to use for the next optimizer step(s). */
+  readonly lr: number;
+  /** One-cycle's current momentum / β₁ (undefined for the others, and when cycleMomentum is false). */
+  readonly momentum: number | undefined;
+  /** Advances one scheduler step (an epoch or an optimizer step, as the caller decides). reduceLROnPlateau needs `metric`; the others ignore it. */
+  step(metric?: number): void;
+  /** Plain, JSON-serialisable state: restoreScheduler(config, baseLr, state) resumes exactly. */
+  state(): SchedulerState;
+}
+
+export interface SchedulerOptions {
+  /**
+   * The optimizer's own momentum (SGD/RMSprop `momentum`, or Adam-family β₁); leave it undefined when
+   * the optimizer has none. One-cycle then refuses cycleMomentum, as PyTorch's constructor does.
+   */
+  baseMomentum?: number;
+  /** Prefix of error paths. Default 'options.schedule'. */
+  path?: string;
+}

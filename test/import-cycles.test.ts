@@ -1,7 +1,8 @@
 // No import circle anywhere in src/ or assembly/, type-only imports included: a circle means
 // two files can only be understood together, and it is where the layers of the design stop
-// holding. The graph is read from the sources' own import and export statements (and inline
-// `import('…')` types), so the test needs no build.
+// holding. And src/'s folders import only the layers below them (docs/design.md). The graph
+// is read from the sources' own import and export statements (and inline `import('…')`
+// types), so the test needs no build.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +89,33 @@ describe.each(['src', 'assembly'])('%s/', (dir) => {
   });
   it('has no import circle, type-only imports included', () => {
     expect(circles(g)).toEqual([]);
+  });
+});
+
+/**
+ * src/'s layers, lowest first: the public catalogue (types, names, errors) that everything
+ * may use, the folders in dependency order, then the public face.
+ */
+const LAYERS = [
+  ['src/types.ts', 'src/names.ts', 'src/errors.ts'],
+  ['src/util/'], ['src/wasm/'], ['src/model/'], ['src/optim/'], ['src/engine/'], ['src/diagnostics/'], ['src/data/'], ['src/train/'],
+  ['src/network.ts'], ['src/lab/'],
+  ['src/index.ts', 'src/data.ts', 'src/diagnostics.ts', 'src/lr-finder.ts', 'src/race.ts', 'src/replay.ts', 'src/schedules.ts', 'src/surfaces.ts'],
+  ['src/node.ts', 'src/browser.ts'],
+  ['src/cli/'],
+];
+const layerOf = (file: string) => LAYERS.findIndex((l) => l.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p)));
+
+describe('src/ layers', () => {
+  const g = graph('src');
+  it('every file belongs to a layer', () => {
+    expect([...g.keys()].filter((f) => layerOf(f) < 0)).toEqual([]);
+  });
+  it('files import only their own folder or the layers below', () => {
+    const upward = [...g].flatMap(([file, targets]) => targets
+      .filter((t) => layerOf(t) > layerOf(file) || (layerOf(t) === layerOf(file) && layerOf(file) === 0 && t !== file && !(file === 'src/types.ts' && t === 'src/names.ts')))
+      .map((t) => `${file} → ${t}`));
+    expect(upward).toEqual([]);
   });
 });
 

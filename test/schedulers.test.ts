@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DataError } from '../src/errors.js';
-import { createScheduler, restoreScheduler, schedulerDefaults, SCHEDULER_TYPES, type Scheduler, type SchedulerConfig, type SchedulerState } from '../src/optim/schedulers.js';
+import { createScheduler, restoreScheduler, schedulerDefaults, SCHEDULER_TYPES } from '../src/optim/schedulers.js';
+import type { Scheduler, SchedulerConfig, SchedulerState } from '../src/types.js';
 
 interface Case {
   name: string;

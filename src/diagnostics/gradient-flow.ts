@@ -10,7 +10,8 @@ import type { Engine } from '../engine/engine.js';
 import { STAT } from '../wasm/abi.js';
 import { mustBe } from '../util/must-be.js';
 import { OptionsReader } from '../util/options.js';
-import { clips, type ResolvedOptimizer } from '../optim/options.js';
+import { clips } from '../optim/options.js';
+import type { ResolvedOptimizer } from '../optim/rules.js';
 import type { DiagnosticsOptions, DiagnosticsReport, DiagnosticsSummary, HistogramsOption, HistogramTaker, Verdict, VerdictThresholds } from '../types.js';
 import { resolveThresholds, VerdictJudge } from './verdicts.js';
 

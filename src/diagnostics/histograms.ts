@@ -5,11 +5,12 @@
 // them, most runs do not, and the entry has a size budget.
 import type { Engine } from '../engine/engine.js';
 import { OptionsReader } from '../util/options.js';
-import { HISTOGRAM_MAX_BINS } from '../engine/memory-plan.js';
+import { HISTOGRAM_MAX_BINS as PLANNED_BINS } from '../engine/memory-plan.js';
 import type { DiagnosticsHistograms, HistogramsOption, HistogramsSummary, HistogramTaker, LayerHistograms } from '../types.js';
 
 export type { DiagnosticsHistograms, HistogramsOption, HistogramsSummary, LayerHistograms } from '../types.js';
-export { HISTOGRAM_MAX_BINS };
+/** Most bins a histogram may have (the memory plan keeps this many counts per layer and kind). */
+export const HISTOGRAM_MAX_BINS: number = PLANNED_BINS;
 
 const DEFAULT_BINS = 32;
 const WEIGHTS = 0, GRADIENTS = 1, OUTPUTS = 2;

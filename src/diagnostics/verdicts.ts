@@ -7,7 +7,7 @@ import { OptionsReader } from '../util/options.js';
 import { RollingMedian } from '../util/rolling-median.js';
 import type { DiagnosticsReport, Verdict, VerdictCode, VerdictThresholds } from '../types.js';
 
-/** Every threshold, with its default (documented in the README). */
+/** Every threshold, with its default (docs/diagnostics.md). */
 export const DEFAULT_THRESHOLDS: Readonly<VerdictThresholds> = {
   consecutive: 3,
   vanishingRatio: 1e-3,

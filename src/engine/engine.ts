@@ -178,18 +178,15 @@ export class Engine {
     this.layers = spec.layers.map((l, i): LayerPlan => {
       const { kind, code } = kindOf(l);
       const place = plan.layers[i];
-      const tensors = kind.tensors(l);
       const sizes = tensorSizes(l);
-      const role = (r: 'weight' | 'bias') => {
-        const idx = tensors.map((t, j) => (t.role === r ? j : -1)).filter((j) => j >= 0);
-        const count = idx.reduce((n, j) => n + sizes[j], 0);
-        return { at: idx.length ? place.tensors[idx[0]] : place.params, dAt: idx.length ? place.dTensors[idx[0]] : place.grads, count };
-      };
-      const w = role('weight'), b = role('bias');
+      // A kind's weight tensors come first, then its bias tensors (layer-kind.ts).
+      const weightCount = kind.tensors(l).reduce((n, t, j) => n + (t.role === 'weight' ? sizes[j] : 0), 0);
+      const biasCount = sizes.reduce((a, b) => a + b, 0) - weightCount;
       return {
         kind, code, spec: l, inputs: l.inputs, outputs: l.outputs, act: activationCode(l.activation),
         params: place.params, grads: place.grads, tensors: place.tensors, tensorSizes: sizes,
-        weight: w.at, weightCount: w.count, dWeight: w.dAt, bias: b.at, biasCount: b.count, dBias: b.dAt,
+        weight: place.params, weightCount, dWeight: place.grads,
+        bias: place.params + weightCount * 4, biasCount, dBias: place.grads + weightCount * 4,
         z: 0, a: 0,
       };
     });
@@ -453,16 +450,6 @@ export class Engine {
     const w = this.i32;
     w[(this.desc >> 2) + PASS.STAMP] = stamp;
     for (let i = 0; i < this.workers.length; i++) w[(this.workers[i].desc >> 2) + PASS.STAMP] = stamp;
-  }
-
-  /**
-   * The i32 indices of every descriptor word diagnostics own (the statistics and stamp words,
-   * each layer's dead-unit pointer), in every thread's descriptor.
-   */
-  diagnosticWords(): number[] {
-    return [this.desc, ...this.workers.map((t) => t.desc)].flatMap((d) => [
-      (d >> 2) + PASS.STATS, (d >> 2) + PASS.STAMP, ...this.layers.map((_, l) => this.layerWord(d, l, LAYER.LAST_ACTIVE)),
-    ]);
   }
 
   /** Gradient statistics of every layer, from the whole batch's gradient (call before clipping). */

@@ -10,24 +10,11 @@
 // the async fit can train there.
 import type { Engine, ParallelPasses } from './engine.js';
 import { StateError } from '../errors.js';
+import type { WorkerSpawner } from '../types.js';
 
 const SEQ = 0, DONE = 1, STOP = 2, FAILED = 3, READY = 4;
 /** A pass still unfinished after this many one-second waits means a worker is gone, not slow. */
 const WORKER_TIMEOUT_S = 120;
-
-/**
- * Starts a worker that evaluates `source` — which defines `run(data)` — and calls
- * `run(data)` there. Each runtime's entry supplies one (Node worker_threads, browser Workers).
- */
-export type WorkerSpawner = (source: string, data: WorkerData) => { terminate(): unknown };
-
-/** What a worker is given: the threaded module, the shared memory, its descriptor and the control words. */
-export interface WorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  desc: number;
-  control: number;
-}
 
 /** What every worker runs: say it started, then wait for a job, run its pass, report, repeat. */
 // A worker that cannot instantiate still answers every job (as failed), so no step hangs on it.

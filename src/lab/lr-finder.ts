@@ -6,9 +6,11 @@
 // (diagnostics flags) — is put back: the network, and any trainer
 // on it, continue bit for bit as if it had not run.
 import type { Engine } from '../engine/engine.js';
+import { LAYER, PASS } from '../wasm/abi.js';
 import { OptionsReader } from '../util/options.js';
 import type { Network } from '../network.js';
-import { resolveOptimizer, type ResolvedOptimizer } from '../optim/options.js';
+import { resolveOptimizer } from '../optim/options.js';
+import type { ResolvedOptimizer } from '../optim/rules.js';
 import { BatchStepper } from '../train/stepper.js';
 import type { Inputs, LrFinderOptions, LrFinderResult, Targets } from '../types.js';
 
@@ -55,7 +57,9 @@ function rangeTest(e: Engine, x: Float32Array, y: Float32Array | Int32Array, row
   const P = e.paramCount;
   // The descriptor words diagnostics own: the rest of each descriptor follows the workspace
   // plan, which the test may grow.
-  const diagnosticWords = e.diagnosticWords();
+  const diagnosticWords = [e.desc, ...e.workers.map((t) => t.desc)].flatMap((d) => [
+    (d >> 2) + PASS.STATS, (d >> 2) + PASS.STAMP, ...e.layers.map((_, l) => (d >> 2) + PASS.HEADER + l * PASS.LAYER_WORDS + LAYER.LAST_ACTIVE),
+  ]);
   const saved = {
     params: e.f32.slice(e.params >> 2, (e.params >> 2) + P),
     slots: e.slots.map((s) => e.f32.slice(s >> 2, (s >> 2) + P)),

@@ -1,18 +1,15 @@
 // The dense (fully connected) layer kind: torch.nn.Linear, weight [units, inputs] row-major
 // and bias [units], then an activation. Its kernels: assembly/dense.ts.
 import { ACTIVATIONS } from '../names.js';
-import type { Activation } from '../types.js';
-import type { LayerKind, ResolvedLayer } from './layer-kind.js';
+import type { ResolvedDenseLayer } from '../types.js';
+import type { LayerKind } from './layer-kind.js';
 import { initWeights } from './init.js';
 
 /** Keeps one layer's weight matrix well inside a 4 GiB memory. */
 export const MAX_UNITS = 1 << 16;
 
-export interface DenseLayer extends ResolvedLayer {
-  readonly type: 'dense';
-  readonly units: number;
-  readonly activation: Activation;
-}
+/** A dense layer, resolved (the public ResolvedDenseLayer). */
+export type DenseLayer = ResolvedDenseLayer;
 
 export const dense: LayerKind<DenseLayer> = {
   type: 'dense',
@@ -29,5 +26,6 @@ export const dense: LayerKind<DenseLayer> = {
     initWeights(weight, l.inputs, l.units, init, rng);
     bias.fill(0);
   },
+  ownWords: [],
   words: () => [],
 };

@@ -39,6 +39,11 @@ export interface LayerKind<R extends ResolvedLayer = ResolvedLayer> {
   tensors(layer: R): readonly ParameterTensor[];
   /** Fills the layer's parameters (one Float32Array per tensor, in order) from `rng`. */
   initialize(layer: R, tensors: Float32Array[], init: Init, rng: Rng): void;
-  /** The kind's own descriptor words, after the common ones (at most PASS.LAYER_WORDS − LAYER.COMMON). */
+  /**
+   * Names of the kind's own descriptor words, in order after the common ones (at most
+   * PASS.LAYER_WORDS − LAYER.COMMON); assembly/abi.ts names word i `<TYPE>_<NAME>` = LAYER_COMMON + i.
+   */
+  readonly ownWords: readonly string[];
+  /** The values of those words for `layer`. */
   words(layer: R): readonly number[];
 }

@@ -5,22 +5,16 @@ import { ConfigError } from '../errors.js';
 import { describe } from '../util/describe.js';
 import { isOneOf, OptionsReader } from '../util/options.js';
 import { mustBe } from '../util/must-be.js';
-import { MAX_UNITS, type DenseLayer } from './dense.js';
+import { MAX_UNITS } from './dense.js';
 import { LAYER_KINDS, LAYER_TYPES } from './layers.js';
 import { isClassifier } from './losses.js';
-import type { Init, Loss, NetworkSpec } from '../types.js';
+import type { NetworkSpec, ResolvedLayerSpec, ResolvedNetworkSpec } from '../types.js';
 
 /** A resolved layer of any kind (a union as kinds are added). */
-export type AnyLayer = DenseLayer;
+export type AnyLayer = ResolvedLayerSpec;
 
 /** A spec with every default filled in. */
-export interface ResolvedSpec {
-  inputs: number;
-  layers: AnyLayer[];
-  loss: Loss;
-  init: Init;
-  seed: number;
-}
+export type ResolvedSpec = ResolvedNetworkSpec;
 
 const SPEC_KEYS = ['inputs', 'layers', 'loss', 'init', 'seed'] as const;
 

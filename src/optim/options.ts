@@ -7,8 +7,6 @@ import { isOneOf, OptionsReader } from '../util/options.js';
 import type { OptimizerConfig, OptimizerType } from '../types.js';
 import { OPTIMIZERS, OPTION_CHECKS, RULES, type OptionCheck, type OptionName, type ResolvedOptimizer, type Rule } from './rules.js';
 
-export type { ResolvedOptimizer } from './rules.js';
-
 const CLIP = ['clipGradValue', 'clipGradNorm'] as const;
 
 /** Default options of each rule (a copy), for documentation and UIs. */
@@ -19,7 +17,7 @@ export function optimizerDefaults(type: OptimizerType): Record<string, unknown> 
   return options;
 }
 
-/** Checks `config` as PyTorch's constructors do and fills defaults; throws ConfigError. */
+/** @internal Checks `config` as PyTorch's constructors do and fills defaults; throws ConfigError. */
 export function resolveOptimizer(config: OptimizerConfig, path = 'optimizer'): ResolvedOptimizer {
   if (typeof config !== 'object' || config === null) throw mustBe(path, `an object like { type: 'adam' }`, config);
   const type = config.type;
@@ -55,18 +53,18 @@ function readBetas(betas: unknown, path: string): [number, number] {
   return [betas[0], betas[1]];
 }
 
-/** Whether the optimizer clips its gradient (by value or by norm) before each update. */
+/** @internal Whether the optimizer clips its gradient (by value or by norm) before each update. */
 export function clips(o: ResolvedOptimizer): boolean {
   return o.clipGradValue !== undefined || o.clipGradNorm !== undefined;
 }
 
-/** The momentum one-cycle may cycle (rules.ts `cycles`): SGD's and RMSprop's momentum, the Adam family's β₁, or none. */
+/** @internal The momentum one-cycle may cycle (rules.ts `cycles`): SGD's and RMSprop's momentum, the Adam family's β₁, or none. */
 export function cycledMomentum(o: ResolvedOptimizer): number | undefined {
   const cycles = RULES[o.type].cycles;
   return cycles === null ? undefined : o[cycles];
 }
 
-/** Sets the momentum (or β₁) one-cycle cycles. */
+/** @internal Sets the momentum (or β₁) one-cycle cycles. */
 export function setCycledMomentum(o: ResolvedOptimizer, m: number): void {
   const cycles = RULES[o.type].cycles;
   if (cycles !== null) o[cycles] = m;

@@ -6,7 +6,7 @@
 // computes them in Python. Adding a rule: docs/design.md, "Adding an optimizer".
 import type { OptimizerType } from '../types.js';
 
-/** Every option of every rule, defaults filled (a rule's unused options keep neutral values). */
+/** @internal Every option of every rule, defaults filled (a rule's unused options keep neutral values). */
 export interface ResolvedOptimizer {
   type: OptimizerType;
   lr: number;
@@ -28,10 +28,10 @@ export interface ResolvedOptimizer {
   clipGradNorm?: number;
 }
 
-/** How an option is checked: a number in bounds, a flag, or the [β₁, β₂] pair. */
+/** @internal How an option is checked: a number in bounds, a flag, or the [β₁, β₂] pair. */
 export type OptionCheck = { kind: 'number'; min?: number; max?: number; want?: string } | { kind: 'boolean' } | { kind: 'betas' };
 
-/** Checks of every option name a rule may take (PyTorch's constructor checks). */
+/** @internal Checks of every option name a rule may take (PyTorch's constructor checks). */
 export const OPTION_CHECKS = {
   lr: { kind: 'number', min: 0 },
   momentum: { kind: 'number', min: 0 },
@@ -49,13 +49,15 @@ export const OPTION_CHECKS = {
   rho: { kind: 'number', min: 0, max: 1, want: 'a number in [0, 1]' },
 } as const satisfies Record<string, OptionCheck>;
 
+/** @internal */
 export type OptionName = keyof typeof OPTION_CHECKS;
 
-/** Mutable state a rule keeps on the host between steps (NAdam's running product of μ). */
+/** @internal Mutable state a rule keeps on the host between steps (NAdam's running product of μ). */
 export interface RuleState {
   muProduct: number;
 }
 
+/** @internal */
 export interface Rule {
   /** The rule's options with their defaults; an option without a default (SGD's lr) is required. */
   readonly options: Partial<Record<OptionName, unknown>> & { lr?: number };
@@ -91,6 +93,7 @@ const BETAS: [number, number] = [0.9, 0.999];
 
 // One write function per rule, so each keeps its own type feedback: a shared switch would be
 // deoptimised every time a network switches rules, and unoptimised code boxes every double.
+/** @internal */
 export const RULES = {
   sgd: {
     options: { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },

@@ -3,8 +3,8 @@
 import { MONITORS } from '../names.js';
 import { ConfigError } from '../errors.js';
 import { mustBe } from '../util/must-be.js';
-import { createScheduler, type SchedulerConfig } from './schedulers.js';
-import type { Monitor, Schedule } from '../types.js';
+import { createScheduler } from './schedulers.js';
+import type { Monitor, Schedule, SchedulerConfig } from '../types.js';
 
 
 /**

@@ -7,9 +7,9 @@ import { describe } from '../util/describe.js';
 import { mustBe } from '../util/must-be.js';
 import { isOneOf, OptionsReader } from '../util/options.js';
 import { resolveGuard, type ResolvedGuard } from './guard.js';
-import { cycledMomentum, type ResolvedOptimizer } from '../optim/options.js';
-import type { Scheduler } from '../optim/schedulers.js';
-import type { EarlyStopping, FitOptions, GradientDescentMode, Monitor } from '../types.js';
+import { cycledMomentum } from '../optim/options.js';
+import type { ResolvedOptimizer } from '../optim/rules.js';
+import type { EarlyStopping, FitOptions, GradientDescentMode, Monitor, Scheduler } from '../types.js';
 
 const FIT_KEYS = [
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',

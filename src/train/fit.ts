@@ -10,10 +10,9 @@ import { ConfigError } from '../errors.js';
 import { Guard } from './guard.js';
 import { Evaluator, residentRows } from './metrics.js';
 import { resolveOptimizer, setCycledMomentum } from '../optim/options.js';
-import type { Scheduler } from '../optim/schedulers.js';
 import { BatchStepper } from './stepper.js';
 import { batchRows, openSchedule, type ResolvedFit } from './fit-options.js';
-import type { BatchInfo, EpochRecord, FitOptions, History, Metrics, Monitor, TrainingState } from '../types.js';
+import type { BatchInfo, EpochRecord, FitOptions, History, Metrics, Monitor, Scheduler, TrainingState } from '../types.js';
 
 type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
 

@@ -1,11 +1,11 @@
 // NaN/Inf guard: after a step's gradients exist and before the update, the loss and Σg²
-// must be finite ('recover' also refuses a loss above 10× the run's first: a blow-up in progress). On a non-finite value the guard finds where it started (the first layer
-// whose outputs, else whose gradients, hold one) and then, by mode: throws a
-// NumericalError; skips the update (parameters, optimizer moments and step count stay, as
-// PyTorch's GradScaler skips a step); or recovers — restores the last good snapshot (the
-// parameters and optimizer state before an update, at epoch starts and every
-// `snapshotEvery` steps, when their loss was finite and ≤ 10× the best), halves the
-// learning rate and goes on, up to `maxRecoveries` times.
+// must be finite ('recover' also refuses a loss above 10× the run's first: a blow-up in
+// progress). On a non-finite value the guard finds where it started (the first layer whose
+// outputs, else whose gradients, hold one) and then, by mode: throws a NumericalError; skips
+// the update (parameters, optimizer moments and step count stay, as PyTorch's GradScaler
+// skips a step); or recovers — restores the last good snapshot (the parameters and optimizer
+// state before an update, at epoch starts and every `snapshotEvery` steps, when their loss was
+// finite and ≤ 10× the best), halves the learning rate and goes on, up to `maxRecoveries` times.
 import type { Engine } from '../engine/engine.js';
 import { NumericalError } from '../errors.js';
 import { mustBe } from '../util/must-be.js';

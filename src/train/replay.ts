@@ -7,11 +7,12 @@ import { ConfigError, DataError, ReplayFormatError } from '../errors.js';
 import { describe } from '../util/describe.js';
 import { mustBe } from '../util/must-be.js';
 import { OptionsReader } from '../util/options.js';
-import { resolveOptimizer, type ResolvedOptimizer } from '../optim/options.js';
+import { resolveOptimizer } from '../optim/options.js';
+import type { ResolvedOptimizer } from '../optim/rules.js';
 import { OptimizerState } from '../optim/optimizer.js';
 import { resolveSpec } from '../model/spec.js';
-import { ThreadPool, type WorkerSpawner } from '../engine/threads.js';
-import type { NetworkSpec, OptimizerConfig } from '../types.js';
+import { ThreadPool } from '../engine/threads.js';
+import type { NetworkSpec, OptimizerConfig, WorkerSpawner } from '../types.js';
 
 /** Per-layer tensors of a replay result; non-finite values are null. */
 export interface ReplayTensors {
@@ -29,7 +30,7 @@ export interface ReplayResult {
   final: ReplayTensors[];
 }
 
-/** A replay case (see README "Replay format"). */
+/** A replay case (docs/replay.md). */
 export interface ReplayCase {
   spec: NetworkSpec;
   optimizer: OptimizerConfig;

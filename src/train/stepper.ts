@@ -5,7 +5,8 @@
 import type { Diagnostics } from '../diagnostics/gradient-flow.js';
 import type { Guard } from './guard.js';
 import type { Engine, Resident } from '../engine/engine.js';
-import { clips, type ResolvedOptimizer } from '../optim/options.js';
+import { clips } from '../optim/options.js';
+import type { ResolvedOptimizer } from '../optim/rules.js';
 import { OptimizerState } from '../optim/optimizer.js';
 import { createRng, type Rng } from '../util/rng.js';
 

@@ -12,6 +12,7 @@ import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkOptions
 /**
  * `(module (func (result v128) v128.const i32x4 0 0 0 0))` — validates where the engine
  * has 128-bit SIMD.
+ * @internal
  */
 export const SIMD_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
@@ -26,6 +27,7 @@ export const SIMD_PROBE = new Uint8Array([
  * `(module (func (param v128) (result v128)
  *    (f32x4.relaxed_madd (local.get 0) (local.get 0) (local.get 0))))` — validates where the
  * engine has relaxed SIMD (Node 20 only with `--experimental-wasm-relaxed-simd`).
+ * @internal
  */
 export const RELAXED_SIMD_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
@@ -93,6 +95,7 @@ export function selectKernels(kernels: KernelsOption = 'auto', validate?: Valida
  * The variant of a module the caller compiled (Network.create's `options.kernels`): the
  * library cannot see which build a Module came from, so it takes the caller's word and
  * defaults to `simd`, the build that ships as descent.wasm.
+ * @internal
  */
 export function declaredKernels(options: NetworkOptions | undefined): KernelVariant {
   if (options === undefined) return 'simd';
@@ -111,11 +114,11 @@ function declaredVariant(kernels: unknown = 'simd'): KernelVariant {
 }
 
 /** Threads per batch: an integer in 1…64 (default 1). */
-export function readThreads(r: OptionsReader<string>): number {
+function readThreads(r: OptionsReader<string>): number {
   return r.integer('threads', { default: 1, min: 1, max: 64 });
 }
 
-/** createNetwork's options, checked: the variant to run, and the caller's module if any. */
+/** @internal createNetwork's options, checked: the variant to run, and the caller's module if any. */
 export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: KernelVariant; module?: WebAssembly.Module; threads: number } {
   const r = OptionsReader.read(options, 'options', ['kernels', 'module', 'threads', 'onWarning'], 'a createNetwork option', '{ kernels, module, threads }');
   const threads = readThreads(r);
@@ -127,6 +130,7 @@ export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: 
 /**
  * A `loadModule(kernels)` for an entry: resolves `kernels` to a variant and compiles that
  * variant's file once with `compile`, sharing the result (a failed compile is retried next time).
+ * @internal
  */
 export function moduleLoader(compile: (variant: KernelVariant) => Promise<WebAssembly.Module>): (kernels?: KernelsOption) => Promise<WebAssembly.Module> {
   const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();

@@ -1,7 +1,12 @@
-// Every kernel's parameter count, checked against the `Kernels` type by the compiler (the
-// build compiles this file), so test/abi.test.ts can hold the module's exports to `Kernels`.
-// Not imported by the library: the check runs in the tests, not in every instantiation.
-import type { Kernels } from './kernels.js';
+// Every kernel's parameter count, checked against the `Kernels` type by the compiler (`npm
+// test` type-checks the tests first), so test/abi.test.ts can hold the module's exports to
+// `Kernels`.
+import type { OptimizerType } from '../../src/types.js';
+import { OPTIMIZERS } from '../../src/optim/rules.js';
+import type { Kernels } from '../../src/wasm/kernels.js';
+
+/** Every rule's step kernel takes (param, grad, s0, s1, s2, n, hp). */
+const STEP_ARITY = Object.fromEntries(OPTIMIZERS.map((o) => [`${o}Step`, 7])) as { [R in OptimizerType as `${R}Step`]: 7 };
 
 /** Every kernel with its parameter count, checked against `Kernels` by the compiler. */
 export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K]>['length'] } = {
@@ -13,5 +18,5 @@ export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K
   forwardPass: 1, trainPass: 1,
   gradientStats: 5, parameterStats: 5, activationStats: 4, outputGradStats: 3, markActiveUnits: 5, measureNextUpdate: 4,
   valueRange: 3, histogram: 5,
-  sgdStep: 7, adagradStep: 7, rmspropStep: 7, adamStep: 7, adamwStep: 7, adamaxStep: 7, nadamStep: 7, radamStep: 7, adadeltaStep: 7,
+  ...STEP_ARITY,
 };
