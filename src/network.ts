@@ -8,6 +8,7 @@ import { Engine, type Resident } from './engine/engine.js';
 import { ConfigError, DataError, StateError } from './errors.js';
 import { describe } from './util/describe.js';
 import { mustBe } from './util/must-be.js';
+import { OptionsReader } from './util/options.js';
 import { evaluateRows, hostRows } from './train/metrics.js';
 import { resolveOptimizer } from './optim/options.js';
 import { createRng } from './util/rng.js';
@@ -308,8 +309,7 @@ export class Network {
   preflight(x: Inputs, y: Targets, options: { batchSize?: number } = {}): PreflightReport {
     this.alive();
     if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
-    const batch = options.batchSize ?? 32;
-    if (!Number.isInteger(batch) || batch < 1) throw mustBe('options.batchSize', 'a positive integer', batch);
+    const batch = OptionsReader.read(options, 'options', ['batchSize'], 'a preflight option').integer('batchSize', { default: 32, min: 1, want: 'a positive integer' });
     const train = this.data(x, y, 'x', 'y');
     const rows = Math.min(batch, train.m.rows);
     this.e.reserve(rows, 0, 0);

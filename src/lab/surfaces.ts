@@ -6,6 +6,7 @@
 // whose (w, b) path is recorded at every update, for batch vs stochastic vs mini-batch.
 import { Engine } from '../engine/engine.js';
 import { mustBe } from '../util/must-be.js';
+import { OptionsReader } from '../util/options.js';
 import { Network } from '../network.js';
 import { resolveOptimizer } from '../optim/options.js';
 import { OptimizerState } from '../optim/optimizer.js';
@@ -81,11 +82,10 @@ export function runSurface(module: WebAssembly.Module, surface: Surface, options
   if (typeof surface !== 'object' || surface === null || typeof surface.f !== 'function' || typeof surface.grad !== 'function') {
     throw mustBe('surface', 'a surface such as SURFACES.rosenbrock ({ f, grad, start, … })', surface);
   }
-  if (typeof options !== 'object' || options === null) throw mustBe('options', '{ optimizer, steps, start }', options);
-  const steps = options.steps ?? 200;
-  if (!Number.isInteger(steps) || steps < 1) throw mustBe('options.steps', 'a positive integer', steps);
+  const r = OptionsReader.read(options, 'options', ['optimizer', 'steps', 'start'], 'a runSurface option', '{ optimizer, steps, start }');
+  const steps = r.integer('steps', { default: 200, min: 1, want: 'a positive integer' });
   const start = options.start ?? surface.start;
-  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite)) throw mustBe('options.start', '[x, y]', start);
+  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite)) throw r.fail('start', '[x, y]', start);
   const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
   // A 1→1 linear layer has exactly two parameters, laid out [w, b]: (x, y).
   const e = new Engine(resolveSpec({ inputs: 1, layers: [{ units: 1 }], loss: 'mse' }), module);
@@ -132,7 +132,11 @@ export interface LeastSquaresLab {
  * 1→1 linear MSE network; records (w, b) after every update.
  */
 export function leastSquaresLab(module: WebAssembly.Module, options: { epochs?: number; lr?: number; batchSize?: number; seed?: number } = {}): LeastSquaresLab {
-  const { epochs = 20, lr = 0.05, batchSize = 8, seed = 1 } = options;
+  const r = OptionsReader.read(options, 'options', ['epochs', 'lr', 'batchSize', 'seed'], 'a leastSquaresLab option');
+  const epochs = r.integer('epochs', { default: 20, min: 1 });
+  const lr = r.number('lr', { default: 0.05, min: 0 });
+  const batchSize = r.integer('batchSize', { default: 8, min: 1 });
+  const seed = r.integer('seed', { default: 1, want: 'an integer' });
   const n = 64;
   const rng = createRng(seed);
   const x = Float32Array.from({ length: n }, () => rng.uniform() * 4 - 2);

@@ -16,6 +16,11 @@ export function isSaturating(a: Activation): boolean {
   return a === 'sigmoid' || a === 'tanh';
 }
 
+/** Whether it is a rectifier (ReLU, leaky ReLU): it halves a signal's variance, so deep stacks want He initialisation. */
+export function isRectifier(a: Activation): boolean {
+  return a === 'relu' || a === 'leaky_relu';
+}
+
 /** Whether units can die: output exactly 0 for every sample (dead units are tracked). */
 export function canDie(a: Activation): boolean {
   return a === 'relu';

@@ -3,6 +3,7 @@
 // hidden layer's output scale against the layer before it — plus known mismatches of
 // activation and initialisation. Catches a bad set-up before any step is spent on it.
 import type { Engine } from '../engine/engine.js';
+import { isRectifier, isSaturating } from '../model/activations.js';
 import type { PreflightReport, PreflightWarning } from '../types.js';
 
 /** Highest first loss, as a multiple of the expected one, that passes. */
@@ -50,7 +51,7 @@ export function preflight(e: Engine, x: number, y: number, rows: number, xHost: 
   }
   const acts = e.spec.layers.slice(0, hidden).map((l) => l.activation ?? 'linear');
   const init = e.spec.init;
-  const saturating = acts.filter((a) => a === 'sigmoid' || a === 'tanh').length;
+  const saturating = acts.filter(isSaturating).length;
   if (saturating >= DEEP && init.startsWith('xavier')) {
     warn('deep_saturating', `${saturating} hidden sigmoid/tanh layers with ${init}: their small derivatives multiply, and the first layers' gradients vanish`,
       'use ReLU with He initialisation, or fewer layers');
@@ -59,7 +60,7 @@ export function preflight(e: Engine, x: number, y: number, rows: number, xHost: 
     warn('he_with_saturating', `${init} with sigmoid/tanh hidden layers: He's larger weights push them into their flat tails`,
       'use Xavier initialisation for sigmoid/tanh, or switch to ReLU');
   }
-  const relus = acts.filter((a) => a === 'relu' || a === 'leaky_relu').length;
+  const relus = acts.filter(isRectifier).length;
   if (relus >= DEEP && init.startsWith('xavier')) {
     warn('xavier_with_deep_relu', `${relus} ReLU hidden layers with ${init}: ReLU halves the signal's variance at every layer`,
       'use He initialisation for ReLU');
