@@ -1,0 +1,85 @@
+// The committed PyTorch golden cases (test/golden/README.md) for tests that train them some
+// other way than runReplay: the files, their comparison against `expected` with the
+// tolerances of test/golden.test.ts, and how the public loop can lay a case out.
+import { readdirSync, readFileSync } from 'node:fs';
+import type { NetworkSpec, OptimizerConfig } from '../../src/types.js';
+
+/** A case as make_golden.py writes it. */
+export interface GoldenCase {
+  name: string;
+  description: string;
+  spec: NetworkSpec;
+  optimizer: OptimizerConfig;
+  n: number;
+  x: number[];
+  y: number[] | number[][];
+  batches: number[][];
+  steps: number;
+  init: { weight: number[]; bias: number[] }[];
+  expected: {
+    losses: (number | null)[];
+    final: { weight: (number | null)[]; bias: (number | null)[] }[];
+  };
+}
+
+const root = new URL('../golden/', import.meta.url);
+
+/** Every committed case: cases/ (factor by factor) then random/, each sorted by file name. */
+export function loadGoldenCases(): { file: string; c: GoldenCase }[] {
+  return ['cases', 'random'].flatMap((dir) =>
+    readdirSync(new URL(`${dir}/`, root)).filter((f) => f.endsWith('.json')).sort()
+      .map((f) => ({ file: `${dir}/${f}`, c: JSON.parse(readFileSync(new URL(`${dir}/${f}`, root), 'utf8')) as GoldenCase })));
+}
+
+export interface Tol { abs: number; rel: number }
+// The tolerances of test/golden.test.ts: float32 training against torch's float32 run.
+export const LOSS_TOL: Tol = { abs: 1e-6, rel: 1e-4 };
+export const PARAM_TOL: Tol = { abs: 1e-4, rel: 1e-3 };
+
+/** Indices where `got` differs from `want` beyond `tol`; a non-finite value must meet a null. */
+export function mismatches(got: ArrayLike<number | null>, want: (number | null)[], tol: Tol): string[] {
+  if (got.length !== want.length) return [`length ${got.length} ≠ ${want.length}`];
+  const bad: string[] = [];
+  want.forEach((w, i) => {
+    const g = got[i];
+    const finite = g !== null && Number.isFinite(g);
+    const ok = w === null ? !finite : finite && Math.abs(g - w) <= tol.abs + tol.rel * Math.abs(w);
+    if (!ok) bad.push(`[${i}] got ${g} want ${w}`);
+  });
+  return bad;
+}
+
+/** Mismatches of per-layer parameters (getParameters' shape) against a case's `expected.final`. */
+export function parameterMismatches(got: { weight: ArrayLike<number>; bias: ArrayLike<number> }[], want: GoldenCase['expected']['final']): string[] {
+  if (got.length !== want.length) return [`${got.length} layers ≠ ${want.length}`];
+  return want.flatMap((w, l) => [
+    ...mismatches(got[l].weight, w.weight, PARAM_TOL).map((m) => `final[${l}].weight${m}`),
+    ...mismatches(got[l].bias, w.bias, PARAM_TOL).map((m) => `final[${l}].bias${m}`),
+  ]);
+}
+
+/**
+ * How the public mini-batch loop (no shuffle) takes exactly a case's steps: one epoch is the
+ * first min(steps, batches.length) batches laid out row after row, cut into `batchSize` rows
+ * (the last batch of an epoch keeps the remainder), and epochs repeat that order, as step s
+ * of the case uses batches[s % batches.length]. So every batch of an epoch but the last must
+ * have the first one's size and the last no more. Otherwise the reason it cannot.
+ */
+export type PublicLayout =
+  | { ok: true; x: number[][]; y: number[] | number[][]; batchSize: number; batchesPerEpoch: number; epochs: number }
+  | { ok: false; reason: string };
+
+export function publicLayout(c: GoldenCase): PublicLayout {
+  if (c.steps === 0) return { ok: false, reason: 'steps 0 (gradients only: the public loop always updates)' };
+  const used = c.batches.slice(0, Math.min(c.steps, c.batches.length));
+  const sizes = used.map((b) => b.length);
+  const batchSize = sizes[0];
+  if (sizes.some((s, i) => (i < sizes.length - 1 ? s !== batchSize : s > batchSize))) {
+    return { ok: false, reason: `batch sizes ${sizes.join(', ')} (only the last batch of an epoch may be smaller)` };
+  }
+  const rows = used.flat();
+  const inputs = c.spec.inputs;
+  const x = rows.map((r) => c.x.slice(r * inputs, (r + 1) * inputs));
+  const y = c.spec.loss === 'softmax_cross_entropy' ? rows.map((r) => (c.y as number[])[r]) : rows.map((r) => (c.y as number[][])[r]);
+  return { ok: true, x, y, batchSize, batchesPerEpoch: used.length, epochs: Math.ceil(c.steps / used.length) };
+}
