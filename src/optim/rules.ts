@@ -159,8 +159,8 @@ export const RULES = {
     write(o, t, h, at, state) {
       const mu = o.beta1 * (1 - 0.5 * 0.96 ** (t * o.momentumDecay));
       const muNext = o.beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * o.momentumDecay));
-      // PyTorch keeps Πμ in a float32 tensor; rounding it the same way keeps goldens tight.
-      const muProduct = Math.fround(state.muProduct * mu);
+      // PyTorch keeps Πμ in a float32 tensor and multiplies it by μ rounded to float32.
+      const muProduct = Math.fround(state.muProduct * Math.fround(mu));
       state.muProduct = muProduct;
       h[at + NADAM.gradCoef] = (o.lr * (1 - mu)) / (1 - muProduct);
       h[at + NADAM.avgCoef] = (o.lr * muNext) / (1 - muProduct * muNext);
