@@ -9,5 +9,5 @@ export { kernelSupport, selectKernels, type KernelSupport } from './wasm/variant
 export { ACTIVATIONS, LOSSES, INITS, LAYER_STATISTICS, KERNEL_VARIANTS } from './names.js';
 export { OPTIMIZERS } from './optim/rules.js';
 export { createRng, type Rng } from './util/rng.js';
-export { DescentError, ConfigError, DataError, StateError, ReplayFormatError, NumericalError } from './errors.js';
+export { DescentError, ConfigError, DataError, StateError, ReplayFormatError, NumericalError, KernelError } from './errors.js';
 export type * from './types.js';

@@ -356,7 +356,7 @@ export interface FitOptions {
   onEpochEnd?: (record: EpochRecord, run: FitRunControl) => void | boolean;
   /** Async `fit` only: yield to the event loop after about this much work (default 16 ms). */
   yieldEveryMs?: number;
-  /** Async `fit` only: abort training; `fit` then rejects with an AbortError. */
+  /** Async `fit` only: abort training; `fit` then rejects with the signal's reason (an AbortError for a plain `abort()`). */
   signal?: AbortSignal;
   /** Gradient-flow diagnostics (default on, every 10 steps); `false` turns them off. */
   diagnostics?: boolean | DiagnosticsOptions;

@@ -7,6 +7,7 @@ import { circles, spiral, xor } from '../data/datasets.js';
 import { findLearningRate } from '../lab/lr-finder.js';
 import { createNetwork } from '../node.js';
 import type { Activation, Init, LrFinderResult, OptimizerConfig, OptimizerType } from '../types.js';
+import { translateConfigErrors, translateConfigErrorsSync } from './flags.js';
 import { loadMnistSplit, MNIST_CLASSES, MNIST_FEATURES } from './mnist.js';
 
 interface LrFindFlags {
@@ -37,10 +38,10 @@ export function lrFindCommand(): Command {
     .addOption(new Option('--init <name>', 'weight initialiser').choices(INITS).default('he_uniform'))
     .addOption(new Option('--optimizer <type>', 'optimizer').choices(OPTIMIZERS).default('sgd'))
     .option('--momentum <m>', 'sgd, rmsprop: momentum', Number)
-    .option('--batch-size <n>', 'mini-batch size (default 32)', positive, 32)
+    .option('--batch-size <n>', 'mini-batch size (default 32)', (v) => positive(v), 32)
     .option('--start-lr <lr>', 'first rate (default 1e-7)', Number, 1e-7)
     .option('--end-lr <lr>', 'last rate (default 10)', Number, 10)
-    .option('--num-iter <n>', 'steps at most (default 100)', positive, 100)
+    .option('--num-iter <n>', 'steps at most (default 100)', (v) => positive(v), 100)
     .option('--seed <n>', 'seed (default 0)', (v) => positive(v, 0), 0)
     .option('--json', 'print the whole curve and the suggestion as JSON')
     .action((flags: LrFindFlags) => runLrFind(flags));
@@ -54,15 +55,19 @@ function positive(value: string, min = 1): number {
 
 export async function runLrFind(flags: LrFindFlags): Promise<void> {
   const data = flags.dataset === 'mnist' ? await mnist(flags.seed) : synthetic(flags.dataset, flags.seed);
-  const net = await createNetwork({
+  const net = await translateConfigErrors(() => createNetwork({
     inputs: data.features,
     layers: [...flags.layers.map((units) => ({ units, activation: flags.activation })), { units: data.classes }],
     loss: 'softmax_cross_entropy', init: flags.init, seed: flags.seed,
-  });
+  }));
   // The rate is what the test sweeps; sgd needs one to validate, the sweep replaces it.
   const optimizer = { type: flags.optimizer, ...(flags.optimizer === 'sgd' ? { lr: flags.startLr } : {}), ...(flags.momentum !== undefined ? { momentum: flags.momentum } : {}) } as OptimizerConfig;
-  const r = findLearningRate(net, data.x, data.y, { optimizer, batchSize: flags.batchSize, startLr: flags.startLr, endLr: flags.endLr, numIter: flags.numIter, seed: flags.seed });
-  net.dispose();
+  let r: LrFinderResult;
+  try {
+    r = translateConfigErrorsSync(() => findLearningRate(net, data.x, data.y, { optimizer, batchSize: flags.batchSize, startLr: flags.startLr, endLr: flags.endLr, numIter: flags.numIter, seed: flags.seed }));
+  } finally {
+    net.dispose();
+  }
   if (flags.json) {
     process.stdout.write(JSON.stringify({ dataset: flags.dataset, optimizer, ...r }) + '\n');
     return;

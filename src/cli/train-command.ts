@@ -14,6 +14,7 @@ import type {
   Activation, BatchInfo, DiagnosticsSummary, EpochRecord, FitOptions, GradientDescentMode, History, Init, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
 } from '../types.js';
 import { readCsv } from './csv.js';
+import { flagName, translateConfigErrors, translateConfigErrorsSync } from './flags.js';
 import { loadMnistSplit, MNIST_CLASSES, MNIST_FEATURES } from './mnist.js';
 
 /**
@@ -337,38 +338,6 @@ function optimizerConfig(flags: TrainFlags): OptimizerConfig {
 function describeOptimizer(config: OptimizerConfig): string {
   const given = Object.entries(config).filter(([k]) => k !== 'type');
   return given.length ? `${config.type} (${given.map(([k, v]) => `${flagName(k).slice(2)} ${Array.isArray(v) ? v.join(',') : v}`).join(', ')})` : `${config.type} (PyTorch defaults)`;
-}
-
-/** `weightDecay` → `--weight-decay`. */
-function flagName(key: string): string {
-  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-}
-
-/**
- * Library errors name options by their API path (`optimizer.weightDecay`,
- * `options.batchSize`); the CLI user typed flags, so rename them.
- */
-function renameForCli(err: ConfigError): ConfigError {
-  let message = err.message.replace(/\b(?:optimizer|options)\.([A-Za-z]+)/g, (_, key: string) => flagName(key));
-  // An unknown optimizer option lists the rule's options; `type` is the --optimizer flag itself.
-  message = message.replace(/\(expected one of ([^)]*)\)/, (_, list: string) => `(its flags: ${list.split(', ').filter((k) => k !== 'type').map(flagName).join(', ')})`);
-  return new ConfigError(message, err.path, err.value);
-}
-
-async function translateConfigErrors<T>(f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (err) {
-    throw err instanceof ConfigError ? renameForCli(err) : err;
-  }
-}
-
-function translateConfigErrorsSync<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    throw err instanceof ConfigError ? renameForCli(err) : err;
-  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ export function preflight(e: Engine, x: number, y: number, rows: number, xHost: 
     worst = Math.max(worst, Math.sqrt(sq / rows)); // RMS: large means or spreads both count
   }
   if (worst > 10) {
-    warn('unscaled_inputs', `an input feature has RMS ${worst.toPrecision(3)} over the first batch`, 'standardise the inputs (zero mean, unit variance): see standardize()');
+    warn('unscaled_inputs', `an input feature has RMS ${worst.toPrecision(3)} over the first batch`, 'standardise the inputs (zero mean, unit variance): fitStandardScaler() from descent/data');
   }
   return { expectedLoss, firstLoss, rows, layers, warnings };
 }

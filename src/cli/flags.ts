@@ -1,0 +1,36 @@
+// The CLI's names for the library's options: a library error names an option by its API path
+// (`optimizer.weightDecay`, `options.batchSize`), but the user typed a flag, so the CLI's
+// commands rename the paths in the messages they print.
+import { ConfigError } from '../errors.js';
+
+/** `weightDecay` → `--weight-decay`. */
+export function flagName(key: string): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/**
+ * Library errors name options by their API path (`optimizer.weightDecay`,
+ * `options.batchSize`); the CLI user typed flags, so rename them.
+ */
+function renameForCli(err: ConfigError): ConfigError {
+  let message = err.message.replace(/\b(?:optimizer|options)\.([A-Za-z]+)/g, (_, key: string) => flagName(key));
+  // An unknown optimizer option lists the rule's options; `type` is the --optimizer flag itself.
+  message = message.replace(/\(expected one of ([^)]*)\)/, (_, list: string) => `(its flags: ${list.split(', ').filter((k) => k !== 'type').map(flagName).join(', ')})`);
+  return new ConfigError(message, err.path, err.value);
+}
+
+export async function translateConfigErrors<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    throw err instanceof ConfigError ? renameForCli(err) : err;
+  }
+}
+
+export function translateConfigErrorsSync<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw err instanceof ConfigError ? renameForCli(err) : err;
+  }
+}
