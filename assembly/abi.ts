@@ -29,7 +29,8 @@ export const LAYER_GRADS: i32 = 5;       // their gradients, same layout
 export const LAYER_Z: i32 = 6;           // the kind's output, rows × outputs
 export const LAYER_A: i32 = 7;           // after the activation (= LAYER_Z for linear)
 export const LAYER_LAST_ACTIVE: i32 = 8; // i32 per unit stamped when it fires (ReLU layers), or 0
-export const LAYER_COMMON: i32 = 9;
+export const LAYER_STATE: i32 = 9;       // the kind's non-trainable state (running statistics …), or 0
+export const LAYER_COMMON: i32 = 10;
 export const PASS_LAYER_WORDS: i32 = 12;
 
 // ---- Layer kinds.

@@ -124,6 +124,7 @@ export class Network {
     for (const l of this.e.layers) {
       const tensors = l.tensors.map((at, i) => f32.subarray(at >> 2, (at >> 2) + l.tensorSizes[i]));
       l.kind.initialize(l.spec, tensors, this.spec.init, rng);
+      f32.fill(0, l.state >> 2, (l.state >> 2) + l.stateSize);
     }
   }
 

@@ -17,6 +17,7 @@ const layer = fc.record({
   linear: fc.boolean(),
   tracksUnits: fc.boolean(),
   bias: fc.boolean(),
+  state: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 64 })),
 });
 
 const planInput = fc.record({
@@ -30,7 +31,7 @@ const planInput = fc.record({
 }).map(({ heapBase, inputs, layers, labels, threads, batch, rows }): PlanInput => {
   let width = inputs;
   const shaped = layers.map((l) => {
-    const s = { inputs: width, outputs: l.outputs, tensors: l.bias ? [l.outputs * width, l.outputs] : [l.outputs * width], linear: l.linear, tracksUnits: l.tracksUnits };
+    const s = { inputs: width, outputs: l.outputs, tensors: l.bias ? [l.outputs * width, l.outputs] : [l.outputs * width], linear: l.linear, tracksUnits: l.tracksUnits, state: l.state };
     width = l.outputs;
     return s;
   });
@@ -69,6 +70,7 @@ describe('planMemory', () => {
       expect(plan.workers).toHaveLength(input.threads - 1);
       plan.layers.forEach((l, i) => expect(l.a === l.z).toBe(input.layers[i].linear));
       plan.lastActive.forEach((p, i) => expect(p !== 0).toBe(input.layers[i].tracksUnits));
+      plan.layerState.forEach((p, i) => expect(p !== 0).toBe(input.layers[i].state > 0));
     }));
   });
 
@@ -95,7 +97,7 @@ describe('an engine applies its plan', () => {
     const net = makeNetwork({ inputs: 5, layers: [{ units: 7, activation: 'relu' }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 1 });
     const e = (net as unknown as { e: Engine }).e;
     const check = () => {
-      const plan = e.memoryPlan;
+      const plan = e.plan;
       expect(e.params).toBe(plan.params);
       expect(e.desc).toBe(plan.desc);
       expect(e.xBatch).toBe(plan.xBatch);
@@ -110,7 +112,7 @@ describe('an engine applies its plan', () => {
     const y = x.map((_, i) => i % 3);
     net.fitSync(x, y, { optimizer: { type: 'adam' }, batchSize: 64, preflight: 'off', validationSplit: 0.25 });
     check();
-    expect(e.memoryPlan.input.batch).toBeGreaterThanOrEqual(64);
+    expect(e.plan.input.batch).toBeGreaterThanOrEqual(64);
     net.dispose();
   });
 });

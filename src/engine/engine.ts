@@ -56,6 +56,9 @@ export interface LayerPlan {
   readonly bias: number;
   readonly biasCount: number;
   readonly dBias: number;
+  /** The kind's non-trainable state (0 when it has none) and its f32 values. */
+  readonly state: number;
+  readonly stateSize: number;
   /** The kind's output z and the activation's a over the current batch (a = z for linear layers). */
   z: number;
   a: number;
@@ -127,7 +130,8 @@ export class Engine {
   private i32View = new Int32Array(0);
 
   // The workspace of the current plan (a new plan moves it).
-  private plan: MemoryPlan;
+  /** The current memory plan (pure: see memory-plan.ts). */
+  plan: MemoryPlan;
   batchCapacity = 0;
   xBatch = 0;
   yBatch = 0;
@@ -151,13 +155,8 @@ export class Engine {
     this.outputs = spec.layers[spec.layers.length - 1].outputs;
     this.labelTargets = takesClassIndices(spec.loss);
     const k = this.k;
-    this.lossKernel = {
-      softmax_cross_entropy: k.softmaxCrossEntropy,
-      sigmoid_bce: k.sigmoidBce,
-      mse: k.mse,
-      mae: k.mae,
-      huber: k.huber,
-    }[spec.loss];
+    // In LOSSES' order (the loss codes).
+    this.lossKernel = [k.softmaxCrossEntropy, k.sigmoidBce, k.mse, k.mae, k.huber][lossCode(spec.loss)];
     const plan = this.planFor(1, 0, 0);
     this.plan = plan;
     this.paramCount = plan.paramCount;
@@ -187,6 +186,7 @@ export class Engine {
         params: place.params, grads: place.grads, tensors: place.tensors, tensorSizes: sizes,
         weight: place.params, weightCount, dWeight: place.grads,
         bias: place.params + weightCount * 4, biasCount, dBias: place.grads + weightCount * 4,
+        state: plan.layerState[i], stateSize: kind.stateSize(l),
         z: 0, a: 0,
       };
     });
@@ -199,6 +199,7 @@ export class Engine {
   private planFor(batch: number, rows0: number, rows1: number): MemoryPlan {
     const layers: PlannedLayerShape[] = this.spec.layers.map((l) => ({
       inputs: l.inputs, outputs: l.outputs, tensors: tensorSizes(l), linear: l.activation === 'linear', tracksUnits: canDie(l.activation),
+      state: kindOf(l).kind.stateSize(l),
     }));
     return planMemory({
       heapBase: this.k.heapBase(), layers, inputs: this.spec.inputs, targetBytes: this.labelTargets ? 4 : this.outputs * 4,
@@ -221,7 +222,7 @@ export class Engine {
     this.layers.forEach((l, i) => {
       const o = this.layerWord(this.desc, i, 0);
       w[o + LAYER.KIND] = l.code; w[o + LAYER.INPUTS] = l.inputs; w[o + LAYER.OUTPUTS] = l.outputs; w[o + LAYER.ACTIVATION] = l.act;
-      w[o + LAYER.PARAMS] = l.params; w[o + LAYER.GRADS] = l.grads;
+      w[o + LAYER.PARAMS] = l.params; w[o + LAYER.GRADS] = l.grads; w[o + LAYER.STATE] = l.state;
       // A kind's own words (test/layers.test.ts holds them inside the block).
       l.kind.words(l.spec).forEach((v, j) => { w[o + LAYER.COMMON + j] = v; });
     });
@@ -550,8 +551,4 @@ export class Engine {
     return this.memory.buffer.byteLength;
   }
 
-  /** The current memory plan (pure: see memory-plan.ts). */
-  get memoryPlan(): MemoryPlan {
-    return this.plan;
-  }
 }

@@ -8,7 +8,8 @@
 //   parameters · gradients · 3 optimizer slots — one layout, so one kernel call updates all
 //   scalars · hyper-parameter block · pass descriptor · thread control words
 //   per worker thread: its descriptor, gradients, loss slot, statistics blocks
-//   statistics blocks · dead-unit stamps · measured-update table and scratch · histograms
+//   statistics blocks · dead-unit stamps · layer kinds' state · measured-update table and
+//   scratch · histograms
 //   workspace: batch x and y, per layer z and a, two delta buffers, each worker's share
 //   two resident data sets: x, y, row indices
 // docs/design.md shows this map with sizes; test/memory-plan.test.ts holds the plan to it.
@@ -24,6 +25,8 @@ export interface PlannedLayerShape {
   linear: boolean;
   /** ReLU layers get an i32 per unit for dead-unit tracking. */
   tracksUnits: boolean;
+  /** f32 values of the kind's non-trainable state (0: none). */
+  state: number;
 }
 
 export interface PlanInput {
@@ -87,6 +90,8 @@ export interface MemoryPlan {
   stats: number;
   /** Per layer: its dead-unit stamps, or 0. */
   lastActive: number[];
+  /** Per layer: its kind's state, or 0. */
+  layerState: number[];
   measureRegions: number;
   measureScratch: number;
   histogramCounts: number;
@@ -140,6 +145,7 @@ export function planMemory(input: PlanInput): MemoryPlan {
   }
   const stats = take(statBytes);
   const lastActive = input.layers.map((l) => (l.tracksUnits ? take(l.outputs * 4) : 0));
+  const layerState = input.layers.map((l) => (l.state > 0 ? take(l.state * 4) : 0));
   const measureRegions = take(MEASURE.REGION_BYTES * 2 * L);
   const measureScratch = take(MEASURE.SCRATCH_BYTES);
   const histograms = HISTOGRAM_KINDS * L;
@@ -183,7 +189,7 @@ export function planMemory(input: PlanInput): MemoryPlan {
     indices: take(rows * 4),
   })) as [ResidentPlace, ResidentPlace];
   return {
-    input, paramCount, params, grads, slots, scalars, hp, desc, descBytes, control, workers, stats, lastActive,
+    input, paramCount, params, grads, slots, scalars, hp, desc, descBytes, control, workers, stats, lastActive, layerState,
     measureRegions, measureScratch, histogramCounts, histogramRanges, workspaceStart,
     xBatch, yBatch, layers, deltaA, deltaB, sets, end: at,
   };
@@ -229,6 +235,9 @@ export function planRegions(plan: MemoryPlan): PlannedRegion[] {
   r.push({ name: 'statistics', start: plan.stats, bytes: statBytes });
   plan.lastActive.forEach((start, l) => {
     if (start) r.push({ name: `layer ${l} dead-unit stamps`, start, bytes: input.layers[l].outputs * 4 });
+  });
+  plan.layerState.forEach((start, l) => {
+    if (start) r.push({ name: `layer ${l} state`, start, bytes: input.layers[l].state * 4 });
   });
   r.push(
     { name: 'measured-update table', start: plan.measureRegions, bytes: MEASURE.REGION_BYTES * 2 * L },

@@ -26,6 +26,7 @@ export const dense: LayerKind<DenseLayer> = {
     initWeights(weight, l.inputs, l.units, init, rng);
     bias.fill(0);
   },
+  stateSize: () => 0,
   ownWords: [],
   words: () => [],
 };

@@ -40,6 +40,11 @@ export interface LayerKind<R extends ResolvedLayer = ResolvedLayer> {
   /** Fills the layer's parameters (one Float32Array per tensor, in order) from `rng`. */
   initialize(layer: R, tensors: Float32Array[], init: Init, rng: Rng): void;
   /**
+   * f32 values of non-trainable state the layer keeps between steps (a normalisation's
+   * running statistics); the plan gives it a region, zeroed, and its descriptor the pointer.
+   */
+  stateSize(layer: R): number;
+  /**
    * Names of the kind's own descriptor words, in order after the common ones (at most
    * PASS.LAYER_WORDS − LAYER.COMMON); assembly/abi.ts names word i `<TYPE>_<NAME>` = LAYER_COMMON + i.
    */

@@ -4,7 +4,6 @@
 // integer, got 0", with `path` 'options.batchSize' and `value` 0.
 import { ConfigError, type DescentError } from '../errors.js';
 import { describe } from './describe.js';
-import { mustBe } from './must-be.js';
 
 /** Makes the error for a bad value at `path` (default: a ConfigError). */
 export type ErrorFactory = (message: string, path: string, value: unknown) => DescentError;
@@ -25,8 +24,6 @@ interface NumberRule<D> {
   max?: number;
   above?: number;
   below?: number;
-  /** Allow ±Infinity (never NaN). Default false. */
-  infinite?: boolean;
   /** What the error says the value must be; default derived from the rule. */
   want?: string;
 }
@@ -40,7 +37,7 @@ function wantOf(r: NumberRule<unknown>): string {
   if (r.above !== undefined) parts.push(`> ${r.above}`);
   if (r.max !== undefined) parts.push(`≤ ${r.max}`);
   if (r.below !== undefined) parts.push(`< ${r.below}`);
-  return parts.length ? `${kind} ${parts.join(' and ')}` : r.infinite || r.integer ? kind : `a finite number`;
+  return parts.length ? `${kind} ${parts.join(' and ')}` : r.integer ? kind : `a finite number`;
 }
 
 /** How a reader fills and reports: defaults by key, whose options they are, the error class. */
@@ -100,25 +97,18 @@ export class OptionsReader<K extends string = string> {
     return this.given[key] !== undefined;
   }
 
-  /** The raw value (undefined when absent). */
-  raw(key: K): unknown {
-    return this.given[key];
-  }
-
   /** A ConfigError (or the reader's error class) for a bad value of `key`; a missing one is "required" when there is an owner. */
   fail(key: K, want: string, value: unknown = this.given[key]): DescentError {
     const path = this.at(key);
-    if (value === undefined && this.owner) return this.error(`${path} is required for ${this.owner} (${want})`, path, value);
-    return this.error === configError ? mustBe(path, want, value) : this.error(`${path} must be ${want}, got ${describe(value)}`, path, value);
+    return this.error(value === undefined && this.owner ? `${path} is required for ${this.owner} (${want})` : `${path} must be ${want}, got ${describe(value)}`, path, value);
   }
 
-  /** A number under `rule`; NaN is always rejected, ±Infinity unless `rule.infinite`. */
+  /** A finite number under `rule` (an integer: a safe one). */
   number<D extends number | undefined | null = number>(key: K, rule: NumberRule<D> = {}): number | D {
     const v = this.value(key);
     // null stands for "not given", as `??` treats it.
     if (v == null && 'default' in rule) return rule.default as D;
-    const ok = typeof v === 'number' && !Number.isNaN(v) && (rule.infinite || Number.isFinite(v))
-      && (!rule.integer || Number.isInteger(v))
+    const ok = typeof v === 'number' && (rule.integer ? Number.isSafeInteger(v) : Number.isFinite(v))
       && (rule.min === undefined || v >= rule.min) && (rule.max === undefined || v <= rule.max)
       && (rule.above === undefined || v > rule.above) && (rule.below === undefined || v < rule.below);
     if (!ok) throw this.fail(key, wantOf(rule), v);
@@ -126,10 +116,7 @@ export class OptionsReader<K extends string = string> {
   }
 
   /** An integer under `rule` (a safe integer at most). */
-  integer<D extends number | undefined | null = number>(key: K, rule: Omit<NumberRule<D>, 'integer' | 'infinite'> = {}): number | D {
-    const v = this.value(key);
-    if (v == null && 'default' in rule) return rule.default as D;
-    if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) throw this.fail(key, rule.want ?? 'a safe integer', v);
+  integer<D extends number | undefined | null = number>(key: K, rule: Omit<NumberRule<D>, 'integer'> = {}): number | D {
     return this.number(key, { ...rule, integer: true });
   }
 

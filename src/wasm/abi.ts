@@ -34,7 +34,8 @@ export const enum LAYER {
   Z = 6,
   A = 7,
   LAST_ACTIVE = 8,
-  COMMON = 9,
+  STATE = 9,
+  COMMON = 10,
 }
 
 /** f64 slots of a layer's statistics block (assembly/stats.ts fills them). */

@@ -102,7 +102,7 @@ export function declaredKernels(options: NetworkOptions | undefined): KernelVari
   const r = OptionsReader.read(options, 'options', ['kernels', 'threads', 'spawnWorker'], 'a Network.create option', '{ kernels, threads, spawnWorker }');
   readThreads(r);
   r.callback('spawnWorker');
-  return declaredVariant(r.raw('kernels'));
+  return declaredVariant(r.given.kernels);
 }
 
 function declaredVariant(kernels: unknown = 'simd'): KernelVariant {
