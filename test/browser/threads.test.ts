@@ -4,7 +4,7 @@
 // the synchronous API works too. Threaded runs must match one thread within f32 rounding.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type LayerParameters, type NetworkSpec } from '../../dist/browser.js';
-import { spiral } from '../../dist/data-entry.js';
+import { spiral } from '../../dist/data.js';
 
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 8, activation: 'relu' }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 5 };
 const data = spiral({ samples: 300, classes: 3, seed: 2 });
