@@ -51,6 +51,8 @@ export default defineConfig({
   test: {
     // The plain summary line comes last: one line for the whole run, every project.
     reporters: ['default', './test/summary-reporter.ts'],
+    // Fails any test in which console.warn is called: the suite prints no warnings.
+    setupFiles: ['./test/helpers/no-warnings.ts'],
     testTimeout: 60_000,
     projects: [
       node('default', { env: { DESCENT_KERNELS: 'simd' } }),
