@@ -1,26 +1,38 @@
-// Every project runs the whole suite on one kernel variant (test/helpers/wasm.ts reads
-// DESCENT_KERNELS): `default` on plain SIMD; `relaxed` on the relaxed-SIMD build, which
-// Node 20 compiles only with --experimental-wasm-relaxed-simd; `scalar` on the scalar build,
-// in a V8 told the CPU lacks SSE4.1, so it reports no wasm SIMD and `auto` must pick scalar;
-// `threads` trains every network and replays every golden on 2 threads (DESCENT_THREADS).
-// The flags go to the forks pool's workers (vitest 4's default pool). --no-enable-sse4-1 is an
-// x64 V8 switch: elsewhere it changes nothing, and the scalar project's `auto` checks fail.
-// `browser` runs the built browser entry in headless Chromium (Debian's /usr/bin/chromium,
-// never a download), served cross-origin isolated so Workers can share the wasm memory.
+// What each project proves (test/helpers/wasm.ts reads DESCENT_KERNELS and DESCENT_THREADS):
+// - `default`: every test file, on the plain SIMD kernels Node 20 runs by default. Host-only
+//   files (options, schedulers, data, CLI, dist/ budgets, entries…) run here and only here:
+//   nothing in another project changes what they execute.
+// - `relaxed`: the relaxed-SIMD build gives the same results; Node 20 compiles it only with
+//   --experimental-wasm-relaxed-simd. Runs the files whose outcome depends on the kernel
+//   variant: KERNEL_FILES and NETWORK_FILES (test/projects.ts).
+// - `scalar`: the scalar build gives the same results, in a V8 told the CPU lacks SSE4.1, so it
+//   reports no wasm SIMD and `auto` must pick scalar. Same files as `relaxed`.
+//   --no-enable-sse4-1 is an x64 V8 switch: elsewhere it changes nothing and the `auto` checks fail.
+// - `threads`: training and replays split each batch across 2 worker threads (the threaded SIMD
+//   build) and still match: the files that train or replay through test/helpers/network.ts
+//   (NETWORK_FILES), where DESCENT_THREADS changes what runs.
+// - `browser`: the built browser entry in headless Chromium (Debian's /usr/bin/chromium, never a
+//   download), served cross-origin isolated so Workers can share the wasm memory.
+// The flags go to the forks pool's workers (vitest 4's default pool).
 import { existsSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { globs, KERNEL_FILES, NETWORK_FILES } from './test/projects.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Chromium and sets DESCENT_BROWSER=required, so a missing browser fails there;
-// a machine without it runs the Node projects and says the browser ones were left out.
-const browserRequired = process.env.DESCENT_BROWSER === 'required';
+// The browser rule: CI (CI set, as .ci/run does) requires the browser tests, so a missing
+// Chromium fails the run; elsewhere they are left out with one line above the summary.
+// DESCENT_BROWSER=required|optional overrides either way; DESCENT_CHROMIUM points at another binary.
+const CHROMIUM = process.env.DESCENT_CHROMIUM || '/usr/bin/chromium';
+const ci = Boolean(process.env.CI) && !/^(false|0)$/i.test(process.env.CI ?? '');
+const browserRule = process.env.DESCENT_BROWSER || (ci ? 'required' : 'optional');
+if (browserRule !== 'required' && browserRule !== 'optional') {
+  throw new Error(`DESCENT_BROWSER must be 'required' or 'optional', got ${JSON.stringify(browserRule)}`);
+}
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !browserRequired) console.warn(`vitest: ${CHROMIUM} not found, browser tests not run (apt-get install -y chromium)`);
 
-const node = (name: string, test: TestProjectInlineConfiguration['test']): TestProjectInlineConfiguration => ({
+const node = (name: string, include: string[], test: TestProjectInlineConfiguration['test'] = {}): TestProjectInlineConfiguration => ({
   extends: true,
-  test: { name, include: ['test/**/*.test.ts'], exclude: ['test/browser/**', 'node_modules/**'], ...test },
+  test: { name, include, exclude: ['test/browser/**', 'node_modules/**'], ...test },
 });
 
 const browser: TestProjectInlineConfiguration = {
@@ -47,18 +59,27 @@ const browser: TestProjectInlineConfiguration = {
   },
 };
 
+// Required but missing: a one-test Node project in the browser project's place fails, naming the
+// binary. (Left in, the browser project fails too, but only as an unhandled launch error whose
+// stack vitest prints again after the summary line.)
+const chromiumMissing = node('browser', ['test/helpers/chromium-required.ts'], { env: { DESCENT_CHROMIUM: CHROMIUM } });
+const browserNotes = haveChromium || browserRule === 'required' ? [] : [`browser project skipped: ${CHROMIUM} not found (apt-get install -y chromium)`];
+
+const variantFiles = globs([...KERNEL_FILES, ...NETWORK_FILES]);
+
 export default defineConfig({
   test: {
     // The plain summary line comes last: one line for the whole run, every project.
-    reporters: ['default', './test/summary-reporter.ts'],
+    reporters: ['default', ['./test/summary-reporter.ts', { notes: browserNotes }]],
+    // Fails any test in which console.warn is called: the suite prints no warnings.
+    setupFiles: ['./test/helpers/no-warnings.ts'],
     testTimeout: 60_000,
     projects: [
-      node('default', { env: { DESCENT_KERNELS: 'simd' } }),
-      node('relaxed', { env: { DESCENT_KERNELS: 'relaxed' }, execArgv: ['--experimental-wasm-relaxed-simd'] }),
-      node('scalar', { env: { DESCENT_KERNELS: 'scalar' }, execArgv: ['--no-enable-sse4-1'] }),
-      // Every network and golden replay split across 2 worker threads (the threaded SIMD build).
-      node('threads', { env: { DESCENT_KERNELS: 'simd', DESCENT_THREADS: '2' } }),
-      ...(haveChromium || browserRequired ? [browser] : []),
+      node('default', ['test/**/*.test.ts'], { env: { DESCENT_KERNELS: 'simd' } }),
+      node('relaxed', variantFiles, { env: { DESCENT_KERNELS: 'relaxed' }, execArgv: ['--experimental-wasm-relaxed-simd'] }),
+      node('scalar', variantFiles, { env: { DESCENT_KERNELS: 'scalar' }, execArgv: ['--no-enable-sse4-1'] }),
+      node('threads', globs(NETWORK_FILES), { env: { DESCENT_KERNELS: 'simd', DESCENT_THREADS: '2' } }),
+      ...(haveChromium ? [browser] : browserRule === 'required' ? [chromiumMissing] : []),
     ],
   },
 });

@@ -2,9 +2,9 @@
 // float32) replayed by descent must match torch within the issue's tolerances.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runReplay, type ReplayTensors } from '../src/train/replay.js';
-import { spawnWorker } from '../src/node.js';
-import { loadTestModule, loadThreadsModule, testThreads } from './helpers/wasm.js';
+import { runReplay, type ReplayResult, type ReplayTensors } from '../src/train/replay.js';
+import { replayLikeNetworks } from './helpers/network.js';
+import { loadTestModule, testThreads } from './helpers/wasm.js';
 
 // cases/: the factor-by-factor suite; random/: cases drawn by `make_golden.py --random 40 --seed 2026`.
 const root = new URL('./golden/', import.meta.url);
@@ -35,14 +35,19 @@ function compareTensors(got: ReplayTensors[], want: ReplayTensors[], tol: Tol, w
   ]);
 }
 
-describe.each(['release', 'debug'] as const)('golden replays (%s build)', (build) => {
+// The release and debug builds of the project's variant; the `threads` project replays every
+// case split across its threads on the threaded release build (no threaded debug build exists).
+const builds: [string, (c: unknown) => ReplayResult][] = testThreads > 1
+  ? [[`threaded release build, ${testThreads} threads`, replayLikeNetworks]]
+  : [['release build', replayLikeNetworks], ['debug build', (c) => runReplay(c, loadTestModule('debug'))]];
+
+describe.each(builds)('golden replays (%s)', (_, replay) => {
   it('has the committed suite', () => {
     expect(files.length).toBeGreaterThanOrEqual(100);
   });
   it.each(files)('%s', (file) => {
     const c = JSON.parse(readFileSync(new URL(file, root), 'utf8'));
-    // The `threads` project replays every case split across its threads.
-    const got = testThreads > 1 ? runReplay(c, loadThreadsModule(), { threads: testThreads, spawnWorker }) : runReplay(c, loadTestModule(build));
+    const got = replay(c);
     const bad = [
       ...mismatches(got.losses, c.expected.losses, LOSS).map((m) => `losses${m}`),
       ...compareTensors(got.grads0, c.expected.grads0, GRAD, 'grads0'),

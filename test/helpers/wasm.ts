@@ -1,7 +1,8 @@
-// Loads the built kernels for tests. Each vitest project (vitest.config.ts) runs the whole
-// suite on one kernel variant, named by DESCENT_KERNELS: `simd` (default), `relaxed` or
-// `scalar`. `release` is that variant's shipped module (dist/), `debug` its build with
-// asserts on (build/). `npm test` builds them all first (pretest).
+// Loads the built kernels for tests. Each Node project of vitest.config.ts runs on one kernel
+// variant, named by DESCENT_KERNELS: `simd` (default), `relaxed` or `scalar`; a file that
+// imports these loaders belongs in a list of test/projects.ts (test/projects.test.ts checks).
+// `release` is that variant's shipped module (dist/), `debug` its build with asserts on
+// (build/). `npm test` builds them all first (pretest).
 import { readFileSync } from 'node:fs';
 import type { KernelVariant } from '../../src/types.js';
 
