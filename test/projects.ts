@@ -12,6 +12,7 @@
 export const KERNEL_FILES = [
   'test/kernels/', // each kernel against the f64 references, release and debug builds
   'test/abi.test.ts', // the module's exports and ABI numbers against the host's
+  'test/layers.test.ts', // layer kinds: spec, tensors, and the pass's dispatch on the kernels
   'test/erf.test.ts', // the kernels' erf against the references
   'test/optimizer-options.test.ts', // resolved options, replayed on the kernels
   'test/replay.test.ts', // the replay format's edges, replayed on the kernels
@@ -30,16 +31,19 @@ export const NETWORK_FILES = [
   'test/diagnostics.test.ts',
   'test/fit.test.ts',
   'test/golden.test.ts',
+  'test/golden-training.test.ts',
   'test/guard.test.ts',
   'test/histograms.test.ts',
   'test/lrfinder.test.ts',
   'test/measured-update.test.ts',
+  'test/memory-plan.test.ts',
   'test/mnist-verdicts.test.ts',
   'test/network.test.ts',
   'test/preflight.test.ts',
   'test/race.test.ts',
   'test/restarts.test.ts',
   'test/schedule-fit.test.ts',
+  'test/shuffle.test.ts',
   'test/trainer.test.ts',
   'test/training-state.test.ts',
   'test/verdicts.test.ts',
