@@ -33,8 +33,8 @@ const modules = files.map((file) => {
   if (!['denseForward', 'denseBackwardParams', 'denseBackwardInput', 'heapBase'].every((n) => names.includes(n))) {
     return { file, na: 'no dense exports' };
   }
-  const other = WebAssembly.Module.imports(module).filter((i) => !(i.module === 'env' && i.name === 'memory'));
-  if (other.length) return { file, na: `imports ${other.map((i) => `${i.module}.${i.name}`).join(', ')} besides env.memory` };
+  const other = WebAssembly.Module.imports(module).filter((i) => !(i.module === 'env' && (i.name === 'memory' || i.name === 'abort')));
+  if (other.length) return { file, na: `imports ${other.map((i) => `${i.module}.${i.name}`).join(', ')} besides env.memory and env.abort` };
   return { file, ...gemm(module, memoryImport(bytes)) };
 });
 process.stdout.write(JSON.stringify({ relaxedRuntime: relaxedSupported(), peaks, peak, shape: { M, K, N }, modules }));
@@ -46,7 +46,8 @@ function gemm(module, limits) {
     ...(limits.maximum !== undefined ? { maximum: limits.maximum } : {}),
     ...(limits.shared ? { shared: true } : {}),
   });
-  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  // abort: the kernels stop on an impossible code (never here).
+  const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } }).exports;
   // Buffers from heapBase up, each 16-byte aligned; memory grows before any view is made
   // (growing detaches views).
   let top = (ex.heapBase() + 15) & ~15;

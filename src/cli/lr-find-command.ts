@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATIONS, INITS } from '../names.js';
 import { OPTIMIZERS } from '../optim/rules.js';
-import { circles, spiral, xor } from '../data/datasets.js';
+import { circles, DATASET_DEFAULTS, spiral, xor } from '../data/datasets.js';
 import { findLearningRate } from '../lab/lr-finder.js';
 import { createNetwork } from '../node.js';
 import type { Activation, Init, LrFinderResult, OptimizerConfig, OptimizerType } from '../types.js';
@@ -11,7 +11,7 @@ import { translateConfigErrors, translateConfigErrorsSync } from './flags.js';
 import { loadMnistSplit, MNIST_CLASSES, MNIST_FEATURES } from './mnist.js';
 
 interface LrFindFlags {
-  dataset: 'mnist' | 'spiral' | 'circles' | 'xor';
+  dataset: 'mnist' | keyof typeof DATASET_DEFAULTS;
   layers: number[];
   activation: Activation;
   init: Init;
@@ -32,7 +32,7 @@ const BAR = 40;
 export function lrFindCommand(): Command {
   return new Command('lr-find')
     .description("learning-rate range test (Smith): train briefly while the rate grows geometrically and print the loss curve and the rate where it fell fastest")
-    .addOption(new Option('--dataset <name>', 'dataset').choices(['mnist', 'spiral', 'circles', 'xor']).default('mnist'))
+    .addOption(new Option('--dataset <name>', 'dataset').choices(['mnist', ...Object.keys(DATASET_DEFAULTS)]).default('mnist'))
     .option('--layers <units>', 'hidden layer sizes, comma-separated (default 256)', (v) => v.split(',').map((u) => positive(u)), [256])
     .addOption(new Option('--activation <name>', 'hidden activation').choices(ACTIVATIONS).default('relu'))
     .addOption(new Option('--init <name>', 'weight initialiser').choices(INITS).default('he_uniform'))
@@ -80,7 +80,7 @@ async function mnist(seed: number) {
   return { x: s.xTrain, y: s.yTrain, features: MNIST_FEATURES, classes: MNIST_CLASSES };
 }
 
-function synthetic(name: 'spiral' | 'circles' | 'xor', seed: number) {
+function synthetic(name: keyof typeof DATASET_DEFAULTS, seed: number) {
   const d = name === 'spiral' ? spiral({ seed }) : name === 'circles' ? circles({ seed }) : xor({ seed });
   return { x: d.x, y: d.y, features: d.features, classes: d.classes };
 }

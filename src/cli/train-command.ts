@@ -3,7 +3,8 @@
 // test split.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { circles, spiral, xor, type Dataset } from '../data/datasets.js';
+import { circles, DATASET_DEFAULTS, spiral, xor, type Dataset } from '../data/datasets.js';
+import { OPTION_CHECKS, type OptionName } from '../optim/rules.js';
 import { ACTIVATIONS, INITS, MODES } from '../names.js';
 import { OPTIMIZERS } from '../optim/rules.js';
 import { ConfigError } from '../errors.js';
@@ -41,15 +42,10 @@ export const TRAIN_DEFAULTS = {
   testFraction: 0.2,
 };
 
-const SYNTHETIC = ['spiral', 'circles', 'xor'] as const;
+const SYNTHETIC = Object.keys(DATASET_DEFAULTS) as (keyof typeof DATASET_DEFAULTS)[];
 
-
-
-/** Optimizer options that have a flag; only those the user sets are passed on. */
-const OPTIMIZER_KEYS = [
-  'lr', 'momentum', 'dampening', 'nesterov', 'weightDecay', 'betas', 'eps', 'amsgrad', 'alpha', 'centered', 'rho',
-  'lrDecay', 'initialAccumulatorValue', 'momentumDecay', 'clipGradValue', 'clipGradNorm',
-] as const;
+/** Optimizer options (each has a flag); only those the user sets are passed on. */
+const OPTIMIZER_KEYS = [...Object.keys(OPTION_CHECKS) as OptionName[], 'clipGradValue', 'clipGradNorm'] as const;
 /** Redraw the progress bar at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 
