@@ -1,6 +1,6 @@
 // The committed PyTorch golden cases (test/golden/README.md) for tests that train them some
-// other way than runReplay: the files, their comparison against `expected` with the
-// tolerances of test/golden.test.ts, and how the public loop can lay a case out.
+// way: the files, their comparison against `expected` with the tolerances of the replays,
+// and how the public loop can lay a case out.
 import { readdirSync, readFileSync } from 'node:fs';
 import type { NetworkSpec, OptimizerConfig } from '../../src/types.js';
 
@@ -18,7 +18,8 @@ export interface GoldenCase {
   init: { weight: number[]; bias: number[] }[];
   expected: {
     losses: (number | null)[];
-    final: { weight: (number | null)[]; bias: (number | null)[] }[];
+    grads0: GoldenTensors[];
+    final: GoldenTensors[];
   };
 }
 
@@ -31,9 +32,13 @@ export function loadGoldenCases(): { file: string; c: GoldenCase }[] {
       .map((f) => ({ file: `${dir}/${f}`, c: JSON.parse(readFileSync(new URL(`${dir}/${f}`, root), 'utf8')) as GoldenCase })));
 }
 
+/** A layer's tensors as a case stores them (non-finite values as null). */
+export interface GoldenTensors { weight: (number | null)[]; bias: (number | null)[] }
+
 export interface Tol { abs: number; rel: number }
-// The tolerances of test/golden.test.ts: float32 training against torch's float32 run.
+// float32 training against torch's float32 run.
 export const LOSS_TOL: Tol = { abs: 1e-6, rel: 1e-4 };
+export const GRAD_TOL: Tol = { abs: 1e-5, rel: 1e-3 };
 export const PARAM_TOL: Tol = { abs: 1e-4, rel: 1e-3 };
 
 /** Indices where `got` differs from `want` beyond `tol`; a non-finite value must meet a null. */
@@ -49,13 +54,18 @@ export function mismatches(got: ArrayLike<number | null>, want: (number | null)[
   return bad;
 }
 
-/** Mismatches of per-layer parameters (getParameters' shape) against a case's `expected.final`. */
-export function parameterMismatches(got: { weight: ArrayLike<number>; bias: ArrayLike<number> }[], want: GoldenCase['expected']['final']): string[] {
-  if (got.length !== want.length) return [`${got.length} layers ≠ ${want.length}`];
+/** Mismatches of per-layer tensors (getParameters' or a replay's shape) against `want`, named `what`. */
+export function tensorMismatches(got: { weight: ArrayLike<number | null>; bias: ArrayLike<number | null> }[], want: GoldenTensors[], tol: Tol, what: string): string[] {
+  if (got.length !== want.length) return [`${what}: ${got.length} layers ≠ ${want.length}`];
   return want.flatMap((w, l) => [
-    ...mismatches(got[l].weight, w.weight, PARAM_TOL).map((m) => `final[${l}].weight${m}`),
-    ...mismatches(got[l].bias, w.bias, PARAM_TOL).map((m) => `final[${l}].bias${m}`),
+    ...mismatches(got[l].weight, w.weight, tol).map((m) => `${what}[${l}].weight${m}`),
+    ...mismatches(got[l].bias, w.bias, tol).map((m) => `${what}[${l}].bias${m}`),
   ]);
+}
+
+/** Mismatches of per-layer parameters against a case's `expected.final`. */
+export function parameterMismatches(got: { weight: ArrayLike<number>; bias: ArrayLike<number> }[], want: GoldenTensors[]): string[] {
+  return tensorMismatches(got, want, PARAM_TOL, 'final');
 }
 
 /**
