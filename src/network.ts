@@ -21,7 +21,7 @@ import { splitRows } from './data/validation-split.js';
 import { batchRows, openSchedule, resolveFitOptions, TRAINER_KEYS, type ResolvedFit } from './train/fit-options.js';
 import { yieldToEventLoop } from './util/event-loop.js';
 import { Trainer } from './train/trainer.js';
-import { declaredKernels } from './wasm/variants.js';
+import { resolveNetworkOptions, type NetworkSetup } from './wasm/variants.js';
 import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 /** Rows per chunk when predicting or evaluating outside of training. */
@@ -41,12 +41,12 @@ export class Network {
   readonly threads: number;
   private readonly pool: ThreadPool | null;
 
-  private constructor(spec: ResolvedNetworkSpec, private readonly module: WebAssembly.Module, kernels: KernelVariant, private readonly options: NetworkOptions) {
+  private constructor(spec: ResolvedNetworkSpec, private readonly module: WebAssembly.Module, private readonly setup: NetworkSetup) {
     this.spec = spec;
-    this.kernels = kernels;
-    this.threads = resolveThreads(options);
+    this.kernels = setup.kernels;
+    this.threads = setup.threads;
     this.e = new Engine(spec, module, this.threads);
-    this.pool = this.threads > 1 ? new ThreadPool(this.e, module, options.spawnWorker!) : null;
+    this.pool = this.threads > 1 ? new ThreadPool(this.e, module, setup.spawnWorker!) : null;
     // A network dropped without dispose() must not leave its worker threads waiting forever.
     if (this.pool) abandonedPools.register(this, this.pool, this);
     this.initialize(spec.seed);
@@ -58,7 +58,7 @@ export class Network {
    * `simd`). Throws ConfigError naming the first bad field.
    */
   static create(spec: NetworkSpec, module: WebAssembly.Module, options?: NetworkOptions): Network {
-    return new Network(resolveSpec(spec), module, declaredKernels(options), options ?? {});
+    return new Network(resolveSpec(spec), module, resolveNetworkOptions(options));
   }
 
   /** Features per sample. */
@@ -379,7 +379,7 @@ export class Network {
    */
   clone(): Network {
     this.alive();
-    const copy = new Network(this.spec, this.module, this.kernels, this.options);
+    const copy = new Network(this.spec, this.module, this.setup);
     copy.setParameters(this.getParameters());
     return copy;
   }
@@ -426,12 +426,3 @@ function argmaxRows(z: Float32Array, rows: number, cols: number): Int32Array {
 }
 
 const abandonedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispose());
-
-/** The threads of checked options (declaredKernels checked them); above 1 they need a worker spawner. */
-function resolveThreads(options: NetworkOptions): number {
-  const threads = options.threads ?? 1;
-  if (threads > 1 && typeof options.spawnWorker !== 'function') {
-    throw new ConfigError('options.threads > 1 needs options.spawnWorker (the package entry supplies it)', 'options.spawnWorker', options.spawnWorker);
-  }
-  return threads;
-}

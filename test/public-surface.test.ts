@@ -13,7 +13,7 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 const INTERNAL = [
   'Engine', 'ThreadPool', 'Kernels', 'OptimizerState', 'BatchStepper', 'FitRun', 'MemoryPlan', 'LayerPlan', 'LayerKind',
   'OptionsReader', 'ResolvedOptimizer', 'RULES', 'resolveOptimizer', 'resolveSpec', 'VerdictJudge', 'Guard', 'EarlyStopper',
-  'Diagnostics', 'HistogramTaker', 'stepAccess', 'moduleLoader', 'declaredKernels',
+  'Diagnostics', 'HistogramTaker', 'stepAccess', 'moduleLoader', 'resolveNetworkOptions',
 ];
 
 /** Relative module specifiers of a declaration file (imports, re-exports, inline import types). */

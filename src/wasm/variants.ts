@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js';
 import { mustBe } from '../util/must-be.js';
 import { KERNEL_VARIANTS, KERNELS_OPTIONS } from '../names.js';
 import { isOneOf, OptionsReader } from '../util/options.js';
-import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkOptions } from '../types.js';
+import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkOptions, WorkerSpawner } from '../types.js';
 
 
 /**
@@ -91,21 +91,31 @@ export function selectKernels(kernels: KernelsOption = 'auto', validate?: Valida
   return support.simd ? 'simd' : 'scalar';
 }
 
-/**
- * The variant of a module the caller compiled (Network.create's `options.kernels`): the
- * library cannot see which build a Module came from, so it takes the caller's word and
- * defaults to `simd`, the build that ships as descent.wasm.
- * @internal
- */
-export function declaredKernels(options: NetworkOptions | undefined): KernelVariant {
-  if (options === undefined) return 'simd';
-  const r = OptionsReader.read(options, 'options', ['kernels', 'threads', 'spawnWorker'], 'a Network.create option', '{ kernels, threads, spawnWorker }');
-  readThreads(r);
-  r.callback('spawnWorker');
-  return declaredVariant(r.given.kernels);
+/** Network.create's options, checked. */
+export interface NetworkSetup {
+  kernels: KernelVariant;
+  threads: number;
+  spawnWorker?: WorkerSpawner;
 }
 
-function declaredVariant(kernels: unknown = 'simd'): KernelVariant {
+/**
+ * Network.create's options, checked. The library cannot see which build a Module came from,
+ * so it takes the caller's word for `kernels`, default `simd` (the build that ships as
+ * descent.wasm); threads above 1 need a worker spawner.
+ * @internal
+ */
+export function resolveNetworkOptions(options: NetworkOptions = {}): NetworkSetup {
+  const r = OptionsReader.read(options, 'options', ['kernels', 'threads', 'spawnWorker'], 'a Network.create option', '{ kernels, threads, spawnWorker }');
+  const threads = readThreads(r);
+  const spawnWorker = r.callback<WorkerSpawner>('spawnWorker');
+  if (threads > 1 && spawnWorker === undefined) {
+    throw new ConfigError('options.threads > 1 needs options.spawnWorker (the package entry supplies it)', 'options.spawnWorker', spawnWorker);
+  }
+  return { kernels: declaredVariant(r.given.kernels), threads, spawnWorker };
+}
+
+function declaredVariant(kernels: unknown): KernelVariant {
+  kernels ??= 'simd';
   if (!isOneOf(KERNEL_VARIANTS, kernels)) {
     const hint = kernels === 'auto' || kernels === 'fastest' ? ` ('${kernels}' picks a file to load; a module you bring is one build, so name it)` : '';
     throw mustBe('options.kernels', `one of ${KERNEL_VARIANTS.join(', ')}${hint}`, kernels);
@@ -124,7 +134,7 @@ export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: 
   const threads = readThreads(r);
   r.callback('onWarning');
   if (options.module === undefined) return { kernels: selectKernels(options.kernels), threads };
-  return { kernels: declaredVariant(options.kernels ?? 'simd'), module: options.module, threads };
+  return { kernels: declaredVariant(options.kernels), module: options.module, threads };
 }
 
 /**
