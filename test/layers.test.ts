@@ -65,7 +65,7 @@ describe.each(['release', 'debug'] as const)('the %s pass', (build) => {
       net.dispose();
     }
   };
-  const layerWord = (e: Engine, l: number, i: number) => (e.desc >> 2) + PASS.HEADER + l * PASS.LAYER_WORDS + i;
+  const layerWord = (e: Engine, l: number, i: number) => e.layerWord(e.desc, l, i);
 
   it('runs on the descriptor the engine wrote', () => {
     expect(() => run(() => {})).not.toThrow();

@@ -129,6 +129,8 @@ export class Engine {
   private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
 
+  /** What the memory plan needs of each layer. */
+  private readonly shapes: readonly PlannedLayerShape[];
   // The workspace of the current plan (a new plan moves it).
   /** The current memory plan (pure: see memory-plan.ts). */
   plan: MemoryPlan;
@@ -157,6 +159,11 @@ export class Engine {
     const k = this.k;
     // In LOSSES' order (the loss codes).
     this.lossKernel = [k.softmaxCrossEntropy, k.sigmoidBce, k.mse, k.mae, k.huber][lossCode(spec.loss)];
+    // What the planner needs of each layer, from its kind, once.
+    this.shapes = spec.layers.map((l) => ({
+      inputs: l.inputs, outputs: l.outputs, tensors: tensorSizes(l), linear: l.activation === 'linear', tracksUnits: canDie(l.activation),
+      state: kindOf(l).kind.stateSize(l),
+    }));
     const plan = this.planFor(1, 0, 0);
     this.plan = plan;
     this.paramCount = plan.paramCount;
@@ -177,7 +184,7 @@ export class Engine {
     this.layers = spec.layers.map((l, i): LayerPlan => {
       const { kind, code } = kindOf(l);
       const place = plan.layers[i];
-      const sizes = tensorSizes(l);
+      const sizes = this.shapes[i].tensors;
       // A kind's weight tensors come first, then its bias tensors (layer-kind.ts).
       const weightCount = kind.tensors(l).reduce((n, t, j) => n + (t.role === 'weight' ? sizes[j] : 0), 0);
       const biasCount = sizes.reduce((a, b) => a + b, 0) - weightCount;
@@ -186,7 +193,7 @@ export class Engine {
         params: place.params, grads: place.grads, tensors: place.tensors, tensorSizes: sizes,
         weight: place.params, weightCount, dWeight: place.grads,
         bias: place.params + weightCount * 4, biasCount, dBias: place.grads + weightCount * 4,
-        state: plan.layerState[i], stateSize: kind.stateSize(l),
+        state: plan.layerState[i], stateSize: this.shapes[i].state,
         z: 0, a: 0,
       };
     });
@@ -197,18 +204,14 @@ export class Engine {
 
   /** The memory plan of this network for a batch capacity and resident rows. */
   private planFor(batch: number, rows0: number, rows1: number): MemoryPlan {
-    const layers: PlannedLayerShape[] = this.spec.layers.map((l) => ({
-      inputs: l.inputs, outputs: l.outputs, tensors: tensorSizes(l), linear: l.activation === 'linear', tracksUnits: canDie(l.activation),
-      state: kindOf(l).kind.stateSize(l),
-    }));
     return planMemory({
-      heapBase: this.k.heapBase(), layers, inputs: this.spec.inputs, targetBytes: this.labelTargets ? 4 : this.outputs * 4,
+      heapBase: this.k.heapBase(), layers: this.shapes, inputs: this.spec.inputs, targetBytes: this.labelTargets ? 4 : this.outputs * 4,
       threads: this.threads, batch, rows: [rows0, rows1],
     });
   }
 
   /** i32 index of word `i` of layer l's block in the descriptor at `desc`. */
-  private layerWord(desc: number, l: number, i: number): number {
+  layerWord(desc: number, l: number, i: number): number {
     return (desc >> 2) + PASS.HEADER + l * PASS.LAYER_WORDS + i;
   }
 

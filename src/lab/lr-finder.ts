@@ -58,7 +58,7 @@ function rangeTest(e: Engine, x: Float32Array, y: Float32Array | Int32Array, row
   // The descriptor words diagnostics own: the rest of each descriptor follows the workspace
   // plan, which the test may grow.
   const diagnosticWords = [e.desc, ...e.workers.map((t) => t.desc)].flatMap((d) => [
-    (d >> 2) + PASS.STATS, (d >> 2) + PASS.STAMP, ...e.layers.map((_, l) => (d >> 2) + PASS.HEADER + l * PASS.LAYER_WORDS + LAYER.LAST_ACTIVE),
+    (d >> 2) + PASS.STATS, (d >> 2) + PASS.STAMP, ...e.layers.map((_, l) => e.layerWord(d, l, LAYER.LAST_ACTIVE)),
   ]);
   const saved = {
     params: e.f32.slice(e.params >> 2, (e.params >> 2) + P),

@@ -4,7 +4,12 @@
 import { describe } from './describe.js';
 import { ConfigError } from '../errors.js';
 
+/** "<path> must be <want>, got <value>", for whichever error class reports it. */
+export function mustBeMessage(path: string, want: string, value: unknown): string {
+  return `${path} must be ${want}, got ${describe(value)}`;
+}
+
 /** The ConfigError for a value at `path` that is not `want`. */
 export function mustBe(path: string, want: string, value: unknown): ConfigError {
-  return new ConfigError(`${path} must be ${want}, got ${describe(value)}`, path, value);
+  return new ConfigError(mustBeMessage(path, want, value), path, value);
 }

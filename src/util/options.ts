@@ -3,7 +3,7 @@
 // bad option reads the same wherever it is given: "options.batchSize must be a positive
 // integer, got 0", with `path` 'options.batchSize' and `value` 0.
 import { ConfigError, type DescentError } from '../errors.js';
-import { describe } from './describe.js';
+import { mustBeMessage } from './must-be.js';
 
 /** Makes the error for a bad value at `path` (default: a ConfigError). */
 export type ErrorFactory = (message: string, path: string, value: unknown) => DescentError;
@@ -72,7 +72,7 @@ export class OptionsReader<K extends string = string> {
    */
   static read<K extends string>(value: unknown, path: string, keys: readonly K[], what: string, shape = 'an object', settings: ReaderSettings = {}): OptionsReader<K> {
     const error = settings.error ?? configError;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw error(`${path} must be ${shape}, got ${describe(value)}`, path, value);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw error(mustBeMessage(path, shape, value), path, value);
     const given = value as Record<string, unknown>;
     for (const key of Object.keys(given)) {
       if (!(keys as readonly string[]).includes(key)) {
@@ -100,7 +100,7 @@ export class OptionsReader<K extends string = string> {
   /** A ConfigError (or the reader's error class) for a bad value of `key`; a missing one is "required" when there is an owner. */
   fail(key: K, want: string, value: unknown = this.given[key]): DescentError {
     const path = this.at(key);
-    return this.error(value === undefined && this.owner ? `${path} is required for ${this.owner} (${want})` : `${path} must be ${want}, got ${describe(value)}`, path, value);
+    return this.error(value === undefined && this.owner ? `${path} is required for ${this.owner} (${want})` : mustBeMessage(path, want, value), path, value);
   }
 
   /** A finite number under `rule` (an integer: a safe one). */
