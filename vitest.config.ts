@@ -32,7 +32,7 @@ const haveChromium = existsSync(CHROMIUM);
 
 const node = (name: string, include: string[], test: TestProjectInlineConfiguration['test'] = {}): TestProjectInlineConfiguration => ({
   extends: true,
-  test: { name, include, exclude: ['test/browser/**', 'node_modules/**'], ...test },
+  test: { name, include, exclude: ['test/browser/**', 'test/demo/**', 'node_modules/**'], ...test },
 });
 
 const browser: TestProjectInlineConfiguration = {
@@ -59,11 +59,18 @@ const browser: TestProjectInlineConfiguration = {
   },
 };
 
+// The demo app (demo/), built and served statically from a sub-path, driven in the same
+// Chromium through playwright from Node: the page, its Worker, its charts (test/demo/).
+const demo: TestProjectInlineConfiguration = {
+  extends: true,
+  test: { name: 'demo', include: ['test/demo/**/*.test.ts'], globalSetup: ['test/demo/setup.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+};
+
 // Required but missing: a one-test Node project in the browser project's place fails, naming the
 // binary. (Left in, the browser project fails too, but only as an unhandled launch error whose
 // stack vitest prints again after the summary line.)
 const chromiumMissing = node('browser', ['test/helpers/chromium-required.ts'], { env: { DESCENT_CHROMIUM: CHROMIUM } });
-const browserNotes = haveChromium || browserRule === 'required' ? [] : [`browser project skipped: ${CHROMIUM} not found (apt-get install -y chromium)`];
+const browserNotes = haveChromium || browserRule === 'required' ? [] : [`browser and demo projects skipped: ${CHROMIUM} not found (apt-get install -y chromium)`];
 
 const variantFiles = globs([...KERNEL_FILES, ...NETWORK_FILES]);
 
@@ -79,7 +86,7 @@ export default defineConfig({
       node('relaxed', variantFiles, { env: { DESCENT_KERNELS: 'relaxed' }, execArgv: ['--experimental-wasm-relaxed-simd'] }),
       node('scalar', variantFiles, { env: { DESCENT_KERNELS: 'scalar' }, execArgv: ['--no-enable-sse4-1'] }),
       node('threads', globs(NETWORK_FILES), { env: { DESCENT_KERNELS: 'simd', DESCENT_THREADS: '2' } }),
-      ...(haveChromium ? [browser] : browserRule === 'required' ? [chromiumMissing] : []),
+      ...(haveChromium ? [browser, demo] : browserRule === 'required' ? [chromiumMissing] : []),
     ],
   },
 });

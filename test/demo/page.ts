@@ -1,0 +1,59 @@
+// Opens the built demo in Debian's headless Chromium (never a downloaded browser) and records
+// what must never happen: console errors, uncaught page errors, failed or 4xx/5xx requests.
+// One browser per test file (`useDemo()` in a describe); a fresh page per `open`.
+import { afterAll, beforeAll, inject } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright';
+
+const CHROMIUM = process.env.DESCENT_CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface DemoPage {
+  page: Page;
+  /** Console errors, page errors and failed requests, in order. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** The hash (without #): the state to open with. */
+  hash?: string;
+  width?: number;
+  height?: number;
+}
+
+export function useDemo(): { open(o?: OpenOptions): Promise<DemoPage>; url: string } {
+  let browser: Browser;
+  const url = inject('demoUrl');
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    url,
+    async open(o: OpenOptions = {}) {
+      const context = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 900 } });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+      page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+      await page.goto(o.hash ? `${url}#${o.hash}` : url);
+      await page.waitForSelector('[role=tab][aria-selected=true]');
+      return { page, problems, close: () => context.close() };
+    },
+  };
+}
+
+/** The playground's status line figures (data-step, data-loss), once they satisfy `until`. */
+export async function readStatus(page: Page, selector: string, until: (s: { step: number; loss: number }) => boolean = () => true, timeout = 20_000): Promise<{ step: number; loss: number }> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const s = await page.$eval(selector, (e) => ({ step: Number((e as HTMLElement).dataset.step), loss: Number((e as HTMLElement).dataset.loss) }));
+    if (Number.isFinite(s.step) && until(s)) return s;
+    if (Date.now() > deadline) throw new Error(`${selector} never satisfied the condition; last ${JSON.stringify(s)}`);
+    await page.waitForTimeout(50);
+  }
+}
