@@ -687,7 +687,7 @@ export interface LrFinderOptions {
   optimizer: OptimizerConfig;
   /** Default 32. */
   batchSize?: number;
-  /** The rate grows geometrically from startLr (default 1e-7) to endLr (default 10) over numIter steps (default 100). */
+  /** The rate grows geometrically from startLr (default 1e-7) to endLr (default 10) over numIter steps (default 300). */
   startLr?: number;
   endLr?: number;
   numIter?: number;
@@ -697,6 +697,14 @@ export interface LrFinderOptions {
   divergeThreshold?: number;
   /** Shuffling seed (default: the network's). */
   seed?: number;
+  /**
+   * How the rate is suggested (default 'valley'): 'valley', in the longest fall of the
+   * smoothed loss, 4/5 of its depth down; 'steepest', where it falls fastest against log(lr).
+   * Both skip the burn-in.
+   */
+  suggest?: 'valley' | 'steepest';
+  /** Share of the first steps the suggestion ignores (default 0.1), in [0, 1): early spikes are noise. */
+  burnIn?: number;
 }
 
 export interface LrFinderResult {
@@ -705,8 +713,18 @@ export interface LrFinderResult {
   /** Each step's batch loss, and its smoothed value. */
   losses: number[];
   smoothedLosses: number[];
-  /** The rate where the smoothed loss fell fastest (against log lr); null if it never fell. */
+  /** The suggested rate, `lrs[suggestionIndex]`; null if the curve gives none (the loss never fell). */
   suggestion: number | null;
+  /** Index of the suggestion in `lrs` (and the losses), for plotting; null with it. */
+  suggestionIndex: number | null;
+  /**
+   * What the suggestion comes from: 'valley' (4/5 of the way down the valley), 'steepest' (the
+   * steepest fall), or 'belowDivergence' (with `suggest: 'valley'`, when the loss never fell by
+   * 5% before it diverged: the largest rate 2/3 of a decade below the one that stopped the test).
+   */
+  method: 'valley' | 'steepest' | 'belowDivergence';
+  /** The valley, `[first, last]` indices of the longest fall of the smoothed loss after the burn-in; null when there is none or with 'steepest'. */
+  valley: [number, number] | null;
   /** True when the loss diverged before numIter steps. */
   stoppedEarly: boolean;
 }

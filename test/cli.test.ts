@@ -362,9 +362,33 @@ describe('descent lr-find', () => {
     expect(r.lrs[0]).toBe(1e-7);
     expect(r.lrs.length).toBe(r.smoothedLosses.length);
     expect(r.suggestion).toBeGreaterThan(1e-7);
+    expect(r.suggestion).toBe(r.lrs[r.suggestionIndex]);
+    expect(['valley', 'belowDivergence']).toContain(r.method);
     const t = descent('lr-find', '--dataset', 'spiral', '--layers', '32');
     expect(t.code, t.stderr).toBe(0);
     expect(t.stdout).toMatch(/learning-rate range test: sgd on spiral[\s\S]*suggested learning rate: \d\.\d\de[-+]\d+/);
+  });
+
+  it('charts the smoothed loss against lr on a log axis, marking the valley and the suggestion', () => {
+    const t = descent('lr-find', '--dataset', 'spiral', '--layers', '16', '--optimizer', 'adam');
+    expect(t.code, t.stderr).toBe(0);
+    const lines = t.stdout.split('\n');
+    // A tick per decade on the axis, each labelled 1e-7 … 1e0 under it.
+    const axis = lines.findIndex((l) => /^\s+└[─┬]+$/.test(l));
+    expect(axis).toBeGreaterThan(0);
+    const ticks = [...lines[axis]].flatMap((ch, i) => (ch === '┬' ? [i] : []));
+    expect(ticks.length).toBeGreaterThanOrEqual(8);
+    for (const [k, d] of ['1e-7', '1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1', '1e0'].entries()) expect(lines[axis + 1].indexOf(d)).toBe(ticks[k]);
+    // The suggestion: ● on the curve, ┆ above and below it, ▲ under the axis in the same column, inside the valley ├─┤.
+    const marks = lines[axis + 2];
+    const col = marks.indexOf('▲');
+    expect(col).toBeGreaterThan(marks.indexOf('├'));
+    expect(col).toBeLessThan(marks.lastIndexOf('┤'));
+    const plot = lines.slice(0, axis).filter((l) => /[┤│]/.test(l));
+    expect(plot.filter((l) => l[col] === '●')).toHaveLength(1);
+    expect(plot.every((l) => '●┆^•'.includes(l[col]))).toBe(true);
+    expect(t.stdout).toMatch(/suggested learning rate: (\d\.\d\de[-+]\d+) \(4\/5 of the way down the valley/);
+    expect(marks).toContain(`▲ suggestion ${/suggested learning rate: (\S+)/.exec(t.stdout)![1]}`);
   });
 
   it('rejects bad flags with a usage error', () => {

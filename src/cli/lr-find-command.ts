@@ -1,5 +1,5 @@
-// `descent lr-find`: Smith's learning-rate range test on a dataset, printed as a curve of
-// the smoothed loss against the rate, with the suggested rate.
+// `descent lr-find`: Smith's learning-rate range test on a dataset, printed as a chart of
+// the smoothed loss against the rate (log x axis), with the valley and the suggested rate.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATIONS, INITS } from '../names.js';
 import { OPTIMIZERS } from '../optim/rules.js';
@@ -25,13 +25,13 @@ interface LrFindFlags {
   json?: boolean;
 }
 
-/** Points of the curve printed as text (the JSON has every step). */
-const ROWS = 25;
-const BAR = 40;
+/** The chart's plotting area, in characters (the JSON has every step). */
+const WIDTH = 64;
+const HEIGHT = 14;
 
 export function lrFindCommand(): Command {
   return new Command('lr-find')
-    .description("learning-rate range test (Smith): train briefly while the rate grows geometrically and print the loss curve and the rate where it fell fastest")
+    .description("learning-rate range test (Smith): train briefly while the rate grows geometrically; chart the smoothed loss against the rate and suggest one in its valley")
     .addOption(new Option('--dataset <name>', 'dataset').choices(['mnist', ...Object.keys(DATASET_DEFAULTS)]).default('mnist'))
     .option('--layers <units>', 'hidden layer sizes, comma-separated (default 256)', (v) => v.split(',').map((u) => positive(u)), [256])
     .addOption(new Option('--activation <name>', 'hidden activation').choices(ACTIVATIONS).default('relu'))
@@ -41,7 +41,7 @@ export function lrFindCommand(): Command {
     .option('--batch-size <n>', 'mini-batch size (default 32)', (v) => positive(v), 32)
     .option('--start-lr <lr>', 'first rate (default 1e-7)', Number, 1e-7)
     .option('--end-lr <lr>', 'last rate (default 10)', Number, 10)
-    .option('--num-iter <n>', 'steps at most (default 100)', (v) => positive(v), 100)
+    .option('--num-iter <n>', 'steps at most (default 300)', (v) => positive(v), 300)
     .option('--seed <n>', 'seed (default 0)', (v) => positive(v, 0), 0)
     .option('--json', 'print the whole curve and the suggestion as JSON')
     .action((flags: LrFindFlags) => runLrFind(flags));
@@ -88,15 +88,76 @@ function synthetic(name: keyof typeof DATASET_DEFAULTS, seed: number) {
 function print(r: LrFinderResult, flags: LrFindFlags): void {
   const out = (s = '') => process.stdout.write(s + '\n');
   const n = r.lrs.length;
-  const shown = r.smoothedLosses.slice(0, Math.max(1, n - 1)).filter(Number.isFinite);
-  const lo = Math.min(...shown), hi = Math.max(...shown);
   out(`learning-rate range test: ${flags.optimizer} on ${flags.dataset}, batch ${flags.batchSize}, ${n} steps from ${flags.startLr} to ${r.lrs[n - 1].toExponential(1)}${r.stoppedEarly ? ' (stopped: the loss diverged)' : ''}`);
-  out('        lr   smoothed loss');
-  const step = Math.max(1, Math.ceil(n / ROWS));
-  for (let i = 0; i < n; i += step) {
-    const s = r.smoothedLosses[i];
-    const width = Number.isFinite(s) ? Math.round(((Math.min(s, hi) - lo) / (hi - lo || 1)) * BAR) : BAR;
-    out(`  ${r.lrs[i].toExponential(1).padStart(8)}   ${(Number.isFinite(s) ? s.toFixed(4) : String(s)).padStart(8)}  ${'█'.repeat(width)}`);
+  for (const line of chart(r)) out(line);
+  if (r.suggestion === null) {
+    out('no suggestion: the smoothed loss never fell measurably');
+    return;
   }
-  out(r.suggestion === null ? 'no suggestion: the loss never fell' : `suggested learning rate: ${r.suggestion.toExponential(2)} (steepest fall of the smoothed loss)`);
+  const why = r.method === 'valley' ? `4/5 of the way down the valley, ${r.lrs[r.valley![0]].toExponential(1)} to ${r.lrs[r.valley![1]].toExponential(1)}`
+    : r.method === 'steepest' ? 'steepest fall of the smoothed loss'
+    : 'the loss never fell measurably: 2/3 of a decade below where it diverged';
+  out(`suggested learning rate: ${r.suggestion.toExponential(2)} (${why})`);
+}
+
+/**
+ * The smoothed loss against log10(lr) as text: one column per WIDTH-th of the decades swept,
+ * each the mean of its points' losses, '•' on HEIGHT rows. The y range runs from the lowest
+ * loss to the highest before it (the fall), so the divergence at the end, clipped to '^' on
+ * the top row, does not squash it. Below the axis: a tick and label per decade, the valley
+ * (├──┤) and the suggestion (▲, and ┆ up the chart).
+ */
+export function chart(r: LrFinderResult): string[] {
+  const n = r.lrs.length;
+  const x0 = Math.log10(r.lrs[0]), x1 = Math.log10(r.lrs[n - 1]);
+  const col = (i: number) => (n < 2 || x1 === x0 ? 0 : Math.min(WIDTH - 1, Math.floor(((Math.log10(r.lrs[i]) - x0) / (x1 - x0)) * WIDTH)));
+  const s = r.smoothedLosses;
+  // The y range: the curve's lowest point (the stopping one left out) and its highest before it.
+  const shown = r.stoppedEarly && n > 1 ? n - 1 : n;
+  let low = 0;
+  for (let i = 0; i < shown; i++) if (s[i] < s[low]) low = i;
+  const lo = s[low];
+  const hi = Math.max(...s.slice(0, low + 1).filter(Number.isFinite));
+  const span = hi - lo || Math.abs(hi) || 1;
+  const sums = new Array<number>(WIDTH).fill(0), counts = new Array<number>(WIDTH).fill(0);
+  s.forEach((v, i) => {
+    sums[col(i)] += Number.isFinite(v) ? v : Infinity;
+    counts[col(i)]++;
+  });
+  const grid = Array.from({ length: HEIGHT }, () => new Array<string>(WIDTH).fill(' '));
+  const mark = r.suggestionIndex === null ? -1 : col(r.suggestionIndex);
+  if (mark >= 0) for (const row of grid) row[mark] = '┆';
+  for (let c = 0; c < WIDTH; c++) {
+    if (!counts[c]) continue;
+    const v = sums[c] / counts[c];
+    if (!(v <= hi)) grid[0][c] = '^';
+    else grid[HEIGHT - 1 - Math.round(((v - lo) / span) * (HEIGHT - 1))][c] = c === mark ? '●' : '•';
+  }
+  const label = (v: number) => v.toPrecision(4).padStart(9);
+  const lines = [`smoothed loss against lr (log scale)${s.some((v, i) => i < n && !(v <= hi)) ? `; above ${hi.toPrecision(4)} drawn as ^ on the top row` : ''}`];
+  grid.forEach((row, k) => {
+    const y = k === 0 ? label(hi) : k === HEIGHT - 1 ? label(lo) : k === (HEIGHT - 1) >> 1 ? label(hi - (span * k) / (HEIGHT - 1)) : ' '.repeat(9);
+    lines.push(`${y} ${k === 0 || k === HEIGHT - 1 || k === (HEIGHT - 1) >> 1 ? '┤' : '│'}${row.join('')}`);
+  });
+  // The axis with a tick at each decade, and the decades' labels where they fit.
+  const axis = new Array<string>(WIDTH).fill('─'), labels = new Array<string>(WIDTH + 8).fill(' ');
+  for (let d = Math.ceil(x0 - 1e-9); d <= x1 + 1e-9; d++) {
+    const c = Math.min(WIDTH - 1, Math.floor(((d - x0) / (x1 - x0 || 1)) * WIDTH));
+    axis[c] = '┬';
+    const text = `1e${d}`;
+    if (labels.slice(Math.max(0, c - 1), c + text.length + 1).every((ch) => ch === ' ')) text.split('').forEach((ch, k) => { labels[c + k] = ch; });
+  }
+  lines.push(`${' '.repeat(9)} └${axis.join('')}`);
+  lines.push(`${' '.repeat(11)}${labels.join('').trimEnd()}`);
+  const under = new Array<string>(WIDTH).fill(' ');
+  if (r.valley) {
+    const [a, b] = [col(r.valley[0]), col(r.valley[1])];
+    for (let c = a; c <= b; c++) under[c] = '─';
+    under[a] = '├';
+    under[b] = '┤';
+  }
+  if (mark >= 0) under[mark] = '▲';
+  const legend = [r.valley ? '├─┤ valley' : '', mark >= 0 ? `▲ suggestion ${r.suggestion!.toExponential(2)}` : ''].filter(Boolean).join(', ');
+  lines.push(`${' '.repeat(11)}${under.join('')}  ${legend}`.trimEnd());
+  return lines;
 }
