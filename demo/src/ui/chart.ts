@@ -8,8 +8,8 @@ import { SERIES } from './palette.js';
 export interface SeriesSpec {
   label: string;
   color?: string;
-  /** Dashed, for a second quantity of the same colour (test beside train). */
-  dash?: boolean;
+  /** Dashed, for a second quantity of the same colour (test beside train); or uPlot's own dash pattern. */
+  dash?: boolean | number[];
   width?: number;
   /** Draw points only (a scatter), no line. */
   points?: boolean;
@@ -57,7 +57,7 @@ export function lineChart(o: LineChartOptions): LineChart {
         label: s.label,
         stroke: s.color ?? SERIES[i % SERIES.length],
         width: s.width ?? 1.75,
-        dash: s.dash ? [6, 4] : undefined,
+        dash: Array.isArray(s.dash) ? s.dash : s.dash ? [6, 4] : undefined,
         points: { show: Boolean(s.points), size: 4 },
         paths: s.points ? () => null : undefined,
         spanGaps: false,
