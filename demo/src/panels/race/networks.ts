@@ -4,10 +4,10 @@
 import type { Activation, Init, NetworkSpec } from 'descent';
 
 export const NETWORKS = [
-  ['16x16-tanh', '2 → 16 → 16 → classes, tanh'],
-  ['32x32-relu', '2 → 32 → 32 → classes, ReLU'],
-  ['8-tanh', '2 → 8 → classes, tanh'],
-  ['16x16x16-sigmoid', '2 → 16 → 16 → 16 → classes, sigmoid'],
+  ['16x16-tanh', '16-16 tanh'],
+  ['32x32-relu', '32-32 ReLU'],
+  ['8-tanh', '8 tanh'],
+  ['16x16x16-sigmoid', '16-16-16 sigmoid'],
 ] as const;
 
 export type NetworkName = (typeof NETWORKS)[number][0];

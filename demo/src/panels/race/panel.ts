@@ -137,7 +137,7 @@ export function racePanel(): Panel {
     chart?.setData([xs, ...f.runners.map((r) => xs.map((i) => (i < r.losses.length && Number.isFinite(r.losses[i]) ? r.losses[i] : null)))]);
     for (const r of f.runners) {
       const c = canvases.get(r.type);
-      if (c && points && r.probs.length) drawDecision(c, { n: Math.round(Math.sqrt(r.probs.length / classes)), classes, probs: r.probs, bounds: BOUNDS }, [points]);
+      if (c && points && r.probs) drawDecision(c, { n: Math.round(Math.sqrt(r.probs.length / classes)), classes, probs: r.probs, bounds: BOUNDS }, [points]);
       const tr = rows.get(r.type);
       if (!tr) continue;
       const loss = r.losses.at(-1)!;
@@ -196,7 +196,8 @@ export function racePanel(): Panel {
           el('div', {},
             note(
               'Every rule starts from <strong>the same weights</strong> and sees <strong>the same batches</strong> (one seed); only the update rule differs. Each line is the loss on the whole training set after each epoch.',
-              'What to look for: <strong>Adam</strong> and RMSprop drop fast early; <strong>SGD with momentum</strong> starts slower and often catches up; <strong>Adagrad</strong> stalls, because its per-weight step size only ever shrinks as squared gradients pile up; <strong>Adadelta</strong> runs at lr = 1 (PyTorch\'s default) since its step is built from its own running averages. Raise a rule\'s lr until its line turns ragged or vanishes (diverged), and the ranking changes: a race compares rules <em>at these learning rates</em>, not in general.',
+              'What to look for: <strong>RMSprop</strong> drops fast early, each weight\'s step scaled by its own recent gradient size; <strong>SGD with momentum</strong> is ragged but keeps going down and often catches up; <strong>Adagrad</strong> stalls, because its per-weight step only ever shrinks as squared gradients pile up; <strong>Adam</strong> at PyTorch\'s default lr 0.001 is cautious on a problem this small (each weight moves about lr per step) — give it lr 0.01 and it is among the fastest; <strong>Adadelta</strong> runs at lr = 1 (PyTorch\'s default) because its step is built from its own running averages of updates.',
+              'Raise a rule\'s lr until its line turns ragged or stops (diverged) and the ranking changes: a race compares rules <em>at these learning rates</em>, not in general. The small maps show what each rule\'s network has learned so far.',
             ),
             el('div', { className: 'toolbar' },
               button('Play', () => { playing = true; worker.send('play'); }, { name: 'play' }),

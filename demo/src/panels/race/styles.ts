@@ -1,11 +1,23 @@
 // How each rule is drawn in the race: one colour and one dash pattern per rule, fixed by its
-// place in OPTIMIZERS, so a rule looks the same in every race and no two rules share both
-// (Okabe–Ito colours without the yellow, which is too pale on white for a thin line).
-import { OPTIMIZERS, type OptimizerType } from 'descent';
+// name, so a rule looks the same in every race and no two rules share both (Okabe–Ito colours
+// without the yellow, which is too pale on white for a thin line).
+import type { OptimizerType } from 'descent';
 import { PALETTE } from '../../ui/palette.js';
 
-const COLOURS = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.vermillion, PALETTE.purple, PALETTE.sky, PALETTE.black];
-const DASHES: number[][] = [[], [7, 4], [2, 3], [10, 3, 2, 3]];
+const SOLID: number[] = [], DASHED = [7, 4], DOTTED = [2, 3], DASH_DOT = [10, 3, 2, 3];
+
+/** Picked by hand so the five rules raced by default get five different colours. */
+const STYLES: Record<OptimizerType, RuleStyle> = {
+  sgd: { color: PALETTE.blue, dash: SOLID },
+  adagrad: { color: PALETTE.orange, dash: DASHED },
+  rmsprop: { color: PALETTE.green, dash: DOTTED },
+  adam: { color: PALETTE.vermillion, dash: SOLID },
+  adamw: { color: PALETTE.purple, dash: DASHED },
+  adamax: { color: PALETTE.black, dash: DOTTED },
+  nadam: { color: PALETTE.black, dash: DASH_DOT },
+  radam: { color: PALETTE.green, dash: DASH_DOT },
+  adadelta: { color: PALETTE.sky, dash: SOLID },
+};
 
 export interface RuleStyle {
   color: string;
@@ -14,8 +26,7 @@ export interface RuleStyle {
 }
 
 export function ruleStyle(type: OptimizerType): RuleStyle {
-  const i = Math.max(0, OPTIMIZERS.indexOf(type));
-  return { color: COLOURS[i % COLOURS.length], dash: DASHES[i % DASHES.length] };
+  return STYLES[type] ?? { color: PALETTE.black, dash: SOLID };
 }
 
 /** A short line sample in the rule's colour and dash, for captions and the table. */

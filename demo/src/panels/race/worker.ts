@@ -11,6 +11,8 @@ import { gridInputs, makeDataset, type Dataset } from './datasets.js';
 import { networkSpec } from './networks.js';
 
 export const GRID = 32;
+/** A surface costs a forward pass over GRID² points per rule: refresh them less often than the curves. */
+const SURFACE_MS = 150;
 
 export interface RaceSetup {
   /** The page's count of restarts, echoed in every frame so a late frame of an older race is ignored. */
@@ -32,7 +34,8 @@ export interface RunnerFrame {
   accuracy: number;
   steps: number;
   diverged: boolean;
-  probs: Float32Array;
+  /** The decision surface's class probabilities, or null when not recomputed in this frame. */
+  probs: Float32Array | null;
 }
 
 export interface RaceFrame {
@@ -89,6 +92,7 @@ async function start(s: RaceSetup, port: Parameters<Handler>[1]): Promise<void> 
   const stepsPerEpoch = Math.ceil(data.y.length / Math.min(s.batchSize, data.y.length));
   const grid = gridInputs(GRID);
   let steps = 0;
+  let lastSurfaces = -Infinity;
   const epoch = () => Math.floor(steps / stepsPerEpoch);
   loop = new Loop({
     step: () => {
@@ -107,13 +111,16 @@ async function start(s: RaceSetup, port: Parameters<Handler>[1]): Promise<void> 
       return epoch() < s.epochs && runners.some((r) => !r.diverged);
     },
     publish: () => {
+      const done = epoch() >= s.epochs || runners.every((r) => r.diverged);
+      const now = performance.now();
+      const surfaces = done || !loop?.running || now - lastSurfaces >= SURFACE_MS;
+      if (surfaces) lastSurfaces = now;
       const frames: RunnerFrame[] = runners.map((r) => ({
         type: r.config.type, losses: Float64Array.from(r.losses), accuracy: r.accuracy, steps: r.trainer.steps, diverged: r.diverged,
-        probs: r.diverged ? new Float32Array(0) : r.net.predict(grid).probabilities!,
+        probs: surfaces && !r.diverged ? r.net.predict(grid).probabilities! : null,
       }));
-      const done = epoch() >= s.epochs || runners.every((r) => r.diverged);
       const frame: RaceFrame = { type: 'frame', run: s.run, epoch: epoch(), epochs: s.epochs, done, runners: frames };
-      port.post(frame as unknown as Record<string, unknown> & { type: string }, frames.flatMap((f) => [f.losses.buffer, f.probs.buffer]));
+      port.post(frame as unknown as Record<string, unknown> & { type: string }, frames.flatMap((f) => (f.probs ? [f.losses.buffer, f.probs.buffer] : [f.losses.buffer])));
     },
   });
   loop.stepsPerSecond = s.stepsPerSecond > 0 ? s.stepsPerSecond : Infinity;
