@@ -55,7 +55,7 @@ describe('optimizer race panel', () => {
   });
 
   it('the same hash gives the same race; another seed another', async () => {
-    const hash = `${HASH}&or.rmsprop=0&or.adadelta=0&or.nadam=1&or.sgd_lr=0.3&or.data=circles`;
+    const hash = `tab=race&or.speed=full&or.epochs=15&or.rmsprop=0&or.adadelta=0&or.nadam=1&or.sgd_lr=0.3&or.data=circles`;
     const first = await demo.open({ hash });
     const again = await demo.open({ hash });
     const other = await demo.open({ hash: `${hash}&or.seed=7` });
