@@ -66,6 +66,14 @@ export class HashState {
     };
   }
 
+  /** The registered entry a hash key belongs to, if any. */
+  private owner(key: string): Entry | undefined {
+    const dot = key.indexOf('.');
+    const e = this.entries.get(dot < 0 ? '' : key.slice(0, dot));
+    const name = dot < 0 ? key : key.slice(dot + 1);
+    return e && name in e.defaults ? e : undefined;
+  }
+
   private params(): URLSearchParams {
     return new URLSearchParams(location.hash.replace(/^#/, ''));
   }
@@ -81,7 +89,10 @@ export class HashState {
   }
 
   private write(): void {
+    // Keys of panels not mounted yet (not registered) are kept: a link's `or.seed=7` must
+    // survive the tab store writing `tab=` before the race panel registers its store.
     const params = new URLSearchParams();
+    for (const [k, v] of this.params()) if (!this.owner(k)) params.set(k, v);
     for (const e of this.entries.values()) {
       for (const [k, v] of Object.entries(e.values)) {
         if (v !== e.defaults[k]) params.set(e.prefix ? `${e.prefix}.${k}` : k, format(v));

@@ -8,8 +8,8 @@ import { SERIES } from './palette.js';
 export interface SeriesSpec {
   label: string;
   color?: string;
-  /** Dashed, for a second quantity of the same colour (test beside train). */
-  dash?: boolean;
+  /** Dashed, for a second quantity of the same colour (test beside train); or uPlot's own dash pattern. */
+  dash?: boolean | number[];
   width?: number;
   /** Draw points only (a scatter), no line. */
   points?: boolean;
@@ -24,6 +24,8 @@ export interface LineChartOptions {
   yLog?: boolean;
   /** Fixed y range; otherwise auto. */
   yRange?: [number, number];
+  /** Labels of the x axis ticks (e.g. only the decades of a log axis); '' hides a label. */
+  xTicks?: (v: number) => string;
   /** Extra drawing after the series (reference lines, markers), in canvas pixels. */
   draw?: (u: uPlot) => void;
 }
@@ -48,7 +50,7 @@ export function lineChart(o: LineChartOptions): LineChart {
       y: { distr: o.yLog ? 3 : 1, ...(o.yRange ? { range: o.yRange } : {}) },
     },
     axes: [
-      { label: o.xLabel, stroke: '#333', grid: { stroke: '#eee' }, size: 36, labelSize: 18 },
+      { label: o.xLabel, stroke: '#333', grid: { stroke: '#eee' }, size: 36, labelSize: 18, ...(o.xTicks ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => (v == null ? '' : o.xTicks!(v))) } : {}) },
       { label: o.yLabel, stroke: '#333', grid: { stroke: '#eee' }, size: 52, labelSize: 18 },
     ],
     series: [
@@ -57,7 +59,7 @@ export function lineChart(o: LineChartOptions): LineChart {
         label: s.label,
         stroke: s.color ?? SERIES[i % SERIES.length],
         width: s.width ?? 1.75,
-        dash: s.dash ? [6, 4] : undefined,
+        dash: Array.isArray(s.dash) ? s.dash : s.dash ? [6, 4] : undefined,
         points: { show: Boolean(s.points), size: 4 },
         paths: s.points ? () => null : undefined,
         spanGaps: false,

@@ -1,0 +1,38 @@
+// The 2-D data sets the race and the range test train on (from 'descent/data'), and the grid
+// of points a decision surface is painted from. Both panels use the same sizes so a seed
+// means the same points in each.
+import { circles, spiral, xor } from 'descent/data';
+
+export const DATASETS = ['spiral', 'circles', 'xor'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export const SAMPLES = 300;
+export const BOUNDS: [[number, number], [number, number]] = [[-1.3, 1.3], [-1.3, 1.3]];
+
+export interface Dataset {
+  x: Float32Array;
+  y: Int32Array;
+  classes: number;
+}
+
+/** The named set, seeded; an unknown name is an error the panel shows. */
+export function makeDataset(name: string, seed: number): Dataset {
+  const make = name === 'spiral' ? () => spiral({ samples: SAMPLES, classes: 3, seed }) : name === 'circles' ? () => circles({ samples: SAMPLES, seed }) : name === 'xor' ? () => xor({ samples: SAMPLES, seed }) : null;
+  if (!make) throw new Error(`unknown data set "${name}" (expected one of ${DATASETS.join(', ')})`);
+  const d = make();
+  return { x: Float32Array.from(d.x.data), y: Int32Array.from(d.y), classes: d.classes };
+}
+
+/** n × n points covering BOUNDS, rows from the top (y max) down, as drawDecision reads them. */
+export function gridInputs(n: number): Float32Array {
+  const g = new Float32Array(n * n * 2);
+  const [[x0, x1], [y0, y1]] = BOUNDS;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      const i = r * n + c;
+      g[2 * i] = x0 + ((c + 0.5) / n) * (x1 - x0);
+      g[2 * i + 1] = y1 - ((r + 0.5) / n) * (y1 - y0);
+    }
+  }
+  return g;
+}
