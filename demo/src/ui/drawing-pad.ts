@@ -32,10 +32,16 @@ export class DrawingPad {
   private readonly seen: CanvasRenderingContext2D;
   private readonly output: HTMLOutputElement;
   private readonly summary: HTMLElement;
+  private readonly spoken: HTMLElement;
   private readonly bars: { row: HTMLElement; bar: HTMLElement; fill: HTMLElement; text: HTMLElement }[] = [];
   private readonly onChange: (pixels: Float32Array) => void;
   /** Pen position in ink pixels and whether it touches the paper. */
   private pen = { x: INK_SIDE / 2, y: INK_SIDE / 2, down: false };
+  /**
+   * The stroke being drawn: the ink before it and its points. It is painted again as one path
+   * each frame, so its joints are smooth (segment by segment, their anti-aliased edges pile up).
+   */
+  private stroke: { before: ImageData; points: { x: number; y: number }[] } | null = null;
   private keyboard = false;
   private pointerId: number | null = null;
   private frame = 0;
@@ -69,8 +75,14 @@ export class DrawingPad {
 
     this.output = el('output', { name: 'prediction', className: 'prediction' });
     this.output.setAttribute('aria-label', 'Predicted digit');
+    // <output> is a polite live region by default; the spoken summary below is the one to hear.
+    this.output.setAttribute('aria-live', 'off');
+    // The summary is shown at once but spoken once it settles: a live region changed on every
+    // frame of a stroke would talk over itself. Screen readers read only the spoken copy.
     this.summary = el('p', { className: 'pad-summary' });
-    this.summary.setAttribute('aria-live', 'polite');
+    this.summary.setAttribute('aria-hidden', 'true');
+    this.spoken = el('p', { className: 'visually-hidden' });
+    this.spoken.setAttribute('aria-live', 'polite');
 
     const probs = el('ol', { className: 'probs' });
     probs.setAttribute('aria-label', 'Probability of each digit');
@@ -94,6 +106,7 @@ export class DrawingPad {
       el('div', { className: 'pad-result' },
         el('p', { className: 'pad-verdict' }, 'Prediction ', this.output),
         this.summary,
+        this.spoken,
         probs,
         el('figure', { className: 'pad-seen' }, seen, el('figcaption', {}, 'What the network sees (28 × 28)'))));
 
@@ -104,6 +117,7 @@ export class DrawingPad {
   /** Wipes the drawing and shows the empty state (the owner is not called: there is nothing to predict). */
   clear(): void {
     this.endStroke(false);
+    this.pen = { x: INK_SIDE / 2, y: INK_SIDE / 2, down: false };
     this.ink.clearRect(0, 0, INK_SIDE, INK_SIDE);
     this.seen.fillStyle = '#fff';
     this.seen.fillRect(0, 0, DIGIT_SIDE, DIGIT_SIDE);
@@ -129,7 +143,7 @@ export class DrawingPad {
     this.output.dataset.class = best < 0 ? '' : String(best);
     clearTimeout(this.summaryTimer);
     if (!p) {
-      this.summary.textContent = 'Draw a digit to see what the network thinks it is.';
+      this.summary.textContent = this.spoken.textContent = 'Draw a digit to see what the network thinks it is.';
       return;
     }
     let second = best === 0 ? 1 : 0;
@@ -137,7 +151,8 @@ export class DrawingPad {
     const text = p[best] >= 0.5
       ? `Looks like a ${best} (${pct(p[best])}).`
       : `Not sure: maybe a ${best} (${pct(p[best])}) or a ${second} (${pct(p[second])}).`;
-    this.summaryTimer = setTimeout(() => { if (this.summary.textContent !== text) this.summary.textContent = text; }, SUMMARY_DELAY_MS);
+    this.summary.textContent = text;
+    this.summaryTimer = setTimeout(() => { if (this.spoken.textContent !== text) this.spoken.textContent = text; }, SUMMARY_DELAY_MS);
   }
 
   private listen(): void {
@@ -196,32 +211,45 @@ export class DrawingPad {
     return { x: clamp(((e.clientX - r.left) / r.width) * INK_SIDE), y: clamp(((e.clientY - r.top) / r.height) * INK_SIDE) };
   }
 
+  /** Puts the pen down where it is: a stroke of one point (a dot). */
   private dot(): void {
-    this.ink.beginPath();
-    this.ink.arc(this.pen.x, this.pen.y, PEN_WIDTH / 2, 0, 2 * Math.PI);
-    this.ink.fill();
+    this.stroke = { before: this.ink.getImageData(0, 0, INK_SIDE, INK_SIDE), points: [{ x: this.pen.x, y: this.pen.y }] };
     this.dirty = true;
     this.schedule();
   }
 
   private lineTo(p: { x: number; y: number }): void {
-    this.ink.beginPath();
-    this.ink.moveTo(this.pen.x, this.pen.y);
-    this.ink.lineTo(p.x, p.y);
-    this.ink.stroke();
+    this.stroke?.points.push(p);
     this.pen = { ...p, down: true };
     this.dirty = true;
     this.schedule();
+  }
+
+  private paintStroke(): void {
+    if (!this.stroke) return;
+    const { before, points } = this.stroke, c = this.ink;
+    c.putImageData(before, 0, 0);
+    c.beginPath();
+    if (points.length === 1) {
+      c.arc(points[0].x, points[0].y, PEN_WIDTH / 2, 0, 2 * Math.PI);
+      c.fill();
+      return;
+    }
+    c.moveTo(points[0].x, points[0].y);
+    for (const p of points.slice(1)) c.lineTo(p.x, p.y);
+    c.stroke();
   }
 
   /** Lifts the pen; with `notify`, hands over the finished stroke now rather than next frame. */
   private endStroke(notify: boolean): void {
     const wasDown = this.pen.down;
     this.pen.down = false;
-    if (!notify || !wasDown) return;
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.update();
+    if (notify && wasDown) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+      this.update();
+    }
+    this.stroke = null;
   }
 
   /** At most one redraw and one onChange per animation frame, however many events came. */
@@ -230,6 +258,7 @@ export class DrawingPad {
   }
 
   private update(): void {
+    if (this.dirty) this.paintStroke();
     this.render();
     if (!this.dirty) return;
     this.dirty = false;
