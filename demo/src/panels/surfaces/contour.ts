@@ -1,0 +1,153 @@
+// A contour plot on a canvas: f's grid painted as filled bands on a log scale (so the rings
+// keep coming as f falls towards the minimum) with a darker iso-line between bands, in a
+// sequential ramp made from the Okabe–Ito palette (blue → sky → yellow, faded towards white so
+// the paths on top stay readable). The band image is rendered once per grid and size; paths
+// and markers are drawn over it on each frame, in CSS pixels.
+import { PALETTE, rgb } from '../../ui/palette.js';
+import type { Bounds, Grid } from './messages.js';
+
+const BANDS = 14;
+/** Ramp stops (low f first): palette colours mixed with white by `strength`. */
+const STOPS: [string, number][] = [[PALETTE.blue, 0.5], [PALETTE.sky, 0.38], [PALETTE.yellow, 0.28], [PALETTE.yellow, 0.04]];
+
+function mixWhite(hex: string, strength: number): [number, number, number] {
+  return rgb(hex).map((c) => 255 + (c - 255) * strength) as [number, number, number];
+}
+
+/** The colour of band k of `BANDS`, and a darker one for its edge. */
+const RAMP: [number, number, number][] = Array.from({ length: BANDS }, (_, k) => {
+  const t = (k / (BANDS - 1)) * (STOPS.length - 1);
+  const i = Math.min(STOPS.length - 2, Math.floor(t));
+  const a = mixWhite(...STOPS[i]), b = mixWhite(...STOPS[i + 1]);
+  return a.map((c, j) => c + (b[j] - c) * (t - i)) as [number, number, number];
+});
+const EDGE = RAMP.map((c) => c.map((v) => v * 0.8) as [number, number, number]);
+
+export interface ContourOptions {
+  /** The accessible name of the figure's image. */
+  label: string;
+  /** Height ÷ width is the bounds' (equal scales), kept within these limits. */
+  minRatio?: number;
+  maxRatio?: number;
+  maxWidth?: number;
+}
+
+export class ContourView {
+  readonly wrap: HTMLDivElement;
+  readonly canvas: HTMLCanvasElement;
+  private grid: Grid | null = null;
+  private background: HTMLCanvasElement | null = null;
+  width = 0;
+  height = 0;
+  private dpr = 1;
+  /** Called after the canvas changed size (the caller redraws). */
+  onResize: () => void = () => {};
+
+  constructor(private readonly o: ContourOptions) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'contour';
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', o.label);
+    this.wrap = document.createElement('div');
+    this.wrap.className = 'contour-wrap';
+    this.wrap.append(this.canvas);
+    new ResizeObserver(() => {
+      if (this.layout()) this.onResize();
+    }).observe(this.wrap);
+  }
+
+  get bounds(): Bounds | null {
+    return this.grid?.bounds ?? null;
+  }
+
+  setGrid(grid: Grid): void {
+    this.grid = grid;
+    this.layout(true);
+  }
+
+  /** Sizes the canvas to its container and the bounds' aspect; true when anything changed. */
+  private layout(force = false): boolean {
+    if (!this.grid) return false;
+    const [[x0, x1], [y0, y1]] = this.grid.bounds;
+    const width = Math.floor(Math.min(this.o.maxWidth ?? 640, this.wrap.clientWidth || 320));
+    const ratio = Math.min(this.o.maxRatio ?? 1.1, Math.max(this.o.minRatio ?? 0.5, (y1 - y0) / (x1 - x0)));
+    const height = Math.round(width * ratio);
+    const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
+    if (!force && width === this.width && height === this.height && dpr === this.dpr) return false;
+    if (width <= 0) return false;
+    Object.assign(this, { width, height, dpr });
+    this.canvas.width = Math.round(width * dpr);
+    this.canvas.height = Math.round(height * dpr);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    this.background = this.renderBands();
+    return true;
+  }
+
+  /** Data (x, y) → CSS pixels. */
+  toPx(x: number, y: number): [number, number] {
+    const [[x0, x1], [y0, y1]] = this.grid!.bounds;
+    return [((x - x0) / (x1 - x0)) * this.width, ((y1 - y) / (y1 - y0)) * this.height];
+  }
+
+  /** CSS pixels → data (x, y). */
+  fromPx(px: number, py: number): [number, number] {
+    const [[x0, x1], [y0, y1]] = this.grid!.bounds;
+    return [x0 + (px / this.width) * (x1 - x0), y1 - (py / this.height) * (y1 - y0)];
+  }
+
+  /** Paints the bands, then `paint` with the context in CSS pixels. */
+  draw(paint: (ctx: CanvasRenderingContext2D) => void): void {
+    if (!this.background) return;
+    const ctx = this.canvas.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.background, 0, 0);
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, 0, this.width, this.height);
+    ctx.clip();
+    paint(ctx);
+    ctx.restore();
+  }
+
+  /** Bands of log(f − min f), sampled per device pixel from the grid (bilinear), edges darkened. */
+  private renderBands(): HTMLCanvasElement {
+    const { n, values } = this.grid!;
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    // The offset keeps the log finite at the minimum and sets how deep the rings go (~5 decades).
+    const delta = Math.max((hi - lo) * 1e-5, 1e-12);
+    const logs = Float32Array.from(values, (v) => Math.log10(v - lo + delta));
+    const l0 = Math.log10(delta), l1 = Math.log10(hi - lo + delta);
+    const W = this.canvas.width, H = this.canvas.height;
+    const band = new Uint8Array(W * H);
+    for (let py = 0; py < H; py++) {
+      const gy = ((py + 0.5) / H) * (n - 1), r = Math.min(n - 2, Math.floor(gy)), fy = gy - r;
+      for (let px = 0; px < W; px++) {
+        const gx = ((px + 0.5) / W) * (n - 1), c = Math.min(n - 2, Math.floor(gx)), fx = gx - c;
+        const i = r * n + c;
+        const v = (logs[i] * (1 - fx) + logs[i + 1] * fx) * (1 - fy) + (logs[i + n] * (1 - fx) + logs[i + n + 1] * fx) * fy;
+        band[py * W + px] = Math.min(BANDS - 1, Math.max(0, Math.floor(((v - l0) / (l1 - l0)) * BANDS)));
+      }
+    }
+    const image = new ImageData(W, H);
+    for (let i = 0; i < W * H; i++) {
+      const k = band[i];
+      const edge = (i % W > 0 && band[i - 1] !== k) || (i >= W && band[i - W] !== k);
+      const [r, g, b] = edge ? EDGE[k] : RAMP[k];
+      image.data[4 * i] = r;
+      image.data[4 * i + 1] = g;
+      image.data[4 * i + 2] = b;
+      image.data[4 * i + 3] = 255;
+    }
+    const out = document.createElement('canvas');
+    out.width = W;
+    out.height = H;
+    out.getContext('2d')!.putImageData(image, 0, 0);
+    return out;
+  }
+}
