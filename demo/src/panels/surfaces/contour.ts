@@ -8,7 +8,7 @@ import type { Bounds, Grid } from './messages.js';
 
 const BANDS = 14;
 /** Ramp stops (low f first): palette colours mixed with white by `strength`. */
-const STOPS: [string, number][] = [[PALETTE.blue, 0.5], [PALETTE.sky, 0.38], [PALETTE.yellow, 0.28], [PALETTE.yellow, 0.04]];
+const STOPS: [string, number][] = [[PALETTE.blue, 0.62], [PALETTE.sky, 0.5], [PALETTE.yellow, 0.38], [PALETTE.yellow, 0.1]];
 
 function mixWhite(hex: string, strength: number): [number, number, number] {
   return rgb(hex).map((c) => 255 + (c - 255) * strength) as [number, number, number];
@@ -30,6 +30,8 @@ export interface ContourOptions {
   minRatio?: number;
   maxRatio?: number;
   maxWidth?: number;
+  /** Axis names for the range labels at the edges (default x, y). */
+  axes?: [string, string];
 }
 
 export class ContourView {
@@ -109,6 +111,28 @@ export class ContourView {
     ctx.clip();
     paint(ctx);
     ctx.restore();
+    this.drawRanges(ctx);
+  }
+
+  /** The plot's ranges at its edges ("x −5 … 5" along the bottom, "y" up the left), for orientation. */
+  private drawRanges(ctx: CanvasRenderingContext2D): void {
+    const [[x0, x1], [y0, y1]] = this.grid!.bounds;
+    const [xn, yn] = this.o.axes ?? ['x', 'y'];
+    const f = (v: number) => String(+v.toPrecision(3)).replace('-', '−');
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillStyle = '#333';
+    const label = (text: string, x: number, y: number, align: CanvasTextAlign) => {
+      ctx.textAlign = align;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+      ctx.strokeText(text, x, y);
+      ctx.fillText(text, x, y);
+    };
+    ctx.textBaseline = 'bottom';
+    label(`${xn} = ${f(x0)}`, 3, this.height - 2, 'left');
+    label(`${xn} = ${f(x1)}`, this.width - 3, this.height - 2, 'right');
+    ctx.textBaseline = 'top';
+    label(`${yn} = ${f(y1)}`, 3, 2, 'left');
   }
 
   /** Bands of log(f − min f), sampled per device pixel from the grid (bilinear), edges darkened. */
@@ -119,8 +143,8 @@ export class ContourView {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    // The offset keeps the log finite at the minimum and sets how deep the rings go (~5 decades).
-    const delta = Math.max((hi - lo) * 1e-5, 1e-12);
+    // The offset keeps the log finite at the minimum and sets how deep the rings go (4 decades).
+    const delta = Math.max((hi - lo) * 1e-4, 1e-12);
     const logs = Float32Array.from(values, (v) => Math.log10(v - lo + delta));
     const l0 = Math.log10(delta), l1 = Math.log10(hi - lo + delta);
     const W = this.canvas.width, H = this.canvas.height;

@@ -80,12 +80,12 @@ export function explorer(o: { store: Store<SurfacesState>; worker: PanelWorker; 
   });
   const formula = el('p', { className: 'formula' });
   const table = el('table', { className: 'paths' });
+  const maxSteps = () => results.reduce((m, r) => Math.max(m, r.steps), 0);
   const playback = new Playback({
     name: 'ls-paths', durationMs: 4000,
     describe: (p) => `step ${Math.round(p * maxSteps())} of ${maxSteps()}`,
     onChange: () => (dirty = true),
   });
-  const maxSteps = () => results.reduce((m, r) => Math.max(m, r.steps), 0);
 
   function setStart(x: number, y: number, final: boolean): void {
     const [[x0, x1], [y0, y1]] = current().info.bounds;
@@ -161,7 +161,7 @@ export function explorer(o: { store: Store<SurfacesState>; worker: PanelWorker; 
   });
 
   function fillTable(): void {
-    const head = el('tr', {}, ...['rule', 'ends at (x, y)', 'f there', 'run'].map((h) => el('th', { scope: 'col' }, h)));
+    const head = el('tr', {}, ...['rule', 'ends at (x, y)', 'f there', 'steps'].map((h) => el('th', { scope: 'col' }, h)));
     const rows = results.map((r) => {
       const rule = ruleById(r.id)!;
       const n = r.steps;
@@ -172,7 +172,7 @@ export function explorer(o: { store: Store<SurfacesState>; worker: PanelWorker; 
       const row = el('tr', {},
         el('th', { scope: 'row' }, swatch(rule.colour, rule.dash, rule.marker), rule.label),
         el('td', {}, `(${num(x)}, ${num(y)})`), el('td', {}, num(f)),
-        el('td', { className: r.status === 'diverged' ? 'diverged' : '' }, r.status === 'diverged' ? `diverged at step ${n}` : `${n} steps`));
+        el('td', { className: r.status === 'diverged' ? 'diverged' : '' }, r.status === 'diverged' ? `diverged at ${n}` : String(n)));
       Object.assign(row.dataset, { rule: r.id, steps: String(n), endX: String(x), endY: String(y), finalF: String(f), status: r.status, checksum: String(sum) });
       return row;
     });
@@ -209,7 +209,7 @@ export function explorer(o: { store: Store<SurfacesState>; worker: PanelWorker; 
   function frame(): void {
     if (!playback.tick() && !dirty) return;
     dirty = false;
-    const { info, start } = current();
+    const { info } = current();
     const upTo = Math.round(playback.position * maxSteps());
     view.draw((ctx) => {
       drawLandmarks(ctx, view, info.minima, info.saddles);
@@ -225,7 +225,6 @@ export function explorer(o: { store: Store<SurfacesState>; worker: PanelWorker; 
         // A path that left the plot ends in a marker pinned to the edge it left by.
         drawMarker(ctx, rule.marker, Math.max(4, Math.min(W - 4, px)), Math.max(4, Math.min(H - 4, py)), rule.colour, 5);
       }
-      void start;
     });
   }
 

@@ -29,7 +29,7 @@ export function lineFit(o: { store: Store<SurfacesState>; worker: PanelWorker; a
   let fit: LineFitReply | null = null;
   let dirty = true;
 
-  const contour = new ContourView({ label: 'Loss contours over (w, b) with the batch, stochastic and mini-batch paths and the closed-form solution', minRatio: 0.75, maxRatio: 1, maxWidth: 420 });
+  const contour = new ContourView({ label: 'Loss contours over (w, b) with the batch, stochastic and mini-batch paths and the closed-form solution', minRatio: 0.75, maxRatio: 1, maxWidth: 420, axes: ['w', 'b'] });
   contour.onResize = () => (dirty = true);
   const scatter = el('canvas', { className: 'scatter' });
   scatter.setAttribute('role', 'img');
@@ -150,7 +150,6 @@ export function lineFit(o: { store: Store<SurfacesState>; worker: PanelWorker; a
     drawScatter();
     const f = fit;
     contour.draw((ctx) => {
-      drawMarker(ctx, 'star', ...contour.toPx(f.solution.w, f.solution.b), SOLUTION, 7);
       for (const m of MODES) {
         const p = f.paths[m.mode];
         drawPath(ctx, contour, p, at(p)[2], { colour: m.colour, dash: m.dash, width: m.width });
@@ -159,6 +158,8 @@ export function lineFit(o: { store: Store<SurfacesState>; worker: PanelWorker; a
         const [w, b] = at(f.paths[m.mode]);
         drawMarker(ctx, m.marker, ...contour.toPx(w, b), m.colour, 4.5);
       }
+      // On top: the stochastic path's jitter would otherwise hide the answer.
+      drawMarker(ctx, 'star', ...contour.toPx(f.solution.w, f.solution.b), SOLUTION, 7);
     });
   }
 

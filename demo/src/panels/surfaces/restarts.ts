@@ -91,7 +91,7 @@ export function restarts(o: { store: Store<SurfacesState>; worker: PanelWorker; 
     legend.replaceChildren(
       ...info.minima.map((_, k) => el('li', {}, swatch(outcome(k).colour, outcome(k).dash, outcome(k).marker), `ended at ${names[k]} ${at(k)}: ${counts[k]}`)),
       el('li', {}, swatch(NONE.colour, NONE.dash, NONE.marker), `reached no minimum: ${none}`),
-      el('li', {}, swatch('#fff', [], 'circle'), 'start (hollow)'),
+      el('li', {}, '○ a start (hollow circle)'),
     );
     o.announce(`Restarts: ${text}`);
   }
