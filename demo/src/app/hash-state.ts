@@ -70,6 +70,13 @@ export class HashState {
     return new URLSearchParams(location.hash.replace(/^#/, ''));
   }
 
+  private owned(key: string): boolean {
+    for (const e of this.entries.values()) {
+      if (Object.hasOwn(e.defaults, e.prefix ? key.slice(e.prefix.length + 1) : key) && (e.prefix ? key.startsWith(`${e.prefix}.`) : !key.includes('.'))) return true;
+    }
+    return false;
+  }
+
   private read(e: Entry, params: URLSearchParams): Fields {
     const out: Fields = { ...e.defaults };
     for (const [k, d] of Object.entries(e.defaults)) {
@@ -81,7 +88,10 @@ export class HashState {
   }
 
   private write(): void {
+    // Keys no registered store owns yet (a panel not mounted yet: panels mount when first
+    // shown) are kept as they are, so a link's state for that panel survives until it mounts.
     const params = new URLSearchParams();
+    for (const [k, v] of this.params()) if (!this.owned(k)) params.set(k, v);
     for (const e of this.entries.values()) {
       for (const [k, v] of Object.entries(e.values)) {
         if (v !== e.defaults[k]) params.set(e.prefix ? `${e.prefix}.${k}` : k, format(v));
