@@ -69,9 +69,10 @@ export class ContourView {
 
   /** Sizes the canvas to its container and the bounds' aspect; true when anything changed. */
   private layout(force = false): boolean {
-    if (!this.grid) return false;
+    // Not in the page yet: the ResizeObserver lays it out once it is (one render, not two).
+    if (!this.grid || !this.wrap.isConnected) return false;
     const [[x0, x1], [y0, y1]] = this.grid.bounds;
-    const width = Math.floor(Math.min(this.o.maxWidth ?? 640, this.wrap.clientWidth || 320));
+    const width = Math.floor(Math.min(this.o.maxWidth ?? 640, this.wrap.clientWidth));
     const ratio = Math.min(this.o.maxRatio ?? 1.1, Math.max(this.o.minRatio ?? 0.5, (y1 - y0) / (x1 - x0)));
     const height = Math.round(width * ratio);
     const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
@@ -149,13 +150,21 @@ export class ContourView {
     const l0 = Math.log10(delta), l1 = Math.log10(hi - lo + delta);
     const W = this.canvas.width, H = this.canvas.height;
     const band = new Uint8Array(W * H);
+    // Each pixel column's grid column and weight, computed once rather than per pixel.
+    const cols = new Int32Array(W), fxs = new Float32Array(W);
+    for (let px = 0; px < W; px++) {
+      const gx = ((px + 0.5) / W) * (n - 1);
+      cols[px] = Math.min(n - 2, Math.floor(gx));
+      fxs[px] = gx - cols[px];
+    }
+    const scale = BANDS / (l1 - l0);
     for (let py = 0; py < H; py++) {
       const gy = ((py + 0.5) / H) * (n - 1), r = Math.min(n - 2, Math.floor(gy)), fy = gy - r;
       for (let px = 0; px < W; px++) {
-        const gx = ((px + 0.5) / W) * (n - 1), c = Math.min(n - 2, Math.floor(gx)), fx = gx - c;
-        const i = r * n + c;
-        const v = (logs[i] * (1 - fx) + logs[i + 1] * fx) * (1 - fy) + (logs[i + n] * (1 - fx) + logs[i + n + 1] * fx) * fy;
-        band[py * W + px] = Math.min(BANDS - 1, Math.max(0, Math.floor(((v - l0) / (l1 - l0)) * BANDS)));
+        const i = r * n + cols[px], fx = fxs[px];
+        const top = logs[i] + (logs[i + 1] - logs[i]) * fx, bottom = logs[i + n] + (logs[i + n + 1] - logs[i + n]) * fx;
+        const k = ((top + (bottom - top) * fy - l0) * scale) | 0;
+        band[py * W + px] = k < 0 ? 0 : k >= BANDS ? BANDS - 1 : k;
       }
     }
     const image = new ImageData(W, H);
