@@ -103,6 +103,14 @@ describe('the Loss surfaces panel', () => {
       expect(r.find((x) => x.rule === 'nesterov')!.status).toBe('diverged');
       expect(r.find((x) => x.rule === 'sgd')!.status).toBe('diverged');
       expect(await page.locator('#panel-surfaces .explorer td.diverged').count()).toBe(2);
+      // Play grows the paths from the start: the shown step drops to the beginning, then climbs.
+      const shown = page.locator('#panel-surfaces .explorer .scrub output');
+      const step = async () => Number(/step (\d+)/.exec((await shown.textContent())!)![1]);
+      await expect.poll(step).toBe(150);
+      await page.click('#panel-surfaces button[name=ls-paths-play]');
+      await expect.poll(step, { timeout: 5_000 }).toBeLessThan(150);
+      const early = await step();
+      await expect.poll(step, { timeout: 10_000 }).toBeGreaterThan(early);
       // Toggling a rule off removes its path.
       await page.uncheck('#panel-surfaces input[name=ls-rule-adadelta]');
       await rows(page, PATHS, (x) => x.length === 4);

@@ -243,6 +243,7 @@ export function explorer(o: { store: Store<SurfacesState>; worker: PanelWorker; 
         note(
           '<b>Momentum overshoots on κ = 50</b>: the quadratic is 50 times steeper across (y) than along (x). A step small enough for y crawls along x; momentum builds speed along x but also keeps swinging across the narrow valley, so its path spirals past the minimum before settling. Raise β towards 0.99 and the swings last longer; raise lr until Nesterov or momentum diverges.',
           '<b>Adam crawls, then zigzags</b>: Adam divides each step by the running size of the gradient, so every coordinate moves about lr per step, however steep. From x = −4 at lr = 0.02 that is 200 steps of crawling; near the minimum the steps stay about lr long and it zigzags across the valley instead of sliding in.',
+          '<b>Rosenbrock</b>: the minimum (1, 1) lies at the end of a long, curved, almost flat valley with steep walls. lr must be tiny for the walls (above about 0.001 SGD diverges from the default start), and at that lr plain SGD then crawls along the valley floor; momentum keeps the speed it gathered and gets there.',
           '<b>Saddle</b>: at (0, 0) the gradient is zero, but it is a maximum along y. Start exactly on y = 0 and plain SGD stops at the saddle for ever; start a hair off it and the tiny y grows every step until the path escapes to a minimum. Momentum and Adam escape sooner.',
         )),
     ),

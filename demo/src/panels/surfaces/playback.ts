@@ -63,7 +63,7 @@ export class Playback {
     if (!this.playing) return false;
     const now = performance.now();
     // A long gap (the tab was hidden) does not jump the animation forward.
-    this.position = Math.min(1, this.position + Math.min(100, now - this.last) / this.o.durationMs);
+    this.position = Math.min(1, this.position + Math.min(250, now - this.last) / this.o.durationMs);
     this.last = now;
     if (this.position >= 1) this.pause();
     this.refresh();
