@@ -149,7 +149,7 @@ describe('the Loss surfaces panel', () => {
     const { page, problems, close } = await demo.open({ hash: 'tab=surfaces', width: 390 });
     try {
       await page.waitForSelector('#ls-restarts-count[data-n]');
-      const count = await page.$eval('#ls-restarts-count', (e) => ({ ...(e as HTMLElement).dataset, text: e.textContent }));
+      const count = await page.$eval('#ls-restarts-count', (e) => ({ ...(e as HTMLElement).dataset, text: e.textContent }) as Record<string, string>);
       const [left, right] = count.reached!.split(',').map(Number);
       expect(Number(count.n)).toBe(24);
       expect(left).toBeGreaterThan(0);
