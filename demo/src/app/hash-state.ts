@@ -81,10 +81,14 @@ export class HashState {
   }
 
   private write(): void {
-    const params = new URLSearchParams();
+    // Start from the current hash: keys of panels not mounted yet (a link's pg.* while the tab
+    // store writes first) must survive until their panel registers and reads them.
+    const params = this.params();
     for (const e of this.entries.values()) {
       for (const [k, v] of Object.entries(e.values)) {
-        if (v !== e.defaults[k]) params.set(e.prefix ? `${e.prefix}.${k}` : k, format(v));
+        const key = e.prefix ? `${e.prefix}.${k}` : k;
+        if (v !== e.defaults[k]) params.set(key, format(v));
+        else params.delete(key);
       }
     }
     const hash = params.toString();

@@ -27,7 +27,7 @@ export const NET_MNIST = { layers: '64:relu', init: 'he_uniform', ...flatDefault
 export const DEFAULTS: PgState = {
   ...NET_2D,
   data: 'spiral', noise: 0.05, test: 0.2, samples: 400, arms: 3, dseed: 1, pts: '',
-  seed: 1, speed: SPEEDS.length - 1, restarts: 5, budget: 200,
+  seed: 1, speed: SPEEDS.indexOf(200), restarts: 5, budget: 200,
 };
 
 export interface HiddenLayer { units: number; activation: Activation }

@@ -14,6 +14,8 @@ export class Curves {
   private steps: number[] = [];
   private cols: number[][] = [[], [], [], []];
   private dirty = true;
+  /** Keep at most this many points: past it every other one is dropped (the shape stays). */
+  private static readonly MAX_POINTS = 2000;
 
   constructor() {
     this.lossChart = lineChart({ series: [{ label: 'train loss', color: PALETTE.blue }, { label: 'test loss', color: PALETTE.blue, dash: true }], xLabel: 'step', yLabel: 'loss' });
@@ -37,6 +39,11 @@ export class Curves {
       const v = [r.trainLoss, r.testLoss, r.trainAccuracy, r.testAccuracy];
       v.forEach((x, i) => this.cols[i].push(x));
       this.dirty = true;
+    }
+    if (this.steps.length > Curves.MAX_POINTS) {
+      const keep = (_: number, i: number) => i % 2 === 0 || i === this.steps.length - 1;
+      this.cols = this.cols.map((c) => c.filter(keep));
+      this.steps = this.steps.filter(keep);
     }
   }
 

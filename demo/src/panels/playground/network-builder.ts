@@ -20,11 +20,14 @@ export function networkBuilder(o: { value: HiddenLayer[]; onChange(layers: Hidde
   const changed = () => o.onChange(layers.map((l) => ({ ...l })));
   const render = () => {
     const children: HTMLElement[] = layers.map((l, i) => {
-      const units = numberField({ label: `layer ${i + 1} units`, name: `units-${i}`, value: l.units, min: 1, max: MAX_UNITS, onChange: (v) => { l.units = v; changed(); } });
-      const act = select({ label: `layer ${i + 1} activation`, name: `activation-${i}`, options: ACTIVATIONS, value: l.activation, onChange: (v) => { l.activation = v; changed(); } });
+      const units = numberField({ label: 'units', name: `units-${i}`, value: l.units, min: 1, max: MAX_UNITS, onChange: (v) => { l.units = v; changed(); } });
+      const act = select({ label: 'activation', name: `activation-${i}`, options: ACTIVATIONS, value: l.activation, onChange: (v) => { l.activation = v; changed(); } });
+      // The visible labels are short; the accessible names say which layer.
+      units.input.setAttribute('aria-label', `layer ${i + 1} units`);
+      act.input.setAttribute('aria-label', `layer ${i + 1} activation`);
       const remove = button('Remove', () => { layers.splice(i, 1); changed(); render(); add.focus(); }, { name: `remove-${i}` });
       remove.setAttribute('aria-label', `Remove layer ${i + 1}`);
-      return el('div', { className: 'pg-layer' }, units.root, act.root, remove);
+      return el('div', { className: 'pg-layer' }, el('span', { className: 'pg-layer-name' }, `${i + 1}`), units.root, act.root, remove);
     });
     if (!layers.length) children.push(el('p', { className: 'pg-hint' }, 'No hidden layer: a linear classifier (softmax regression). It can only draw straight boundaries.'));
     rows.replaceChildren(...children);

@@ -209,7 +209,10 @@ function bestOf(r: Run, n: number, budget: number): void {
   const best = finite.length ? finite.reduce((a, b) => (b.testLoss < a.testLoss ? b : a)) : results[0];
   // Replay the winner from its initialisation, so the page shows (and a link reproduces) its run.
   restart(r, best.seed);
-  loop.stepNow(budget);
+  for (let i = 0; i < budget && stepOnce(); i++);
+  records = records.filter((x) => x.step < r.trainer.steps);
+  evaluate();
+  publish();
   port.post({ type: 'restarts', results, best: best.seed, budget });
 }
 
