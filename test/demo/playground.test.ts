@@ -203,6 +203,10 @@ describe('the playground panel', () => {
     try {
       const start = await until(page, (s) => s.step === 0 && Number.isFinite(s.testLoss), 30_000);
       expect(start.testLoss).toBeGreaterThan(1.5);
+      // MNIST keeps its own network settings (prefix pgm): one hidden layer of 64 ReLUs.
+      expect(await page.$eval(`${P} input[name=units-0]`, (e) => (e as HTMLInputElement).value)).toBe('64');
+      expect(await page.$$(`${P} input[name=units-1]`)).toHaveLength(0);
+      expect(await page.isVisible('#pg-canvas')).toBe(false);
       await click(page, 'play');
       await until(page, (s) => s.step >= 300);
       await click(page, 'pause');

@@ -19,10 +19,14 @@ export type PgState = FlatOptimizer & {
   restarts: number; budget: number;
 };
 
+/** The network and optimizer settings: kept apart for 2-D sets (prefix `pg`) and MNIST (`pgm`). */
+export type NetFields = FlatOptimizer & { layers: string; init: string; mode: string; batch: number };
+
 /** What a 2-D set starts with: small tanh net, Adam at a rate that moves visibly in seconds. */
-export const NET_2D = { layers: '16:tanh,16:tanh', init: 'xavier_uniform', ...flatDefaults('adam'), lr: 0.03, mode: 'mini-batch', batch: 16 };
+export const NET_2D: NetFields = { layers: '16:tanh,16:tanh', init: 'xavier_uniform', ...flatDefaults('adam'), lr: 0.03, mode: 'mini-batch', batch: 16 };
 /** What MNIST starts with: one hidden layer of 64 ReLUs, He init, Adam 1e-3, batches of 32. */
-export const NET_MNIST = { layers: '64:relu', init: 'he_uniform', ...flatDefaults('adam'), lr: 1e-3, mode: 'mini-batch', batch: 32 };
+export const NET_MNIST: NetFields = { layers: '64:relu', init: 'he_uniform', ...flatDefaults('adam'), lr: 1e-3, mode: 'mini-batch', batch: 32 };
+export const NET_KEYS = Object.keys(NET_2D) as (keyof NetFields)[];
 
 export const DEFAULTS: PgState = {
   ...NET_2D,

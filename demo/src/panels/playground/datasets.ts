@@ -86,7 +86,6 @@ export async function prepare(c: RunConfig): Promise<Prepared> {
     return { features: 784, classes: 10, xTrain: m.xTrain, yTrain: m.yTrain, xTest: m.xTest, yTest: m.yTest, toInputs: identity };
   }
   if (c.data === 'own') {
-    if (c.points.length < 2) throw new RangeError('add at least two points (click the plot, or use the fields below it) to train on your own data');
     const x = new Float32Array(c.points.length * 2);
     const y = new Int32Array(c.points.length);
     c.points.forEach((p, i) => { x[2 * i] = p.x; x[2 * i + 1] = p.y; y[i] = p.label; });

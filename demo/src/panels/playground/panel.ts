@@ -14,8 +14,8 @@ import { toOptimizerConfig, type FlatOptimizer } from '../../ui/optimizer-form.j
 import { DrawingPad } from '../../ui/drawing-pad.js';
 import { PanelWorker } from '../../worker/client.js';
 import {
-  DATASETS, DEFAULTS, NET_2D, NET_MNIST, SPEEDS, formatLayers, formatPoints, parseLayers, parsePoints,
-  type DataMessage, type DatasetName, type FrameMessage, type GdMode, type PgState, type RestartResult, type RunConfig,
+  DATASETS, DEFAULTS, NET_KEYS, NET_MNIST, SPEEDS, formatLayers, formatPoints, parseLayers, parsePoints,
+  type DataMessage, type DatasetName, type NetFields, type FrameMessage, type GdMode, type PgState, type RestartResult, type RunConfig,
 } from './config.js';
 import { parseCsv } from './csv.js';
 import { Curves } from './curves.js';
@@ -31,6 +31,8 @@ const num = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
 export function playgroundPanel(): Panel {
   let worker: PanelWorker;
   let store: Store<PgState>;
+  /** MNIST's own network and optimizer settings (prefix `pgm`), so each family keeps its own. */
+  let mnistNet: Store<NetFields>;
   let state: PgState;
   let ctx: PanelContext;
   let stopDrawing: (() => void) | null = null;
@@ -58,9 +60,24 @@ export function playgroundPanel(): Panel {
   const isMnist = () => state.data === 'mnist';
   const dataset = (): DatasetName => (DATASETS.some(([d]) => d === state.data) ? (state.data as DatasetName) : 'spiral');
 
+  /** The state as the controls see it: the main store, with MNIST's net settings over it. */
+  function read(): PgState {
+    const s = store.get();
+    return s.data === 'mnist' ? { ...s, ...mnistNet.get() } : s;
+  }
+
+  /** Writes a patch: net settings go to the store of the data family they belong to. */
+  function write(patch: Partial<PgState>): void {
+    const mnist = (patch.data ?? state.data) === 'mnist';
+    const main: Partial<PgState> = {}, net: Partial<NetFields> = {};
+    for (const [k, v] of Object.entries(patch)) Object.assign(mnist && (NET_KEYS as string[]).includes(k) ? net : main, { [k]: v });
+    store.set(main);
+    if (Object.keys(net).length) mnistNet.set(net);
+    state = read();
+  }
+
   function update(patch: Partial<PgState>, rerender = false): void {
-    store.set(patch);
-    state = store.get();
+    write(patch);
     if (rerender) renderControls();
     sendConfig();
   }
@@ -116,10 +133,7 @@ export function playgroundPanel(): Panel {
     const d = dataset();
     const dataGroup = group('Data',
       select({ label: 'data set', name: 'data', options: DATASETS, value: d, onChange: (v) => {
-        const patch: Partial<PgState> = { data: v };
-        if (v === 'mnist' && s.data !== 'mnist') Object.assign(patch, NET_MNIST);
-        if (v !== 'mnist' && s.data === 'mnist') Object.assign(patch, NET_2D);
-        update(patch, true);
+        update({ data: v }, true);
       } }).root);
     if (SYNTHETIC.has(d)) {
       dataGroup.append(
@@ -154,8 +168,8 @@ export function playgroundPanel(): Panel {
     gd.append(seedField.root);
 
     const restarts = group('Best of N restarts',
-      slider({ label: 'N (seeds)', name: 'restarts', min: 2, max: 10, value: s.restarts, onChange: (restarts) => { store.set({ restarts }); state = store.get(); } }).root,
-      slider({ label: 'steps each', name: 'budget', min: 20, max: 2000, log: true, stepsPerDecade: 10, value: s.budget, format: (v) => String(Math.round(v)), onChange: (budget) => { store.set({ budget: Math.round(budget) }); state = store.get(); } }).root,
+      slider({ label: 'N (seeds)', name: 'restarts', min: 2, max: 10, value: s.restarts, onChange: (restarts) => write({ restarts }) }).root,
+      slider({ label: 'steps each', name: 'budget', min: 20, max: 2000, log: true, stepsPerDecade: 10, value: s.budget, format: (v) => String(Math.round(v)), onChange: (budget) => write({ budget: Math.round(budget) }) }).root,
       el('div', { className: 'toolbar' }, button('Run best of N', runRestarts, { name: 'restarts' })),
       restartProgress, restartTable,
       note('Each seed starts from its own random weights and trains the same number of steps; the one with the lowest test loss wins and becomes the seed. Different starts can end in different valleys of the loss.'));
@@ -207,7 +221,7 @@ export function playgroundPanel(): Panel {
       return;
     }
     csvError.textContent = '';
-    update({ data: 'own', pts: formatPoints(r.points), ...(state.data === 'mnist' ? NET_2D : {}) }, true);
+    update({ data: 'own', pts: formatPoints(r.points) }, true);
     ctx.announce(`Loaded ${r.points.length} points in ${r.classes.length} classes from the CSV.`);
   }
 
@@ -223,14 +237,14 @@ export function playgroundPanel(): Panel {
   // ---- transport ---------------------------------------------------------------------------
 
   function runRestarts(): void {
+    if (!data) return;
     restartProgress.textContent = `Running ${state.restarts} seeds for ${state.budget} steps each…`;
     restartTable.replaceChildren();
     worker.send('restarts', { n: state.restarts, budget: state.budget });
   }
 
   function showRestarts(results: RestartResult[], best: number, budget: number): void {
-    store.set({ seed: best });
-    state = store.get();
+    write({ seed: best });
     seedField?.set(best);
     const rows = results.map((r) => {
       const win = r.seed === best;
@@ -303,7 +317,8 @@ export function playgroundPanel(): Panel {
     mount(root, c) {
       ctx = c;
       store = c.state.register('pg', DEFAULTS);
-      state = store.get();
+      mnistNet = c.state.register('pgm', NET_MNIST);
+      state = read();
       worker = new PanelWorker('playground');
       worker.coalesce('frame');
       worker.onError = (f) => {
@@ -313,6 +328,14 @@ export function playgroundPanel(): Panel {
       };
       worker.on<DataMessage>('data', onData);
       worker.on<FrameMessage>('frame', onFrameMessage);
+      worker.on<{ message: string }>('idle', (m) => {
+        data = null;
+        run = -1;
+        curves.reset();
+        status.value = m.message;
+        for (const k of Object.keys(status.dataset)) delete status.dataset[k];
+        drawOwnPoints();
+      });
       worker.on<{ done: boolean }>('loading', (m) => {
         decision.setAttribute('aria-busy', String(!m.done));
         if (!m.done) status.value = 'Loading the MNIST digits (about 8 MB)…';
@@ -335,12 +358,12 @@ export function playgroundPanel(): Panel {
         void loadCsv(f);
       });
 
-      playButton = button('Play', () => { playing = true; worker.send('play'); }, { name: 'play' });
+      playButton = button('Play', () => worker.send('play'), { name: 'play' });
       playButton.setAttribute('aria-pressed', 'false');
       const speed = slider({
         label: 'speed', name: 'speed', min: 0, max: SPEEDS.length - 1, value: Math.min(state.speed, SPEEDS.length - 1),
         format: (i) => (Number.isFinite(SPEEDS[i]) ? `${SPEEDS[i]}/s` : 'max'),
-        onChange: (i) => { store.set({ speed: i }); state = store.get(); sendSpeed(); },
+        onChange: (i) => { write({ speed: i }); sendSpeed(); },
       });
       const sendSpeed = () => worker.send('speed', { stepsPerSecond: Number.isFinite(SPEEDS[state.speed]) ? SPEEDS[state.speed] : 0 });
       const transport = el('div', { className: 'toolbar', role: 'toolbar' },
@@ -351,8 +374,7 @@ export function playgroundPanel(): Panel {
         button('Reset', () => worker.send('reset'), { name: 'reset', title: 'Back to step 0 with the same initial weights' }),
         button('New initialisation', () => {
           const seed = 1 + Math.floor(Math.random() * 999_999);
-          store.set({ seed });
-          state = store.get();
+          write({ seed });
           seedField?.set(seed);
           worker.send('reset', { seed });
           ctx.announce(`New initialisation: seed ${seed}.`);
@@ -370,13 +392,22 @@ export function playgroundPanel(): Panel {
       showView();
       sendSpeed();
       sendConfig();
-      store.onExternalChange((v) => {
-        state = v;
-        renderControls();
-        speed.set(Math.min(state.speed, SPEEDS.length - 1));
-        sendSpeed();
-        sendConfig();
-      });
+      // A pasted link changes both stores at once: apply it once, after both have heard.
+      let pending = false;
+      const external = () => {
+        if (pending) return;
+        pending = true;
+        queueMicrotask(() => {
+          pending = false;
+          state = read();
+          renderControls();
+          speed.set(Math.min(state.speed, SPEEDS.length - 1));
+          sendSpeed();
+          sendConfig();
+        });
+      };
+      store.onExternalChange(external);
+      mnistNet.onExternalChange(external);
     },
     show() {
       stopDrawing = onFrame(draw);

@@ -127,6 +127,7 @@ function trainerOptions(cfg: RunConfig, seed: number): TrainerOptions {
   return { optimizer: cfg.optimizer, mode: cfg.mode, ...(cfg.mode === 'mini-batch' ? { batchSize: cfg.batchSize } : {}), seed, diagnostics: false };
 }
 
+/** The data and the net for `cfg`; call `restart` on the result before anything else. */
 async function build(cfg: RunConfig): Promise<Run> {
   const mnist = cfg.data === 'mnist';
   if (mnist) port.post({ type: 'loading', done: false });
@@ -145,13 +146,13 @@ async function build(cfg: RunConfig): Promise<Run> {
   const cap = mnist ? EVAL_MAX_MNIST : EVAL_MAX_2D;
   const evalEvery = stepsPerEpoch >= EVAL_MIN ? Math.min(stepsPerEpoch, cap) : stepsPerEpoch * Math.ceil(EVAL_MIN / stepsPerEpoch);
   const evalRows = mnist ? MNIST_EVAL_ROWS : Infinity;
-  // `restart` makes the trainer each run starts with; this first one only fills the field.
-  const trainer = net.trainer(data.xTrain, data.yTrain, trainerOptions(cfg, cfg.seed));
-  return {
-    cfg, data, net, netKey, trainer, stepsPerEpoch, evalEvery, grid: gridInputs(data),
+  // No trainer yet: the caller's `restart` makes it (making one here would copy the data twice).
+  const partial: Omit<Run, 'trainer'> = {
+    cfg, data, net, netKey, stepsPerEpoch, evalEvery, grid: gridInputs(data),
     evalTrain: spread(data.xTrain, data.yTrain, data.features, evalRows),
     evalTest: spread(data.xTest, data.yTest, data.features, evalRows * 2),
   };
+  return partial as Run;
 }
 
 /** Back to step 0 from the initialisation of `seed`: fresh weights, fresh optimizer state. */
@@ -175,7 +176,7 @@ function restart(r: Run, seed: number): void {
 }
 
 function play(): void {
-  if (!run || diverged) return;
+  if (!run || diverged) return publish();
   playing = true;
   loop.play();
 }
@@ -222,6 +223,13 @@ async function handle(m: Record<string, unknown>): Promise<void> {
       const wasPlaying = playing;
       pause();
       const cfg = m.config as RunConfig;
+      if (cfg.data === 'own' && cfg.points.length < 2) {
+        // Nothing to train on yet: not an error, an invitation.
+        run?.net.dispose();
+        run = null;
+        port.post({ type: 'idle', message: 'Add at least two points to train on: click the plot (shift-click for class B), use the fields under “Your points”, or load a CSV.' });
+        return;
+      }
       const next = await build(cfg);
       run = next;
       restart(run, cfg.seed);
