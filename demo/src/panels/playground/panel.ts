@@ -120,7 +120,7 @@ export function playgroundPanel(): Panel {
       ? 'Draw a digit: the bars are the net’s probability for each class, updated as it trains.'
       : 'Decision surface: each colour is a class, paler where the net is unsure. Training points filled, test points hollow.';
     plotNote.replaceChildren(...(mnist
-      ? ['Each of the 784 pixels is an input. A digit drawn off-centre or much thicker than MNIST’s strokes is often misread: the net only knows what its 8,000 training digits look like.']
+      ? ['Each of the 784 pixels is an input. A digit drawn off-centre or much thicker than MNIST’s strokes is often misread: the net only knows what its training digits look like.']
       : ['Watch the boundary bend as the hidden layers learn features. Test points (hollow) were never trained on: where they sit on the wrong colour, the net has not generalised.',
         state.data === 'own' ? 'Click the plot to add a class-A point, shift-click for class B (or use the fields under “Your points”).' : 'Choose “your own points / CSV” to place points yourself.'])
       .map((t) => el('p', {}, t)));
@@ -149,7 +149,7 @@ export function playgroundPanel(): Panel {
       file.addEventListener('change', () => { const f = file.files?.[0]; if (f) void loadCsv(f); file.value = ''; });
       dataGroup.append(el('div', { className: 'control pg-file' }, el('label', { htmlFor: 'pg-csv' }, 'CSV (x1,x2,label)'), file), csvError);
     } else {
-      dataGroup.append(el('p', { className: 'pg-hint' }, 'MNIST: 10,000 handwritten digits of 28 × 28 pixels, 8,000 to train on and 2,000 held out to test. Loaded (about 8 MB) only when chosen.'));
+      dataGroup.append(el('p', { className: 'pg-hint' }, 'MNIST: 10,000 handwritten digits of 28 × 28 pixels, most to train on and the rest held out to test (the counts are under Network). The bytes (about 8 MB) are loaded only when MNIST is chosen.'));
     }
     if (d === 'own') dataGroup.append(ownPointsGroup());
 
@@ -283,7 +283,7 @@ export function playgroundPanel(): Panel {
     if (f && f.run === run) {
       const e = f.last;
       const test = e && Number.isFinite(e.testLoss);
-      status.value = `step ${f.step} · epoch ${f.epoch} · batch loss ${num(f.loss)}` + (e ? ` · ${test ? 'test' : 'train'} loss ${num(test ? e.testLoss : e.trainLoss)} · ${test ? 'test' : 'train'} accuracy ${pct(test ? e.testAccuracy : e.trainAccuracy)}` : '');
+      status.value = `step ${f.step} · epoch ${f.epoch} · batch loss ${f.step === 0 ? '–' : num(f.loss)}` + (e ? ` · ${test ? 'test' : 'train'} loss ${num(test ? e.testLoss : e.trainLoss)} · ${test ? 'test' : 'train'} accuracy ${pct(test ? e.testAccuracy : e.trainAccuracy)}` : '');
       Object.assign(status.dataset, {
         step: String(f.step), loss: String(f.loss), epoch: String(f.epoch), playing: String(f.playing),
         testLoss: String(e?.testLoss ?? NaN), accuracy: String(test ? e!.testAccuracy : e?.trainAccuracy ?? NaN),
