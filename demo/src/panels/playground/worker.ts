@@ -1,49 +1,286 @@
-// Worker half of the playground (first cut: spiral, one net, play/pause/step, the loss curve
-// and the decision surface). The playground's own helper extends it.
-import { createNetwork, type Network, type Trainer } from 'descent';
-import { spiral } from 'descent/data';
-import type { Handler } from '../../worker/protocol.js';
+// Worker half of the playground: builds the data and the network from a RunConfig, trains with
+// descent's Trainer inside the shared Loop, evaluates train and test sets every epoch (or every
+// few dozen steps, never every step), and publishes frames: the decision grid's probabilities
+// (transferred), the evaluations since the last frame, and the pad digit's probabilities.
+// A non-finite loss stops the run (diverged) instead of training a wrecked net on.
+import { createNetwork, createRng, type Network, type Trainer, type TrainerOptions } from 'descent';
+import type { Handler, Port } from '../../worker/protocol.js';
 import { Loop } from '../../worker/loop.js';
+import type { DataMessage, EvalRecord, FrameMessage, RestartResult, RunConfig } from './config.js';
+import { prepare, type Prepared } from './datasets.js';
 
 const GRID = 48;
-const BOUNDS: [[number, number], [number, number]] = [[-1.2, 1.2], [-1.2, 1.2]];
+/** Evaluate at least this many steps apart, and at most this many (2-D sets; MNIST). */
+const EVAL_MIN = 5;
+const EVAL_MAX_2D = 50;
+const EVAL_MAX_MNIST = 100;
+/** MNIST evaluations use evenly spread subsets, so an evaluation costs a few dozen steps. */
+const MNIST_EVAL_ROWS = 1000;
 
-let net: Network | null = null;
-let trainer: Trainer | null = null;
-let loop: Loop | null = null;
-let grid: Float32Array;
+interface Subset { x: Float32Array; y: Int32Array }
 
-function gridInputs(): Float32Array {
+interface Run {
+  cfg: RunConfig;
+  data: Prepared;
+  net: Network;
+  netKey: string;
+  trainer: Trainer;
+  stepsPerEpoch: number;
+  evalEvery: number;
+  evalTrain: Subset;
+  evalTest: Subset;
+  /** 2-D sets: the grid cells' centres as net inputs. */
+  grid: Float32Array | null;
+}
+
+let port: Port;
+let run: Run | null = null;
+let runId = 0;
+let playing = false;
+let diverged = false;
+/** Stop when the trainer reaches this step ("step one epoch"). */
+let target: number | null = null;
+let speed = Infinity;
+let records: EvalRecord[] = [];
+let last: EvalRecord | null = null;
+let pad: Float32Array | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+const loop = new Loop({ step: stepOnce, publish });
+
+function stepOnce(): boolean {
+  if (!run || diverged) return halt();
+  const t = run.trainer;
+  if (target !== null && t.steps >= target) return halt();
+  t.step();
+  if (!Number.isFinite(t.loss)) {
+    diverged = true;
+    evaluate();
+    return halt();
+  }
+  const s = t.steps;
+  if (s % run.evalEvery === 0 || (run.stepsPerEpoch >= EVAL_MIN && s % run.stepsPerEpoch === 0)) evaluate();
+  return true;
+}
+
+/** Stops playing (the Loop stops when step returns false) and ends an epoch target. */
+function halt(): false {
+  playing = false;
+  if (target !== null) {
+    target = null;
+    loop.stepsPerSecond = speed;
+  }
+  return false;
+}
+
+function evaluate(): void {
+  if (!run) return;
+  const { net, trainer, evalTrain, evalTest } = run;
+  const tr = net.evaluate(evalTrain.x, evalTrain.y);
+  const te = evalTest.y.length ? net.evaluate(evalTest.x, evalTest.y) : { loss: NaN, accuracy: NaN };
+  last = { step: trainer.steps, epoch: trainer.epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy ?? NaN, testLoss: te.loss, testAccuracy: te.accuracy ?? NaN };
+  records.push(last);
+}
+
+function publish(): void {
+  if (!run) return;
+  const t = run.trainer;
+  const f: FrameMessage = { type: 'frame', run: runId, step: t.steps, epoch: t.epoch, loss: t.loss, playing, diverged, records, last };
+  records = [];
+  const transfer: Transferable[] = [];
+  if (run.grid && run.data.shown) {
+    const probs = run.net.predict(run.grid).probabilities!;
+    f.grid = { n: GRID, classes: run.data.classes, probs, bounds: run.data.shown.bounds };
+    transfer.push(probs.buffer);
+  }
+  if (pad && run.data.features === pad.length) f.pad = run.net.predict(pad).probabilities!;
+  port.post(f as unknown as Record<string, unknown> & { type: string }, transfer);
+}
+
+function gridInputs(data: Prepared): Float32Array | null {
+  if (!data.shown) return null;
+  const [[x0, x1], [y0, y1]] = data.shown.bounds;
   const g = new Float32Array(GRID * GRID * 2);
   for (let r = 0; r < GRID; r++) {
     for (let c = 0; c < GRID; c++) {
       const i = r * GRID + c;
-      g[2 * i] = BOUNDS[0][0] + ((c + 0.5) / GRID) * (BOUNDS[0][1] - BOUNDS[0][0]);
-      g[2 * i + 1] = BOUNDS[1][1] - ((r + 0.5) / GRID) * (BOUNDS[1][1] - BOUNDS[1][0]);
+      g[2 * i] = x0 + ((c + 0.5) / GRID) * (x1 - x0);
+      g[2 * i + 1] = y1 - ((r + 0.5) / GRID) * (y1 - y0);
     }
   }
-  return g;
+  return data.toInputs(g);
 }
 
-export const playground: Handler = async (m, port) => {
-  if (m.type === 'init') {
-    loop?.pause();
-    net?.dispose();
-    const data = spiral({ samples: 300, classes: 3, seed: Number(m.seed ?? 1) });
-    net = await createNetwork({ inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 3 }], loss: 'softmax_cross_entropy', init: 'xavier_uniform', seed: Number(m.seed ?? 1) });
-    trainer = net.trainer(data.x, data.y, { optimizer: { type: 'adam', lr: 0.01 }, batchSize: 16 });
-    grid = gridInputs();
-    const t = trainer;
-    const n = net;
-    loop = new Loop({
-      step: () => { t.step(); return Number.isFinite(t.loss); },
-      publish: () => {
-        const probs = n.predict(grid).probabilities!;
-        port.post({ type: 'frame', step: t.steps, loss: t.loss, grid: { n: GRID, classes: 3, probs, bounds: BOUNDS }, points: { xy: (data.x as { data: Float32Array }).data, labels: data.y } }, [probs.buffer]);
-      },
-    });
-    loop.stepNow(0);
-  } else if (m.type === 'play') loop?.play();
-  else if (m.type === 'pause') loop?.pause();
-  else if (m.type === 'step') loop?.stepNow(Number(m.steps ?? 1));
+/** At most `rows` rows spread evenly over the set (all of it when small). */
+function spread(x: Float32Array, y: Int32Array, features: number, rows: number): Subset {
+  if (y.length <= rows) return { x, y };
+  const sx = new Float32Array(rows * features), sy = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const from = Math.floor((i * y.length) / rows);
+    sx.set(x.subarray(from * features, (from + 1) * features), i * features);
+    sy[i] = y[from];
+  }
+  return { x: sx, y: sy };
+}
+
+function trainerOptions(cfg: RunConfig, seed: number): TrainerOptions {
+  return { optimizer: cfg.optimizer, mode: cfg.mode, ...(cfg.mode === 'mini-batch' ? { batchSize: cfg.batchSize } : {}), seed, diagnostics: false };
+}
+
+/** The data and the net for `cfg`; call `restart` on the result before anything else. */
+async function build(cfg: RunConfig): Promise<Run> {
+  const mnist = cfg.data === 'mnist';
+  if (mnist) port.post({ type: 'loading', done: false });
+  const data = await prepare(cfg);
+  if (mnist) port.post({ type: 'loading', done: true });
+  const layers = [...cfg.hidden.map((l) => ({ units: l.units, activation: l.activation })), { units: data.classes }];
+  const netKey = JSON.stringify([data.features, layers, cfg.init]);
+  let net: Network;
+  if (run && run.netKey === netKey) net = run.net;
+  else {
+    net = await createNetwork({ inputs: data.features, layers, loss: 'softmax_cross_entropy', init: cfg.init, seed: cfg.seed });
+    run?.net.dispose();
+  }
+  const rows = data.yTrain.length;
+  const stepsPerEpoch = cfg.mode === 'batch' ? 1 : cfg.mode === 'stochastic' ? rows : Math.ceil(rows / cfg.batchSize);
+  const cap = mnist ? EVAL_MAX_MNIST : EVAL_MAX_2D;
+  const evalEvery = stepsPerEpoch >= EVAL_MIN ? Math.min(stepsPerEpoch, cap) : stepsPerEpoch * Math.ceil(EVAL_MIN / stepsPerEpoch);
+  const evalRows = mnist ? MNIST_EVAL_ROWS : Infinity;
+  // No trainer yet: the caller's `restart` makes it (making one here would copy the data twice).
+  const partial: Omit<Run, 'trainer'> = {
+    cfg, data, net, netKey, stepsPerEpoch, evalEvery, grid: gridInputs(data),
+    evalTrain: spread(data.xTrain, data.yTrain, data.features, evalRows),
+    evalTest: spread(data.xTest, data.yTest, data.features, evalRows * 2),
+  };
+  return partial as Run;
+}
+
+/** Back to step 0 from the initialisation of `seed`: fresh weights, fresh optimizer state. */
+function restart(r: Run, seed: number): void {
+  r.cfg.seed = seed;
+  r.net.reinitialize(seed);
+  r.trainer = r.net.trainer(r.data.xTrain, r.data.yTrain, trainerOptions(r.cfg, seed));
+  diverged = false;
+  target = null;
+  records = [];
+  last = null;
+  runId++;
+  evaluate();
+  const d = r.data;
+  const message: DataMessage = {
+    type: 'data', run: runId, data: r.cfg.data, classes: d.classes, features: d.features,
+    trainRows: d.yTrain.length, testRows: d.yTest.length, stepsPerEpoch: r.stepsPerEpoch,
+    ...(d.shown ? { train: { xy: d.shown.train, labels: d.yTrain }, test: { xy: d.shown.test, labels: d.yTest }, bounds: d.shown.bounds } : {}),
+  };
+  port.post(message as unknown as Record<string, unknown> & { type: string });
+}
+
+function play(): void {
+  if (!run || diverged) return publish();
+  playing = true;
+  loop.play();
+}
+
+function pause(): void {
+  playing = false;
+  target = null;
+  loop.stepsPerSecond = speed;
+  loop.pause();
+}
+
+/** Best of N: each seed trains `budget` steps from its own initialisation; lowest test loss wins. */
+function bestOf(r: Run, n: number, budget: number): void {
+  const rng = createRng(r.cfg.seed);
+  const seeds = Array.from({ length: n }, (_, i) => (i === 0 ? r.cfg.seed : Math.floor(rng.uniform() * 1e6)));
+  const results: RestartResult[] = [];
+  for (const seed of seeds) {
+    restart(r, seed);
+    for (let i = 0; i < budget; i++) {
+      r.trainer.step();
+      if (!Number.isFinite(r.trainer.loss)) break;
+    }
+    records = [];
+    evaluate();
+    const m = last!;
+    const score = Number.isFinite(m.testLoss) ? m.testLoss : m.trainLoss;
+    results.push({ seed, testLoss: score, testAccuracy: Number.isFinite(m.testAccuracy) ? m.testAccuracy : m.trainAccuracy, trainLoss: m.trainLoss });
+    port.post({ type: 'restart-progress', done: results.length, n });
+  }
+  const finite = results.filter((x) => Number.isFinite(x.testLoss));
+  const best = finite.length ? finite.reduce((a, b) => (b.testLoss < a.testLoss ? b : a)) : results[0];
+  // Replay the winner from its initialisation, so the page shows (and a link reproduces) its run.
+  restart(r, best.seed);
+  for (let i = 0; i < budget && stepOnce(); i++);
+  records = records.filter((x) => x.step < r.trainer.steps);
+  evaluate();
+  publish();
+  port.post({ type: 'restarts', results, best: best.seed, budget });
+}
+
+async function handle(m: Record<string, unknown>): Promise<void> {
+  switch (m.type) {
+    case 'config': {
+      const wasPlaying = playing;
+      pause();
+      const cfg = m.config as RunConfig;
+      if (cfg.data === 'own' && cfg.points.length < 2) {
+        // Nothing to train on yet: not an error, an invitation.
+        run?.net.dispose();
+        run = null;
+        port.post({ type: 'idle', message: 'Add at least two points to train on: click the plot (shift-click for class B), use the fields under “Your points”, or load a CSV.' });
+        return;
+      }
+      const next = await build(cfg);
+      run = next;
+      restart(run, cfg.seed);
+      publish();
+      if (wasPlaying) play();
+      return;
+    }
+    case 'play': return play();
+    case 'pause': return pause();
+    case 'step':
+      if (playing) pause();
+      return loop.stepNow(1);
+    case 'epoch': {
+      if (!run || diverged) return;
+      pause();
+      const t = run.trainer;
+      target = t.steps + run.stepsPerEpoch - (t.steps % run.stepsPerEpoch);
+      // One epoch runs at full speed whatever the speed slider says (restored by `halt`).
+      loop.stepsPerSecond = Infinity;
+      playing = true;
+      loop.play();
+      return;
+    }
+    case 'reset':
+      if (!run) return;
+      pause();
+      restart(run, Number(m.seed ?? run.cfg.seed));
+      return publish();
+    case 'speed':
+      speed = Number(m.stepsPerSecond) || Infinity;
+      if (target === null) loop.stepsPerSecond = speed;
+      return;
+    case 'restarts':
+      if (!run) return;
+      pause();
+      return bestOf(run, Number(m.n), Number(m.budget));
+    case 'predict': {
+      pad = m.pixels as Float32Array;
+      if (!run || run.data.features !== pad.length) return;
+      const probs = run.net.predict(pad).probabilities!;
+      port.post({ type: 'prediction', probs }, [probs.buffer]);
+      return;
+    }
+  }
+}
+
+export const playground: Handler = (m, p) => {
+  port = p;
+  // One message at a time: a rebuild awaits the kernels or the MNIST bytes, and the messages
+  // after it (play, step) must act on the new run, not race it.
+  const done = queue.then(() => handle(m));
+  queue = done.catch(() => undefined);
+  return done;
 };
