@@ -35,7 +35,7 @@ function decadeLabel(v: number): string {
 }
 
 function defaults() {
-  return { data: 'spiral', network: '16x16-tanh', seed: 0, batch: 32, startLr: 1e-7, endLr: 10, numIter: 100, high: '30', epochs: 20, ...flatDefaults('adam') };
+  return { data: 'spiral', network: '16x16-tanh', seed: 0, batch: 32, startLr: 1e-7, endLr: 10, numIter: 300, high: '30', epochs: 20, ...flatDefaults('adam') };
 }
 type State = ReturnType<typeof defaults>;
 
@@ -276,11 +276,11 @@ export function lrRangePanel(): Panel {
           el('div', {}, controls),
           el('div', {},
             note(
-              '<strong>What the test does</strong> (Leslie Smith, 2017): it trains for a few dozen steps while the learning rate grows geometrically from the start lr to the end lr, and records the loss at each step. Plotted against lr on a log axis, the loss first stays flat (the rate is too small to move anything), then falls, then shoots up once the steps overshoot.',
-              '<strong>How to read it</strong>: a good rate sits on the falling slope, where the loss drops fastest, before the bottom. <strong>Why not the minimum?</strong> At the lowest point the rate is already on the edge: the loss has stopped improving because the steps are starting to overshoot, and the test only saw it for a step or two. The raw loss (faint) is noisy, one batch at a time; the thick line is its smoothed average, which the suggestion is read from.',
+              '<strong>What the test does</strong> (Leslie Smith, 2017): it trains for a few hundred steps while the learning rate grows geometrically from the start lr to the end lr, and records the loss at each step. Plotted against lr on a log axis, the loss first stays flat (the rate is too small to move anything), then falls, then shoots up once the steps overshoot.',
+              '<strong>How to read it</strong>: a good rate sits on the falling slope, well before the bottom. descent ignores the first tenth of the test (early batches can spike and fake a fall), finds the <em>valley</em> — the longest stretch over which the smoothed loss keeps falling, shaded — and suggests the rate 4/5 of the way down it. <strong>Why not the minimum?</strong> At the lowest point the rate is already on the edge: the loss has stopped improving because the steps are starting to overshoot, and the test only saw it for a step or two. The raw loss (faint) is noisy, one batch at a time; the thick line is its smoothed average, which the suggestion is read from.',
             ),
             status, error,
-            figure('Loss against the learning rate (log scale). The dashed line marks the suggested lr.', curve.root),
+            figure('Loss against the learning rate (log scale). The shaded band is the valley, the dashed line the suggested lr.', curve.root),
             el('div', { className: 'toolbar' }, compareButton, useButton),
             note('<strong>The lesson, trained</strong>: the same network from the same start, for a few epochs at the suggested lr, at a multiple of it (too high: the loss bounces or blows up) and at a hundredth of it (too low: it crawls).'),
             presetStatus,
