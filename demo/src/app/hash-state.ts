@@ -81,7 +81,10 @@ export class HashState {
   }
 
   private write(): void {
-    const params = new URLSearchParams();
+    // Start from the hash as it is: keys of panels not mounted yet (a store registers when its
+    // panel mounts) must survive the tab store's first write, or an opened link loses them.
+    const params = this.params();
+    for (const e of this.entries.values()) for (const k of Object.keys(e.defaults)) params.delete(e.prefix ? `${e.prefix}.${k}` : k);
     for (const e of this.entries.values()) {
       for (const [k, v] of Object.entries(e.values)) {
         if (v !== e.defaults[k]) params.set(e.prefix ? `${e.prefix}.${k}` : k, format(v));
