@@ -26,6 +26,7 @@ import './flow.css';
 const SIDE_COLORS = [PALETTE.blue, PALETTE.orange];
 const SIDE_NAMES = ['Main network', 'Beside it'];
 const HISTOGRAM_COLUMNS = 160;
+const SLOW_MS = 250;
 const KINDS: [HistogramKind, string, string][] = [
   ['weights', 'Weights', PALETTE.blue],
   ['gradients', 'Weight gradients ∂L/∂W', PALETTE.vermillion],
@@ -50,6 +51,11 @@ export function flowPanel(): Panel {
   let columns: HistogramColumn[] = [];
   let announced = [0, 0];
   let dirty = false;
+  /** New histogram columns since the last drawing, and the report step the table shows. */
+  let histogramsDirty = false;
+  let tableStep = -1;
+  let slowDrawn = -Infinity;
+  let slowPending = false;
   let cards: RunCard[];
   let table: Summary;
   let lossChart: LineChart;
@@ -74,6 +80,7 @@ export function flowPanel(): Panel {
     histories = [];
     columns = [];
     announced = [0, 0];
+    tableStep = -1;
     errorBox.textContent = '';
     cards.forEach((c, side) => {
       c.reset();
@@ -139,6 +146,7 @@ export function flowPanel(): Panel {
       histories[side].append(r.series);
       if (r.histograms) {
         columns.push(r.histograms);
+        histogramsDirty = true;
         if (columns.length > HISTOGRAM_COLUMNS) columns = columns.filter((_, i) => i % 2 === 1);
       }
       for (const v of r.verdicts.slice(announced[side])) {
@@ -157,21 +165,30 @@ export function flowPanel(): Panel {
   }
 
   function draw(): void {
-    if (!dirty || !built) return;
-    dirty = false;
+    if (!built) return;
     const m = built;
-    const live = frames.filter((f): f is RunFrame => f !== null);
-    const range = sharedRange(live.map((f) => f.latest?.activationGradRms ?? []));
-    frames.forEach((f, side) => { if (f) cards[side].draw(f, m.weightCounts, settings, range); });
     const a = histories[0];
-    if (!a) return;
-    const b = settings.cmp ? histories[1] : null;
-    lossChart.setData([a.step, a.loss, b ? b.loss.slice(0, a.step.length) : a.step.map(() => null)]);
-    gradChart?.setData([a.step, ...a.gradNorm]);
-    updateChart?.setData([a.step, ...a.update]);
-    KINDS.forEach(([kind, , color], i) => drawHistograms(histogramCanvases[i], columns, kind, color));
+    if (dirty) {
+      dirty = false;
+      slowPending = true;
+      const live = frames.filter((f): f is RunFrame => f !== null);
+      const range = sharedRange(live.map((f) => f.latest?.activationGradRms ?? []));
+      frames.forEach((f, side) => { if (f) cards[side].draw(f, m.weightCounts, settings, range); });
+      const b = settings.cmp ? histories[1] : null;
+      lossChart.setData([a.step, a.loss, b ? b.loss.slice(0, a.step.length) : a.step.map(() => null)]);
+      gradChart?.setData([a.step, ...a.gradNorm]);
+      updateChart?.setData([a.step, ...a.update]);
+    }
+    // The histograms and the table change slowly and cost the most: four times a second is enough.
+    const now = performance.now();
+    if (!slowPending || now - slowDrawn < SLOW_MS) return;
+    slowPending = false;
+    slowDrawn = now;
+    if (histogramsDirty) KINDS.forEach(([kind, , color], i) => drawHistograms(histogramCanvases[i], columns, kind, color));
+    histogramsDirty = false;
     const latest = frames[0]?.latest;
-    if (latest) table.update(latest, m.weightCounts, settings.act);
+    if (latest && latest.step !== tableStep) table.update(latest, m.weightCounts, settings.act);
+    tableStep = latest?.step ?? -1;
   }
 
   return {
