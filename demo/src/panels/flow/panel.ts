@@ -118,6 +118,8 @@ export function flowPanel(): Panel {
     built = m;
     histories = [new RunHistory(m.layers), new RunHistory(m.layers)];
     gradChart = lineChart({ series: layerSeries(m.layers), xLabel: 'step', yLabel: '‖∂W‖', yLog: true, height: 240 });
+    // Powers of ten as 1e-5 (uPlot's default writes small ones as 0 at this width).
+    gradChart.plot.axes[1].values = (_u: unknown, splits: number[]) => splits.map((v) => (v == null ? '' : v.toExponential(0)));
     updateChart = lineChart({
       series: layerSeries(m.layers), xLabel: 'step', yLabel: 'log₁₀ ‖ΔW‖/‖W‖', height: 240,
       draw: (u) => {
