@@ -1,0 +1,14 @@
+// The panel's plain-words notes: what to look for in each figure and why it happens.
+export const NOTES = {
+  intro: [
+    'A network learns through the chain rule: the gradient that reaches layer 1 is a product over every later layer of its weights and its activation’s slope. A sigmoid’s slope is at most <b>0.25</b>, so eight sigmoid layers shrink the gradient by 4⁸ ≈ 65,000 or more before it reaches the first layer: the first layers barely move and the network stalls near chance. That is the <b>vanishing gradient</b>.',
+    'The initialiser sets the weights’ scale so the signal keeps its size from layer to layer. <b>Xavier</b> (Glorot) does this for activations that are symmetric with slope 1 at 0, like tanh — it cannot undo sigmoid’s quarter. <b>ReLU</b> passes the gradient unchanged where a unit is active but zeroes half of its inputs, halving the variance at each layer; <b>He</b> initialisation doubles the weights’ variance to make up for it. The panel opens on the lesson: the main network, deep sigmoid with Xavier (blue), beside the same network with ReLU and He (orange): same data, seed and optimizer.',
+  ],
+  cards: 'Bars: the RMS gradient of the loss with respect to each layer’s output. With sigmoid they fall layer by layer towards the input — a staircase down several decades; with ReLU + He they stay level. Meters: <b>saturated</b> is the share of sigmoid/tanh outputs pinned near their limits (slope ≈ 0, nothing passes back); <b>dead</b> is the share of ReLU units that gave 0 for every recent sample (they never learn again).',
+  loss: 'The batch loss at each report. The stalled network stays at ln 3 ≈ 1.10 (chance for three classes) while its fix falls.',
+  gradNorm: 'Each layer’s weight-gradient norm ‖∂L/∂W‖ over time, log axis. Vanishing: lines decades apart, the first layer lowest. Exploding: lines shooting up.',
+  update: 'log₁₀ of ‖ΔW‖ / ‖W‖: how far one step moves a layer’s weights for their size. About −3 (dashed) is healthy under plain SGD; above −1 the weights are thrown around (lr too high), below −5 they are frozen (lr too low, or no gradient arrives). Under Adam it sits near log₁₀(lr) even when gradients vanish.',
+  histograms: 'Histograms over time for the main network: each band is a layer, time runs left to right, ink shows where the values lie (the band’s range is at its left). Watch gradient bands of the first layers shrink to a line, sigmoid outputs pile up at 0 and 1, ReLU outputs pile up at 0.',
+  summary: 'The latest report for every layer in one table, read in words — the summary one wants instead of paging through histograms. “RMS ∂W ÷ out” is the layer’s RMS weight gradient over the output layer’s: the vanishing verdict fires when the first layer’s falls below 1/1000.',
+  verdicts: 'Verdicts are the library’s reading of the reports (each after three reports in a row). A remedy button changes the settings — they are in the link — and restarts both runs.',
+};

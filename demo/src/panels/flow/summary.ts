@@ -1,0 +1,64 @@
+// The per-layer summary users ask for instead of paging through histograms: one row per layer
+// with the latest report's figures and, in words, what looks wrong (the library's verdict
+// thresholds, applied to each layer so the culprit layer is named).
+import { el, fmt } from '../../ui/controls.js';
+import type { LatestReport } from './messages.js';
+
+export interface Summary {
+  root: HTMLElement;
+  update(r: LatestReport, weightCounts: number[], activation: string): void;
+}
+
+const HEAD = ['layer', 'activation', '‖W‖', '‖∂W‖', 'RMS ∂W ÷ out', 'RMS ∂a', 'log₁₀ ΔW:W', 'saturated', 'dead', 'reading'];
+
+const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 100)}%` : '—');
+const num = (v: number) => (Number.isFinite(v) ? fmt(v) : '—');
+
+/** What is off in layer l, in a few words (empty when nothing is). */
+export function layerReading(r: LatestReport, l: number, rmsRatio: number): string {
+  const notes: string[] = [];
+  if (r.nonFinite[l] > 0) notes.push('non-finite values');
+  if (rmsRatio < 1e-3) notes.push('gradient vanished (< 1/1000 of the output layer’s)');
+  else if (rmsRatio < 1e-2) notes.push('gradient fading');
+  if (r.saturated[l] > 0.5) notes.push('saturated');
+  if (r.dead[l] > 0.5) notes.push('mostly dead');
+  if (r.updateToData[l] > -1) notes.push('update large for its weights');
+  else if (r.updateToData[l] < -5) notes.push('weights barely move');
+  return notes.join('; ');
+}
+
+export function summary(): Summary {
+  const body = el('tbody');
+  const root = el('div', { className: 'table-scroll' }, el('table', { className: 'summary' },
+    el('caption', {}, 'Per-layer summary of the latest report'),
+    el('thead', {}, el('tr', {}, ...HEAD.map((h) => el('th', { scope: 'col' }, h)))),
+    body));
+  root.tabIndex = 0;
+  root.setAttribute('role', 'region');
+  root.setAttribute('aria-label', 'Per-layer summary (scrolls sideways on narrow screens)');
+  return {
+    root,
+    update(r, weightCounts, activation) {
+      const L = r.weightGradNorm.length;
+      const rms = (l: number) => r.weightGradNorm[l] / Math.sqrt(weightCounts[l] ?? 1);
+      const rows = [];
+      for (let l = 0; l < L; l++) {
+        const ratio = rms(l) / rms(L - 1);
+        const reading = layerReading(r, l, ratio);
+        const tr = el('tr', {},
+          el('th', { scope: 'row' }, l === L - 1 ? 'out' : String(l + 1)),
+          el('td', {}, l === L - 1 ? 'linear' : activation),
+          el('td', {}, num(r.weightNorm[l])),
+          el('td', {}, num(r.weightGradNorm[l])),
+          el('td', {}, num(ratio)),
+          el('td', {}, num(r.activationGradRms[l])),
+          el('td', {}, Number.isFinite(r.updateToData[l]) ? r.updateToData[l].toFixed(1) : '—'),
+          el('td', {}, pct(r.saturated[l])),
+          el('td', {}, pct(r.dead[l])),
+          el('td', { className: reading ? 'warn-text' : 'ok-text' }, reading || 'ok'));
+        rows.push(tr);
+      }
+      body.replaceChildren(...rows);
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// The Gradient flow panel in real Chromium: the vanishing preset (8 sigmoid layers, Xavier)
+// raises `vanishing` while its fix (ReLU, He) beside it stays healthy; one-click remedies
+// change the settings in the hash and restart the run without the verdict; every figure is
+// drawn; the panel fits 390 px. Runs go at full speed (gf.speed=0) to keep the file short.
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { readStatus, useDemo } from './page.js';
+
+const card = (side: 0 | 1) => `#panel-flow .run-card[data-side="${side}"]`;
+
+/** Codes of the verdict badges shown on one side (`healthy` when none is raised). */
+function verdicts(page: Page, side: 0 | 1): Promise<string[]> {
+  return page.$$eval(`${card(side)} [data-verdict]`, (els) => els.map((e) => (e as HTMLElement).dataset.verdict!));
+}
+
+/** How many pixels of each canvas in the panel are inked (neither blank nor white). */
+function inkedPixels(page: Page, selector: string): Promise<number[]> {
+  return page.$$eval(selector, (canvases) => canvases.map((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i] + data[i + 1] + data[i + 2] < 720) inked++;
+    return inked;
+  }));
+}
+
+const hashParams = async (page: Page) => new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+
+describe('the Gradient flow panel', () => {
+  const demo = useDemo();
+
+  it('raises vanishing on the deep sigmoid network while its ReLU + He fix stays healthy, and draws every figure', async () => {
+    const { page, problems, close } = await demo.open({ hash: 'tab=flow&gf.speed=0' });
+    try {
+      await page.waitForSelector(`${card(0)} [data-verdict="vanishing"]`, { timeout: 20_000 });
+      await readStatus(page, '#gf-status-1', (s) => s.step >= 2000);
+      expect(await verdicts(page, 1)).toEqual(['healthy']);
+      expect(await verdicts(page, 0)).toContain('vanishing');
+      // The figure the verdict reads: first-to-last RMS ∂W, a millionth-ish against about one.
+      const ratio = (side: 0 | 1) => page.$eval(`${card(side)} .ratio`, (e) => Number((e as HTMLElement).dataset.ratio));
+      expect(await ratio(0)).toBeLessThan(1e-3);
+      expect(await ratio(1)).toBeGreaterThan(1e-2);
+      // The fix learns, the sigmoid net stays at chance (ln 3 for three classes).
+      const fix = await readStatus(page, '#gf-status-1');
+      const stalled = await readStatus(page, '#gf-status-0');
+      expect(fix.loss).toBeLessThan(0.5);
+      expect(stalled.loss).toBeGreaterThan(1);
+      // Bars for both sides, three histogram canvases, the uPlot charts: all inked.
+      const bars = await inkedPixels(page, '#panel-flow canvas.bars');
+      const histograms = await inkedPixels(page, '#panel-flow canvas.histograms');
+      const charts = await inkedPixels(page, '#panel-flow .chart canvas');
+      expect(bars).toHaveLength(2);
+      expect(histograms).toHaveLength(3);
+      expect(charts.length).toBeGreaterThanOrEqual(3);
+      for (const n of [...bars, ...histograms, ...charts]) expect(n).toBeGreaterThan(500);
+      // The per-layer summary: 8 hidden layers and the output layer, the first read as vanished.
+      const rows = await page.$$eval('#panel-flow table.summary tbody tr', (trs) => trs.map((tr) => tr.lastElementChild!.textContent!));
+      expect(rows).toHaveLength(9);
+      expect(rows[0]).toMatch(/vanished/);
+      expect(await page.textContent('#announcer')).toBeTruthy();
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('"switch to ReLU + He" changes the settings in the hash and restarts without the vanishing verdict', async () => {
+    const { page, problems, close } = await demo.open({ hash: 'tab=flow&gf.speed=0&gf.cmp=0' });
+    try {
+      await page.waitForSelector(`${card(0)} [data-verdict="vanishing"]`, { timeout: 20_000 });
+      expect(await page.isHidden(card(1))).toBe(true);
+      await page.click(`${card(0)} [data-verdict="vanishing"] button:has-text("switch to ReLU + He")`);
+      const params = await hashParams(page);
+      expect(params.get('gf.act')).toBe('relu');
+      expect(params.get('gf.init')).toBe('he_uniform');
+      expect(await page.inputValue('#panel-flow select[name=act]')).toBe('relu');
+      expect(await page.textContent(`${card(0)} h3`)).toMatch(/relu, he_uniform/);
+      await readStatus(page, '#gf-status-0', (s) => s.step >= 1000);
+      expect(await verdicts(page, 0)).toEqual(['healthy']);
+      expect(await page.$eval(`${card(0)} .ratio`, (e) => Number((e as HTMLElement).dataset.ratio))).toBeGreaterThan(1e-2);
+      expect(await page.textContent('#announcer')).toMatch(/switched to ReLU/);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('"lr ÷ 10" and "clip gradient norm at 1" on an exploding run change the run in the hash; lr ÷ 10 ends the explosion', async () => {
+    const exploding = 'tab=flow&gf.speed=0&gf.cmp=0&gf.act=relu&gf.init=he_uniform&gf.depth=4&gf.lr=30';
+    for (const remedy of ['lr ÷ 10', 'clip gradient norm at 1']) {
+      const { page, problems, close } = await demo.open({ hash: exploding });
+      try {
+        await page.waitForSelector(`${card(0)} [data-verdict="exploding"]`, { timeout: 20_000 });
+        await page.click(`${card(0)} [data-verdict="exploding"] button:has-text("${remedy}")`);
+        const params = await hashParams(page);
+        if (remedy === 'lr ÷ 10') {
+          expect(params.get('gf.lr')).toBe('3');
+          await readStatus(page, '#gf-status-0', (s) => s.step >= 500);
+          expect(await verdicts(page, 0)).not.toContain('exploding');
+        } else {
+          expect(params.get('gf.clipGradNorm')).toBe('1');
+          expect(params.get('gf.lr')).toBe('30');
+          // Restarted: the status counts from the new run's first steps again.
+          await readStatus(page, '#gf-status-0', (s) => s.step >= 1);
+        }
+        expect(problems).toEqual([]);
+      } finally {
+        await close();
+      }
+    }
+  });
+
+  it('the vanishing preset button restores the lesson from other settings, and the panel fits 390 px', async () => {
+    const { page, problems, close } = await demo.open({ hash: 'tab=flow&gf.act=tanh&gf.depth=3&gf.cmp=0', width: 390 });
+    try {
+      await page.click('#panel-flow button[name=preset]');
+      const params = await hashParams(page);
+      expect(params.get('gf.act')).toBeNull();
+      expect(params.get('gf.depth')).toBeNull();
+      expect(await page.isVisible(card(1))).toBe(true);
+      await page.selectOption('#panel-flow select[name=speed]', '0');
+      await page.waitForSelector(`${card(0)} [data-verdict="vanishing"]`, { timeout: 20_000 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
