@@ -81,7 +81,7 @@ export async function horizontalOverflow(page: Page): Promise<{ overflow: number
     const root = document.documentElement;
     const width = root.clientWidth;
     const culprits: string[] = [];
-    for (const e of document.querySelectorAll<HTMLElement>('body *')) {
+    for (const e of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
       const r = e.getBoundingClientRect();
       if (r.width === 0 || r.right <= width + 0.5 || !e.checkVisibility()) continue;
       culprits.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.trim().replace(/\s+/g, '.')}` : ''} right=${Math.round(r.right)}`);

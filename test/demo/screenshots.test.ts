@@ -33,7 +33,7 @@ async function ink(page: Page, png: Buffer): Promise<Ink> {
 
 /** The panel's visible 2-D canvases that hold a single colour (nothing drawn). */
 async function blankCanvases(page: Page, id: string): Promise<string[]> {
-  return page.$$eval(`#panel-${id} canvas`, (all) => all.filter((c) => (c as HTMLCanvasElement).checkVisibility() && c.width > 0 && c.height > 0).flatMap((c) => {
+  return page.$$eval(`#panel-${id} canvas`, (all) => (all as HTMLCanvasElement[]).filter((c) => c.checkVisibility() && c.width > 0 && c.height > 0).flatMap((c) => {
     const canvas = c as HTMLCanvasElement;
     // Only canvases already drawn in 2-D: asking for a context here would create one.
     const ctx = canvas.getContext('2d');
