@@ -35,7 +35,7 @@ async function ink(page: Page, png: Buffer): Promise<Ink> {
 async function blankCanvases(page: Page, id: string): Promise<string[]> {
   return page.$$eval(`#panel-${id} canvas`, (all) => (all as HTMLCanvasElement[]).filter((c) => c.checkVisibility() && c.width > 0 && c.height > 0).flatMap((c) => {
     const canvas = c as HTMLCanvasElement;
-    // Only canvases already drawn in 2-D: asking for a context here would create one.
+    // A WebGL canvas has no 2-D context to read: skipped. A canvas never drawn on reads blank.
     const ctx = canvas.getContext('2d');
     if (!ctx) return [];
     const px = new Uint32Array(ctx.getImageData(0, 0, canvas.width, canvas.height).data.buffer);
