@@ -65,7 +65,9 @@ export async function measureDemoWorker(settings) {
     const demo = await context.newPage();
     demo.on('console', (m) => { if (m.type() === 'error') problems.push(`demo console: ${m.text()}`); });
     await demo.goto(`${server.url}/demo/#${PLAYGROUND_HASH}`);
-    await demo.waitForSelector('#pg-status');
+    // data-step appears with the first frame, once the Worker has built the network (a Step or
+    // Play sent before that would be lost).
+    await demo.waitForSelector('#pg-status[data-step]', { timeout: 30_000 });
     const demoLosses = [];
     for (let k = 1; k <= 3; k++) {
       await demo.click('#panel-playground button[name=step]');

@@ -6,7 +6,7 @@
 // 390 px.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { horizontalOverflow, panelIds, showPanel, useDemo } from './page.js';
+import { horizontalOverflow, panelIds, pressPlay, showPanel, useDemo } from './page.js';
 
 /** What can take focus or be operated: native controls, links, anything given a tab stop. */
 const INTERACTIVE = 'button, input, select, textarea, a[href], [tabindex], [contenteditable=true]';
@@ -184,11 +184,10 @@ describe('keyboard and screen readers', () => {
       let played = 0;
       for (const id of await panelIds(page)) {
         await showPanel(page, id);
-        const play = page.locator(`#panel-${id} button[name=play]`);
-        if ((await play.count()) === 0) continue;
+        if ((await page.locator(`#panel-${id} button[name=play]`).count()) === 0) continue;
         played++;
         await page.$eval('[aria-live]', (e) => { e.textContent = ''; });
-        await play.first().click();
+        await pressPlay(page, id);
         await page.waitForFunction(() => (document.querySelector('[aria-live]')?.textContent ?? '').trim() !== '', undefined, { timeout: 8_000 })
           .catch(() => { throw new Error(`${id}: nothing was announced within 8 s of pressing play`); });
         await page.locator(`#panel-${id} button[name=pause]`).first().click().catch(() => {});

@@ -4,7 +4,7 @@
 // rising — the Worker trains, the page draws. (Up to three windows; one must be clean: see below.)
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { panelIds, showPanel, useDemo } from './page.js';
+import { panelIds, pressPlay, showPanel, useDemo } from './page.js';
 
 const RECORD_MS = 3_000;
 const MAX_GAP_MS = 100;
@@ -36,10 +36,8 @@ describe('animation frames while training at full speed', () => {
       let played = 0;
       for (const id of await panelIds(page)) {
         await showPanel(page, id);
-        const play = page.locator(`#panel-${id} button[name=play]`);
-        if ((await play.count()) === 0) continue;
+        if (!(await pressPlay(page, id))) continue;
         played++;
-        await play.first().click();
         // Let the first frames arrive (Worker start, wasm compile) before the clock runs.
         await page.waitForTimeout(600);
         // A busy machine (other processes, a parallel test file) can starve the whole browser

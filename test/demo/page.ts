@@ -89,3 +89,18 @@ export async function horizontalOverflow(page: Page): Promise<{ overflow: number
     return { overflow: Math.max(0, root.scrollWidth - width, document.body.scrollWidth - width), culprits: culprits.slice(0, 8) };
   });
 }
+
+/**
+ * Presses the panel's play button (`button[name=play]`) once the panel is ready: every step
+ * counter in it (`[data-step]`, the playground's status line) shows a number, i.e. its Worker has
+ * built the network (a play sent before that may be lost). Playwright's click also waits for the
+ * button to be enabled. False when the panel has no play button.
+ */
+export async function pressPlay(page: Page, id: string, timeout = 30_000): Promise<boolean> {
+  const play = page.locator(`#panel-${id} button[name=play]`);
+  if ((await play.count()) === 0) return false;
+  await page.waitForFunction((id) => Array.from(document.querySelectorAll<HTMLElement>(`#panel-${id} [data-step]`)).every((e) => e.dataset.step !== '' && Number.isFinite(Number(e.dataset.step))), id, { timeout });
+  if (id === 'playground') await page.waitForSelector('#pg-status[data-step]', { timeout });
+  await play.first().click({ timeout });
+  return true;
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { panelIds, showPanel, useDemo } from './page.js';
+import { panelIds, pressPlay, showPanel, useDemo } from './page.js';
 
 const update = process.env.UPDATE_SCREENSHOTS === '1';
 const outDir = update ? resolve(import.meta.dirname, '../../docs/demo') : mkdtempSync(join(tmpdir(), 'descent-demo-shots-'));
@@ -44,9 +44,8 @@ async function blankCanvases(page: Page, id: string): Promise<string[]> {
 }
 
 async function shoot(page: Page, id: string, file: string): Promise<void> {
-  const play = page.locator(`#panel-${id} button[name=play]`);
-  if ((await play.count()) > 0) {
-    await play.first().click();
+  const plays = await pressPlay(page, id);
+  if (plays) {
     await page.waitForTimeout(2_000);
     await page.locator(`#panel-${id} button[name=pause]`).first().click().catch(() => {});
   }
@@ -56,7 +55,7 @@ async function shoot(page: Page, id: string, file: string): Promise<void> {
   const i = await ink(page, png);
   expect(i.colours, `${file}: distinct colours`).toBeGreaterThanOrEqual(16);
   expect(i.inked / i.pixels, `${file}: share of pixels that are not background`).toBeGreaterThan(0.01);
-  if ((await play.count()) > 0) expect(await blankCanvases(page, id), `${file}: canvases left blank`).toEqual([]);
+  if (plays) expect(await blankCanvases(page, id), `${file}: canvases left blank`).toEqual([]);
 }
 
 describe(`screenshots of the panels (to ${update ? 'docs/demo' : 'a temporary directory; UPDATE_SCREENSHOTS=1 writes docs/demo'})`, () => {

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'vite';
-import { panelIds, readStatus, showPanel, useDemo } from './page.js';
+import { panelIds, pressPlay, readStatus, showPanel, useDemo } from './page.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -85,7 +85,7 @@ describe('npm run demo: the dev server', () => {
       expect(url).toBeTruthy();
       const { page, problems, close } = await demo.open({ url });
       try {
-        await page.click('#panel-playground button[name=play]');
+        expect(await pressPlay(page, 'playground')).toBe(true);
         const started = await readStatus(page, '#pg-status', (s) => s.step >= 1, 30_000);
         await readStatus(page, '#pg-status', (s) => s.step > started.step + 50, 30_000);
         const icon = await page.$eval('link[rel~=icon]', (l) => (l as HTMLLinkElement).href);
