@@ -11,7 +11,7 @@ import { horizontalOverflow, panelIds, pressPlay, showPanel, useDemo } from './p
 /** What can take focus or be operated: native controls, links, anything given a tab stop. */
 const INTERACTIVE = 'button, input, select, textarea, a[href], [tabindex], [contenteditable=true]';
 
-interface Described { what: string; role: string; name: string; tabbable: boolean }
+interface Described { what: string; role: string; name: string; tabbable: boolean; radioGroup: string | null }
 
 /**
  * The visible interactive elements inside `scope`, each with the role and accessible name
@@ -39,13 +39,14 @@ async function interactive(page: Page, scope: string): Promise<Described[]> {
           this.dataset.a11yKey = key;
           const id = this.id ? '#' + this.id : '';
           const name = this.getAttribute('name') ? '[name=' + this.getAttribute('name') + ']' : '';
-          return JSON.stringify({ what: this.tagName.toLowerCase() + id + name + ' (' + key + ')', tabbable: this.tabIndex >= 0 });
+          const radioGroup = this.type === 'radio' ? (this.name || key) : null;
+          return JSON.stringify({ what: this.tagName.toLowerCase() + id + name + ' (' + key + ')', tabbable: this.tabIndex >= 0, radioGroup });
         }`,
         arguments: [{ value: `${scope}:${p.name}` }],
         returnByValue: true,
       });
-      const { what, tabbable } = JSON.parse(info.value as string) as { what: string; tabbable: boolean };
-      out.push({ what, tabbable, role: String(ax?.role?.value ?? ''), name: String(ax?.name?.value ?? '').trim() });
+      const { what, tabbable, radioGroup } = JSON.parse(info.value as string) as { what: string; tabbable: boolean; radioGroup: string | null };
+      out.push({ what, tabbable, radioGroup, role: String(ax?.role?.value ?? ''), name: String(ax?.name?.value ?? '').trim() });
     }
     return out;
   } finally {
@@ -111,7 +112,11 @@ describe('keyboard and screen readers', () => {
         expect(unnamed.map((c) => `${c.what} (role ${c.role})`), `${id}: controls with no accessible name`).toEqual([]);
 
         // From the panel's tab, Tab must visit every tabbable control of the panel, then leave it.
+        // A radio group is one tab stop (arrow keys move within it): one of its radios will do.
         const tabbable = controls.filter((c) => c.tabbable).map((c) => c.what);
+        const single = controls.filter((c) => c.tabbable && c.radioGroup === null).map((c) => c.what);
+        const radioGroups = new Map<string, Described[]>();
+        for (const c of controls) if (c.tabbable && c.radioGroup !== null) radioGroups.set(c.radioGroup, [...(radioGroups.get(c.radioGroup) ?? []), c]);
         await page.focus(`#tab-${id}`);
         const visited: string[] = [];
         let left = false;
@@ -121,7 +126,9 @@ describe('keyboard and screen readers', () => {
           if (f.inside) visited.push(f.what);
           else if (visited.length > 0 || tabbable.length === 0) { left = true; break; }
         }
-        expect(new Set(visited), `${id}: Tab order`).toEqual(new Set(tabbable));
+        expect(visited.filter((v) => !tabbable.includes(v)), `${id}: focus stopped on something not counted as interactive`).toEqual([]);
+        expect(single.filter((c) => !visited.includes(c)), `${id}: controls Tab never reached`).toEqual([]);
+        for (const [group, radios] of radioGroups) expect(radios.some((r) => visited.includes(r.what)), `${id}: radio group ${group} never reached by Tab`).toBe(true);
         expect(left, `${id}: focus never left the panel after ${visited.join(', ')}`).toBe(true);
         // And back: Shift+Tab from past the panel returns into it.
         if (tabbable.length > 0) {
@@ -141,10 +148,13 @@ describe('keyboard and screen readers', () => {
       let sliders = 0;
       for (const id of await panelIds(page)) {
         await showPanel(page, id);
-        const ranges = await page.$$eval(`#panel-${id} input[type=range]`, (all) => all.filter((e) => e.checkVisibility() && !(e as HTMLInputElement).disabled).map((e) => e.id));
-        for (const rid of ranges) {
+        const all = page.locator(`#panel-${id} input[type=range]`);
+        for (let n = 0; n < (await all.count()); n++) {
+          const range = all.nth(n);
+          if (!(await range.isVisible()) || (await range.isDisabled())) continue;
           sliders++;
-          const shown = () => page.$eval(`#${rid}`, (e) => {
+          const rid = (await range.getAttribute('id')) || `range ${n}`;
+          const shown = () => range.evaluate((e) => {
             const input = e as HTMLInputElement;
             const out = document.querySelector(`output[for~="${input.id}"]`);
             return { value: input.value, text: out?.textContent ?? null, valuetext: input.getAttribute('aria-valuetext'), atMax: Number(input.value) >= Number(input.max) };
@@ -152,7 +162,7 @@ describe('keyboard and screen readers', () => {
           const before = await shown();
           expect(before.text !== null || before.valuetext !== null, `${id} ${rid}: the value is shown (an <output for> or aria-valuetext)`).toBe(true);
           const [forward, back] = before.atMax ? ['ArrowLeft', 'ArrowRight'] : ['ArrowRight', 'ArrowLeft'];
-          await page.focus(`#${rid}`);
+          await range.focus();
           // A slider whose display rounds (3 significant digits) may need a few steps to show a change.
           let presses = 0;
           let after = before;
@@ -167,7 +177,8 @@ describe('keyboard and screen readers', () => {
           expect((await shown()).value, `${id} ${rid}: and back`).toBe(before.value);
         }
       }
-      expect(sliders, 'sliders found across the panels').toBeGreaterThanOrEqual(0);
+      // The issue puts the learning rate (and the surfaces' β) on sliders: a page with none lost them.
+      expect(sliders, 'sliders found across the panels').toBeGreaterThanOrEqual(1);
       expect(problems).toEqual([]);
     } finally {
       await close();
