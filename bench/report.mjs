@@ -1,4 +1,6 @@
 // Text rendering of a result object (run.mjs builds it; --json prints it as is).
+import { renderDemoWorker } from './demo-worker.mjs';
+
 const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
 const fmtRate = (x) => (x >= 100 ? fmtInt(x) : x.toPrecision(3));
 const fmtRatio = (x) => `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2)}×`;
@@ -104,6 +106,11 @@ export function renderText(r) {
   if (r.sizes) {
     out.push('Sizes of the .wasm files');
     out.push(table(['file', 'bytes', 'gzip -9'], r.sizes.map((s) => [s.file.replace('bench/node_modules/', ''), fmtInt(s.bytes), fmtInt(s.gzip9)])));
+    out.push('');
+  }
+
+  if (r.demoWorker) {
+    out.push(renderDemoWorker(r.demoWorker));
     out.push('');
   }
 

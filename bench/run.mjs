@@ -104,6 +104,20 @@ try {
 
 for (const i of impls) i.worker?.close();
 
+// The demo's Worker in Chromium against this library in Node, in a process of its own (it
+// builds the demo and drives a browser): bench/demo-worker.mjs.
+progress('demo Worker against Node (bench/demo-worker.mjs)');
+let demoWorker = null;
+try {
+  const args = [new URL('./demo-worker.mjs', import.meta.url).pathname, '--json', ...(quick ? ['--quick'] : [])];
+  const p = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  demoWorker = JSON.parse(p.stdout);
+  for (const e of demoWorker.errors) fail('demo worker', e);
+  if (p.status !== 0 && demoWorker.errors.length === 0) throw new Error(`demo-worker.mjs exited ${p.status}`);
+} catch (err) {
+  fail('demo worker', err);
+}
+
 const result = {
   meta: { ...collectMeta(), loadAverage: { start: loadStart, end: loadavg() } },
   settings: S,
@@ -113,6 +127,7 @@ const result = {
   gemm,
   cold,
   sizes,
+  demoWorker,
   errors,
   seconds: (performance.now() - t0) / 1000,
 };

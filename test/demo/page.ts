@@ -19,6 +19,8 @@ export interface OpenOptions {
   hash?: string;
   width?: number;
   height?: number;
+  /** Another page to open instead of the built demo (the dev server's, say). */
+  url?: string;
 }
 
 export function useDemo(): { open(o?: OpenOptions): Promise<DemoPage>; url: string } {
@@ -40,7 +42,8 @@ export function useDemo(): { open(o?: OpenOptions): Promise<DemoPage>; url: stri
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
       page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-      await page.goto(o.hash ? `${url}#${o.hash}` : url);
+      const base = o.url ?? url;
+      await page.goto(o.hash ? `${base}#${o.hash}` : base);
       await page.waitForSelector('[role=tab][aria-selected=true]');
       return { page, problems, close: () => context.close() };
     },
@@ -56,4 +59,48 @@ export async function readStatus(page: Page, selector: string, until: (s: { step
     if (Date.now() > deadline) throw new Error(`${selector} never satisfied the condition; last ${JSON.stringify(s)}`);
     await page.waitForTimeout(50);
   }
+}
+
+/** The panels' ids in tab order, read from the page (so checks cover whatever panels exist). */
+export async function panelIds(page: Page): Promise<string[]> {
+  return page.$$eval('[role=tab]', (tabs) => tabs.map((t) => (t.getAttribute('aria-controls') ?? '').replace(/^panel-/, '')));
+}
+
+/** Clicks a panel's tab and waits until its section is shown. */
+export async function showPanel(page: Page, id: string): Promise<void> {
+  await page.click(`#tab-${id}`);
+  await page.waitForSelector(`#panel-${id}:not([hidden])`);
+}
+
+/**
+ * How far the page overflows the viewport sideways (0 when it does not), with the widest
+ * offending elements named so a failure says what to fix.
+ */
+export async function horizontalOverflow(page: Page): Promise<{ overflow: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const culprits: string[] = [];
+    for (const e of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.right <= width + 0.5 || !e.checkVisibility()) continue;
+      culprits.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.trim().replace(/\s+/g, '.')}` : ''} right=${Math.round(r.right)}`);
+    }
+    return { overflow: Math.max(0, root.scrollWidth - width, document.body.scrollWidth - width), culprits: culprits.slice(0, 8) };
+  });
+}
+
+/**
+ * Presses the panel's play button (`button[name=play]`) once the panel is ready: every step
+ * counter in it (`[data-step]`, the playground's status line) shows a number, i.e. its Worker has
+ * built the network (a play sent before that may be lost). Playwright's click also waits for the
+ * button to be enabled. False when the panel has no play button.
+ */
+export async function pressPlay(page: Page, id: string, timeout = 30_000): Promise<boolean> {
+  const play = page.locator(`#panel-${id} button[name=play]`);
+  if ((await play.count()) === 0) return false;
+  await page.waitForFunction((id) => Array.from(document.querySelectorAll<HTMLElement>(`#panel-${id} [data-step]`)).every((e) => e.dataset.step !== '' && Number.isFinite(Number(e.dataset.step))), id, { timeout });
+  if (id === 'playground') await page.waitForSelector('#pg-status[data-step]', { timeout });
+  await play.first().click({ timeout });
+  return true;
 }
