@@ -12,7 +12,8 @@ export const CASE = {
     init: 'xavier_uniform',
     seed: 1,
   },
-  train: { optimizer: { type: 'adam', lr: 0.01 }, batchSize: 16 },
+  // The playground trains without diagnostics (its Gradient flow panel has them).
+  train: { optimizer: { type: 'adam', lr: 0.01 }, batchSize: 16, diagnostics: false },
   /** The playground's decision-surface grid (48×48 points), predicted on each publish. */
   grid: 48,
   /** The playground worker publishes at most every 30 ms (worker/loop.ts). */

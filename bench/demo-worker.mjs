@@ -28,7 +28,8 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
  * The hash that makes the playground train CASE. The first-cut playground has one fixed network;
  * a playground with controls needs its keys here (the cross-check fails until they match).
  */
-export const PLAYGROUND_HASH = 'tab=playground';
+// The playground's defaults, narrowed to CASE: 300 spiral rows, no test split, Adam 0.01, full speed.
+export const PLAYGROUND_HASH = 'tab=playground&pg.samples=300&pg.test=0&pg.lr=0.01&pg.speed=10';
 
 /** Quick: one short window, no warm-up (a smoke test). Full: warm-up, then 9 rounds of 1 s windows. */
 export const SETTINGS = {

@@ -14,6 +14,10 @@ const GRID = 48;
 const EVAL_MIN = 5;
 const EVAL_MAX_2D = 50;
 const EVAL_MAX_MNIST = 100;
+/** At full speed an evaluation (a forward pass over the train and test sets) every epoch of a
+ * small set would cost a third of the training time; there, the curves take a point at most
+ * every EVAL_GAP_MS. Evaluations never change the run, only how densely the curves sample it. */
+const EVAL_GAP_MS = 50;
 /** MNIST evaluations use evenly spread subsets, so an evaluation costs a few dozen steps. */
 const MNIST_EVAL_ROWS = 1000;
 
@@ -42,6 +46,7 @@ let diverged = false;
 let target: number | null = null;
 let speed = Infinity;
 let records: EvalRecord[] = [];
+let lastEvalAt = 0;
 let last: EvalRecord | null = null;
 let pad: Float32Array | null = null;
 let queue: Promise<void> = Promise.resolve();
@@ -59,7 +64,8 @@ function stepOnce(): boolean {
     return halt();
   }
   const s = t.steps;
-  if (s % run.evalEvery === 0 || (run.stepsPerEpoch >= EVAL_MIN && s % run.stepsPerEpoch === 0)) evaluate();
+  const due = s % run.evalEvery === 0 || (run.stepsPerEpoch >= EVAL_MIN && s % run.stepsPerEpoch === 0);
+  if (due && (target !== null || Number.isFinite(loop.stepsPerSecond) || performance.now() - lastEvalAt >= EVAL_GAP_MS)) evaluate();
   return true;
 }
 
@@ -80,6 +86,7 @@ function evaluate(): void {
   const te = evalTest.y.length ? net.evaluate(evalTest.x, evalTest.y) : { loss: NaN, accuracy: NaN };
   last = { step: trainer.steps, epoch: trainer.epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy ?? NaN, testLoss: te.loss, testAccuracy: te.accuracy ?? NaN };
   records.push(last);
+  lastEvalAt = performance.now();
 }
 
 function publish(): void {
@@ -182,6 +189,8 @@ function play(): void {
 }
 
 function pause(): void {
+  // Full speed skips evaluations (EVAL_GAP_MS): the paused state's figures are measured now.
+  if (playing && run && !diverged && last?.step !== run.trainer.steps) evaluate();
   playing = false;
   target = null;
   loop.stepsPerSecond = speed;
