@@ -84,6 +84,13 @@ export async function horizontalOverflow(page: Page): Promise<{ overflow: number
     for (const e of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
       const r = e.getBoundingClientRect();
       if (r.width === 0 || r.right <= width + 0.5 || !e.checkVisibility()) continue;
+      // Inside a box that scrolls (or clips) sideways on its own and fits the screen: the page
+      // itself does not scroll (a wide table in an overflow-x: auto region).
+      let contained = false;
+      for (let a = e.parentElement; a && a !== document.body && !contained; a = a.parentElement) {
+        contained = /^(auto|scroll|hidden|clip)$/.test(getComputedStyle(a).overflowX) && a.getBoundingClientRect().right <= width + 0.5;
+      }
+      if (contained) continue;
       culprits.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.trim().replace(/\s+/g, '.')}` : ''} right=${Math.round(r.right)}`);
     }
     return { overflow: Math.max(0, root.scrollWidth - width, document.body.scrollWidth - width), culprits: culprits.slice(0, 8) };

@@ -24,6 +24,8 @@ import './playground.css';
 
 const SQUARE: [[number, number], [number, number]] = [[-1.25, 1.25], [-1.25, 1.25]];
 const CLASS_NAMES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+/** Spoken progress while training, at most this often. */
+const PROGRESS_MS = 15_000;
 const SYNTHETIC = new Set(['spiral', 'circle', 'xor', 'gauss']);
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '–');
 const num = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
@@ -39,6 +41,7 @@ export function playgroundPanel(): Panel {
   let data: DataMessage | null = null;
   let run = -1;
   let announcedDivergence = -1;
+  let announcedAt = 0;
   let playing = false;
   let pad: DrawingPad | null = null;
   const curves = new Curves();
@@ -289,6 +292,15 @@ export function playgroundPanel(): Panel {
         testLoss: String(e?.testLoss ?? NaN), accuracy: String(test ? e!.testAccuracy : e?.trainAccuracy ?? NaN),
         trainLoss: String(e?.trainLoss ?? NaN), trainAccuracy: String(e?.trainAccuracy ?? NaN),
       });
+      // Progress for screen readers: the start, then at most every PROGRESS_MS while it plays.
+      const lossText = e ? `, ${test ? 'test' : 'train'} loss ${num(test ? e.testLoss : e.trainLoss)}` : '';
+      if (!playing && f.playing) {
+        ctx.announce(`Training from step ${f.step}${lossText}.`);
+        announcedAt = performance.now();
+      } else if (f.playing && performance.now() - announcedAt > PROGRESS_MS) {
+        ctx.announce(`Step ${f.step}${lossText}.`);
+        announcedAt = performance.now();
+      }
       if (playing && !f.playing) ctx.announce(`Paused at step ${f.step}${e ? `, ${test ? 'test' : 'train'} loss ${num(test ? e.testLoss : e.trainLoss)}` : ''}.`);
       playing = f.playing;
       playButton.setAttribute('aria-pressed', String(playing));
