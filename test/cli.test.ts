@@ -139,7 +139,22 @@ describe('train', () => {
     expect(r.stdout).toMatch(/network 2-16-8-3 \(relu, he_uniform/);
     expect(r.stdout).toMatch(/211 parameters/); // 2·16+16 + 16·8+8 + 8·3+3
     expect(lines.filter((l) => /^epoch [1-3]\/3 {2}loss \d\.\d{4} {2}train acc [\d.]+% {2}test loss \d\.\d{4} {2}acc [\d.]+%/.test(l))).toHaveLength(3);
-    expect(lines.at(-1)).toMatch(/^test accuracy /);
+    // The end-of-run summary: the result, why it stopped, the rate, the best epoch by test loss.
+    expect(lines.at(-3)).toMatch(/^test accuracy /);
+    expect(lines.at(-2)).toMatch(/^stopped: completed after 3 epochs, 24 steps \([\d,]+ steps\/s\)$/);
+    const testLosses = lines.filter((l) => l.startsWith('epoch ')).map((l) => Number(/test loss (\d\.\d{4})/.exec(l)![1]));
+    const best = testLosses.indexOf(Math.min(...testLosses));
+    expect(lines.at(-1)).toBe(`best epoch ${best + 1}: test loss ${testLosses[best].toFixed(4)}, accuracy ${/acc ([\d.]+%)\s+[\d.]+ s$/.exec(lines.filter((l) => l.startsWith('epoch '))[best])![1]}`);
+  });
+
+  it('a diverged run says so on stderr, names the flags that help, and exits 1', () => {
+    const r = descent('train', '--dataset', 'spiral', '--samples', '300', '--optimizer', 'sgd', '--lr', '1000', '--epochs', '3');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^stopped: diverged after \d+ epochs?, \d+ steps/m);
+    expect(r.stderr).toMatch(/^descent: training diverged in epoch \d+ \(loss NaN\): lower --lr \(it was 1000\) or clip with --clip-grad-norm 1$/m);
+    const json = descent('train', '--dataset', 'spiral', '--samples', '300', '--optimizer', 'sgd', '--lr', '1000', '--epochs', '3', '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).stopReason).toBe('diverged');
   });
 
   it('--json prints the spec, options, per-epoch history and test metrics', () => {

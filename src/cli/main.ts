@@ -7,7 +7,7 @@ import { ConfigError, DescentError } from '../errors.js';
 import { diagnoseCommand } from './diagnose-command.js';
 import { lrFindCommand } from './lr-find-command.js';
 import { replayCommand } from './replay-command.js';
-import { InterruptedError, trainCommand } from './train-command.js';
+import { DivergedError, InterruptedError, trainCommand } from './train-command.js';
 
 /** Exit code of a failure. */
 export const EXIT_FAILURE = 1;
@@ -53,8 +53,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       // Commander has printed the message (or the help/version) already.
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (err instanceof InterruptedError) {
-      process.stderr.write('descent: interrupted\n');
+    if (err instanceof InterruptedError || err instanceof DivergedError) {
+      process.stderr.write(`descent: ${err.message}\n`);
       return err.exitCode;
     }
     if (err instanceof DescentError) {

@@ -58,6 +58,15 @@ export class InterruptedError extends Error {
   }
 }
 
+/** Training diverged (a non-finite epoch loss): the CLI says so on stderr and exits with 1. */
+export class DivergedError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'DivergedError';
+  }
+}
+
 /** Parsed flags of `descent train`. */
 export interface TrainFlags {
   dataset: string;
@@ -201,7 +210,7 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       out(`training ${describeOptimizer(optimizer)}, ${fitMode}${options.batchSize ? ` ${options.batchSize}` : ''}, ${epochs} epochs, seed ${flags.seed}`);
     }
 
-    const progress = useBar ? new EpochBar(epochs, stepsPerEpoch) : null;
+    const progress = useBar ? new EpochBar(epochs, stepsPerEpoch, process.stderr, out) : null;
     // Ctrl-C aborts the fit (it checks the signal whenever it yields), so the bar can put
     // the cursor back before the process ends.
     const interrupt = new AbortController();
@@ -222,7 +231,10 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
             if (showDiagnostics && record.diagnostics) out(diagnosticsTable(record.diagnostics));
           },
           onVerdict: text ? (v) => {
-            out(`verdict (epoch ${v.epoch + 1}, step ${v.step}): ${v.message}\n  → ${v.remedy}`);
+            // Written mid-bar, a line lands on the bar's own line: the bar holds it until its epoch's line is done.
+            const line = `verdict (epoch ${v.epoch + 1}, step ${v.step}): ${v.message}\n  → ${v.remedy}`;
+            if (progress) progress.hold(line);
+            else out(line);
           } : undefined,
           onWarning: (message) => { if (!flags.quiet) process.stderr.write(`${message}\n`); },
         }),
@@ -251,10 +263,26 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       out(JSON.stringify(report, null, 2));
     } else {
       out(final);
+      if (text) out(runSummary(history, trainMs));
+    }
+    if (history.stopReason === 'diverged') {
+      const last = history.epochs.at(-1);
+      throw new DivergedError(`training diverged in epoch ${history.epochs.length} (loss ${last ? last.loss : NaN}): lower --lr${'lr' in optimizer && optimizer.lr !== undefined ? ` (it was ${optimizer.lr})` : ''} or clip with --clip-grad-norm 1`);
     }
   } finally {
     net.dispose();
   }
+}
+
+/** The end-of-run lines: why it stopped, steps and their rate, the best epoch by test loss. */
+export function runSummary(history: History, trainMs: number): string {
+  const steps = history.steps;
+  const rate = trainMs > 0 ? `${fmtInt(Math.round((steps / trainMs) * 1000))} steps/s` : '';
+  let best: EpochRecord | null = null;
+  for (const r of history.epochs) if (r.validation && Number.isFinite(r.validation.loss) && (!best || r.validation.loss < best.validation!.loss)) best = r;
+  const lines = [`stopped: ${history.stopReason} after ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'}, ${fmtInt(steps)} steps${rate ? ` (${rate})` : ''}`];
+  if (best) lines.push(`best epoch ${best.epoch + 1}: test loss ${best.validation!.loss.toFixed(4)}, accuracy ${pct(best.validation!.accuracy)}`);
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -383,14 +411,21 @@ function epochLine(r: EpochRecord, epochs: number): string {
 }
 
 /** One cli-progress bar per epoch on stderr; each finished bar stays as that epoch's line. */
-class EpochBar {
+export class EpochBar {
   private bar: cliProgress.SingleBar | null = null;
   private lastDraw = 0;
   private seen = 0;
   private lossSum = 0;
   private started = 0;
+  private readonly held: string[] = [];
 
-  constructor(private readonly epochs: number, private readonly steps: number) {}
+  constructor(private readonly epochs: number, private readonly steps: number, private readonly stream: NodeJS.WritableStream = process.stderr, private readonly write: (line: string) => void = out) {}
+
+  /** A line to print once the current epoch's bar is finished (never over the bar). */
+  hold(line: string): void {
+    if (this.bar) this.held.push(line);
+    else this.write(line);
+  }
 
   batch(info: BatchInfo): void {
     if (!this.bar) this.start(info.epoch);
@@ -399,7 +434,13 @@ class EpochBar {
     const now = performance.now();
     if (now - this.lastDraw >= PROGRESS_INTERVAL_MS) {
       this.lastDraw = now;
-      this.bar!.update(info.batch + 1, { loss: (this.lossSum / this.seen).toFixed(4), stats: seconds(now - this.started) });
+      const done = info.batch + 1;
+      const elapsed = now - this.started;
+      const rate = elapsed > 0 ? (done / elapsed) * 1000 : 0;
+      // ETA of the whole run: this epoch's rate over the steps left in it and in the epochs after.
+      const left = this.steps - done + (this.epochs - info.epoch - 1) * this.steps;
+      const eta = rate > 0 ? ` | ETA ${seconds((left / rate) * 1000)}` : '';
+      this.bar!.update(done, { loss: (this.lossSum / this.seen).toFixed(4), stats: `${fmtInt(Math.round(rate))} steps/s | ${seconds(elapsed)}${eta}` });
     }
   }
 
@@ -417,6 +458,7 @@ class EpochBar {
   stop(): void {
     this.bar?.stop();
     this.bar = null;
+    for (const line of this.held.splice(0)) this.write(line);
   }
 
   private start(epoch: number): void {
@@ -424,7 +466,7 @@ class EpochBar {
     this.bar = new cliProgress.SingleBar(
       {
         format: `epoch ${String(epoch + 1).padStart(w)}/${this.epochs} [{bar}] {percentage}% | loss {loss} | {stats}`,
-        stream: process.stderr,
+        stream: this.stream,
         barsize: 24,
         hideCursor: true,
         clearOnComplete: false,
