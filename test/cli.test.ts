@@ -166,6 +166,37 @@ describe('train', () => {
     expect(he.stderr).toMatch(/pre-flight: he_uniform with sigmoid\/tanh/);
   });
 
+  it('prints a layer table at the start: shapes, parameters, memory and kernels', () => {
+    const r = descent('train', '--dataset', 'xor', '--layers', '16,8', '--epochs', '1', '--threads', '2', '--kernels', 'scalar');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}layer {2}kind +activation +weight +bias +parameters$/m);
+    expect(r.stdout).toMatch(/^ {2}0 +dense 16 +relu +\[16, 2\] +\[16\] +48$/m);
+    expect(r.stdout).toMatch(/^ {2}2 +dense 2 +linear +\[2, 8\] +\[2\] +18$/m);
+    expect(r.stdout).toMatch(/^ {2}total 202 parameters, [\d,]+ bytes of wasm memory, kernels scalar, 2 threads$/m);
+  });
+
+  it('--validation-split validates on held-out training rows; --early-stopping watches them; --log writes a CSV per epoch', () => {
+    const log = join(dir, 'metrics.csv');
+    const r = descent('train', '--dataset', 'xor', '--epochs', '100', '--validation-split', '0.25', '--early-stopping', '0', '--restore-best', '--guard', 'recover', '--log', log, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.options).toMatchObject({ validationSplit: 0.25, earlyStopping: { monitor: 'val_loss', patience: 0, restoreBestWeights: true }, guard: 'recover' });
+    expect(report.stopReason).toBe('converged');
+    expect(report.history.length).toBeLessThan(100);
+    const rows = readFileSync(log, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('epoch,loss,train_loss,train_accuracy,val_loss,val_accuracy,lr,steps,time_ms');
+    expect(rows).toHaveLength(report.history.length + 1);
+    const last = rows.at(-1)!.split(',').map(Number);
+    const h = report.history.at(-1);
+    expect(last.slice(0, 6)).toEqual([h.epoch + 1, h.loss, h.train.loss, h.train.accuracy, h.validation.loss, h.validation.accuracy]);
+    // 320 training rows, a quarter held out: 240 left, 8 steps an epoch at batch 32.
+    expect(h.steps).toBe(8);
+    const text = descent('train', '--dataset', 'xor', '--epochs', '2', '--validation-split', '0.25');
+    expect(text.stdout).toMatch(/^epoch 1\/2 {2}loss \d\.\d{4} {2}train acc [\d.]+% {2}val loss /m);
+    expectError(descent('train', '--dataset', 'xor', '--restore-best'), 2, /--restore-best needs --early-stopping <patience>/);
+    expectError(descent('train', '--dataset', 'xor', '--validation-split', '1.5'), 2, /--validation-split must be in \[0, 1\), got 1\.5/);
+  });
+
   it('a diverged run says so on stderr, names the flags that help, and exits 1', () => {
     const r = descent('train', '--dataset', 'spiral', '--samples', '300', '--optimizer', 'sgd', '--lr', '1000', '--epochs', '3');
     expect(r.code, r.stderr).toBe(1);

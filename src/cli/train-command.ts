@@ -5,14 +5,16 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { circles, DATASET_DEFAULTS, spiral, xor, type Dataset } from '../data/datasets.js';
 import { OPTION_CHECKS, type OptionName } from '../optim/rules.js';
-import { ACTIVATIONS, INITS, MODES } from '../names.js';
+import { ACTIVATIONS, GUARD_MODES, INITS, KERNELS_OPTIONS, MODES } from '../names.js';
+import { writeFileSync } from 'node:fs';
 import { OPTIMIZERS } from '../optim/rules.js';
 import { ConfigError } from '../errors.js';
 import { createNetwork } from '../node.js';
+import type { Network } from '../network.js';
 import { resolveOptimizer } from '../optim/options.js';
 import { fitStandardScaler, trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
 import type {
-  Activation, BatchInfo, DiagnosticsSummary, EpochRecord, FitOptions, GradientDescentMode, History, Init, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
+  Activation, BatchInfo, DiagnosticsSummary, EpochRecord, FitOptions, GradientDescentMode, GuardMode, History, Init, KernelsOption, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
 } from '../types.js';
 import { readCsv } from './csv.js';
 import { flagName, translateConfigErrors, translateConfigErrorsSync } from './flags.js';
@@ -104,6 +106,16 @@ export interface TrainFlags {
   quiet?: boolean;
   /** --diagnostics[=k]: print each epoch's gradient-flow table (reports every k steps, default 10). */
   diagnostics?: number | boolean;
+  /** Share of the training rows held out for validation (separate from the test split). */
+  validationSplit?: number;
+  /** Early stopping: epochs without improvement before stopping. */
+  earlyStopping?: number;
+  restoreBest?: boolean;
+  guard?: GuardMode;
+  threads?: number;
+  kernels?: KernelsOption;
+  /** A CSV file to write one row of metrics per epoch to. */
+  log?: string;
 }
 
 /** A dataset split and ready to train on. */
@@ -156,6 +168,13 @@ export function trainCommand(): Command {
     .option('--epochs <n>', `passes over the training split (default ${d.epochs}; ${d.syntheticEpochs} for spiral, circles, xor)`, integer(1))
     .addOption(new Option('--seed <n>', 'seed of the data, split, initialiser and shuffling').argParser(integer(0)).default(d.seed))
     .option('--diagnostics [k]', 'print a per-layer gradient-flow table after every epoch and each verdict as it is raised (reports every k steps, default 10)', integer(1))
+    .option('--validation-split <f>', 'share of the training rows held out (seeded) to validate on after each epoch; the test split is only used at the end', number)
+    .option('--early-stopping <patience>', 'stop after this many epochs without improvement of the validation loss (the training loss without --validation-split)', integer(0))
+    .option('--restore-best', 'with --early-stopping: put the best epoch\'s weights back at the end')
+    .addOption(new Option('--guard <mode>', 'NaN/Inf guard: throw, skip or recover (default off)').choices(GUARD_MODES))
+    .option('--threads <n>', 'threads sharing each batch (default 1)', integer(1))
+    .addOption(new Option('--kernels <variant>', 'kernel build (default auto)').choices(KERNELS_OPTIONS))
+    .option('--log <file.csv>', 'write one CSV row per epoch: epoch, loss, train and validation (or test) metrics, lr, steps, time')
     .option('--json', 'print one JSON object (spec, options, per-epoch history with diagnostics, verdicts, test metrics, time) instead of text')
     .option('--quiet', 'print only the final line')
     .action(async (flags: TrainFlags) => {
@@ -200,7 +219,10 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
     init,
     seed: flags.seed,
   };
-  const net = await translateConfigErrors(() => createNetwork(spec));
+  const net = await translateConfigErrors(() => createNetwork(spec, {
+    ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+    ...(flags.kernels !== undefined ? { kernels: flags.kernels } : {}),
+  }));
   try {
     const summary = net.summary();
     const text = !flags.json && !flags.quiet;
@@ -214,7 +236,14 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       epochs,
       seed: flags.seed,
       diagnostics: { every: typeof flags.diagnostics === 'number' ? flags.diagnostics : 10 },
+      ...(flags.validationSplit !== undefined ? { validationSplit: flags.validationSplit } : {}),
+      ...(flags.earlyStopping !== undefined ? { earlyStopping: { monitor: flags.validationSplit === undefined ? 'loss' : 'val_loss', patience: flags.earlyStopping, restoreBestWeights: flags.restoreBest === true } } : {}),
+      ...(flags.guard !== undefined ? { guard: flags.guard } : {}),
     } satisfies FitOptions;
+    // Without a validation split the epoch lines show the test split (display only: nothing is
+    // decided on it — early stopping then watches the training loss).
+    const validateOnTest = flags.validationSplit === undefined;
+    const setName = validateOnTest ? 'test' : 'val';
     const showDiagnostics = text && flags.diagnostics !== undefined;
 
     if (text) {
@@ -225,7 +254,12 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       out(`training ${describeOptimizer(optimizer)}, ${fitMode}${options.batchSize ? ` ${options.batchSize}` : ''}, ${epochs} epochs, seed ${flags.seed}`);
     }
 
-    const progress = useBar ? new EpochBar(epochs, stepsPerEpoch, process.stderr, out) : null;
+    if (flags.restoreBest && flags.earlyStopping === undefined) {
+      throw new ConfigError('--restore-best needs --early-stopping <patience>', 'restoreBest', true);
+    }
+    const log: string[] | null = flags.log ? [] : null;
+    if (text) out(layerTable(summary));
+    const progress = useBar ? new EpochBar(epochs, stepsPerEpoch, process.stderr, out, setName) : null;
     // Ctrl-C aborts the fit (it checks the signal whenever it yields), so the bar can put
     // the cursor back before the process ends.
     const interrupt = new AbortController();
@@ -237,12 +271,13 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       history = await translateConfigErrors(() =>
         net.fit(data.xTrain, data.yTrain, {
           ...options,
-          validationData: { x: data.xTest, y: data.yTest },
+          ...(validateOnTest ? { validationData: { x: data.xTest, y: data.yTest } } : {}),
           signal: interrupt.signal,
           onBatchEnd: progress ? (info) => progress.batch(info) : undefined,
           onEpochEnd: (record) => {
             if (progress) progress.end(record);
-            else if (text) out(epochLine(record, epochs));
+            else if (text) out(epochLine(record, epochs, setName));
+            log?.push(logRow(record));
             if (showDiagnostics && record.diagnostics) out(diagnosticsTable(record.diagnostics));
           },
           onVerdict: text ? (v) => {
@@ -278,7 +313,10 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       out(JSON.stringify(report, null, 2));
     } else {
       out(final);
-      if (text) out(runSummary(history, trainMs));
+      if (text) out(runSummary(history, trainMs, setName));
+    }
+    if (log) {
+      writeFileSync(flags.log!, `${LOG_COLUMNS.join(',')}\n${log.map((r) => `${r}\n`).join('')}`);
     }
     if (history.stopReason === 'diverged') {
       const last = history.epochs.at(-1);
@@ -290,13 +328,13 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
 }
 
 /** The end-of-run lines: why it stopped, steps and their rate, the best epoch by test loss. */
-export function runSummary(history: History, trainMs: number): string {
+export function runSummary(history: History, trainMs: number, setName = 'test'): string {
   const steps = history.steps;
   const rate = trainMs > 0 ? `${fmtInt(Math.round((steps / trainMs) * 1000))} steps/s` : '';
   let best: EpochRecord | null = null;
   for (const r of history.epochs) if (r.validation && Number.isFinite(r.validation.loss) && (!best || r.validation.loss < best.validation!.loss)) best = r;
   const lines = [`stopped: ${history.stopReason} after ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'}, ${fmtInt(steps)} steps${rate ? ` (${rate})` : ''}`];
-  if (best) lines.push(`best epoch ${best.epoch + 1}: test loss ${best.validation!.loss.toFixed(4)}, accuracy ${pct(best.validation!.accuracy)}`);
+  if (best) lines.push(`best epoch ${best.epoch + 1}: ${setName} loss ${best.validation!.loss.toFixed(4)}, accuracy ${pct(best.validation!.accuracy)}`);
   return lines.join('\n');
 }
 
@@ -419,9 +457,9 @@ function out(line: string): void {
   process.stdout.write(line + '\n');
 }
 
-function epochLine(r: EpochRecord, epochs: number): string {
+function epochLine(r: EpochRecord, epochs: number, setName: string): string {
   const w = String(epochs).length;
-  const val = r.validation ? `  test loss ${r.validation.loss.toFixed(4)}  acc ${pct(r.validation.accuracy)}` : '';
+  const val = r.validation ? `  ${setName} loss ${r.validation.loss.toFixed(4)}  acc ${pct(r.validation.accuracy)}` : '';
   return `epoch ${String(r.epoch + 1).padStart(w)}/${epochs}  loss ${r.loss.toFixed(4)}  train acc ${pct(r.train.accuracy)}${val}  ${seconds(r.timeMs)}`;
 }
 
@@ -434,7 +472,7 @@ export class EpochBar {
   private started = 0;
   private readonly held: string[] = [];
 
-  constructor(private readonly epochs: number, private readonly steps: number, private readonly stream: NodeJS.WritableStream = process.stderr, private readonly write: (line: string) => void = out) {}
+  constructor(private readonly epochs: number, private readonly steps: number, private readonly stream: NodeJS.WritableStream = process.stderr, private readonly write: (line: string) => void = out, private readonly setName = 'test') {}
 
   /** A line to print once the current epoch's bar is finished (never over the bar). */
   hold(line: string): void {
@@ -464,7 +502,7 @@ export class EpochBar {
     const m: Metrics | undefined = record.validation;
     this.bar!.update(this.steps, {
       loss: record.loss.toFixed(4),
-      stats: `train acc ${pct(record.train.accuracy)}${m ? ` | test loss ${m.loss.toFixed(4)} acc ${pct(m.accuracy)}` : ''} | ${seconds(record.timeMs)}`,
+      stats: `train acc ${pct(record.train.accuracy)}${m ? ` | ${this.setName} loss ${m.loss.toFixed(4)} acc ${pct(m.accuracy)}` : ''} | ${seconds(record.timeMs)}`,
     });
     this.stop();
   }
@@ -520,4 +558,21 @@ function fmtInt(n: number): string {
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/** The columns of --log, one row per epoch (validation = the validation split, else the test split). */
+const LOG_COLUMNS = ['epoch', 'loss', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'lr', 'steps', 'time_ms'];
+
+function logRow(r: EpochRecord): string {
+  const v = r.validation;
+  return [r.epoch + 1, r.loss, r.train.loss, r.train.accuracy ?? '', v?.loss ?? '', v?.accuracy ?? '', r.lr, r.steps, round(r.timeMs)].join(',');
+}
+
+/** Each layer's weight and bias shapes and parameter count, as Keras's summary shows them. */
+function layerTable(s: ReturnType<Network['summary']>): string {
+  const rows = s.layers.map((l, i) => [String(i), `${l.type} ${l.units}`, l.activation, `[${l.weightShape.join(', ')}]`, `[${l.biasShape.join(', ')}]`, fmtInt(l.parameters)]);
+  const head = ['layer', 'kind', 'activation', 'weight', 'bias', 'parameters'];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (r: string[]) => `  ${r.map((v, c) => (c === r.length - 1 ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ')}`;
+  return [line(head), ...rows.map(line), `  total ${fmtInt(s.parameters)} parameters, ${fmtInt(s.memoryBytes)} bytes of wasm memory, kernels ${s.kernels}${s.threads > 1 ? `, ${s.threads} threads` : ''}`].join('\n');
 }
