@@ -456,8 +456,19 @@ describe('descent lr-find', () => {
     expect(marks).toContain(`▲ suggestion ${/suggested learning rate: (\S+)/.exec(t.stdout)![1]}`);
   });
 
-  it('rejects bad flags with a usage error', () => {
+  it('rejects bad flags with a usage error that names flags, never API options', () => {
     expectError(descent('lr-find', '--num-iter', '0'), 2, /--num-iter/);
+    const r = descent('lr-find', '--dataset', 'xor', '--start-lr', '1', '--end-lr', '0.5');
+    expectError(r, 2, /^descent: --end-lr must be a finite number > --start-lr \(1\), got 0\.5$/m);
+    expect(r.stderr).not.toMatch(/options\.|startLr|endLr/);
+  });
+
+  it('--help states each default once', () => {
+    const help = descent('lr-find', '--help').stdout;
+    for (const flag of ['--layers', '--batch-size', '--start-lr', '--end-lr', '--num-iter', '--seed']) {
+      const entry = help.slice(help.indexOf(flag), help.indexOf('\n  -', help.indexOf(flag) + 1));
+      expect(entry.match(/default/g), flag).toHaveLength(1);
+    }
   });
 });
 

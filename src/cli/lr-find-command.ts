@@ -12,7 +12,7 @@ import { loadMnistSplit, MNIST_CLASSES, MNIST_FEATURES } from './mnist.js';
 
 interface LrFindFlags {
   dataset: 'mnist' | keyof typeof DATASET_DEFAULTS;
-  layers: number[];
+  layers?: number[];
   activation: Activation;
   init: Init;
   optimizer: OptimizerType;
@@ -33,16 +33,16 @@ export function lrFindCommand(): Command {
   return new Command('lr-find')
     .description("learning-rate range test (Smith): train briefly while the rate grows geometrically; chart the smoothed loss against the rate and suggest one in its valley")
     .addOption(new Option('--dataset <name>', 'dataset').choices(['mnist', ...Object.keys(DATASET_DEFAULTS)]).default('mnist'))
-    .option('--layers <units>', 'hidden layer sizes, comma-separated (default 256)', (v) => v.split(',').map((u) => positive(u)), [256])
+    .option('--layers <units>', 'hidden layer sizes, comma-separated (default: 256)', (v) => v.split(',').map((u) => positive(u)))
     .addOption(new Option('--activation <name>', 'hidden activation').choices(ACTIVATIONS).default('relu'))
     .addOption(new Option('--init <name>', 'weight initialiser').choices(INITS).default('he_uniform'))
     .addOption(new Option('--optimizer <type>', 'optimizer').choices(OPTIMIZERS).default('sgd'))
     .option('--momentum <m>', 'sgd, rmsprop: momentum', Number)
-    .option('--batch-size <n>', 'mini-batch size (default 32)', (v) => positive(v), 32)
-    .option('--start-lr <lr>', 'first rate (default 1e-7)', Number, 1e-7)
-    .option('--end-lr <lr>', 'last rate (default 10)', Number, 10)
-    .option('--num-iter <n>', 'steps at most (default 300)', (v) => positive(v), 300)
-    .option('--seed <n>', 'seed (default 0)', (v) => positive(v, 0), 0)
+    .option('--batch-size <n>', 'mini-batch size', (v) => positive(v), 32)
+    .option('--start-lr <lr>', 'first rate', Number, 1e-7)
+    .option('--end-lr <lr>', 'last rate', Number, 10)
+    .option('--num-iter <n>', 'steps at most', (v) => positive(v), 300)
+    .option('--seed <n>', 'seed', (v) => positive(v, 0), 0)
     .option('--json', 'print the whole curve and the suggestion as JSON')
     .action((flags: LrFindFlags) => runLrFind(flags));
 }
@@ -57,14 +57,14 @@ export async function runLrFind(flags: LrFindFlags): Promise<void> {
   const data = flags.dataset === 'mnist' ? await mnist(flags.seed) : synthetic(flags.dataset, flags.seed);
   const net = await translateConfigErrors(() => createNetwork({
     inputs: data.features,
-    layers: [...flags.layers.map((units) => ({ units, activation: flags.activation })), { units: data.classes }],
+    layers: [...(flags.layers ?? [256]).map((units) => ({ units, activation: flags.activation })), { units: data.classes }],
     loss: 'softmax_cross_entropy', init: flags.init, seed: flags.seed,
   }));
   // The rate is what the test sweeps; sgd needs one to validate, the sweep replaces it.
   const optimizer = { type: flags.optimizer, ...(flags.optimizer === 'sgd' ? { lr: flags.startLr } : {}), ...(flags.momentum !== undefined ? { momentum: flags.momentum } : {}) } as OptimizerConfig;
   let r: LrFinderResult;
   try {
-    r = translateConfigErrorsSync(() => findLearningRate(net, data.x, data.y, { optimizer, batchSize: flags.batchSize, startLr: flags.startLr, endLr: flags.endLr, numIter: flags.numIter, seed: flags.seed }));
+    r = translateConfigErrorsSync(() => findLearningRate(net, data.x, data.y, { optimizer, batchSize: flags.batchSize, startLr: flags.startLr, endLr: flags.endLr, numIter: flags.numIter, seed: flags.seed }), ['startLr', 'endLr', 'numIter']);
   } finally {
     net.dispose();
   }
