@@ -342,6 +342,27 @@ describe('replay', () => {
     expect(out.final[1].bias).not.toEqual(replayCase.init[1].bias);
   });
 
+  it('checks a case that carries expected results: pass, or fail naming the values (exit 1)', () => {
+    const golden = JSON.parse(readFileSync(join(root, 'test/golden/cases/act-elu.json'), 'utf8'));
+    const good = join(dir, 'golden.json');
+    writeFileSync(good, JSON.stringify(golden));
+    const pass = descent('replay', good);
+    expect(pass.code, pass.stderr).toBe(0);
+    expect(pass.stderr).toMatch(/^descent: .*golden\.json: pass: 20 losses, the step-0 gradients and the final parameters match case\.expected$/m);
+    expect(JSON.parse(pass.stdout).check).toMatchObject({ pass: true, mismatches: 0, first: [] });
+    // One loss and one final weight moved beyond the tolerances: both named.
+    golden.expected.losses[3] += 1e-2;
+    golden.expected.final[0].weight[2] += 1e-2;
+    const bad = join(dir, 'tampered.json');
+    writeFileSync(bad, JSON.stringify(golden));
+    const fail = descent('replay', bad);
+    expectError(fail, 1, /tampered\.json: FAIL: 2 values outside the tolerances of case\.expected, first losses\[3\] got [\d.e-]+ want [\d.e-]+; final\[0\]\.weight\[2\]/);
+    expect(JSON.parse(fail.stdout).check).toMatchObject({ pass: false, mismatches: 2 });
+    golden.expected = { losses: [] };
+    writeFileSync(bad, JSON.stringify(golden));
+    expectError(descent('replay', bad), 1, /case\.expected must be \{ losses, grads0, final \}/);
+  });
+
   it('fails cleanly on a missing file, invalid JSON and a bad case (exit 1)', () => {
     expectError(descent('replay', join(dir, 'nope.json')), 1, /cannot read replay case .*nope\.json: no such file/);
     const notJson = join(dir, 'broken.json');

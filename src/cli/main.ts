@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, DescentError } from '../errors.js';
 import { diagnoseCommand } from './diagnose-command.js';
 import { lrFindCommand } from './lr-find-command.js';
-import { replayCommand } from './replay-command.js';
+import { ReplayMismatchError, replayCommand } from './replay-command.js';
 import { DivergedError, InterruptedError, trainCommand } from './train-command.js';
 
 /** Exit code of a failure. */
@@ -53,7 +53,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       // Commander has printed the message (or the help/version) already.
       return err.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (err instanceof InterruptedError || err instanceof DivergedError) {
+    if (err instanceof InterruptedError || err instanceof DivergedError || err instanceof ReplayMismatchError) {
       process.stderr.write(`descent: ${err.message}\n`);
       return err.exitCode;
     }

@@ -5,12 +5,13 @@ import { readText } from './read-text.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, DataError, ReplayFormatError } from '../errors.js';
 import { loadModule, loadThreadsModule, spawnWorker } from '../node.js';
-import { runReplay } from '../train/replay.js';
+import { runReplay, type ReplayResult } from '../train/replay.js';
+import { REPLAY_TOLERANCES, replayMismatches } from '../train/replay-check.js';
 
 /** The `replay` subcommand. */
 export function replayCommand(): Command {
   return new Command('replay')
-    .description('run a replay case file and print its losses and gradients as JSON (non-finite values as null)')
+    .description('run a replay case file and print its losses and gradients as JSON (non-finite values as null); a case with `expected` results is checked against them: pass, or fail with exit 1')
     .argument('<case.json>', 'replay case file')
     .option('--threads <n>', 'split each batch across n threads (default 1)', (v: string) => {
       const n = Number(v);
@@ -41,5 +42,30 @@ export async function runReplayFile(file: string, threads = 1): Promise<void> {
     if (err instanceof DataError) throw new DataError(`${file}: ${err.message}`, err.path, err.value);
     throw err;
   }
-  process.stdout.write(JSON.stringify({ losses: result.losses, grads0: result.grads0, final: result.final }) + '\n');
+  const expected = (json as { expected?: unknown }).expected;
+  if (expected === undefined) {
+    process.stdout.write(JSON.stringify({ losses: result.losses, grads0: result.grads0, final: result.final }) + '\n');
+    return;
+  }
+  // A case that carries PyTorch's results is checked against them: pass or fail, not just numbers.
+  if (!isResult(expected)) throw new ReplayFormatError(`${file}: case.expected must be { losses, grads0, final } as the golden cases store them`, 'case.expected', expected);
+  const bad = replayMismatches(result, expected);
+  process.stdout.write(JSON.stringify({ losses: result.losses, grads0: result.grads0, final: result.final, check: { pass: bad.length === 0, mismatches: bad.length, first: bad.slice(0, 10), tolerances: REPLAY_TOLERANCES } }) + '\n');
+  if (bad.length) throw new ReplayMismatchError(`${file}: FAIL: ${bad.length} value${bad.length === 1 ? '' : 's'} outside the tolerances of case.expected, first ${bad.slice(0, 3).join('; ')}`);
+  process.stderr.write(`descent: ${file}: pass: ${result.losses.length} losses, the step-0 gradients and the final parameters match case.expected\n`);
+}
+
+/** The replay did not match its case's expected results; the CLI exits 1. */
+export class ReplayMismatchError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplayMismatchError';
+  }
+}
+
+function isResult(v: unknown): v is ReplayResult {
+  const r = v as ReplayResult;
+  const tensors = (t: unknown) => Array.isArray(t) && t.every((l) => l !== null && typeof l === 'object' && Array.isArray(l.weight) && Array.isArray(l.bias));
+  return typeof v === 'object' && v !== null && Array.isArray(r.losses) && tensors(r.grads0) && tensors(r.final);
 }

@@ -3,6 +3,7 @@
 // and how the public loop can lay a case out.
 import { readdirSync, readFileSync } from 'node:fs';
 import type { NetworkSpec, OptimizerConfig } from '../../src/types.js';
+import { mismatches, REPLAY_TOLERANCES, tensorMismatches, type Tolerance } from '../../src/train/replay-check.js';
 
 /** A case as make_golden.py writes it. */
 export interface GoldenCase {
@@ -35,33 +36,12 @@ export function loadGoldenCases(): { file: string; c: GoldenCase }[] {
 /** A layer's tensors as a case stores them (non-finite values as null). */
 export interface GoldenTensors { weight: (number | null)[]; bias: (number | null)[] }
 
-export interface Tol { abs: number; rel: number }
-// float32 training against torch's float32 run.
-export const LOSS_TOL: Tol = { abs: 1e-6, rel: 1e-4 };
-export const GRAD_TOL: Tol = { abs: 1e-5, rel: 1e-3 };
-export const PARAM_TOL: Tol = { abs: 1e-4, rel: 1e-3 };
-
-/** Indices where `got` differs from `want` beyond `tol`; a non-finite value must meet a null. */
-export function mismatches(got: ArrayLike<number | null>, want: (number | null)[], tol: Tol): string[] {
-  if (got.length !== want.length) return [`length ${got.length} ≠ ${want.length}`];
-  const bad: string[] = [];
-  want.forEach((w, i) => {
-    const g = got[i];
-    const finite = g !== null && Number.isFinite(g);
-    const ok = w === null ? !finite : finite && Math.abs(g - w) <= tol.abs + tol.rel * Math.abs(w);
-    if (!ok) bad.push(`[${i}] got ${g} want ${w}`);
-  });
-  return bad;
-}
-
-/** Mismatches of per-layer tensors (getParameters' or a replay's shape) against `want`, named `what`. */
-export function tensorMismatches(got: { weight: ArrayLike<number | null>; bias: ArrayLike<number | null> }[], want: GoldenTensors[], tol: Tol, what: string): string[] {
-  if (got.length !== want.length) return [`${what}: ${got.length} layers ≠ ${want.length}`];
-  return want.flatMap((w, l) => [
-    ...mismatches(got[l].weight, w.weight, tol).map((m) => `${what}[${l}].weight${m}`),
-    ...mismatches(got[l].bias, w.bias, tol).map((m) => `${what}[${l}].bias${m}`),
-  ]);
-}
+// The tolerances and comparisons are the library's own (descent replay checks with them too).
+export type Tol = Tolerance;
+export const LOSS_TOL: Tol = REPLAY_TOLERANCES.losses;
+export const GRAD_TOL: Tol = REPLAY_TOLERANCES.grads0;
+export const PARAM_TOL: Tol = REPLAY_TOLERANCES.final;
+export { mismatches, tensorMismatches };
 
 /** Mismatches of per-layer parameters against a case's `expected.final`. */
 export function parameterMismatches(got: { weight: ArrayLike<number>; bias: ArrayLike<number> }[], want: GoldenTensors[]): string[] {
