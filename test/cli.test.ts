@@ -197,6 +197,14 @@ describe('train', () => {
     expectError(descent('train', '--dataset', 'xor', '--validation-split', '1.5'), 2, /--validation-split must be in \[0, 1\), got 1\.5/);
   });
 
+  it('--schedule takes a torch.optim.lr_scheduler config as JSON; its errors name the flag', () => {
+    const r = descent('train', '--dataset', 'xor', '--epochs', '4', '--schedule', '{"type":"stepLR","stepSize":2,"gamma":0.5}', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).history.map((e: { lr: number }) => e.lr)).toEqual([0.001, 0.001, 0.0005, 0.0005]);
+    expectError(descent('train', '--dataset', 'xor', '--schedule', '{"type":"stepLR"}'), 2, /--schedule's "stepSize" is required for stepLR/);
+    expectError(descent('train', '--dataset', 'xor', '--schedule', 'nope'), 2, /--schedule <json>.*Expected JSON/);
+  });
+
   it('a diverged run says so on stderr, names the flags that help, and exits 1', () => {
     const r = descent('train', '--dataset', 'spiral', '--samples', '300', '--optimizer', 'sgd', '--lr', '1000', '--epochs', '3');
     expect(r.code, r.stderr).toBe(1);

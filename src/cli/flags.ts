@@ -13,7 +13,9 @@ export function flagName(key: string): string {
  * `options.batchSize`); the CLI user typed flags, so rename them.
  */
 function renameForCli(err: ConfigError, bare: readonly string[]): ConfigError {
-  let message = err.message.replace(/\b(?:optimizer|options)\.([A-Za-z]+)/g, (_, key: string) => flagName(key));
+  // A key inside a JSON-valued flag (--schedule '{"type":"stepLR"}') is named as a key of it.
+  let message = err.message.replace(/\boptions\.schedule\.([A-Za-z]+)/g, (_, key: string) => `--schedule's "${key}"`);
+  message = message.replace(/\b(?:optimizer|options)\.([A-Za-z]+)/g, (_, key: string) => flagName(key));
   // Option names a message mentions without a path (`> startLr (1e-7)`), which the caller knows are flags.
   for (const key of bare) message = message.replace(new RegExp(`(?<![-.\\w])${key}\\b`, 'g'), flagName(key));
   // An unknown optimizer option lists the rule's options; `type` is the --optimizer flag itself.

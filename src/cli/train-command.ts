@@ -12,6 +12,7 @@ import { ConfigError } from '../errors.js';
 import { createNetwork } from '../node.js';
 import type { Network } from '../network.js';
 import { resolveOptimizer } from '../optim/options.js';
+import { schedule } from '../optim/schedule.js';
 import { fitStandardScaler, trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
 import type {
   Activation, BatchInfo, DiagnosticsSummary, EpochRecord, FitOptions, GradientDescentMode, GuardMode, History, Init, KernelsOption, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
@@ -116,6 +117,8 @@ export interface TrainFlags {
   kernels?: KernelsOption;
   /** A CSV file to write one row of metrics per epoch to. */
   log?: string;
+  /** A learning-rate schedule as JSON: { type, …options, interval?, monitor? }. */
+  schedule?: Record<string, unknown>;
 }
 
 /** A dataset split and ready to train on. */
@@ -174,6 +177,7 @@ export function trainCommand(): Command {
     .addOption(new Option('--guard <mode>', 'NaN/Inf guard: throw, skip or recover (default off)').choices(GUARD_MODES))
     .option('--threads <n>', 'threads sharing each batch (default 1)', integer(1))
     .addOption(new Option('--kernels <variant>', 'kernel build (default auto)').choices(KERNELS_OPTIONS))
+    .option('--schedule <json>', 'a learning-rate schedule (torch.optim.lr_scheduler), e.g. \'{"type":"cosineAnnealingLR","tMax":15}\' (docs/optimizers.md#learning-rate-schedules)', scheduleJson)
     .option('--log <file.csv>', 'write one CSV row per epoch: epoch, loss, train and validation (or test) metrics, lr, steps, time')
     .option('--json', 'print one JSON object (spec, options, per-epoch history with diagnostics, verdicts, test metrics, time) instead of text')
     .option('--quiet', 'print only the final line')
@@ -239,6 +243,8 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.validationSplit !== undefined ? { validationSplit: flags.validationSplit } : {}),
       ...(flags.earlyStopping !== undefined ? { earlyStopping: { monitor: flags.validationSplit === undefined ? 'loss' : 'val_loss', patience: flags.earlyStopping, restoreBestWeights: flags.restoreBest === true } } : {}),
       ...(flags.guard !== undefined ? { guard: flags.guard } : {}),
+      // reduceLROnPlateau would watch the test split without a validation split: the training loss instead.
+      ...(flags.schedule ? { schedule: translateConfigErrorsSync(() => schedule({ ...(flags.schedule!.type === 'reduceLROnPlateau' && flags.validationSplit === undefined ? { monitor: 'loss' } : {}), ...flags.schedule } as Parameters<typeof schedule>[0])) } : {}),
     } satisfies FitOptions;
     // Without a validation split the epoch lines show the test split (display only: nothing is
     // decided on it — early stopping then watches the training loss).
@@ -424,6 +430,17 @@ function number(value: string): number {
   const v = value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(v)) throw new InvalidArgumentError('Expected a finite number.');
   return v;
+}
+
+function scheduleJson(value: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('Expected JSON such as \'{"type":"stepLR","stepSize":5}\'.');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidArgumentError('Expected a JSON object such as \'{"type":"stepLR","stepSize":5}\'.');
+  return v as Record<string, unknown>;
 }
 
 function integer(min: number): (value: string) => number {
