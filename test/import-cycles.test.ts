@@ -99,8 +99,8 @@ describe.each(['src', 'assembly'])('%s/', (dir) => {
 const LAYERS = [
   ['src/types.ts', 'src/names.ts', 'src/errors.ts'],
   ['src/util/'], ['src/wasm/'], ['src/model/'], ['src/optim/'], ['src/engine/'], ['src/diagnostics/'], ['src/data/'], ['src/train/'],
-  ['src/network.ts'], ['src/lab/'],
-  ['src/index.ts', 'src/data.ts', 'src/diagnostics.ts', 'src/lr-finder.ts', 'src/race.ts', 'src/replay.ts', 'src/schedules.ts', 'src/surfaces.ts'],
+  ['src/network.ts'], ['src/lab/', 'src/checkpoint/'],
+  ['src/index.ts', 'src/checkpoint.ts', 'src/data.ts', 'src/diagnostics.ts', 'src/lr-finder.ts', 'src/race.ts', 'src/replay.ts', 'src/schedules.ts', 'src/surfaces.ts'],
   ['src/node.ts', 'src/browser.ts'],
   ['src/cli/'],
 ];

@@ -17,6 +17,7 @@ const BAD_CALLS: Record<string, (m: Record<string, (...args: unknown[]) => unkno
   './diagnostics': (m) => m.histograms({ bins: 1 }),
   './race': (m) => m.raceSync({}, [], [], { optimizers: [] }),
   './lr-finder': (m) => m.findLearningRate({}, [], [], null),
+  './checkpoint': (m) => m.readCheckpoint(new Uint8Array(3)),
 };
 
 it('every subpath has a check here', () => {

@@ -1,0 +1,121 @@
+// Checkpoints of a network's parameters in safetensors, named as torch.nn.Sequential names
+// them: the dense layers are Linear modules and each non-linear activation is a module of its
+// own, so a 2-16(relu)-3 network is Sequential(Linear, ReLU, Linear) and its tensors are
+// 0.weight, 0.bias, 2.weight, 2.bias (weight [out, in] row-major, as Linear stores it). The
+// metadata holds the spec, descent's version, the format version and a CRC-32 over the data
+// and the metadata. Loading checks everything before anything changes.
+import { DataError } from '../errors.js';
+import type { Network } from '../network.js';
+import type { NetworkSpec } from '../types.js';
+import { crc32 } from './crc32.js';
+import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+
+/** descent's version, written into every checkpoint (a test holds it to package.json's). */
+export const DESCENT_VERSION = '0.1.0';
+/** The checkpoint layout's version: readers refuse a newer one. */
+export const CHECKPOINT_FORMAT = '1';
+
+const KEYS = { format: 'format', version: 'descent.version', layout: 'descent.format', spec: 'descent.spec', checksum: 'descent.crc32' } as const;
+
+/** Each layer's Sequential index: a Linear, then its activation's module unless it is linear. */
+export function sequentialIndices(spec: Pick<NetworkSpec, 'layers'>): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const layer of spec.layers) {
+    out.push(at);
+    at += (layer.activation ?? 'linear') === 'linear' ? 1 : 2;
+  }
+  return out;
+}
+
+/** The spec as createNetwork takes it (net.spec also carries each layer's resolved sizes). */
+function plainSpec(spec: NetworkSpec): NetworkSpec {
+  return { inputs: spec.inputs, layers: spec.layers.map((l) => ({ type: l.type ?? 'dense', units: l.units, activation: l.activation ?? 'linear' })), loss: spec.loss, init: spec.init, seed: spec.seed };
+}
+
+/** The CRC-32 over the tensor bytes and every metadata entry but the checksum, in key order. */
+function checksum(payload: Uint8Array, metadata: Record<string, string>): string {
+  const meta = Object.keys(metadata).filter((k) => k !== KEYS.checksum).sort().map((k) => `${k}=${metadata[k]}\n`).join('');
+  return crc32(new TextEncoder().encode(meta), crc32(payload)).toString(16).padStart(8, '0');
+}
+
+/** `net`'s spec and parameters as safetensors bytes (`metadata`: extra string entries to keep). */
+export function saveCheckpoint(net: Network, metadata: Record<string, string> = {}): Uint8Array {
+  const spec = net.spec;
+  const index = sequentialIndices(spec);
+  const params = net.getParameters();
+  const tensors: [string, Tensor][] = params.flatMap((p, l) => [
+    [`${index[l]}.weight`, { shape: [spec.layers[l].units, l === 0 ? spec.inputs : spec.layers[l - 1].units], data: p.weight }],
+    [`${index[l]}.bias`, { shape: [spec.layers[l].units], data: p.bias }],
+  ] as [string, Tensor][]);
+  const meta: Record<string, string> = { ...metadata, [KEYS.format]: 'pt', [KEYS.version]: DESCENT_VERSION, [KEYS.layout]: CHECKPOINT_FORMAT, [KEYS.spec]: JSON.stringify(plainSpec(spec)) };
+  // The checksum covers the tensor bytes, which only exist once encoded.
+  const unsummed = encodeSafetensors(tensors, { ...meta, [KEYS.checksum]: '00000000' });
+  const payload = decodeSafetensors(unsummed).payload;
+  return encodeSafetensors(tensors, { ...meta, [KEYS.checksum]: checksum(payload, meta) });
+}
+
+export interface CheckpointContents {
+  /** The network spec it was saved from (descent checkpoints), or null for a plain safetensors file. */
+  spec: NetworkSpec | null;
+  /** Every tensor, by name. */
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Reads checkpoint bytes: the container, then — when it is descent's — the format version and
+ * the checksum. A file without descent's metadata (one PyTorch wrote) is read as plain tensors.
+ */
+export function readCheckpoint(bytes: Uint8Array): CheckpointContents {
+  const { tensors, metadata, payload } = decodeSafetensors(bytes);
+  // descent's own metadata never comes without its checksum: one without it was altered.
+  if (metadata[KEYS.checksum] === undefined && Object.keys(metadata).some((k) => k.startsWith('descent.'))) {
+    throw new DataError(`checkpoint: it has descent's metadata but no ${KEYS.checksum} (the file was altered)`, 'checkpoint.crc32', undefined);
+  }
+  if (metadata[KEYS.checksum] !== undefined) {
+    const want = checksum(payload, metadata);
+    if (metadata[KEYS.checksum] !== want) throw new DataError(`checkpoint: its CRC-32 is ${metadata[KEYS.checksum]} but the contents give ${want} (the file is corrupted)`, 'checkpoint.crc32', metadata[KEYS.checksum]);
+  }
+  const layout = metadata[KEYS.layout];
+  if (layout !== undefined && layout !== CHECKPOINT_FORMAT) throw new DataError(`checkpoint: format ${layout} is not one this descent (${DESCENT_VERSION}, format ${CHECKPOINT_FORMAT}) reads`, 'checkpoint.format', layout);
+  let spec: NetworkSpec | null = null;
+  if (metadata[KEYS.spec] !== undefined) {
+    try {
+      spec = JSON.parse(metadata[KEYS.spec]) as NetworkSpec;
+    } catch {
+      throw new DataError('checkpoint: its descent.spec is not valid JSON', 'checkpoint.spec', metadata[KEYS.spec]);
+    }
+  }
+  return { spec, tensors, metadata };
+}
+
+/**
+ * Puts a checkpoint's parameters into `net` (a descent checkpoint or a PyTorch Sequential's
+ * state_dict saved with safetensors). Every name, shape and value is checked first: on any
+ * mismatch a DataError names it and `net` is unchanged.
+ */
+export function loadCheckpoint(net: Network, bytes: Uint8Array): CheckpointContents {
+  const contents = readCheckpoint(bytes);
+  const spec = net.spec;
+  if (contents.spec && JSON.stringify(contents.spec) !== JSON.stringify(plainSpec(spec))) {
+    throw new DataError(`checkpoint: it holds a different network (${JSON.stringify(contents.spec)}) than this one (${JSON.stringify(plainSpec(spec))})`, 'checkpoint.spec', contents.spec);
+  }
+  const index = sequentialIndices(spec);
+  const expected = new Set<string>();
+  const params = spec.layers.map((layer, l) => {
+    const fanIn = l === 0 ? spec.inputs : spec.layers[l - 1].units;
+    const take = (name: string, shape: number[]) => {
+      expected.add(name);
+      const t = contents.tensors.get(name);
+      if (!t) throw new DataError(`checkpoint: tensor ${name} (layer ${l}'s ${name.split('.')[1]}, shape [${shape.join(', ')}]) is missing; it has ${[...contents.tensors.keys()].join(', ') || 'none'}`, `checkpoint.${name}`, undefined);
+      if (t.shape.join() !== shape.join()) throw new DataError(`checkpoint: tensor ${name} has shape [${t.shape.join(', ')}], layer ${l} needs [${shape.join(', ')}]`, `checkpoint.${name}.shape`, t.shape);
+      return t.data;
+    };
+    return { weight: take(`${index[l]}.weight`, [layer.units, fanIn]), bias: take(`${index[l]}.bias`, [layer.units]) };
+  });
+  const extra = [...contents.tensors.keys()].filter((k) => !expected.has(k));
+  if (extra.length) throw new DataError(`checkpoint: tensors ${extra.join(', ')} belong to no layer of this network`, `checkpoint.${extra[0]}`, extra);
+  net.setParameters(params);
+  return contents;
+}
