@@ -2,7 +2,7 @@
 // dist/ (`npm test` builds it first). MNIST training is too slow for the suite; the MNIST
 // loader and its split are tested directly.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,6 +203,33 @@ describe('train', () => {
     expect(JSON.parse(r.stdout).history.map((e: { lr: number }) => e.lr)).toEqual([0.001, 0.001, 0.0005, 0.0005]);
     expectError(descent('train', '--dataset', 'xor', '--schedule', '{"type":"stepLR"}'), 2, /--schedule's "stepSize" is required for stepLR/);
     expectError(descent('train', '--dataset', 'xor', '--schedule', 'nope'), 2, /--schedule <json>.*Expected JSON/);
+  });
+
+  it('--save writes a checkpoint (atomically) that descent inspect shows and the library loads', async () => {
+    const file = join(dir, 'spiral.safetensors');
+    const r = descent('train', '--dataset', 'spiral', '--epochs', '3', '--layers', '12', '--save', file, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const shown = descent('inspect', file);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/spiral\.safetensors: [\d,]+ bytes, 4 tensors, CRC-32 [0-9a-f]{8} verified/);
+    expect(shown.stdout).toMatch(/^network 2-12-3, loss softmax_cross_entropy, init xavier_uniform, seed 0; saved by descent \d+\.\d+\.\d+$/m);
+    expect(shown.stdout).toMatch(/^ {2}0\.weight +\[12, 2\]$/m);
+    expect(shown.stdout).toMatch(/^ {2}descent\.cli\.scaler: \{"mean":\[/m);
+    const json = JSON.parse(descent('inspect', file, '--json').stdout);
+    expect(json.tensors.map((t: { name: string }) => t.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    expect(JSON.parse(json.metadata['descent.cli.test'])).toEqual(report.test);
+    // The library loads it: the same test metrics on the same standardised split.
+    const { readCheckpoint, loadCheckpoint } = await import('../dist/checkpoint.js');
+    const { createNetwork } = await import('../dist/node.js');
+    const bytes = new Uint8Array(readFileSync(file));
+    const net = await createNetwork(readCheckpoint(bytes).spec!);
+    loadCheckpoint(net, bytes);
+    expect(net.summary().parameters).toBe(report.parameters);
+    // A truncated file is reported, not shown.
+    writeFileSync(join(dir, 'cut.safetensors'), bytes.subarray(0, 100));
+    expectError(descent('inspect', join(dir, 'cut.safetensors')), 1, /cut\.safetensors: checkpoint: its header claims \d+ bytes but the file has 92/);
   });
 
   it('a diverged run says so on stderr, names the flags that help, and exits 1', () => {

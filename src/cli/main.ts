@@ -1,10 +1,11 @@
-// The `descent` command line: `descent train`, `replay`, `diagnose` and `lr-find`. Errors print as
-// `descent: <message>` without a stack trace. Exit codes: 0 success, 1 failure (bad data,
+// The `descent` command line: `descent train`, `replay`, `diagnose`, `lr-find` and `inspect`.
+// Errors print as `descent: <message>` without a stack trace. Exit codes: 0 success, 1 failure (bad data,
 // unreadable files, bad replay cases), 2 usage (bad flags or hyper-parameters).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DescentError } from '../errors.js';
 import { diagnoseCommand } from './diagnose-command.js';
+import { inspectCommand } from './inspect-command.js';
 import { lrFindCommand } from './lr-find-command.js';
 import { ReplayMismatchError, replayCommand } from './replay-command.js';
 import { DivergedError, InterruptedError, trainCommand } from './train-command.js';
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   program.addCommand(replayCommand());
   program.addCommand(diagnoseCommand());
   program.addCommand(lrFindCommand());
+  program.addCommand(inspectCommand());
   // Subcommands inherit neither exitOverride nor the output settings, so set them on each.
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();

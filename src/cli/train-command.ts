@@ -10,7 +10,9 @@ import { writeFileSync } from 'node:fs';
 import { OPTIMIZERS } from '../optim/rules.js';
 import { ConfigError } from '../errors.js';
 import { createNetwork } from '../node.js';
-import type { Network } from '../network.js';
+import { saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { layerTable } from './layer-table.js';
+import { writeFileAtomic } from './write-atomic.js';
 import { resolveOptimizer } from '../optim/options.js';
 import { schedule } from '../optim/schedule.js';
 import { fitStandardScaler, trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
@@ -117,6 +119,8 @@ export interface TrainFlags {
   kernels?: KernelsOption;
   /** A CSV file to write one row of metrics per epoch to. */
   log?: string;
+  /** Where to save the trained network (safetensors). */
+  save?: string;
   /** A learning-rate schedule as JSON: { type, …options, interval?, monitor? }. */
   schedule?: Record<string, unknown>;
 }
@@ -133,6 +137,8 @@ interface Prepared {
   labelNames?: string[];
   /** How the features were scaled. */
   scaling: 'none (pixels in [0, 1])' | 'standardised on the train split';
+  /** The standardisation fitted on the training rows (what a prediction must apply too). */
+  scaler?: { mean: Float64Array; std: Float64Array };
 }
 
 /** The `train` subcommand. */
@@ -178,6 +184,7 @@ export function trainCommand(): Command {
     .option('--threads <n>', 'threads sharing each batch (default 1)', integer(1))
     .addOption(new Option('--kernels <variant>', 'kernel build (default auto)').choices(KERNELS_OPTIONS))
     .option('--schedule <json>', 'a learning-rate schedule (torch.optim.lr_scheduler), e.g. \'{"type":"cosineAnnealingLR","tMax":15}\' (docs/optimizers.md#learning-rate-schedules)', scheduleJson)
+    .option('--save <file.safetensors>', 'save the trained network (safetensors, PyTorch Sequential names; with the scaling and class names `descent inspect` shows)')
     .option('--log <file.csv>', 'write one CSV row per epoch: epoch, loss, train and validation (or test) metrics, lr, steps, time')
     .option('--json', 'print one JSON object (spec, options, per-epoch history with diagnostics, verdicts, test metrics, time) instead of text')
     .option('--quiet', 'print only the final line')
@@ -321,6 +328,15 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       out(final);
       if (text) out(runSummary(history, trainMs, setName));
     }
+    if (flags.save) {
+      writeFileAtomic(flags.save, saveCheckpoint(net, {
+        'descent.cli.dataset': data.name,
+        ...(data.scaler ? { 'descent.cli.scaler': JSON.stringify({ mean: Array.from(data.scaler.mean), std: Array.from(data.scaler.std) }) } : {}),
+        ...(data.labelNames ? { 'descent.cli.classes': JSON.stringify(data.labelNames) } : {}),
+        'descent.cli.test': JSON.stringify(test),
+      }));
+      if (text) out(`saved ${flags.save}`);
+    }
     if (log) {
       writeFileSync(flags.log!, `${LOG_COLUMNS.join(',')}\n${log.map((r) => `${r}\n`).join('')}`);
     }
@@ -402,6 +418,7 @@ async function prepare(flags: TrainFlags, synthetic: boolean): Promise<Prepared>
     classes: dataset.classes,
     labelNames: dataset.labelNames,
     scaling: 'standardised on the train split',
+    scaler: { mean: scaler.mean, std: scaler.std },
   };
 }
 
@@ -583,13 +600,4 @@ const LOG_COLUMNS = ['epoch', 'loss', 'train_loss', 'train_accuracy', 'val_loss'
 function logRow(r: EpochRecord): string {
   const v = r.validation;
   return [r.epoch + 1, r.loss, r.train.loss, r.train.accuracy ?? '', v?.loss ?? '', v?.accuracy ?? '', r.lr, r.steps, round(r.timeMs)].join(',');
-}
-
-/** Each layer's weight and bias shapes and parameter count, as Keras's summary shows them. */
-function layerTable(s: ReturnType<Network['summary']>): string {
-  const rows = s.layers.map((l, i) => [String(i), `${l.type} ${l.units}`, l.activation, `[${l.weightShape.join(', ')}]`, `[${l.biasShape.join(', ')}]`, fmtInt(l.parameters)]);
-  const head = ['layer', 'kind', 'activation', 'weight', 'bias', 'parameters'];
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => `  ${r.map((v, c) => (c === r.length - 1 ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ')}`;
-  return [line(head), ...rows.map(line), `  total ${fmtInt(s.parameters)} parameters, ${fmtInt(s.memoryBytes)} bytes of wasm memory, kernels ${s.kernels}${s.threads > 1 ? `, ${s.threads} threads` : ''}`].join('\n');
 }
