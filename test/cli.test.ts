@@ -232,6 +232,12 @@ describe('train', () => {
     expectError(descent('inspect', join(dir, 'cut.safetensors')), 1, /cut\.safetensors: checkpoint: its header claims \d+ bytes but the file has 92/);
   });
 
+  it('words verdict remedies in flags, not API options', () => {
+    const r = descent('train', '--dataset', 'spiral', '--optimizer', 'sgd', '--lr', '1000', '--epochs', '3');
+    expect(r.stdout).toMatch(/verdict \(epoch 1, step \d+\): exploding: .*\n {2}→ gradients blow up: lower the learning rate \(--lr\), clip gradients \(--clip-grad-norm 1\), or train with --guard recover/);
+    expect(r.stdout).not.toMatch(/clipGradNorm|guard: "recover"/);
+  });
+
   it('a diverged run says so on stderr, names the flags that help, and exits 1', () => {
     const r = descent('train', '--dataset', 'spiral', '--samples', '300', '--optimizer', 'sgd', '--lr', '1000', '--epochs', '3');
     expect(r.code, r.stderr).toBe(1);

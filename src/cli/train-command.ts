@@ -295,7 +295,7 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
           },
           onVerdict: text ? (v) => {
             // Written mid-bar, a line lands on the bar's own line: the bar holds it until its epoch's line is done.
-            const line = `verdict (epoch ${v.epoch + 1}, step ${v.step}): ${v.message}\n  → ${v.remedy}`;
+            const line = `verdict (epoch ${v.epoch + 1}, step ${v.step}): ${v.message}\n  → ${remedyInFlags(v.remedy)}`;
             if (progress) progress.hold(line);
             else out(line);
           } : undefined,
@@ -347,6 +347,17 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
   } finally {
     net.dispose();
   }
+}
+
+/** A verdict's remedy names the library's options; on the command line they are flags. */
+export function remedyInFlags(remedy: string): string {
+  return remedy
+    .replace('clip gradients (clipGradNorm)', 'clip gradients (--clip-grad-norm 1)')
+    .replace('train with guard: "recover"', 'train with --guard recover')
+    .replace('(earlyStopping with restoreBestWeights)', '(--validation-split 0.2 --early-stopping 5 --restore-best)')
+    .replace('lower the learning rate', 'lower the learning rate (--lr)')
+    .replace('use He initialisation', 'use He initialisation (--init he_uniform)')
+    .replace('use Xavier initialisation', 'use Xavier initialisation (--init xavier_uniform)');
 }
 
 /** The end-of-run lines: why it stopped, steps and their rate, the best epoch by test loss. */
