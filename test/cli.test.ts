@@ -227,6 +227,16 @@ describe('train', () => {
     const net = await createNetwork(readCheckpoint(bytes).spec!);
     loadCheckpoint(net, bytes);
     expect(net.summary().parameters).toBe(report.parameters);
+    // export-onnx writes the ONNX model beside it, which onnxruntime-web runs.
+    const exported = descent('export-onnx', file);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toBe(`wrote ${file.replace(/\.safetensors$/, '.onnx')} (ONNX opset 13)\n`);
+    const ort = await import('onnxruntime-web');
+    const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(file.replace(/\.safetensors$/, '.onnx'))));
+    const probe = Float32Array.of(0.3, -1.2);
+    const got = (await session.run({ input: new ort.Tensor('float32', probe, [1, 2]) })).output.data as Float32Array;
+    net.predict(probe).outputs.forEach((v: number, i: number) => expect(Math.abs(got[i] - v)).toBeLessThan(1e-5));
+    expectError(descent('export-onnx', join(root, 'test/golden/checkpoints/torch-mlp.safetensors'), join(dir, 'x.onnx')), 1, /has no descent\.spec metadata/);
     // A truncated file is reported, not shown.
     writeFileSync(join(dir, 'cut.safetensors'), bytes.subarray(0, 100));
     expectError(descent('inspect', join(dir, 'cut.safetensors')), 1, /cut\.safetensors: checkpoint: its header claims \d+ bytes but the file has 92/);

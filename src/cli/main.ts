@@ -1,10 +1,12 @@
-// The `descent` command line: `descent train`, `replay`, `diagnose`, `lr-find` and `inspect`.
+// The `descent` command line: `descent train`, `replay`, `diagnose`, `lr-find`, `inspect` and
+// `export-onnx`.
 // Errors print as `descent: <message>` without a stack trace. Exit codes: 0 success, 1 failure (bad data,
 // unreadable files, bad replay cases), 2 usage (bad flags or hyper-parameters).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DescentError } from '../errors.js';
 import { diagnoseCommand } from './diagnose-command.js';
+import { exportOnnxCommand } from './export-onnx-command.js';
 import { inspectCommand } from './inspect-command.js';
 import { lrFindCommand } from './lr-find-command.js';
 import { ReplayMismatchError, replayCommand } from './replay-command.js';
@@ -36,6 +38,7 @@ export function createProgram(): Command {
   program.addCommand(diagnoseCommand());
   program.addCommand(lrFindCommand());
   program.addCommand(inspectCommand());
+  program.addCommand(exportOnnxCommand());
   // Subcommands inherit neither exitOverride nor the output settings, so set them on each.
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();
