@@ -41,5 +41,6 @@ export async function runReplayFile(file: string, threads = 1): Promise<void> {
     if (err instanceof DataError) throw new DataError(`${file}: ${err.message}`, err.path, err.value);
     throw err;
   }
-  process.stdout.write(JSON.stringify({ losses: result.losses, grads0: result.grads0, final: result.final }) + '\n');
+  // losses, grads0, final; and lrs (and momentum) when the case has a schedule.
+  process.stdout.write(JSON.stringify(result) + '\n');
 }

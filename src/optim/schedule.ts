@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 import { mustBe } from '../util/must-be.js';
 import { RULES } from './rules.js';
 import { createScheduler } from './schedulers.js';
-import type { Monitor, Schedule, SchedulerConfig } from '../types.js';
+import type { Monitor, Schedule, Scheduler, SchedulerConfig } from '../types.js';
 
 
 /**
@@ -17,7 +17,7 @@ import type { Monitor, Schedule, SchedulerConfig } from '../types.js';
 export function schedule(options: SchedulerConfig & { interval?: 'epoch' | 'step'; monitor?: Monitor }): Schedule {
   const path = 'options.schedule';
   if (typeof options !== 'object' || options === null) throw mustBe(path, `a schedule like { type: 'stepLR', stepSize: 10 }`, options);
-  const { interval = options.type === 'oneCycleLR' || options.type === 'cyclicLR' ? 'step' : 'epoch', monitor, ...rest } = options;
+  const { interval = defaultInterval(options.type), monitor, ...rest } = options;
   const config = rest as SchedulerConfig;
   if (interval !== 'epoch' && interval !== 'step') throw mustBe(`${path}.interval`, `'epoch' or 'step'`, interval);
   if (monitor !== undefined) {
@@ -30,10 +30,15 @@ export function schedule(options: SchedulerConfig & { interval?: 'epoch' | 'step
     config,
     interval,
     monitor: config.type === 'reduceLROnPlateau' ? monitor : null,
-    // The momentum or β₁ a schedule may cycle (rules.ts `cycles`), and which of the two it is.
-    open: (o) => {
-      const cycles = RULES[o.type].cycles ?? undefined;
-      return createScheduler(config, o.lr, { baseMomentum: cycles && o[cycles], cycles, path });
-    },
+    open: (o) => openFor(config, o, path),
   };
 }
+
+/** @internal Builds `config` for an optimizer's resolved options: its lr, and the momentum or β₁ (rules.ts `cycles`) a schedule may cycle. */
+export function openFor(config: SchedulerConfig, o: Parameters<Schedule['open']>[0], path: string): Scheduler {
+  const cycles = RULES[o.type].cycles ?? undefined;
+  return createScheduler(config, o.lr, { baseMomentum: cycles && o[cycles], cycles, path });
+}
+
+/** @internal The interval a schedule steps at unless told: every optimizer step for oneCycleLR and cyclicLR, else every epoch. */
+export const defaultInterval = (type: unknown): 'epoch' | 'step' => (type === 'oneCycleLR' || type === 'cyclicLR' ? 'step' : 'epoch');
