@@ -222,7 +222,7 @@ class LambdaLR extends Schedule {
   }
 }
 
-/** What an lrLambda returns at `epoch`, checked: a finite factor ≥ 0. */
+/** What `fn` (an lrLambda, or cyclicLR's scaleFn: `key`) returns at `x`, checked: a finite factor ≥ 0. */
 function factor(fn: (x: number) => number, x: number, path: string, key = 'lrLambda'): number {
   const f = fn(x);
   if (typeof f !== 'number' || !Number.isFinite(f) || f < 0) {
