@@ -397,12 +397,15 @@ export interface FitOptions {
 /** What `schedule()` in 'descent/schedules' returns: a checked config, ready to build for an optimizer. */
 export interface Schedule {
   readonly config: SchedulerConfig;
-  /** When it steps: after every epoch (default; oneCycleLR: 'step') or every optimizer step. */
+  /** When it steps: after every epoch (default; oneCycleLR and cyclicLR: 'step') or every optimizer step. */
   readonly interval: 'epoch' | 'step';
   /** reduceLROnPlateau's metric (default val_loss with validation data, else loss); null for the others. */
   readonly monitor: Monitor | undefined | null;
-  /** Builds the scheduler for an optimizer's lr (and the momentum or β₁ one-cycle may cycle). */
-  open(baseLr: number, baseMomentum: number | undefined): Scheduler;
+  /**
+   * Builds the scheduler for an optimizer, given its resolved options (every option filled in,
+   * the Adam family's β₁ as `beta1`): its lr, and the momentum or β₁ oneCycleLR or cyclicLR may cycle.
+   */
+  open(optimizer: { type: OptimizerType; lr: number; momentum?: number; beta1?: number }): Scheduler;
 }
 
 /** Options of `network.trainer(x, y, options)`: the batching and diagnostics parts of FitOptions. */
@@ -768,7 +771,44 @@ export type SchedulerConfig =
       cooldown?: number;
       minLr?: number;
       eps?: number;
-    };
+    }
+  /** torch's ConstantLR: the lr times `factor` (in (0, 1], default 1/3) until `totalIters` (default 5) steps, then the lr again. */
+  | { type: 'constantLR'; factor?: number; totalIters?: number }
+  /** torch's PolynomialLR: decays to 0 over `totalIters` (default 5, ≥ 1) steps as (1 − t/totalIters)^power (default 1, ≥ 0), then stays. */
+  | { type: 'polynomialLR'; totalIters?: number; power?: number }
+  /** torch's MultiplicativeLR: each step after the first multiplies the lr by `lrLambda(epoch)` (a finite factor ≥ 0). */
+  | { type: 'multiplicativeLR'; lrLambda: (epoch: number) => number }
+  | {
+      /**
+       * torch's CyclicLR: the lr goes from `baseLr` (it replaces the optimizer's) up to `maxLr` over
+       * `stepSizeUp` steps and back over `stepSizeDown`, then repeats; meant to be stepped after every
+       * batch (fit's default interval for it is 'step'). With `cycleMomentum` (the default) the
+       * momentum moves the other way, from `maxMomentum` down to `baseMomentum`; as in PyTorch that
+       * needs an optimizer with a `momentum` option (sgd, rmsprop), not the Adam family's β₁.
+       */
+      type: 'cyclicLR';
+      baseLr: number;
+      maxLr: number;
+      /** Steps of the rising half of a cycle. Default 2000. */
+      stepSizeUp?: number;
+      /** Steps of the falling half. Default: stepSizeUp. */
+      stepSizeDown?: number;
+      /** 'triangular' (default), 'triangular2' (the amplitude halves each cycle) or 'exp_range' (times gamma^step). */
+      mode?: 'triangular' | 'triangular2' | 'exp_range';
+      /** For 'exp_range'. Default 1. */
+      gamma?: number;
+      /** A custom amplitude factor (finite, ≥ 0) in place of `mode`'s, of the cycle number or the step (`scaleMode`). */
+      scaleFn?: (x: number) => number;
+      /** What scaleFn takes: 'cycle' (default, from 1) or 'iterations' (the step count). */
+      scaleMode?: 'cycle' | 'iterations';
+      cycleMomentum?: boolean;
+      /** Default 0.8. */
+      baseMomentum?: number;
+      /** Default 0.9. */
+      maxMomentum?: number;
+    }
+  /** torch's ChainedScheduler: every schedule of the list stepped together, in order, on the same lr (each multiplies what the ones before wrote). */
+  | { type: 'chainedScheduler'; schedulers: readonly SchedulerConfig[] };
 
 export type SchedulerType = SchedulerConfig['type'];
 
@@ -787,11 +827,11 @@ export interface SchedulerCounters {
   best?: JsonFloat;
   numBadEpochs?: number;
   cooldownCounter?: number;
-  /** sequentialLR: the children's counters, in order. */
+  /** sequentialLR, chainedScheduler: the children's counters, in order. */
   schedulers?: SchedulerCounters[];
 }
 
-/** Plain, JSON-serialisable state: the counters plus the current lr (and one-cycle's momentum). */
+/** Plain, JSON-serialisable state: the counters plus the current lr (and the momentum oneCycleLR or cyclicLR cycles). */
 export interface SchedulerState extends SchedulerCounters {
   lr: JsonFloat;
   /** Present when the schedule cycles momentum. */
@@ -801,7 +841,7 @@ export interface SchedulerState extends SchedulerCounters {
 export interface Scheduler {
   /** The learning rate to use for the next optimizer step(s). */
   readonly lr: number;
-  /** One-cycle's current momentum / β₁ (undefined for the others, and when cycleMomentum is false). */
+  /** The momentum / β₁ oneCycleLR or cyclicLR cycles (undefined for the others, and when cycleMomentum is false). */
   readonly momentum: number | undefined;
   /** Advances one scheduler step (an epoch or an optimizer step, as the caller decides). reduceLROnPlateau needs `metric`; the others ignore it. */
   step(metric?: number): void;
@@ -812,9 +852,14 @@ export interface Scheduler {
 export interface SchedulerOptions {
   /**
    * The optimizer's own momentum (SGD/RMSprop `momentum`, or Adam-family β₁); leave it undefined when
-   * the optimizer has none. One-cycle then refuses cycleMomentum, as PyTorch's constructor does.
+   * the optimizer has none. oneCycleLR and cyclicLR then refuse cycleMomentum, as PyTorch's constructors do.
    */
   baseMomentum?: number;
+  /**
+   * Which value baseMomentum is: SGD's or RMSprop's 'momentum' (the default) or the Adam family's
+   * 'beta1'. cyclicLR cycles only a 'momentum' (PyTorch's CyclicLR looks for that option).
+   */
+  cycles?: 'momentum' | 'beta1';
   /** Prefix of error paths. Default 'options.schedule'. */
   path?: string;
 }

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Network } from '../src/network.js';
 import { makeNetwork } from './helpers/network.js';
-import { LOSS_TOL, loadGoldenCases, mismatches, parameterMismatches, publicLayout, type GoldenCase, type PublicLayout } from './helpers/goldens.js';
+import { schedule } from '../src/schedules.js';
+import type { SchedulerConfig } from '../src/types.js';
+import { LOSS_TOL, loadGoldenCases, loadScheduledCases, mismatches, parameterMismatches, publicLayout, type GoldenCase, type PublicLayout } from './helpers/goldens.js';
 
 type Layout = Extract<PublicLayout, { ok: true }>;
 
@@ -81,4 +83,41 @@ describe('golden trajectories through the public training loop', () => {
 
   // Listed so the report names what the public loop cannot express, and why.
   it.skip.each(skipped)('not expressible: $file — $reason', () => {});
+});
+
+// The cases with a schedule (scheduled/) through fitSync and schedule(): fit's epoch is the
+// case's pass over its batches, and fit's `loss` (reduceLROnPlateau's default monitor without
+// validation data) is the replay's mean loss of the epoch, so the trajectories must be torch's.
+describe('scheduled golden trajectories through fitSync with schedule()', () => {
+  const scheduled = loadScheduledCases().map(({ file, c }) => ({ file, c, layout: publicLayout(c) as Layout }));
+  it('lays out every scheduled case with one epoch per pass over its batches', () => {
+    expect(scheduled.length).toBeGreaterThanOrEqual(10);
+    for (const { c, layout } of scheduled) expect([layout.ok, layout.batchesPerEpoch]).toEqual([true, c.batches.length]);
+  });
+  it.each(scheduled)('$file', ({ c, layout }) => {
+    const net = makeNetwork(c.spec);
+    try {
+      net.setParameters(c.init);
+      const losses: number[] = [];
+      const lrs: number[] = [];
+      const endsEarly = c.steps < layout.epochs * layout.batchesPerEpoch;
+      net.fitSync(layout.x, layout.y, {
+        optimizer: c.optimizer, batchSize: layout.batchSize, shuffle: false, epochs: layout.epochs, preflight: 'off',
+        schedule: schedule(c.schedule as SchedulerConfig & { interval?: 'epoch' | 'step' }),
+        onBatchEnd: (info) => {
+          losses.push(info.loss);
+          lrs.push(info.lr);
+          return !(endsEarly && info.step === c.steps);
+        },
+      });
+      const bad = [
+        ...mismatches(lrs, c.expected.lrs!, { abs: 1e-15, rel: 1e-12 }).map((m) => `lrs${m}`),
+        ...mismatches(losses, c.expected.losses, LOSS_TOL).map((m) => `losses${m}`),
+        ...parameterMismatches(net.getParameters(), c.expected.final),
+      ];
+      expect(bad.slice(0, 8), `${bad.length} mismatches`).toEqual([]);
+    } finally {
+      net.dispose();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // The replay format's edge: every malformed case is a typed error naming the bad field,
-// and steps: 0 yields the initial parameters with the step-0 gradients.
+// steps: 0 yields the initial parameters with the step-0 gradients, and an optional schedule
+// sets each step's lr (and momentum); test/golden.test.ts checks scheduled cases against torch.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runReplay } from '../src/train/replay.js';
@@ -47,6 +48,30 @@ describe('replay', () => {
     expect(() => run(c)).not.toThrow();
   });
 
+  it('takes an optional schedule, stepped per epoch (one pass over batches) unless told', () => {
+    const plain = run({ ...good(), steps: 6 });
+    expect(plain.lrs).toBeUndefined();
+    const r = run({ ...good(), steps: 6, schedule: { type: 'stepLR', stepSize: 1, gamma: 0.5 } });
+    expect(r.lrs).toEqual([0.1, 0.1, 0.05, 0.05, 0.025, 0.025]); // 2 batches per epoch
+    expect(r.momentum).toBeUndefined();
+    expect(r.final).not.toEqual(plain.final);
+    const perStep = run({ ...good(), steps: 4, schedule: { type: 'stepLR', stepSize: 1, gamma: 0.5, interval: 'step' } });
+    expect(perStep.lrs).toEqual([0.1, 0.05, 0.025, 0.0125]);
+    // A constant schedule is the plain run.
+    expect(run({ ...good(), steps: 6, schedule: { type: 'constantLR', factor: 1 } }).final).toEqual(plain.final);
+  });
+  it('steps cyclicLR per step and reports the momentum it cycles', () => {
+    const r = run({ ...good(), optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, schedule: { type: 'cyclicLR', baseLr: 0.01, maxLr: 0.05, stepSizeUp: 2 } });
+    expect(r.lrs).toEqual([0.01, 0.03, 0.05].map((v) => expect.closeTo(v, 15)));
+    expect(r.momentum).toEqual([0.9, 0.85, 0.8].map((v) => expect.closeTo(v, 15)));
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+  it('reduceLROnPlateau watches the mean loss of each epoch', () => {
+    // A zero rate never improves the loss: patience 0 halves the rate after every epoch but the first.
+    const r = run({ ...good(), optimizer: { type: 'sgd', lr: 1e-30 }, steps: 6, schedule: { type: 'reduceLROnPlateau', patience: 0, factor: 0.5, eps: 0 } });
+    expect(r.lrs).toEqual([1e-30, 1e-30, 1e-30, 1e-30, 5e-31, 5e-31]);
+  });
+
   const bad: [string, (c: any) => unknown, string, string][] = [
     ['not an object', () => [1, 2], 'ReplayFormatError', 'case'],
     ['unknown key', (c) => ({ ...c, seed: 1 }), 'ReplayFormatError', 'case.seed'],
@@ -62,6 +87,13 @@ describe('replay', () => {
     ['init missing a layer', (c) => ({ ...c, init: [c.init[0]] }), 'ReplayFormatError', 'case.init'],
     ['unknown optimizer option', (c) => ({ ...c, optimizer: { type: 'adam', momentum: 0.9 } }), 'ConfigError', 'optimizer.momentum'],
     ['bad activation', (c) => ({ ...c, spec: { ...c.spec, layers: [{ units: 3, activation: 'swish' }, c.spec.layers[1]] } }), 'ConfigError', 'spec.layers[0].activation'],
+    ['schedule not an object', (c) => ({ ...c, schedule: 'cosine' }), 'ReplayFormatError', 'case.schedule'],
+    ['schedule of no known type', (c) => ({ ...c, schedule: { type: 'warmup' } }), 'ConfigError', 'case.schedule.type'],
+    ['bad schedule option', (c) => ({ ...c, schedule: { type: 'stepLR', stepSize: 0 } }), 'ConfigError', 'case.schedule.stepSize'],
+    ['bad schedule interval', (c) => ({ ...c, schedule: { type: 'stepLR', stepSize: 1, interval: 'batch' } }), 'ReplayFormatError', 'case.schedule.interval'],
+    ['schedule with a monitor', (c) => ({ ...c, schedule: { type: 'reduceLROnPlateau', monitor: 'val_loss' } }), 'ConfigError', 'case.schedule.monitor'],
+    ['lambdaLR (JSON has no functions)', (c) => ({ ...c, schedule: { type: 'lambdaLR', lrLambda: '0.95 ** epoch' } }), 'ConfigError', 'case.schedule.lrLambda'],
+    ['cyclicLR cycling Adam', (c) => ({ ...c, optimizer: { type: 'adam' }, schedule: { type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1 } }), 'ConfigError', 'case.schedule.cycleMomentum'],
   ];
   it.each(bad)('rejects a case with %s', (_, mutate, name, path) => {
     expect(() => run(mutate(good()))).toThrow(expect.objectContaining({ name, path }));

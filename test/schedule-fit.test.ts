@@ -5,8 +5,8 @@
 // in schedulers.test.ts.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createScheduler, schedule } from '../src/schedules.js';
-import type { FitOptions, NetworkSpec } from '../src/types.js';
+import { createScheduler, restoreScheduler, schedule } from '../src/schedules.js';
+import type { FitOptions, NetworkSpec, SchedulerState } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
 
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 2 };
@@ -49,6 +49,46 @@ describe('fit with a schedule', () => {
     expect(cycled.getParameters()).not.toEqual(fixed.getParameters());
   });
 
+  it('steps cyclicLR after every optimizer step and cycles SGD momentum, as a standalone scheduler does', () => {
+    const lrs: number[] = [];
+    const config = { type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3 } as const;
+    const states: SchedulerState[] = [];
+    const h = makeNetwork(spec).fitSync(data.x, data.y, {
+      optimizer: { type: 'sgd', lr: 0.5, momentum: 0.9 }, batchSize: 16, epochs: 3, schedule: schedule(config),
+      onBatchEnd: (b) => { lrs.push(b.lr); }, onEpochEnd: (_, run) => { states.push(run.trainingState().schedule!); },
+    });
+    const ref = createScheduler(config, 0.5, { baseMomentum: 0.9 });
+    const want: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      want.push(ref.lr);
+      ref.step();
+    }
+    expect(lrs).toEqual(want);
+    expect(want[0]).toBe(0.01); // cyclicLR replaces the optimizer's lr with its baseLr
+    expect(h.epochs.map((e) => e.lr)).toEqual([want[3], want[7], want[11]]);
+    // The run's trainingState() after epoch 1 resumes the schedule where it was (lr and momentum).
+    const resumed = restoreScheduler(config, 0.5, JSON.parse(JSON.stringify(states[0])));
+    expect(states[0]).toMatchObject({ type: 'cyclicLR', lastEpoch: 4 });
+    expect(resumed.lr).toBe(want[4]);
+    const rest = [resumed.lr];
+    for (let i = 5; i < 12; i++) rest.push((resumed.step(), resumed.lr));
+    expect(rest).toEqual(want.slice(4));
+    const fixed = makeNetwork(spec);
+    fixed.fitSync(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.5, momentum: 0.9 }, batchSize: 16, epochs: 3, schedule: schedule({ ...config, cycleMomentum: false }) });
+    const cycled = makeNetwork(spec);
+    cycled.fitSync(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.5, momentum: 0.9 }, batchSize: 16, epochs: 3, schedule: schedule(config) });
+    expect(cycled.getParameters()).not.toEqual(fixed.getParameters());
+  });
+
+  it('steps chainedScheduler, constantLR, polynomialLR and multiplicativeLR after every epoch', () => {
+    const config = { type: 'chainedScheduler', schedulers: [{ type: 'constantLR', factor: 0.5, totalIters: 2 }, { type: 'polynomialLR', totalIters: 4, power: 2 }, { type: 'multiplicativeLR', lrLambda: () => 0.9 }] } as const;
+    const h = makeNetwork(spec).fitSync(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.4 }, batchSize: 32, epochs: 5, schedule: schedule(config) });
+    const ref = createScheduler(config, 0.4);
+    const want = [0, 1, 2, 3, 4].map((i) => (i > 0 && ref.step(), ref.lr));
+    expect(h.epochs.map((e) => e.lr)).toEqual(want);
+    expect(want[4]).toBe(0); // polynomial reaches 0 at totalIters
+  });
+
   it('reduceLROnPlateau cuts the rate once its monitor stops improving for `patience` epochs', () => {
     const h = makeNetwork(spec).fitSync(data.x, data.y, {
       optimizer: { type: 'sgd', lr: 1e-6 }, batchSize: 64, epochs: 6, shuffle: false, validationSplit: 0.25,
@@ -76,6 +116,8 @@ describe('bad schedules', () => {
   it.each<[unknown, unknown, string]>([
     [{ type: 'stepLR', stepSize: 2 }, { type: 'sgd', lr: 0.1 }, 'options.schedule'],
     [schedule({ type: 'oneCycleLR', maxLr: 0.1, totalSteps: 10 }), { type: 'adagrad' }, 'options.schedule.cycleMomentum'],
+    [schedule({ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1 }), { type: 'adam' }, 'options.schedule.cycleMomentum'],
+    [schedule({ type: 'chainedScheduler', schedulers: [{ type: 'constantLR' }, { type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1 }] }), { type: 'adagrad' }, 'options.schedule.schedulers[1].cycleMomentum'],
     [schedule({ type: 'reduceLROnPlateau', monitor: 'val_loss' }), { type: 'sgd', lr: 0.1 }, 'options.schedule.monitor'],
   ])('fit rejects %j before anything changes', (s, optimizer, path) => {
     const net = makeNetwork(spec);

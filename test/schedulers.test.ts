@@ -13,7 +13,7 @@ interface Case {
   config: Record<string, unknown>;
   steps: number;
   baseLr: number;
-  optimizer: 'sgd' | 'adam';
+  optimizer: 'sgd' | 'rmsprop' | 'adam';
   optimizerMomentum: number;
   metrics?: number[];
   lrs: number[];
@@ -27,13 +27,18 @@ const LAMBDAS: Record<string, (epoch: number) => number> = {
   exp95: (epoch) => 0.95 ** epoch,
   inverse: (epoch) => 1 / (1 + epoch),
   warmup5: (epoch) => Math.min(1, (epoch + 1) / 5),
+  times95: () => 0.95,
+  zigzag: (epoch) => (epoch % 2 ? 1.1 : 0.8),
+  'inverse-cycle': (x) => 1 / x,
+  'decay-iterations': (x) => 0.99 ** x,
 };
 
 /** The golden names its lambdas (JSON holds no functions); swap the functions in. */
 function configOf(c: Record<string, unknown>): SchedulerConfig {
-  if (c.type === 'lambdaLR') return { type: 'lambdaLR', lrLambda: LAMBDAS[c.lrLambda as string] };
-  if (c.type === 'sequentialLR') return { ...c, schedulers: (c.schedulers as Record<string, unknown>[]).map(configOf) } as unknown as SchedulerConfig;
-  return c as unknown as SchedulerConfig;
+  const out: Record<string, unknown> = { ...c };
+  for (const key of ['lrLambda', 'scaleFn']) if (typeof c[key] === 'string') out[key] = LAMBDAS[c[key] as string];
+  if (Array.isArray(c.schedulers)) out.schedulers = (c.schedulers as Record<string, unknown>[]).map(configOf);
+  return out as unknown as SchedulerConfig;
 }
 
 const close = (got: number | undefined, want: number) => got !== undefined && Math.abs(got - want) <= 1e-15 + 1e-12 * Math.abs(want);
@@ -50,7 +55,7 @@ function trace(s: Scheduler, c: Case, from = 0): { lrs: number[]; moms: (number 
   return { lrs, moms };
 }
 
-const create = (c: Case) => createScheduler(configOf(c.config), c.baseLr, { baseMomentum: c.optimizerMomentum });
+const create = (c: Case) => createScheduler(configOf(c.config), c.baseLr, { baseMomentum: c.optimizerMomentum, cycles: c.optimizer === 'adam' ? 'beta1' : 'momentum' });
 
 describe('golden schedules from PyTorch', () => {
   it('come from torch 1.13 and cover every schedule', () => {
@@ -152,6 +157,11 @@ describe('defaults are torch.optim.lr_scheduler 1.13', () => {
     ['linearLR', { startFactor: 1 / 3, endFactor: 1, totalIters: 5 }],
     ['oneCycleLR', { pctStart: 0.3, annealStrategy: 'cos', cycleMomentum: true, baseMomentum: 0.85, maxMomentum: 0.95, divFactor: 25, finalDivFactor: 1e4, threePhase: false }],
     ['reduceLROnPlateau', { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, minLr: 0, eps: 1e-8 }],
+    ['constantLR', { factor: 1 / 3, totalIters: 5 }],
+    ['polynomialLR', { totalIters: 5, power: 1 }],
+    ['multiplicativeLR', {}],
+    ['cyclicLR', { stepSizeUp: 2000, mode: 'triangular', gamma: 1, scaleMode: 'cycle', cycleMomentum: true, baseMomentum: 0.8, maxMomentum: 0.9 }],
+    ['chainedScheduler', {}],
   ] as const)('%s', (type, defaults) => {
     expect(schedulerDefaults(type)).toEqual(defaults);
   });
@@ -171,6 +181,22 @@ describe('momentum', () => {
     const nested = catchError(() => createScheduler({ type: 'sequentialLR', milestones: [2], schedulers: [{ type: 'linearLR' }, { type: 'oneCycleLR', maxLr: 0.1, totalSteps: 10 }] }, 0.01));
     expect(nested.path).toBe('options.schedule.schedulers[1].cycleMomentum');
     expect(() => createScheduler({ type: 'oneCycleLR', maxLr: 0.1, totalSteps: 10, cycleMomentum: false }, 0.01)).not.toThrow();
+  });
+
+  it("cyclicLR cycles only an optimizer's `momentum` (PyTorch's CyclicLR raises for Adam's betas too)", () => {
+    const config: SchedulerConfig = { type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2 };
+    expect(catchError(() => createScheduler(config, 0.01)).path).toBe('options.schedule.cycleMomentum');
+    const adam = catchError(() => createScheduler(config, 0.01, { baseMomentum: 0.9, cycles: 'beta1' }));
+    expect(adam).toBeInstanceOf(ConfigError);
+    expect(adam.message).toMatch(/^options\.schedule\.cycleMomentum needs an optimizer with a momentum option/);
+    const chained = catchError(() => createScheduler({ type: 'chainedScheduler', schedulers: [{ type: 'exponentialLR', gamma: 0.9 }, config] }, 0.01, { baseMomentum: 0.9, cycles: 'beta1' }));
+    expect(chained.path).toBe('options.schedule.schedulers[1].cycleMomentum');
+    expect(createScheduler({ ...config, cycleMomentum: false }, 0.01, { baseMomentum: 0.9, cycles: 'beta1' }).momentum).toBeUndefined();
+    // oneCycleLR still cycles β₁.
+    expect(createScheduler({ type: 'oneCycleLR', maxLr: 0.1, totalSteps: 10 }, 0.01, { baseMomentum: 0.9, cycles: 'beta1' }).momentum).toBe(0.95);
+    const s = createScheduler(config, 0.5, { baseMomentum: 0 });
+    expect([s.lr, s.momentum]).toEqual([0.01, 0.9]); // the lr becomes baseLr, the momentum maxMomentum
+    expect(catchError(() => createScheduler(config, 0.01, { baseMomentum: 0.9, cycles: 'beta2' as never })).path).toBe('options.cycles');
   });
 });
 
@@ -237,6 +263,33 @@ describe('option errors name the field', () => {
     [{ type: 'reduceLROnPlateau', minLr: -1 }, 'options.schedule.minLr'],
     [{ type: 'reduceLROnPlateau', eps: NaN }, 'options.schedule.eps'],
     [{ type: 'reduceLROnPlateau', verbose: true }, 'options.schedule.verbose'],
+    [{ type: 'constantLR', factor: 0 }, 'options.schedule.factor'], // torch divides by it at totalIters
+    [{ type: 'constantLR', factor: 1.5 }, 'options.schedule.factor'],
+    [{ type: 'constantLR', totalIters: -1 }, 'options.schedule.totalIters'],
+    [{ type: 'polynomialLR', totalIters: 0 }, 'options.schedule.totalIters'],
+    [{ type: 'polynomialLR', power: -1 }, 'options.schedule.power'],
+    [{ type: 'polynomialLR', power: '2' }, 'options.schedule.power'],
+    [{ type: 'multiplicativeLR' }, 'options.schedule.lrLambda'],
+    [{ type: 'multiplicativeLR', lrLambda: 0.9 }, 'options.schedule.lrLambda'],
+    [{ type: 'cyclicLR', maxLr: 0.1 }, 'options.schedule.baseLr'],
+    [{ type: 'cyclicLR', baseLr: 0.01 }, 'options.schedule.maxLr'],
+    [{ type: 'cyclicLR', baseLr: -0.01, maxLr: 0.1 }, 'options.schedule.baseLr'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, stepSizeUp: 0 }, 'options.schedule.stepSizeUp'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, stepSizeDown: -1 }, 'options.schedule.stepSizeDown'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, mode: 'exp' }, 'options.schedule.mode'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, gamma: 0 }, 'options.schedule.gamma'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, scaleFn: 'half' }, 'options.schedule.scaleFn'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, scaleMode: 'epoch' }, 'options.schedule.scaleMode'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, cycleMomentum: 'no' }, 'options.schedule.cycleMomentum'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, baseMomentum: 1 }, 'options.schedule.baseMomentum'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, maxMomentum: -0.5 }, 'options.schedule.maxMomentum'],
+    [{ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, scaleFn: () => -1 }, 'options.schedule.scaleFn'], // checked at the constructor's step
+    [{ type: 'chainedScheduler' }, 'options.schedule.schedulers'],
+    [{ type: 'chainedScheduler', schedulers: [] }, 'options.schedule.schedulers'],
+    [{ type: 'chainedScheduler', schedulers: [{ type: 'reduceLROnPlateau' }] }, 'options.schedule.schedulers[0].type'],
+    [{ type: 'chainedScheduler', schedulers: [{ type: 'linearLR' }, { type: 'stepLR' }] }, 'options.schedule.schedulers[1].stepSize'],
+    [{ type: 'chainedScheduler', schedulers: [{ type: 'linearLR' }], milestones: [2] }, 'options.schedule.milestones'],
+    [{ type: 'sequentialLR', schedulers: [{ type: 'linearLR' }, { type: 'chainedScheduler', schedulers: [{ type: 'linearLR' }] }], milestones: [5] }, 'options.schedule.schedulers[1].type'],
   ];
   it.each(bad.map(([config, path]) => [path, JSON.stringify(config) ?? String(config), config] as const))('%s: %s', (path, _, config) => {
     const err = catchError(() => createScheduler(config as SchedulerConfig, 0.1, { baseMomentum: 0.9 }));
@@ -259,6 +312,20 @@ describe('option errors name the field', () => {
     expect(catchError(() => createScheduler({ type: 'stepLR', stepSize: 3 }, -0.1)).path).toBe('optimizer.lr');
     expect(catchError(() => createScheduler({ type: 'stepLR', stepSize: 3 }, NaN)).path).toBe('optimizer.lr');
     expect(catchError(() => createScheduler({ type: 'stepLR', stepSize: 3 }, 0.1, { baseMomentum: NaN })).path).toBe('optimizer.momentum');
+  });
+
+  it('multiplicativeLR and a chainedScheduler around it check what the function returns; a failed step changes nothing', () => {
+    const f = (e: number) => (e < 2 ? 0.5 : NaN);
+    const m = createScheduler({ type: 'multiplicativeLR', lrLambda: f }, 0.1);
+    m.step();
+    expect(catchError(() => m.step()).path).toBe('options.schedule.lrLambda');
+    expect([m.lr, m.state().lastEpoch]).toEqual([0.05, 1]);
+    // The first child steps before the second throws: the chain puts it back.
+    const c = createScheduler({ type: 'chainedScheduler', schedulers: [{ type: 'exponentialLR', gamma: 0.5 }, { type: 'multiplicativeLR', lrLambda: f }] }, 0.1);
+    c.step();
+    const before = JSON.stringify(c.state());
+    expect(catchError(() => c.step()).path).toBe('options.schedule.schedulers[1].lrLambda');
+    expect(JSON.stringify(c.state())).toBe(before);
   });
 
   it('lambdaLR checks what its function returns', () => {
@@ -308,6 +375,15 @@ describe('state', () => {
   it('of sequentialLR nests its children (not yet started: lastEpoch -1)', () => {
     const s = createScheduler({ type: 'sequentialLR', milestones: [3], schedulers: [{ type: 'linearLR' }, { type: 'cosineAnnealingWarmRestarts', t0: 4 }] }, 0.1);
     expect(s.state()).toMatchObject({ type: 'sequentialLR', lastEpoch: 0, schedulers: [{ type: 'linearLR', lastEpoch: 0 }, { type: 'cosineAnnealingWarmRestarts', lastEpoch: -1, tCur: 0, tI: 4 }] });
+  });
+
+  it('of chainedScheduler nests its children; of cyclicLR holds the counter and the momentum', () => {
+    const s = createScheduler({ type: 'chainedScheduler', schedulers: [{ type: 'constantLR' }, { type: 'cyclicLR', baseLr: 0.01, maxLr: 0.02, stepSizeUp: 2 }] }, 0.1, { baseMomentum: 0.9 });
+    s.step();
+    expect(s.state()).toMatchObject({ type: 'chainedScheduler', lastEpoch: 1, schedulers: [{ type: 'constantLR', lastEpoch: 1 }, { type: 'cyclicLR', lastEpoch: 1 }] });
+    expect(s.state().momentum).toBeCloseTo(0.85, 15);
+    const bad = { ...s.state(), schedulers: [{ type: 'constantLR' as const, lastEpoch: 1 }] };
+    expect(catchError(() => restoreScheduler({ type: 'chainedScheduler', schedulers: [{ type: 'constantLR' }, { type: 'cyclicLR', baseLr: 0.01, maxLr: 0.02, stepSizeUp: 2 }] }, 0.1, bad)).path).toBe('state.schedulers');
   });
 
   it('restore rejects a state that does not fit the config', () => {

@@ -44,13 +44,14 @@ export async function runReplayFile(file: string, threads = 1): Promise<void> {
   }
   const expected = (json as { expected?: unknown }).expected;
   if (expected === undefined) {
-    process.stdout.write(JSON.stringify({ losses: result.losses, grads0: result.grads0, final: result.final }) + '\n');
+    // losses, grads0, final; and lrs (and momentum) when the case has a schedule.
+    process.stdout.write(JSON.stringify(result) + '\n');
     return;
   }
   // A case that carries PyTorch's results is checked against them: pass or fail, not just numbers.
   if (!isResult(expected)) throw new ReplayFormatError(`${file}: case.expected must be { losses, grads0, final } as the golden cases store them`, 'case.expected', expected);
   const bad = replayMismatches(result, expected);
-  process.stdout.write(JSON.stringify({ losses: result.losses, grads0: result.grads0, final: result.final, check: { pass: bad.length === 0, mismatches: bad.length, first: bad.slice(0, 10), tolerances: REPLAY_TOLERANCES } }) + '\n');
+  process.stdout.write(JSON.stringify({ ...result, check: { pass: bad.length === 0, mismatches: bad.length, first: bad.slice(0, 10), tolerances: REPLAY_TOLERANCES } }) + '\n');
   if (bad.length) throw new ReplayMismatchError(`${file}: FAIL: ${bad.length} value${bad.length === 1 ? '' : 's'} outside the tolerances of case.expected, first ${bad.slice(0, 3).join('; ')}`);
   process.stderr.write(`descent: ${file}: pass: ${result.losses.length} losses, the step-0 gradients and the final parameters match case.expected\n`);
 }

@@ -21,6 +21,11 @@ const DEFAULTS: Record<SchedulerType, Record<string, unknown>> = {
   sequentialLR: {},
   oneCycleLR: { pctStart: 0.3, annealStrategy: 'cos', cycleMomentum: true, baseMomentum: 0.85, maxMomentum: 0.95, divFactor: 25, finalDivFactor: 1e4, threePhase: false },
   reduceLROnPlateau: { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, minLr: 0, eps: 1e-8 },
+  constantLR: { factor: 1 / 3, totalIters: 5 },
+  polynomialLR: { totalIters: 5, power: 1 },
+  multiplicativeLR: {},
+  cyclicLR: { stepSizeUp: 2000, mode: 'triangular', gamma: 1, scaleMode: 'cycle', cycleMomentum: true, baseMomentum: 0.8, maxMomentum: 0.9 },
+  chainedScheduler: {},
 };
 const OPTIONS: Record<SchedulerType, string[]> = {
   stepLR: ['stepSize', 'gamma'],
@@ -33,6 +38,11 @@ const OPTIONS: Record<SchedulerType, string[]> = {
   sequentialLR: ['schedulers', 'milestones'],
   oneCycleLR: ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase'],
   reduceLROnPlateau: ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'],
+  constantLR: ['factor', 'totalIters'],
+  polynomialLR: ['totalIters', 'power'],
+  multiplicativeLR: ['lrLambda'],
+  cyclicLR: ['baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode', 'cycleMomentum', 'baseMomentum', 'maxMomentum'],
+  chainedScheduler: ['schedulers'],
 };
 export const SCHEDULER_TYPES = Object.keys(OPTIONS) as readonly SchedulerType[];
 
@@ -208,11 +218,85 @@ class LambdaLR extends Schedule {
     super('lambdaLR', group);
   }
   protected getLr(): number {
-    const f = this.lrLambda(this.lastEpoch);
-    if (typeof f !== 'number' || !Number.isFinite(f) || f < 0) {
-      throw new ConfigError(`${this.path}.lrLambda(${this.lastEpoch}) must return a finite factor ≥ 0, got ${describe(f)}`, `${this.path}.lrLambda`, f);
-    }
-    return this.baseLr * f;
+    return this.baseLr * factor(this.lrLambda, this.lastEpoch, this.path);
+  }
+}
+
+/** What `fn` (an lrLambda, or cyclicLR's scaleFn: `key`) returns at `x`, checked: a finite factor ≥ 0. */
+function factor(fn: (x: number) => number, x: number, path: string, key = 'lrLambda'): number {
+  const f = fn(x);
+  if (typeof f !== 'number' || !Number.isFinite(f) || f < 0) {
+    throw new ConfigError(`${path}.${key}(${x}) must return a finite factor ≥ 0, got ${describe(f)}`, `${path}.${key}`, f);
+  }
+  return f;
+}
+
+class MultiplicativeLR extends Schedule {
+  constructor(group: Group, readonly lrLambda: (epoch: number) => number, readonly path: string) {
+    super('multiplicativeLR', group);
+  }
+  // No closed form in PyTorch: step(0) in sequentialLR keeps the lr.
+  protected getLr(): number {
+    return this.lastEpoch > 0 ? this.group.lr * factor(this.lrLambda, this.lastEpoch, this.path) : this.group.lr;
+  }
+}
+
+class ConstantLR extends Schedule {
+  constructor(group: Group, readonly factor: number, readonly totalIters: number) {
+    super('constantLR', group);
+  }
+  protected getLr(): number {
+    const { lastEpoch: e, group } = this;
+    if (e === 0) return group.lr * this.factor;
+    // PyTorch multiplies by 1 / factor (not divides by it), at exactly totalIters.
+    return e === this.totalIters ? group.lr * (1.0 / this.factor) : group.lr;
+  }
+  protected override closedForm(): number {
+    return this.baseLr * (this.factor + (this.lastEpoch >= this.totalIters ? 1 : 0) * (1 - this.factor));
+  }
+}
+
+class PolynomialLR extends Schedule {
+  constructor(group: Group, readonly totalIters: number, readonly power: number) {
+    super('polynomialLR', group);
+  }
+  protected getLr(): number {
+    const { lastEpoch: e, totalIters: n, group } = this;
+    if (e === 0 || e > n) return group.lr;
+    return group.lr * ((1.0 - e / n) / (1.0 - (e - 1) / n)) ** this.power;
+  }
+  protected override closedForm(): number {
+    return this.baseLr * (1.0 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power;
+  }
+}
+
+interface CyclicOptions {
+  maxLr: number;
+  totalSize: number;
+  stepRatio: number;
+  scale: (x: number) => number;
+  byCycle: boolean;
+  cycleMomentum: boolean;
+  baseMomentum: number;
+  maxMomentum: number;
+}
+
+class CyclicLR extends Schedule {
+  /** PyTorch's base_lrs: initial_lr for the constructor's step, then baseLr (set by build()). */
+  lo: number;
+  constructor(group: Group, readonly o: CyclicOptions) {
+    super('cyclicLR', group);
+    this.lo = this.baseLr;
+  }
+  // Not chainable: the lr (and momentum) come from lastEpoch alone, and there is no closed form.
+  protected getLr(): number {
+    const { lastEpoch: e, o } = this;
+    const cycle = Math.floor(1 + e / o.totalSize);
+    const x = 1 + e / o.totalSize - cycle;
+    const f = x <= o.stepRatio ? x / o.stepRatio : (x - 1) / (o.stepRatio - 1);
+    const scale = o.scale(o.byCycle ? cycle : e);
+    if (o.cycleMomentum) this.group.momentum = o.maxMomentum - (o.maxMomentum - o.baseMomentum) * f * scale;
+    return this.lo + (o.maxLr - this.lo) * f * scale;
   }
 }
 
@@ -323,11 +407,38 @@ class SequentialLR implements Node {
   }
   load(c: SchedulerCounters, path: string): void {
     this.lastEpoch = stateInt(c, 'lastEpoch', path, 0);
-    const list = c.schedulers;
-    if (!Array.isArray(list) || list.length !== this.children.length) {
-      throw mustBe(`${path}.schedulers`, `an array of ${this.children.length} states`, list);
+    loadChildren(this.children, c, path);
+  }
+}
+
+/** torch's ChainedScheduler: steps every child, in order, on the same lr; it has no step of its own at construction. */
+class ChainedScheduler implements Node {
+  readonly type = 'chainedScheduler';
+  /** Steps taken (PyTorch keeps no counter; this one only makes the state self-describing). */
+  lastEpoch = 0;
+  constructor(
+    private readonly group: Group,
+    readonly children: Node[],
+  ) {}
+  step(): void {
+    // A child that throws (a bad lrLambda result) would leave the earlier ones stepped: put them back.
+    const counters = this.counters();
+    const group = { ...this.group };
+    try {
+      for (const c of this.children) c.step();
+    } catch (e) {
+      loadChildren(this.children, counters, '');
+      Object.assign(this.group, group);
+      throw e;
     }
-    this.children.forEach((child, i) => loadCounters(child, list[i], `${path}.schedulers[${i}]`));
+    this.lastEpoch++;
+  }
+  counters(): SchedulerCounters {
+    return { type: 'chainedScheduler', lastEpoch: this.lastEpoch, schedulers: this.children.map((c) => c.counters()) };
+  }
+  load(c: SchedulerCounters, path: string): void {
+    this.lastEpoch = stateInt(c, 'lastEpoch', path, 0);
+    loadChildren(this.children, c, path);
   }
 }
 
@@ -393,6 +504,8 @@ function bisectRight(sorted: readonly number[], x: number): number {
 // ----------------------------------------------------------------------------- config
 
 type Reader = OptionsReader<string>;
+/** What the optimizer's momentum is, for the schedules that cycle it: 'momentum' (SGD, RMSprop), 'beta1' (the Adam family's β₁), or null (none). */
+type Cycles = 'momentum' | 'beta1' | null;
 
 /** An array of safe integers ≥ `min` (milestones). */
 function integers(r: Reader, key: string, min: number): number[] {
@@ -405,7 +518,7 @@ function integers(r: Reader, key: string, min: number): number[] {
 }
 
 /** Validates `config` and builds its schedule on `group`, including PyTorch's constructor step. */
-function build(config: SchedulerConfig, group: Group, path: string, hasMomentum: boolean): Node {
+function build(config: SchedulerConfig, group: Group, path: string, cycles: Cycles): Node {
   const shape = `a schedule like { type: 'stepLR', stepSize: 30 }`;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw mustBe(path, shape, config);
   const type = (config as { type?: unknown }).type;
@@ -428,21 +541,37 @@ function build(config: SchedulerConfig, group: Group, path: string, hasMomentum:
     case 'cosineAnnealingWarmRestarts':
       s = new CosineAnnealingWarmRestarts(group, r.integer('t0', { min: 1 }), r.integer('tMult', { min: 1 }), r.number('etaMin', { min: 0 }));
       break;
-    case 'lambdaLR': {
-      const f = r.value('lrLambda');
-      if (typeof f !== 'function') throw r.fail('lrLambda', 'a function (epoch) => factor', f);
-      s = new LambdaLR(group, f as (epoch: number) => number, path);
+    case 'lambdaLR':
+      s = new LambdaLR(group, lambdaOf(r), path);
       break;
-    }
     case 'linearLR':
       // PyTorch 1.13 accepts startFactor 0 and then divides by zero at the first step.
       s = new LinearLR(group, r.number('startFactor', { above: 0, max: 1, want: 'in (0, 1]' }), r.number('endFactor', { min: 0, max: 1, want: 'in [0, 1]' }), r.integer('totalIters', { min: 1 }));
       break;
     case 'oneCycleLR':
-      s = buildOneCycle(r, group, path, hasMomentum);
+      s = buildOneCycle(r, group, path, cycles !== null);
       break;
+    case 'multiplicativeLR':
+      s = new MultiplicativeLR(group, lambdaOf(r), path);
+      break;
+    case 'constantLR':
+      // PyTorch 1.13 accepts factor 0 and then divides by zero at totalIters.
+      s = new ConstantLR(group, r.number('factor', { above: 0, max: 1, want: 'in (0, 1]' }), r.integer('totalIters', { min: 0 }));
+      break;
+    case 'polynomialLR':
+      // totalIters 0 and a negative power divide by zero in PyTorch (the closed form; 0 ** -p).
+      s = new PolynomialLR(group, r.integer('totalIters', { min: 1 }), r.number('power', { min: 0 }));
+      break;
+    case 'cyclicLR': {
+      const c = buildCyclic(r, group, path, cycles);
+      c.step();
+      c.lo = r.number('baseLr'); // PyTorch sets base_lrs after its constructor's step
+      return c;
+    }
     case 'sequentialLR':
-      return buildSequential(r, group, path, hasMomentum);
+      return buildSequential(r, group, path, cycles);
+    case 'chainedScheduler':
+      return new ChainedScheduler(group, children(r, group, path, cycles, 'chainedScheduler', ['reduceLROnPlateau']));
     case 'reduceLROnPlateau':
       return new ReduceLROnPlateau(group, {
         mode: r.oneOf('mode', ['min', 'max'] as const),
@@ -490,7 +619,55 @@ function buildOneCycle(r: Reader, group: Group, path: string, hasMomentum: boole
   return new OneCycleLR(group, totalSteps, pctStart, anneal, cycle, three, path);
 }
 
-function buildSequential(r: Reader, group: Group, path: string, hasMomentum: boolean): SequentialLR {
+function lambdaOf(r: Reader): (epoch: number) => number {
+  const f = r.value('lrLambda');
+  if (typeof f !== 'function') throw r.fail('lrLambda', 'a function (epoch) => factor', f);
+  return f as (epoch: number) => number;
+}
+
+function buildCyclic(r: Reader, group: Group, path: string, cycles: Cycles): CyclicLR {
+  const baseLr = r.number('baseLr', { min: 0 });
+  const maxLr = r.number('maxLr', { min: 0 });
+  const up = r.number('stepSizeUp', { above: 0 });
+  const down = r.number<null>('stepSizeDown', { default: null, min: 0 }) ?? up;
+  const mode = r.oneOf('mode', ['triangular', 'triangular2', 'exp_range'] as const);
+  const gamma = r.number('gamma', { above: 0 });
+  const fn = r.callback<(x: number) => number>('scaleFn');
+  const scaleMode = r.oneOf('scaleMode', ['cycle', 'iterations'] as const);
+  const cycle = r.boolean('cycleMomentum');
+  const baseMomentum = r.number('baseMomentum', { min: 0, below: 1, want: 'in [0, 1)' });
+  const maxMomentum = r.number('maxMomentum', { min: 0, below: 1, want: 'in [0, 1)' });
+  // PyTorch looks for 'momentum' in the optimizer's defaults: SGD and RMSprop, not the Adam family's betas.
+  if (cycle && cycles !== 'momentum') {
+    throw new ConfigError(`${path}.cycleMomentum needs an optimizer with a momentum option (sgd or rmsprop; PyTorch's CyclicLR does not cycle β₁): set it to false`, `${path}.cycleMomentum`, cycle);
+  }
+  const scale = fn
+    ? (x: number) => factor(fn, x, path, 'scaleFn')
+    : mode === 'triangular' ? () => 1.0 : mode === 'triangular2' ? (x: number) => 1 / 2.0 ** (x - 1) : (x: number) => gamma ** x;
+  // Before _LRScheduler's constructor, as in PyTorch: the lr becomes baseLr (and initial_lr, unless an earlier schedule set it).
+  group.lr = baseLr;
+  if (cycle) group.momentum = baseMomentum;
+  return new CyclicLR(group, {
+    maxLr, totalSize: up + down, stepRatio: up / (up + down), scale, byCycle: fn ? scaleMode === 'cycle' : mode !== 'exp_range',
+    cycleMomentum: cycle, baseMomentum, maxMomentum,
+  });
+}
+
+/** The schedules of a sequentialLR or chainedScheduler, built in order on the same group, as a user builds them. */
+function children(r: Reader, group: Group, path: string, cycles: Cycles, owner: SchedulerType, refused: readonly SchedulerType[]): Node[] {
+  const list = r.value('schedulers');
+  if (!Array.isArray(list) || list.length === 0) throw r.fail('schedulers', 'a non-empty array of schedules', list);
+  return list.map((c: unknown, i) => {
+    const p = `${path}.schedulers[${i}]`;
+    const t = (c as { type?: unknown } | null)?.type;
+    if (refused.includes(t as SchedulerType)) {
+      throw new ConfigError(`${p}.type cannot be ${t} inside ${owner} (PyTorch 1.13 cannot step it there)`, `${p}.type`, t);
+    }
+    return build(c as SchedulerConfig, group, p, cycles);
+  });
+}
+
+function buildSequential(r: Reader, group: Group, path: string, cycles: Cycles): SequentialLR {
   const list = r.value('schedulers');
   if (!Array.isArray(list) || list.length === 0) throw r.fail('schedulers', 'a non-empty array of schedules', list);
   const milestones = integers(r, 'milestones', 1);
@@ -502,16 +679,7 @@ function buildSequential(r: Reader, group: Group, path: string, hasMomentum: boo
       throw mustBe(`${path}.milestones[${i}]`, `greater than ${milestones[i - 1]} (milestones increase strictly)`, m);
     }
   });
-  // Built in order on the same group, as a user builds them before handing them to SequentialLR.
-  const children = list.map((c: unknown, i) => {
-    const p = `${path}.schedulers[${i}]`;
-    const t = (c as { type?: unknown } | null)?.type;
-    if (t === 'sequentialLR' || t === 'reduceLROnPlateau') {
-      throw new ConfigError(`${p}.type cannot be ${t} inside sequentialLR (PyTorch 1.13 cannot step it there)`, `${p}.type`, t);
-    }
-    return build(c as SchedulerConfig, group, p, hasMomentum) as Schedule;
-  });
-  return new SequentialLR(group, children, milestones);
+  return new SequentialLR(group, children(r, group, path, cycles, 'sequentialLR', ['sequentialLR', 'reduceLROnPlateau', 'chainedScheduler']) as Schedule[], milestones);
 }
 
 // ----------------------------------------------------------------------------- state
@@ -531,6 +699,14 @@ function stateInt(c: SchedulerCounters, key: string, path: string, min: number):
   return v as number;
 }
 
+function loadChildren(children: readonly Node[], c: SchedulerCounters, path: string): void {
+  const list = c.schedulers;
+  if (!Array.isArray(list) || list.length !== children.length) {
+    throw mustBe(`${path}.schedulers`, `an array of ${children.length} states`, list);
+  }
+  children.forEach((child, i) => loadCounters(child, list[i], `${path}.schedulers[${i}]`));
+}
+
 function loadCounters(node: Node, c: unknown, path: string): void {
   if (typeof c !== 'object' || c === null) throw mustBe(path, 'an object from scheduler.state()', c);
   const type = (c as SchedulerCounters).type;
@@ -542,7 +718,7 @@ class Handle implements Scheduler {
   constructor(
     private readonly root: Node,
     private readonly group: Group,
-    /** Only a one-cycle with cycleMomentum ever writes the group's momentum. */
+    /** Only a one-cycle or cyclic schedule with cycleMomentum ever writes the group's momentum. */
     private readonly cycles = group.momentum !== undefined,
   ) {}
   get lr(): number {
@@ -566,12 +742,12 @@ class Handle implements Scheduler {
   }
 }
 
-function open(config: SchedulerConfig, baseLr: number, path: string, hasMomentum: boolean): Handle {
+function open(config: SchedulerConfig, baseLr: number, path: string, cycles: Cycles): Handle {
   if (typeof baseLr !== 'number' || !Number.isFinite(baseLr) || baseLr < 0) {
     throw new ConfigError(`the base learning rate must be a finite number ≥ 0, got ${describe(baseLr)}`, 'optimizer.lr', baseLr);
   }
   const group: Group = { lr: baseLr, maxLr: NaN, minLr: NaN, maxMomentum: NaN, baseMomentum: NaN };
-  return new Handle(build(config, group, path, hasMomentum), group);
+  return new Handle(build(config, group, path, cycles), group);
 }
 
 /**
@@ -583,7 +759,9 @@ export function createScheduler(config: SchedulerConfig, baseLr: number, options
   if (m !== undefined && (typeof m !== 'number' || !Number.isFinite(m))) {
     throw new ConfigError(`the optimizer's momentum must be a finite number, got ${describe(m)}`, 'optimizer.momentum', m);
   }
-  return open(config, baseLr, options.path ?? 'options.schedule', m !== undefined);
+  const c = options.cycles;
+  if (c !== undefined && c !== 'momentum' && c !== 'beta1') throw mustBe('options.cycles', `'momentum' or 'beta1'`, c);
+  return open(config, baseLr, options.path ?? 'options.schedule', m === undefined ? null : (c ?? 'momentum'));
 }
 
 /**
@@ -592,7 +770,7 @@ export function createScheduler(config: SchedulerConfig, baseLr: number, options
  */
 export function restoreScheduler(config: SchedulerConfig, baseLr: number, state: SchedulerState, options: Pick<SchedulerOptions, 'path'> = {}): Scheduler {
   // The optimizer was accepted when the state was made, so momentum is not re-checked.
-  const h = open(config, baseLr, options.path ?? 'options.schedule', true);
+  const h = open(config, baseLr, options.path ?? 'options.schedule', 'momentum');
   h.load(state);
   return h;
 }

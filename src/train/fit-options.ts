@@ -7,7 +7,6 @@ import { describe } from '../util/describe.js';
 import { mustBe } from '../util/must-be.js';
 import { isOneOf, OptionsReader } from '../util/options.js';
 import { resolveGuard, type ResolvedGuard } from './guard.js';
-import { cycledMomentum } from '../optim/options.js';
 import type { ResolvedOptimizer } from '../optim/rules.js';
 import type { EarlyStopping, FitOptions, GradientDescentMode, Monitor, Scheduler } from '../types.js';
 
@@ -41,8 +40,8 @@ export interface ResolvedFit {
 export interface ResolvedSchedule {
   interval: 'epoch' | 'step';
   monitor: Monitor | null;
-  /** Builds the scheduler for an optimizer (its lr, and the momentum or β₁ one-cycle may cycle). */
-  open(baseLr: number, baseMomentum: number | undefined): Scheduler;
+  /** Builds the scheduler for an optimizer (its lr, and the momentum or β₁ oneCycleLR / cyclicLR may cycle). */
+  open(optimizer: ResolvedOptimizer): Scheduler;
 }
 
 /** Checks the `schedule` option: an object from schedule() in 'descent/schedules'. */
@@ -69,7 +68,7 @@ function checkMonitor(monitor: unknown, path: string, hasValidation: boolean): M
 
 /** Builds the schedule for `optimizer`; throws ConfigError. */
 export function openSchedule(s: ResolvedSchedule, optimizer: ResolvedOptimizer): Scheduler {
-  return s.open(optimizer.lr, cycledMomentum(optimizer));
+  return s.open(optimizer);
 }
 
 /**

@@ -7,12 +7,13 @@ import { ConfigError, DataError, ReplayFormatError } from '../errors.js';
 import { describe } from '../util/describe.js';
 import { mustBe } from '../util/must-be.js';
 import { OptionsReader } from '../util/options.js';
-import { resolveOptimizer } from '../optim/options.js';
+import { resolveOptimizer, setCycledMomentum } from '../optim/options.js';
+import { defaultInterval, openFor } from '../optim/schedule.js';
 import type { ResolvedOptimizer } from '../optim/rules.js';
 import { OptimizerState } from '../optim/optimizer.js';
 import { resolveSpec } from '../model/spec.js';
 import { ThreadPool } from '../engine/threads.js';
-import type { NetworkSpec, OptimizerConfig, WorkerSpawner } from '../types.js';
+import type { NetworkSpec, OptimizerConfig, Scheduler, SchedulerConfig, WorkerSpawner } from '../types.js';
 
 /** Per-layer tensors of a replay result; non-finite values are null. */
 export interface ReplayTensors {
@@ -28,6 +29,10 @@ export interface ReplayResult {
   grads0: ReplayTensors[];
   /** Parameters after the last step. */
   final: ReplayTensors[];
+  /** With a schedule: the learning rate of every step. */
+  lrs?: number[];
+  /** With a schedule that cycles momentum (oneCycleLR, cyclicLR): the momentum or β₁ of every step. */
+  momentum?: number[];
 }
 
 /** A replay case (docs/replay.md). */
@@ -40,6 +45,11 @@ export interface ReplayCase {
   batches: number[][];
   steps: number;
   init: { weight: number[]; bias: number[] }[];
+  /**
+   * Optional: a learning-rate schedule (a SchedulerConfig without functions) plus `interval`,
+   * 'epoch' (one pass over `batches`; the default) or 'step' (the default of oneCycleLR and cyclicLR).
+   */
+  schedule?: SchedulerConfig & { interval?: 'epoch' | 'step' };
 }
 
 const CASE_KEYS = ['spec', 'optimizer', 'x', 'y', 'n', 'batches', 'steps', 'init'] as const;
@@ -49,7 +59,7 @@ const formatError = (message: string, path: string, value: unknown) => new Repla
 
 /** Replays `input` (a parsed case) on `module`; throws ReplayFormatError / ConfigError / DataError. */
 export function runReplay(input: unknown, module: WebAssembly.Module, options: ReplayOptions = {}): ReplayResult {
-  OptionsReader.read(input, 'case', [...CASE_KEYS, ...COMMENT_KEYS], 'part of the replay format', 'a JSON object', { error: formatError });
+  OptionsReader.read(input, 'case', [...CASE_KEYS, 'schedule', ...COMMENT_KEYS], 'part of the replay format', 'a JSON object', { error: formatError });
   const c = input as Record<string, unknown>;
   for (const key of CASE_KEYS) {
     if (c[key] === undefined) throw new ReplayFormatError(`case.${key} is missing`, `case.${key}`, undefined);
@@ -90,13 +100,15 @@ export function runReplay(input: unknown, module: WebAssembly.Module, options: R
     throw new ReplayFormatError(`case.init must have one { weight, bias } per layer (${spec.layers.length}), got ${describe(init)}`, 'case.init', init);
   }
 
+  const schedule = c.schedule === undefined ? null : replaySchedule(c.schedule, optimizer);
+
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw mustBe('threads', 'an integer in 1…64', threads);
   if (threads > 1 && typeof options.spawnWorker !== 'function') throw new ConfigError('threads > 1 needs spawnWorker', 'spawnWorker', options.spawnWorker);
   const e = new Engine(spec, module, threads);
   const pool = threads > 1 ? new ThreadPool(e, module, options.spawnWorker!) : null;
   try {
-    return replaySteps(e, optimizer, x.data, targets, rows, batches as number[][], steps as number, init as unknown[], c);
+    return replaySteps(e, optimizer, x.data, targets, rows, batches as number[][], steps as number, init as unknown[], c, schedule);
   } finally {
     pool?.dispose();
   }
@@ -110,7 +122,7 @@ export interface ReplayOptions {
 
 function replaySteps(
   e: Engine, optimizer: ResolvedOptimizer, xData: Float32Array, targets: Float32Array | Int32Array,
-  rows: number, batches: number[][], steps: number, init: unknown[], owner: object,
+  rows: number, batches: number[][], steps: number, init: unknown[], owner: object, schedule: ReplaySchedule | null,
 ): ReplayResult {
   const maxBatch = Math.max(...batches.map((b) => b.length));
   e.reserve(maxBatch, rows, maxBatch);
@@ -131,8 +143,23 @@ function replaySteps(
 
   const losses: (number | null)[] = [];
   let grads0: ReplayTensors[] = [];
+  const sched = schedule?.scheduler;
+  const lrs: number[] = [];
+  const momentum: number[] = [];
+  // reduceLROnPlateau's metric: the mean loss (by rows) of the steps since the scheduler's last step, as fit's `loss`.
+  let lossSum = 0;
+  let lossRows = 0;
   for (let s = 0; s < Math.max(steps, 1); s++) {
     const batch = batches[s % batches.length];
+    if (sched && s < steps) {
+      optimizer.lr = sched.lr;
+      lrs.push(sched.lr);
+      const m = sched.momentum;
+      if (m !== undefined) {
+        setCycledMomentum(optimizer, m);
+        momentum.push(m);
+      }
+    }
     e.i32.set(batch, scratch >> 2);
     e.gather(data, scratch, batch.length);
     e.trainPass(e.xBatch, e.yBatch, batch.length);
@@ -142,8 +169,36 @@ function replaySteps(
     losses.push(finite(loss));
     e.clip(optimizer.clipGradValue, optimizer.clipGradNorm);
     opt.apply();
+    if (sched) {
+      lossSum += loss * batch.length;
+      lossRows += batch.length;
+      if (schedule.interval === 'step' || (s + 1) % batches.length === 0) {
+        sched.step(lossSum / lossRows);
+        lossSum = lossRows = 0;
+      }
+    }
   }
-  return { losses, grads0, final: tensors(e, 'param') };
+  const result: ReplayResult = { losses, grads0, final: tensors(e, 'param') };
+  if (sched) result.lrs = lrs;
+  if (sched?.momentum !== undefined) result.momentum = momentum;
+  return result;
+}
+
+interface ReplaySchedule {
+  scheduler: Scheduler;
+  interval: 'epoch' | 'step';
+}
+
+/** `case.schedule`, built for the case's optimizer (ConfigError naming the bad option). */
+function replaySchedule(value: unknown, optimizer: ResolvedOptimizer): ReplaySchedule {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ReplayFormatError(`case.schedule must be a schedule like { "type": "stepLR", "stepSize": 2 }, got ${describe(value)}`, 'case.schedule', value);
+  }
+  const { interval = defaultInterval((value as { type?: unknown }).type), ...config } = value as { interval?: unknown };
+  if (interval !== 'epoch' && interval !== 'step') {
+    throw new ReplayFormatError(`case.schedule.interval must be "epoch" or "step", got ${describe(interval)}`, 'case.schedule.interval', interval);
+  }
+  return { scheduler: openFor(config as SchedulerConfig, optimizer, 'case.schedule'), interval };
 }
 
 function tensors(e: Engine, which: 'param' | 'grad'): ReplayTensors[] {

@@ -17,9 +17,14 @@ import os
 import random
 import sys
 
+import warnings
+
 import torch
 import torch.nn.functional as F
 
+from make_schedules import build as build_scheduler, cycles_momentum  # noqa: E402 (same directory)
+
+warnings.filterwarnings("ignore", module="torch.optim.lr_scheduler")  # step(0) inside SequentialLR warns
 torch.set_num_threads(1)  # one thread: no run-to-run variation from parallel reductions
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -110,6 +115,14 @@ def replay(case, dtype=torch.float32):
         fan_in = layer["units"]
     opt_spec = case["optimizer"]
     opt = make_optimizer(params, opt_spec)
+    sched, interval = None, None
+    if "schedule" in case:  # docs/replay.md: stepped per step, or per epoch = one pass over batches
+        config = {k: v for k, v in case["schedule"].items() if k != "interval"}
+        interval = case["schedule"].get("interval", "step" if config["type"] in ("oneCycleLR", "cyclicLR") else "epoch")
+        sched = build_scheduler(opt, config)
+    group = opt.param_groups[0]
+    lrs, moms = [], []
+    loss_sum, loss_rows = 0.0, 0
 
     def forward_loss(batch):
         idx = torch.tensor(batch, dtype=torch.long)
@@ -125,6 +138,9 @@ def replay(case, dtype=torch.float32):
         loss.backward()
         grads0 = [p.grad.detach().clone() for p in params]
     for s in range(case["steps"]):
+        if sched is not None:
+            lrs.append(group["lr"])
+            moms.append(group["betas"][0] if "betas" in group else group.get("momentum"))
         loss = forward_loss(batches[s % len(batches)])
         losses.append(loss.item())
         opt.zero_grad()
@@ -136,8 +152,24 @@ def replay(case, dtype=torch.float32):
         if "clipGradNorm" in opt_spec:
             torch.nn.utils.clip_grad_norm_(params, opt_spec["clipGradNorm"])
         opt.step()
+        if sched is not None:
+            n_rows = len(batches[s % len(batches)])
+            loss_sum += losses[-1] * n_rows
+            loss_rows += n_rows
+            if interval == "step" or (s + 1) % len(batches) == 0:
+                # reduceLROnPlateau watches the mean loss (by rows) since its last step
+                if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                    sched.step(loss_sum / loss_rows)
+                else:
+                    sched.step()
+                loss_sum, loss_rows = 0.0, 0
     final = [p.detach().clone() for p in params]
-    return {"losses": losses, "grads0": grads0, "final": final}
+    out = {"losses": losses, "grads0": grads0, "final": final}
+    if sched is not None:
+        out["lrs"] = lrs
+        if cycles_momentum(case["schedule"]):
+            out["momentum"] = moms
+    return out
 
 
 # ----------------------------------------------------------------------------- JSON helpers
@@ -169,6 +201,9 @@ def attach_expected(case):
         "grads0": per_layer(r["grads0"]),
         "final": per_layer(r["final"]),
     }
+    for key in ("lrs", "momentum"):  # scheduled cases: float64, as torch's param group holds them
+        if key in r:
+            case["expected"][key] = r[key]
     return case
 
 
@@ -201,9 +236,10 @@ KEY_ORDER = ["name", "description", "spec", "optimizer", "n", "x", "y", "batches
 
 def dump(case, path):
     # One top-level key per line, each value compact: small files, readable diffs.
-    assert set(case) == set(KEY_ORDER), sorted(case)
+    order = KEY_ORDER if "schedule" not in case else KEY_ORDER[:-1] + ["schedule", "expected"]
+    assert set(case) == set(order), sorted(case)
     lines = ["  %s: %s" % (json.dumps(k), json.dumps(case[k], allow_nan=False, separators=(",", ":")))
-             for k in KEY_ORDER]
+             for k in order]
     with open(path, "w") as f:
         f.write("{\n" + ",\n".join(lines) + "\n}\n")
 
@@ -440,6 +476,52 @@ def fixed_cases():
     return cases
 
 
+def scheduled_cases():
+    """Cases with a learning-rate schedule (docs/replay.md): written to scheduled/, with
+    expected.lrs (and expected.momentum when the schedule cycles it). Base data: 3 batches
+    (5/5/2) per epoch."""
+    S = []
+
+    def add(name, description, schedule, optimizer, steps=30, **kw):
+        case = build(name, description, optimizer=optimizer, steps=steps, **kw)
+        case["schedule"] = schedule
+        S.append(case)
+
+    add("sched-step-sgd", "sgd momentum 0.9, stepLR stepSize 2 gamma 0.5 per epoch (3 steps)",
+        {"type": "stepLR", "stepSize": 2, "gamma": 0.5}, {"type": "sgd", "lr": 0.2, "momentum": 0.9})
+    add("sched-step-per-step", "adam, exponentialLR gamma 0.9 with interval step",
+        {"type": "exponentialLR", "gamma": 0.9, "interval": "step"}, {"type": "adam", "lr": 0.02})
+    add("sched-onecycle-adam", "adam, oneCycleLR maxLr 0.05 over 30 steps: lr and beta1 cycle per step",
+        {"type": "oneCycleLR", "maxLr": 0.05, "totalSteps": 30}, {"type": "adam", "lr": 1e-3})
+    add("sched-onecycle-sgd-nesterov", "sgd nesterov momentum 0.9, oneCycleLR three-phase linear, epochs x stepsPerEpoch",
+        {"type": "oneCycleLR", "maxLr": 0.3, "epochs": 10, "stepsPerEpoch": 3, "threePhase": True, "annealStrategy": "linear"},
+        {"type": "sgd", "lr": 0.1, "momentum": 0.9, "nesterov": True})
+    add("sched-cyclic-sgd-no-momentum", "sgd built with momentum 0: cyclicLR cycles momentum 0.9 -> 0.8 from the first step",
+        {"type": "cyclicLR", "baseLr": 0.01, "maxLr": 0.3, "stepSizeUp": 4}, {"type": "sgd", "lr": 0.1})
+    add("sched-cyclic-rmsprop", "rmsprop momentum 0.5, cyclicLR triangular2 up 3 down 5",
+        {"type": "cyclicLR", "baseLr": 1e-3, "maxLr": 1e-2, "stepSizeUp": 3, "stepSizeDown": 5, "mode": "triangular2"},
+        {"type": "rmsprop", "lr": 1e-3, "momentum": 0.5})
+    add("sched-cyclic-adam-epoch", "adam, cyclicLR exp_range without momentum cycling, stepped per epoch",
+        {"type": "cyclicLR", "baseLr": 1e-3, "maxLr": 0.03, "stepSizeUp": 2, "mode": "exp_range", "gamma": 0.9,
+         "cycleMomentum": False, "interval": "epoch"}, {"type": "adam", "lr": 1e-2})
+    add("sched-warmup-cosine", "adamw, sequentialLR: linearLR warm-up over 2 epochs then cosineAnnealingLR tMax 8",
+        {"type": "sequentialLR", "milestones": [2], "schedulers": [
+            {"type": "linearLR", "startFactor": 0.1, "totalIters": 2}, {"type": "cosineAnnealingLR", "tMax": 8}]},
+        {"type": "adamw", "lr": 0.02, "weightDecay": 0.01})
+    add("sched-chained", "sgd, chainedScheduler constantLR 0.5 for 3 epochs with exponentialLR 0.8",
+        {"type": "chainedScheduler", "schedulers": [{"type": "constantLR", "factor": 0.5, "totalIters": 3},
+                                                    {"type": "exponentialLR", "gamma": 0.8}]}, {"type": "sgd", "lr": 0.3})
+    add("sched-polynomial-nadam", "nadam, polynomialLR totalIters 8 power 2 per epoch",
+        {"type": "polynomialLR", "totalIters": 8, "power": 2.0}, {"type": "nadam", "lr": 0.02})
+    add("sched-warm-restarts-rmsprop", "rmsprop, cosineAnnealingWarmRestarts t0 2 tMult 2 per epoch",
+        {"type": "cosineAnnealingWarmRestarts", "t0": 2, "tMult": 2, "etaMin": 1e-4}, {"type": "rmsprop", "lr": 0.01})
+    add("sched-plateau", "sgd lr 0.5, reduceLROnPlateau on the epoch's mean loss, threshold 0.05 patience 0",
+        {"type": "reduceLROnPlateau", "threshold": 0.05, "patience": 0, "factor": 0.5}, {"type": "sgd", "lr": 0.5})
+    add("sched-multistep-clip", "sgd momentum + clipGradNorm 0.5, multiStepLR milestones [2, 5] gamma 0.3",
+        {"type": "multiStepLR", "milestones": [2, 5], "gamma": 0.3}, {"type": "sgd", "lr": 0.3, "momentum": 0.8, "clipGradNorm": 0.5})
+    return S
+
+
 # ----------------------------------------------------------------------------- random cases
 
 def rnd(r, lo, hi, log=False, digits=3):
@@ -546,6 +628,14 @@ def main():
     if args.random is None:
         out = args.out or os.path.join(HERE, "cases")
         cases = [attach_expected(c) for c in fixed_cases()]
+        scheduled = os.path.join(os.path.dirname(out), "scheduled") if args.out else os.path.join(HERE, "scheduled")
+        os.makedirs(scheduled, exist_ok=True)
+        for c in scheduled_cases():
+            attach_expected(c)
+            assert is_finite_case(c), c["name"]
+            dump(c, os.path.join(scheduled, c["name"] + ".json"))
+            if not args.quiet:
+                print("%-34s drift(f64) %.1e  lr %s -> %s" % (c["name"], f64_drift(c), c["expected"]["lrs"][0], c["expected"]["lrs"][-1]))
     else:
         if not args.out:
             ap.error("--random needs --out DIR (random cases are not committed)")

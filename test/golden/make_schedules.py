@@ -4,7 +4,8 @@
 Each case builds one scheduler on an optimizer with a single dummy parameter and records
 get_last_lr()[0] right after construction (PyTorch's constructor already steps once, so
 last_epoch is 0) and after each scheduler.step(); one-cycle cases also record the momentum
-it writes into the param group ('momentum' for SGD, betas[0] for Adam). Configs are written
+it writes into the param group ('momentum' for SGD and RMSprop, betas[0] for Adam), as
+cyclic cases do. Configs are written
 in descent's camelCase form so the TS test can pass them to createScheduler unchanged.
 
   /usr/bin/python3 test/golden/make_schedules.py     # rewrites test/golden/schedules.json
@@ -27,6 +28,12 @@ LAMBDAS = {
     "exp95": ("0.95 ** epoch", lambda epoch: 0.95 ** epoch),
     "inverse": ("1 / (1 + epoch)", lambda epoch: 1 / (1 + epoch)),
     "warmup5": ("min(1, (epoch + 1) / 5)", lambda epoch: min(1, (epoch + 1) / 5)),
+    # multiplicativeLR factors
+    "times95": ("0.95", lambda epoch: 0.95),
+    "zigzag": ("1.1 if epoch % 2 else 0.8", lambda epoch: 1.1 if epoch % 2 else 0.8),
+    # cyclicLR scaleFn (x is the cycle, from 1, or the step count)
+    "inverse-cycle": ("1 / x", lambda x: 1 / x),
+    "decay-iterations": ("0.99 ** x", lambda x: 0.99 ** x),
 }
 
 SNAKE = {
@@ -37,12 +44,15 @@ SNAKE = {
     "cycleMomentum": "cycle_momentum", "baseMomentum": "base_momentum", "maxMomentum": "max_momentum",
     "divFactor": "div_factor", "finalDivFactor": "final_div_factor", "threePhase": "three_phase",
     "thresholdMode": "threshold_mode", "minLr": "min_lr",
+    "baseLr": "base_lr", "stepSizeUp": "step_size_up", "stepSizeDown": "step_size_down",
+    "scaleFn": "scale_fn", "scaleMode": "scale_mode",
 }
 CLASSES = {
     "stepLR": S.StepLR, "multiStepLR": S.MultiStepLR, "exponentialLR": S.ExponentialLR,
     "cosineAnnealingLR": S.CosineAnnealingLR, "cosineAnnealingWarmRestarts": S.CosineAnnealingWarmRestarts,
     "lambdaLR": S.LambdaLR, "linearLR": S.LinearLR, "oneCycleLR": S.OneCycleLR,
-    "reduceLROnPlateau": S.ReduceLROnPlateau,
+    "reduceLROnPlateau": S.ReduceLROnPlateau, "constantLR": S.ConstantLR, "polynomialLR": S.PolynomialLR,
+    "multiplicativeLR": S.MultiplicativeLR, "cyclicLR": S.CyclicLR,
 }
 
 
@@ -52,9 +62,12 @@ def build(opt, config):
     if kind == "sequentialLR":
         children = [build(opt, c) for c in config["schedulers"]]
         return S.SequentialLR(opt, children, milestones=config["milestones"])
+    if kind == "chainedScheduler":
+        return S.ChainedScheduler([build(opt, c) for c in config["schedulers"]])
     kwargs = {SNAKE.get(k, k): v for k, v in config.items() if k != "type"}
-    if kind == "lambdaLR":
-        kwargs["lr_lambda"] = LAMBDAS[kwargs["lr_lambda"]][1]
+    for key in ("lr_lambda", "scale_fn"):
+        if key in kwargs:
+            kwargs[key] = LAMBDAS[kwargs[key]][1]
     if kind == "oneCycleLR" and "pct_start" in kwargs:
         kwargs["pct_start"] = float(kwargs["pct_start"])  # torch insists on a float
     return CLASSES[kind](opt, **kwargs)
@@ -69,13 +82,15 @@ def run(config, base_lr=0.1, optimizer="sgd", momentum=0.0, steps=40, metrics=No
     p = torch.nn.Parameter(torch.zeros(1))
     if optimizer == "sgd":
         opt = torch.optim.SGD([p], lr=base_lr, momentum=momentum)
+    elif optimizer == "rmsprop":
+        opt = torch.optim.RMSprop([p], lr=base_lr, momentum=momentum)
     else:
         opt = torch.optim.Adam([p], lr=base_lr, betas=(momentum, 0.999))
     sched = build(opt, config)
     group = opt.param_groups[0]
 
     def read_momentum():
-        return group["momentum"] if optimizer == "sgd" else group["betas"][0]
+        return group["betas"][0] if optimizer == "adam" else group["momentum"]
 
     plateau = config["type"] == "reduceLROnPlateau"
     lrs = [group["lr"] if plateau else sched.get_last_lr()[0]]  # plateau has no _last_lr before a step
@@ -199,11 +214,89 @@ add("plateau-eps", "eps 0.01: a reduction smaller than eps is skipped",
     {"type": "reduceLROnPlateau", "eps": 0.01, "patience": 1, "factor": 0.5})
 
 
+# constantLR: lr * factor until totalIters, then lr * (1 / factor) once.
+add("constant", "defaults (1/3 for 5 steps)", {"type": "constantLR"})
+add("constant-half", "factor 0.5, totalIters 3, lr 0.3", {"type": "constantLR", "factor": 0.5, "totalIters": 3}, base_lr=0.3)
+add("constant-zero-iters", "totalIters 0: the factor is applied and never undone", {"type": "constantLR", "factor": 0.25, "totalIters": 0}, steps=10)
+add("constant-one", "factor 1: constant", {"type": "constantLR", "factor": 1.0}, steps=10)
+
+# polynomialLR: the recursive ratio ((1 - t/n) / (1 - (t-1)/n)) ** power, then constant (0) past n.
+add("polynomial", "defaults (totalIters 5, power 1)", {"type": "polynomialLR"}, steps=12)
+add("polynomial-square", "totalIters 10, power 2", {"type": "polynomialLR", "totalIters": 10, "power": 2.0}, steps=15)
+add("polynomial-root", "totalIters 7, power 0.5, lr 1", {"type": "polynomialLR", "totalIters": 7, "power": 0.5}, steps=10, base_lr=1.0)
+add("polynomial-long", "totalIters 40, power 0.9 (the usual poly schedule)", {"type": "polynomialLR", "totalIters": 40, "power": 0.9})
+
+# multiplicativeLR: lr * lrLambda(epoch) from the second step on.
+add("multiplicative", "lrLambda 0.95", {"type": "multiplicativeLR", "lrLambda": "times95"})
+add("multiplicative-zigzag", "lrLambda 1.1 on odd epochs, 0.8 on even ones", {"type": "multiplicativeLR", "lrLambda": "zigzag"}, steps=20)
+
+# cyclicLR: the lr from lastEpoch alone; momentum the other way (SGD / RMSprop only).
+add("cyclic", "triangular, 0.01 -> 0.1 over 4 steps up, 4 down, SGD momentum",
+    {"type": "cyclicLR", "baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 4}, momentum=0.9)
+add("cyclic-triangular2", "triangular2, up 3, down 5: the amplitude halves every cycle",
+    {"type": "cyclicLR", "baseLr": 0.001, "maxLr": 0.05, "stepSizeUp": 3, "stepSizeDown": 5, "mode": "triangular2"}, momentum=0.9)
+add("cyclic-exp-range", "exp_range, gamma 0.97, up 5, momentum 0.85-0.95",
+    {"type": "cyclicLR", "baseLr": 0.01, "maxLr": 0.2, "stepSizeUp": 5, "mode": "exp_range", "gamma": 0.97,
+     "baseMomentum": 0.85, "maxMomentum": 0.95}, momentum=0.5)
+add("cyclic-scale-cycle", "scaleFn 1 / cycle (scaleMode cycle), fractional stepSizeUp 2.5",
+    {"type": "cyclicLR", "baseLr": 0.02, "maxLr": 0.12, "stepSizeUp": 2.5, "stepSizeDown": 3.5, "scaleFn": "inverse-cycle"}, momentum=0.9)
+add("cyclic-scale-iterations", "scaleFn 0.99 ** step (scaleMode iterations), RMSprop momentum",
+    {"type": "cyclicLR", "baseLr": 0.001, "maxLr": 0.01, "stepSizeUp": 6, "scaleFn": "decay-iterations", "scaleMode": "iterations"},
+    optimizer="rmsprop", momentum=0.9)
+add("cyclic-no-momentum", "cycleMomentum false on Adam (whose betas CyclicLR cannot cycle); default step sizes",
+    {"type": "cyclicLR", "baseLr": 0.001, "maxLr": 0.006, "cycleMomentum": False}, optimizer="adam", momentum=0.9, base_lr=0.5)
+add("cyclic-down-zero", "stepSizeDown 0: a sawtooth", {"type": "cyclicLR", "baseLr": 0.0, "maxLr": 1.0, "stepSizeUp": 5,
+    "stepSizeDown": 0}, momentum=0.0, steps=20)
+
+# chainedScheduler: every child steps, in order, on the same lr.
+add("chained", "constantLR 0.5 for 4 steps, chained with exponential 0.9",
+    {"type": "chainedScheduler", "schedulers": [{"type": "constantLR", "factor": 0.5, "totalIters": 4}, {"type": "exponentialLR", "gamma": 0.9}]})
+add("chained-three", "linear warm-up, cosine tMax 20, multiplicative 0.95",
+    {"type": "chainedScheduler", "schedulers": [{"type": "linearLR", "startFactor": 0.2, "totalIters": 6},
+                                                {"type": "cosineAnnealingLR", "tMax": 20, "etaMin": 0.001},
+                                                {"type": "multiplicativeLR", "lrLambda": "times95"}]})
+add("chained-cyclic", "cyclic (absolute) then exponential (multiplies what cyclic wrote), momentum cycled",
+    {"type": "chainedScheduler", "schedulers": [{"type": "cyclicLR", "baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 3},
+                                                {"type": "exponentialLR", "gamma": 0.95}]}, momentum=0.9)
+add("chained-sequential", "a sequentialLR (constant, then polynomial) chained with step",
+    {"type": "chainedScheduler", "schedulers": [
+        {"type": "sequentialLR", "milestones": [4], "schedulers": [{"type": "constantLR", "factor": 0.5, "totalIters": 10},
+                                                                  {"type": "polynomialLR", "totalIters": 20, "power": 2.0}]},
+        {"type": "stepLR", "stepSize": 7, "gamma": 0.5}]})
+add("chained-onecycle", "oneCycle chained with constantLR: the constant factor scales the one-cycle's lr for 5 steps",
+    {"type": "chainedScheduler", "schedulers": [{"type": "oneCycleLR", "maxLr": 0.1, "totalSteps": 40},
+                                                {"type": "constantLR", "factor": 0.5, "totalIters": 5}]}, momentum=0.9)
+
+# the new schedules inside sequentialLR: step(0) at a milestone takes their closed form (constant,
+# polynomial) or get_lr at 0 (multiplicative keeps the lr; cyclic restarts at baseLr).
+add("seq-constant-polynomial", "constantLR cut at milestone 3, then polynomial",
+    {"type": "sequentialLR", "milestones": [3], "schedulers": [
+        {"type": "constantLR", "factor": 0.1, "totalIters": 5}, {"type": "polynomialLR", "totalIters": 30, "power": 1.5}]})
+add("seq-exp-multiplicative", "exponential then multiplicative (no closed form: the lr carries over)",
+    {"type": "sequentialLR", "milestones": [6], "schedulers": [
+        {"type": "exponentialLR", "gamma": 0.8}, {"type": "multiplicativeLR", "lrLambda": "zigzag"}]})
+add("seq-linear-cyclic", "linear warm-up then cyclic: cyclic's constructor wrote the lr to its baseLr",
+    {"type": "sequentialLR", "milestones": [5], "schedulers": [
+        {"type": "linearLR", "startFactor": 0.2, "totalIters": 5}, {"type": "cyclicLR", "baseLr": 0.02, "maxLr": 0.2, "stepSizeUp": 4}]},
+    momentum=0.9)
+add("seq-cyclic-first", "cyclic first (its initial step from initial_lr = its baseLr), then constant",
+    {"type": "sequentialLR", "milestones": [10], "schedulers": [
+        {"type": "cyclicLR", "baseLr": 0.05, "maxLr": 0.5, "stepSizeUp": 2, "cycleMomentum": False}, {"type": "constantLR", "factor": 0.5}]})
+add("chained-step-cyclic", "step first sets initial_lr 0.1, so cyclic's constructor step computes from 0.1, later ones from its baseLr",
+    {"type": "chainedScheduler", "schedulers": [
+        {"type": "stepLR", "stepSize": 2, "gamma": 0.5}, {"type": "cyclicLR", "baseLr": 0.01, "maxLr": 0.03, "stepSizeUp": 2}]},
+    steps=12, momentum=0.9)
+add("seq-step-cyclic", "step then cyclic at milestone 3: step(0) restarts cyclic at its baseLr",
+    {"type": "sequentialLR", "milestones": [3], "schedulers": [
+        {"type": "stepLR", "stepSize": 2, "gamma": 0.5}, {"type": "cyclicLR", "baseLr": 0.01, "maxLr": 0.03, "stepSizeUp": 2,
+                                                           "cycleMomentum": False}]}, steps=20)
+
+
 def cycles_momentum(config):
-    """Whether a one-cycle in the schedule writes the optimizer's momentum (else momentum is recorded as null)."""
-    if config["type"] == "sequentialLR":
+    """Whether a one-cycle or cyclic schedule writes the optimizer's momentum (else momentum is recorded as null)."""
+    if config["type"] in ("sequentialLR", "chainedScheduler"):
         return any(cycles_momentum(c) for c in config["schedulers"])
-    return config["type"] == "oneCycleLR" and config.get("cycleMomentum", True)
+    return config["type"] in ("oneCycleLR", "cyclicLR") and config.get("cycleMomentum", True)
 
 
 def main():

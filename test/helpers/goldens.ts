@@ -17,10 +17,15 @@ export interface GoldenCase {
   batches: number[][];
   steps: number;
   init: { weight: number[]; bias: number[] }[];
+  /** Scheduled cases (scheduled/) only: a SchedulerConfig plus `interval` (docs/replay.md). */
+  schedule?: Record<string, unknown>;
   expected: {
     losses: (number | null)[];
     grads0: GoldenTensors[];
     final: GoldenTensors[];
+    /** Scheduled cases: the lr of every step, and the momentum or β₁ when the schedule cycles it. */
+    lrs?: number[];
+    momentum?: number[];
   };
 }
 
@@ -31,6 +36,12 @@ export function loadGoldenCases(): { file: string; c: GoldenCase }[] {
   return ['cases', 'random'].flatMap((dir) =>
     readdirSync(new URL(`${dir}/`, root)).filter((f) => f.endsWith('.json')).sort()
       .map((f) => ({ file: `${dir}/${f}`, c: JSON.parse(readFileSync(new URL(`${dir}/${f}`, root), 'utf8')) as GoldenCase })));
+}
+
+/** The cases with a learning-rate schedule (scheduled/), sorted by file name: replays only, not the public loop. */
+export function loadScheduledCases(): { file: string; c: GoldenCase }[] {
+  return readdirSync(new URL('scheduled/', root)).filter((f) => f.endsWith('.json')).sort()
+    .map((f) => ({ file: `scheduled/${f}`, c: JSON.parse(readFileSync(new URL(`scheduled/${f}`, root), 'utf8')) as GoldenCase }));
 }
 
 /** A layer's tensors as a case stores them (non-finite values as null). */
