@@ -406,7 +406,7 @@ export interface Schedule {
 }
 
 /** Options of `network.trainer(x, y, options)`: the batching and diagnostics parts of FitOptions. */
-export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict'>;
+export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict' | 'guard'>;
 
 /** Options of gradient-flow diagnostics. */
 export interface DiagnosticsOptions {
