@@ -263,8 +263,7 @@ export class Network {
   }
 
   private prepareFit(x: Inputs, y: Targets, options: FitOptions, async: boolean): FitRun {
-    this.alive();
-    if (this.fitting) throw new StateError('fit is already running on this network; await it first', 'network', 'fitting');
+    this.idle();
     if (!async) this.canStepSynchronously('fitSync');
     const fit: ResolvedFit = resolveFitOptions(options, this.e, async);
     const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
@@ -310,8 +309,7 @@ export class Network {
    * no parameter. See PreflightReport.
    */
   preflight(x: Inputs, y: Targets, options: { batchSize?: number } = {}): PreflightReport {
-    this.alive();
-    if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
+    this.idle();
     const batch = OptionsReader.read(options, 'options', ['batchSize'], 'a preflight option').integer('batchSize', { default: 32, min: 1, want: 'a positive integer' });
     return this.check(this.data(x, y, 'x', 'y'), batch);
   }
@@ -332,8 +330,7 @@ export class Network {
    * @internal
    */
   stepAccess(x: Inputs, y: Targets, what: string): { engine: Engine; x: Float32Array; y: Float32Array | Int32Array; rows: number } {
-    this.alive();
-    if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
+    this.idle();
     this.canStepSynchronously(what);
     const train = this.data(x, y, 'x', 'y');
     return { engine: this.e, x: train.m.data, y: train.targets, rows: train.m.rows };
@@ -346,8 +343,7 @@ export class Network {
    * on this network supersedes it.
    */
   trainer(x: Inputs, y: Targets, options: TrainerOptions): Trainer {
-    this.alive();
-    if (this.fitting) throw new StateError('fit is running on this network; await it before creating a trainer', 'network', 'fitting');
+    this.idle();
     this.canStepSynchronously('trainer');
     const fit = resolveFitOptions(options as FitOptions, this.e, false, TRAINER_KEYS, 'a trainer option');
     const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
@@ -413,6 +409,12 @@ export class Network {
 
   private alive(): void {
     if (this.disposed) throw new StateError('this network was disposed', 'network', 'disposed');
+  }
+
+  /** Throws unless the network is alive and no fit is running on it. */
+  private idle(): void {
+    this.alive();
+    if (this.fitting) throw new StateError('a fit is running on this network; await it first', 'network', 'fitting');
   }
 }
 
