@@ -1,7 +1,8 @@
 // Losses on the last layer's output, each fused with its gradient. Every loss is the mean
 // over all elements (softmax cross-entropy: over the batch rows), as PyTorch's reduction='mean'.
-// Each stores the mean loss as an f64 at `loss` and writes dout = ∂loss/∂out, already divided
-// by the count. The loss goes through memory, not a return value: a returned f64 is boxed into
+// Each stores the mean loss as an f64 at `loss`, rounded to f32 as PyTorch's float32 loss is
+// (summed in f64, so within half an f32 ulp of the exact mean; a mean beyond f32's range is
+// inf, as there), and writes dout = ∂loss/∂out, already divided by the count. The loss goes through memory, not a return value: a returned f64 is boxed into
 // a fresh JS heap number on every training step unless V8 happens to inline the call.
 // `meanRows` is the row count the mean is taken over: the batch's rows, or — when a batch is
 // split into shards — the whole batch's, so the shards' losses and gradients simply add up.
@@ -27,7 +28,7 @@ export function softmaxCrossEntropy(loss: usize, dout: usize, out: usize, labels
       store<f32>(gr + (<usize>c << 2), <f32>((c == label ? p - 1.0 : p) * invRows));
     }
   }
-  store<f64>(loss, total * invRows);
+  store<f64>(loss, <f64><f32>(total * invRows));
 }
 
 /** Binary cross-entropy on logits (nn.BCEWithLogitsLoss), in its overflow-free form. */
@@ -42,7 +43,7 @@ export function sigmoidBce(loss: usize, dout: usize, out: usize, target: usize, 
     total += max(x, 0.0) - x * y + Math.log1p(Math.exp(-abs(x)));
     store<f32>(dout + off, <f32>((1.0 / (1.0 + Math.exp(-x)) - y) * inv));
   }
-  store<f64>(loss, total * inv);
+  store<f64>(loss, <f64><f32>(total * inv));
 }
 
 /** Mean squared error (nn.MSELoss). */
@@ -56,7 +57,7 @@ export function mse(loss: usize, dout: usize, out: usize, target: usize, rows: i
     total += d * d;
     store<f32>(dout + off, <f32>(2.0 * d * inv));
   }
-  store<f64>(loss, total * inv);
+  store<f64>(loss, <f64><f32>(total * inv));
 }
 
 /** Mean absolute error (nn.L1Loss); its gradient uses sign(0) = 0. */
@@ -70,7 +71,7 @@ export function mae(loss: usize, dout: usize, out: usize, target: usize, rows: i
     total += abs(d);
     store<f32>(dout + off, <f32>((d > 0 ? inv : d < 0 ? -inv : 0.0)));
   }
-  store<f64>(loss, total * inv);
+  store<f64>(loss, <f64><f32>(total * inv));
 }
 
 /** Huber loss with δ = 1 (nn.HuberLoss): quadratic inside |d| ≤ δ, linear outside. */
@@ -87,7 +88,7 @@ export function huber(loss: usize, dout: usize, out: usize, target: usize, rows:
     const g = d < -delta ? -delta : d > delta ? delta : d;
     store<f32>(dout + off, <f32>(g * inv));
   }
-  store<f64>(loss, total * inv);
+  store<f64>(loss, <f64><f32>(total * inv));
 }
 
 /** Row-wise softmax (N,C) for predicted probabilities; `probs` may equal `logits`. */

@@ -51,6 +51,7 @@ export class NumericalError extends DescentError {
     message: string,
     /** Where it was found first: 'activations', 'gradients' or 'loss'. */
     where: string,
+    /** The first non-finite activation or gradient found there, or the loss (`path` 'loss'). */
     value: unknown,
     /** The step (1-based) whose update was refused. */
     readonly step: number,

@@ -1,10 +1,10 @@
 // The public network: validated spec, initialised parameters in wasm memory, and the
 // operations users call (fit, predict, evaluate, parameter access). Every input is
 // checked before anything is changed, so a rejected call leaves the network as it was.
-import { toLabels, toMatrix, type DenseMatrix } from './data/matrix.js';
+import { isF32, notF32, toLabels, toMatrix, type DenseMatrix } from './data/matrix.js';
 import { createDiagnostics } from './diagnostics/gradient-flow.js';
 import { preflight } from './train/preflight.js';
-import { Engine, type Resident } from './engine/engine.js';
+import { Engine } from './engine/engine.js';
 import { ConfigError, DataError, StateError } from './errors.js';
 import { describe } from './util/describe.js';
 import { mustBe } from './util/must-be.js';
@@ -16,6 +16,7 @@ import { resolveSpec } from './model/spec.js';
 import { BatchStepper } from './train/stepper.js';
 import { ThreadPool } from './engine/threads.js';
 import { FitRun } from './train/fit.js';
+import { Guard } from './train/guard.js';
 import { RestartPlan } from './train/restarts.js';
 import { splitRows } from './data/validation-split.js';
 import { batchRows, openSchedule, resolveFitOptions, TRAINER_KEYS, type ResolvedFit } from './train/fit-options.js';
@@ -153,9 +154,7 @@ export class Network {
           throw new DataError(`parameters[${i}].${key} must have ${size} values, got ${describe(v)}`, `parameters[${i}].${key}`, v);
         }
         for (let j = 0; j < size; j++) {
-          if (typeof v[j] !== 'number' || !Number.isFinite(v[j])) {
-            throw new DataError(`parameters[${i}].${key}[${j}] must be a finite number, got ${describe(v[j])}`, `parameters[${i}].${key}[${j}]`, v[j]);
-          }
+          if (!isF32(v[j])) throw notF32(`parameters[${i}].${key}[${j}]`, v[j]);
         }
       }
     });
@@ -240,7 +239,6 @@ export class Network {
     const signal = options.signal;
     const slice = options.yieldEveryMs ?? 16;
     try {
-      signal?.throwIfAborted();
       while (!run.runUntil(performance.now() + slice)) {
         if (run.waitingForWorkers) await this.pool!.workersSettled();
         else await yieldToEventLoop();
@@ -256,7 +254,7 @@ export class Network {
   /** Restarts (see train/restarts.ts): one fit per seed, the best run's weights and history kept. */
   private planRestarts(options: FitOptions, async: boolean): RestartPlan {
     this.alive();
-    const { restarts } = resolveFitOptions(options, this.spec.seed, async);
+    const { restarts } = resolveFitOptions(options, this.e, async);
     return new RestartPlan(options, restarts!, {
       initialize: (seed) => this.initialize(seed),
       getParameters: () => this.getParameters(),
@@ -265,10 +263,9 @@ export class Network {
   }
 
   private prepareFit(x: Inputs, y: Targets, options: FitOptions, async: boolean): FitRun {
-    this.alive();
-    if (this.fitting) throw new StateError('fit is already running on this network; await it first', 'network', 'fitting');
+    this.idle();
     if (!async) this.canStepSynchronously('fitSync');
-    const fit: ResolvedFit = resolveFitOptions(options, this.spec.seed, async);
+    const fit: ResolvedFit = resolveFitOptions(options, this.e, async);
     const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
     // Built once here only to reject a bad schedule before anything changes.
     if (fit.schedule) openSchedule(fit.schedule, optimizer);
@@ -284,11 +281,12 @@ export class Network {
       [train, validation] = splitRows(train, fit.validationSplit, fit.seed, this.e.labelTargets ? 1 : this.e.outputs);
     }
     const e = this.e;
-    e.reserve(Math.max(batchRows(fit, train.m.rows), Math.min(EVAL_CHUNK, train.m.rows)), train.m.rows, validation?.m.rows ?? 0);
-    const owner = {};
-    const trainSet = e.loadResident(0, train.m.data, train.targets, train.m.rows, owner);
-    const valSet = validation ? e.loadResident(1, validation.m.data, validation.targets, validation.m.rows, owner) : null;
-    const report = fit.preflight === 'off' ? undefined : this.runPreflight(trainSet, batchRows(fit, train.m.rows), train.m.data);
+    const batch = batchRows(fit, train.m.rows);
+    e.reserve(Math.max(batch, Math.min(EVAL_CHUNK, train.m.rows)), train.m.rows, validation?.m.rows ?? 0);
+    // Everything that may still reject the fit comes before its data is loaded: a fit that
+    // never takes a step leaves a live trainer's data, and so the trainer, in place.
+    options.signal?.throwIfAborted();
+    const report = fit.preflight === 'off' ? undefined : this.check(train, batch);
     if (report && report.warnings.length > 0) {
       if (fit.preflight === 'throw') {
         throw new ConfigError(`pre-flight check: ${report.warnings.map((w) => w.message).join('; ')}`, 'preflight', report);
@@ -296,6 +294,9 @@ export class Network {
       const warn = options.onWarning ?? console.warn;
       for (const w of report.warnings) warn(`descent pre-flight: ${w.message} (${w.remedy})`);
     }
+    const owner = {};
+    const trainSet = e.loadResident(0, train.m.data, train.targets, train.m.rows, owner);
+    const valSet = validation ? e.loadResident(1, validation.m.data, validation.targets, validation.m.rows, owner) : null;
     this.fitting = true;
     const run = new FitRun(e, trainSet, valSet, fit, options);
     if (report) run.history.preflight = report;
@@ -308,15 +309,18 @@ export class Network {
    * no parameter. See PreflightReport.
    */
   preflight(x: Inputs, y: Targets, options: { batchSize?: number } = {}): PreflightReport {
-    this.alive();
-    if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
+    this.idle();
     const batch = OptionsReader.read(options, 'options', ['batchSize'], 'a preflight option').integer('batchSize', { default: 32, min: 1, want: 'a positive integer' });
-    const train = this.data(x, y, 'x', 'y');
+    return this.check(this.data(x, y, 'x', 'y'), batch);
+  }
+
+  /** The pre-flight check on the first `batch` rows of checked data (copied into the batch buffers, so resident data stays). */
+  private check(train: { m: DenseMatrix; targets: Float32Array | Int32Array }, batch: number): PreflightReport {
+    const e = this.e;
     const rows = Math.min(batch, train.m.rows);
-    this.e.reserve(rows, 0, 0);
-    const src = hostRows(this.e, train.m.data, train.targets, rows);
-    src.load(0, rows);
-    return preflight(this.e, this.e.xBatch, this.e.yBatch, rows, train.m.data);
+    e.reserve(rows, 0, 0);
+    hostRows(e, train.m.data, train.targets, rows).load(0, rows);
+    return preflight(e, e.xBatch, e.yBatch, rows, train.m.data);
   }
 
   /**
@@ -326,18 +330,10 @@ export class Network {
    * @internal
    */
   stepAccess(x: Inputs, y: Targets, what: string): { engine: Engine; x: Float32Array; y: Float32Array | Int32Array; rows: number } {
-    this.alive();
-    if (this.fitting) throw new StateError('fit is running on this network; await it first', 'network', 'fitting');
+    this.idle();
     this.canStepSynchronously(what);
     const train = this.data(x, y, 'x', 'y');
     return { engine: this.e, x: train.m.data, y: train.targets, rows: train.m.rows };
-  }
-
-  /** The fit's pre-flight check, on the first rows of the resident training set (in stored order). */
-  private runPreflight(set: Resident, batch: number, xHost: Float32Array): PreflightReport {
-    const rows = Math.min(batch, set.rows);
-    this.e.gather(set, set.indices, rows);
-    return preflight(this.e, this.e.xBatch, this.e.yBatch, rows, xHost);
   }
 
   /**
@@ -347,10 +343,9 @@ export class Network {
    * on this network supersedes it.
    */
   trainer(x: Inputs, y: Targets, options: TrainerOptions): Trainer {
-    this.alive();
-    if (this.fitting) throw new StateError('fit is running on this network; await it before creating a trainer', 'network', 'fitting');
+    this.idle();
     this.canStepSynchronously('trainer');
-    const fit = resolveFitOptions(options as FitOptions, this.spec.seed, false, TRAINER_KEYS, 'a trainer option');
+    const fit = resolveFitOptions(options as FitOptions, this.e, false, TRAINER_KEYS, 'a trainer option');
     const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
     const train = this.data(x, y, 'x', 'y');
     const e = this.e;
@@ -360,7 +355,9 @@ export class Network {
     const set = e.loadResident(0, train.m.data, train.targets, train.m.rows, {});
     const stepper = new BatchStepper(e, set, batch, shuffle, fit.seed, optimizer);
     stepper.diagnostics = createDiagnostics(e, fit.diagnostics, train.m.rows, options.onDiagnostics, optimizer, options.onVerdict);
-    const trainer = new Trainer(e, set, stepper, () => this.disposed);
+    stepper.guard = fit.guard && new Guard(e, fit.guard, stepper.optimizer);
+    stepper.guard?.take();
+    const trainer = new Trainer(set, stepper, () => this.disposed);
     set.owner = trainer;
     return trainer;
   }
@@ -412,6 +409,12 @@ export class Network {
 
   private alive(): void {
     if (this.disposed) throw new StateError('this network was disposed', 'network', 'disposed');
+  }
+
+  /** Throws unless the network is alive and no fit is running on it. */
+  private idle(): void {
+    this.alive();
+    if (this.fitting) throw new StateError('a fit is running on this network; await it first', 'network', 'fitting');
   }
 }
 

@@ -356,7 +356,10 @@ export interface FitOptions {
   onEpochEnd?: (record: EpochRecord, run: FitRunControl) => void | boolean;
   /** Async `fit` only: yield to the event loop after about this much work (default 16 ms). */
   yieldEveryMs?: number;
-  /** Async `fit` only: abort training; `fit` then rejects with the signal's reason (an AbortError for a plain `abort()`). */
+  /**
+   * Async `fit` only: abort training; `fit` then rejects with the signal's reason (an AbortError
+   * for a plain `abort()`). An already aborted signal rejects before anything changes.
+   */
   signal?: AbortSignal;
   /** Gradient-flow diagnostics (default on, every 10 steps); `false` turns them off. */
   diagnostics?: boolean | DiagnosticsOptions;
@@ -377,7 +380,7 @@ export interface FitOptions {
    * before every update. 'throw': a NumericalError naming the step, layer and where;
    * 'skip': that update is not applied; 'recover': back to the last good snapshot with half
    * the learning rate — also when the loss exceeds 10× the run's first — at most
-   * maxRecoveries times, then throw. Events: `history.guardEvents`.
+   * maxRecoveries times, then throw. Events: `history.guardEvents` (a trainer's `guardEvents`).
    */
   guard?: GuardMode | GuardOptions;
   /**
@@ -408,8 +411,8 @@ export interface Schedule {
   open(optimizer: { type: OptimizerType; lr: number; momentum?: number; beta1?: number }): Scheduler;
 }
 
-/** Options of `network.trainer(x, y, options)`: the batching and diagnostics parts of FitOptions. */
-export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict'>;
+/** Options of `network.trainer(x, y, options)`: the batching, diagnostics and guard parts of FitOptions. */
+export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict' | 'guard'>;
 
 /** Options of gradient-flow diagnostics. */
 export interface DiagnosticsOptions {

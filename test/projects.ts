@@ -28,6 +28,7 @@ export const KERNEL_FILES = [
  */
 export const NETWORK_FILES = [
   'test/allocation.test.ts',
+  'test/defects.test.ts',
   'test/diagnostics.test.ts',
   'test/fit.test.ts',
   'test/golden.test.ts',

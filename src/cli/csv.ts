@@ -31,7 +31,8 @@ export async function readCsv(path: string): Promise<CsvDataset> {
  * Parses CSV text: comma-separated, first row the header, `"`-quoted fields allowed (no
  * line breaks inside them), blank lines skipped. The `label` column holds the class of each
  * row: either non-negative integers (used as class indices, classes = max + 1) or names
- * (numbered in sorted order). Every other column must hold finite numbers.
+ * (numbered in sorted order). Every other column must hold finite numbers. Column names
+ * must be unique (so there is one `label` column).
  *
  * @param source the file name, for error messages.
  * @throws DataError naming the line and column of the first bad value.
@@ -41,6 +42,12 @@ export function parseCsv(text: string, source = 'csv'): CsvDataset {
   const headerLine = lines.findIndex((l) => l.trim() !== '');
   if (headerLine < 0) throw new DataError(`${source} is empty: it needs a header row and data rows`, source, text.length);
   const header = splitFields(lines[headerLine], source, headerLine + 1).map((h) => h.trim());
+  // A repeated name (a second "label" above all) would silently train on one as a feature.
+  const twice = header.findIndex((h, i) => header.indexOf(h) !== i);
+  if (twice >= 0) {
+    const name = header[twice];
+    throw new DataError(`${source}:${headerLine + 1}: column "${name}" appears twice in the header (columns ${header.indexOf(name) + 1} and ${twice + 1}); column names must be unique`, `${source}:${headerLine + 1}:${twice + 1}`, name);
+  }
   const labelAt = header.indexOf(LABEL_COLUMN);
   if (labelAt < 0) {
     throw new DataError(`${source}:${headerLine + 1}: no "${LABEL_COLUMN}" column in the header ${describe(header)}`, `${source}:${headerLine + 1}`, header);

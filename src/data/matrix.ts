@@ -21,26 +21,29 @@ function isNested(v: unknown): v is ArrayLike<number>[] {
 
 /**
  * Flattens `value` to rows × `columns` f32 values. `columns` is required when the input is
- * flat (rows are inferred) and checked otherwise. Non-finite values are rejected.
+ * flat (rows are inferred) and checked otherwise. Every value must be a number that is finite
+ * as an f32 (1e39 is not: it would become Infinity); the error names the value as given.
  */
 export function toMatrix(value: Inputs | Targets, columns: number | undefined, name: string): DenseMatrix {
-  let data: Float32Array;
   let rows: number;
   let cols: number;
+  /** The given value at flat index i. */
+  let at: (i: number) => unknown;
+  let flat = false;
   if (isMatrix(value)) {
     const shape = value.shape;
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new DataError(`${name}.shape must be [rows, columns] of non-negative integers, got ${describe(shape)}`, `${name}.shape`, shape);
     }
     [rows, cols] = shape;
-    if (!value.data || typeof value.data.length !== 'number' || value.data.length !== rows * cols) {
-      throw new DataError(`${name}.data has length ${describe(value.data?.length)} but shape ${describe(shape)} needs ${rows * cols}`, `${name}.data`, value.data?.length);
+    const data = value.data;
+    if (!data || typeof data.length !== 'number' || data.length !== rows * cols) {
+      throw new DataError(`${name}.data has length ${describe(data?.length)} but shape ${describe(shape)} needs ${rows * cols}`, `${name}.data`, data?.length);
     }
-    data = Float32Array.from(value.data);
+    at = (i) => data[i];
   } else if (isNested(value)) {
     rows = value.length;
     cols = value[0].length;
-    data = new Float32Array(rows * cols);
     for (let r = 0; r < rows; r++) {
       const row = value[r];
       if (row == null || typeof row !== 'object' || typeof row.length !== 'number') {
@@ -49,36 +52,47 @@ export function toMatrix(value: Inputs | Targets, columns: number | undefined, n
       if (row.length !== cols) {
         throw new DataError(`${name}[${r}] has ${row.length} values but ${name}[0] has ${cols}`, `${name}[${r}]`, row.length);
       }
-      for (let c = 0; c < cols; c++) data[r * cols + c] = checkNumber(row[c], name, `${name}[${r}][${c}]`);
     }
+    at = (i) => value[Math.floor(i / cols)][i % cols];
   } else if (value != null && typeof (value as ArrayLike<number>).length === 'number' && typeof value !== 'string') {
-    const flat = value as ArrayLike<number>;
+    const values = value as ArrayLike<number>;
     if (columns === undefined) {
       throw new DataError(`${name} is flat, so its column count must be known`, name, value);
     }
-    if (columns <= 0 || flat.length % columns !== 0) {
-      throw new DataError(`${name} has ${flat.length} values, not a multiple of ${columns} columns`, name, flat.length);
+    if (columns <= 0 || values.length % columns !== 0) {
+      throw new DataError(`${name} has ${values.length} values, not a multiple of ${columns} columns`, name, values.length);
     }
-    rows = flat.length / columns;
+    rows = values.length / columns;
     cols = columns;
-    data = flat instanceof Float32Array ? flat.slice() : Float32Array.from(flat);
-    if (!(flat instanceof Float32Array)) {
-      for (let i = 0; i < flat.length; i++) checkNumber(flat[i], name, `${name}[${i}]`);
-    }
+    at = (i) => values[i];
+    flat = true;
   } else {
     throw new DataError(`${name} must be nested arrays, a { data, shape } matrix or a flat array, got ${describe(value)}`, name, value);
   }
   if (columns !== undefined && cols !== columns) {
     throw new DataError(`${name} has ${cols} columns per row but ${columns} are needed`, name, cols);
   }
+  const data = new Float32Array(rows * cols);
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      const r = Math.floor(i / Math.max(cols, 1));
-      throw new DataError(`${name}[${r}][${i - r * cols}] must be a finite number, got ${describe(data[i])}`, `${name}[${r}][${i - r * cols}]`, data[i]);
+    const v = at(i);
+    if (!isF32(v)) {
+      const r = Math.floor(i / cols);
+      throw notF32(flat ? `${name}[${i}]` : `${name}[${r}][${i - r * cols}]`, v);
     }
+    data[i] = v;
   }
   if (rows === 0) throw new DataError(`${name} has no rows`, name, value);
   return { data, rows, columns: cols };
+}
+
+/** Whether `v` is a number that stays finite as an f32. */
+export function isF32(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(Math.fround(v));
+}
+
+/** The DataError for a value at `path` that is not a number finite as an f32 (1e39 is Infinity there). */
+export function notF32(path: string, v: unknown): DataError {
+  return new DataError(`${path} must be a finite number${Number.isFinite(v) ? ' within float32 range' : ''}, got ${describe(v)}`, path, v);
 }
 
 /** Class-index labels: integers in [0, classes). */
@@ -97,11 +111,4 @@ export function toLabels(value: Targets, classes: number, name: string): Int32Ar
   }
   if (out.length === 0) throw new DataError(`${name} has no rows`, name, value);
   return out;
-}
-
-function checkNumber(v: unknown, name: string, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new DataError(`${path} must be a finite number, got ${describe(v)}`, path, v);
-  }
-  return v;
 }

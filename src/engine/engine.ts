@@ -18,6 +18,8 @@ import { planMemory, type MemoryPlan, type PlannedLayerShape } from './memory-pl
 const PAGE = 65536;
 /** Maximum pages of a shared (threaded) memory; must equal the threads build's maximumMemory (asconfig.json). */
 export const SHARED_MAX_PAGES = 16384;
+/** Most bytes a memory plan may span (see `grow`). */
+const MAX_BYTES = 2 ** 31;
 
 /**
  * Training passes shared with worker threads (threads.ts implements it): `begin` starts the
@@ -323,17 +325,22 @@ export class Engine {
     this.writeWorkspacePointers();
   }
 
-  /** Grows memory to hold `plan`, or throws DataError (memory unchanged). */
+  /**
+   * Grows memory to hold `plan`, or throws DataError (memory unchanged). A plan must end by
+   * 2 GiB: offsets are i32 words in the descriptors and the host indexes its views with `>> 2`,
+   * so a region above 2^31 would wrap negative (a 2–4 GiB plan could be allocated, then fail).
+   */
   private grow(plan: MemoryPlan): void {
     const needed = Math.ceil(plan.end / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
     if (needed <= have) return;
     try {
+      if (plan.end > MAX_BYTES) throw 0;
       this.memory.grow(needed - have);
     } catch {
       const { batch, rows } = plan.input;
-      const limit = this.threads > 1 ? `the shared memory's ${SHARED_MAX_PAGES * PAGE / 2 ** 30} GiB maximum` : 'what this engine will allocate';
-      throw new DataError(`training needs ${(plan.end / 2 ** 20).toFixed(0)} MiB of wasm memory (batch of ${batch} rows, data sets of ${rows[0]} and ${rows[1]} rows), more than ${limit}`, 'memory', plan.end);
+      const limit = plan.end > MAX_BYTES ? 'the 2 GiB descent addresses' : this.threads > 1 ? `the shared memory's ${SHARED_MAX_PAGES * PAGE / 2 ** 30} GiB maximum` : 'what this engine will allocate';
+      throw new DataError(`the network needs ${(plan.end / 2 ** 20).toFixed(0)} MiB of wasm memory (batch of ${batch} rows, data sets of ${rows[0]} and ${rows[1]} rows), more than ${limit}`, 'memory', plan.end);
     }
   }
 
@@ -412,8 +419,9 @@ export class Engine {
   }
 
   /**
-   * Adds the worker threads' gradients and losses to this thread's, in thread order, and
-   * their activation statistics when the pass gathered them.
+   * Adds the worker threads' gradients and losses to this thread's, in thread order (the loss
+   * rounded to f32 again, as each shard's is), and their activation statistics when the pass
+   * gathered them.
    */
   reduceWorkers(): void {
     const f64 = this.f64;
@@ -422,12 +430,14 @@ export class Engine {
       const t = this.workers[i];
       this.k.addF32(this.grads, t.grads, this.paramCount);
       f64[this.lossSlot] += f64[t.loss >> 3];
-      if (!withStats) continue;
-      for (let l = 0; l < this.layers.length; l++) {
-        const main = (this.stats >> 3) + l * STAT.WORDS, theirs = (t.stats >> 3) + l * STAT.WORDS;
-        for (let s = 0; s < STAT.PASS_SLOTS; s++) f64[main + s] += f64[theirs + s];
+      if (withStats) {
+        for (let l = 0; l < this.layers.length; l++) {
+          const main = (this.stats >> 3) + l * STAT.WORDS, theirs = (t.stats >> 3) + l * STAT.WORDS;
+          for (let s = 0; s < STAT.PASS_SLOTS; s++) f64[main + s] += f64[theirs + s];
+        }
       }
     }
+    f64[this.lossSlot] = Math.fround(f64[this.lossSlot]);
   }
 
   /** Whether the next passes fill the statistics blocks (every thread's). */

@@ -84,7 +84,7 @@ export function runSurface(module: WebAssembly.Module, surface: Surface, options
   }
   const r = OptionsReader.read(options, 'options', ['optimizer', 'steps', 'start'], 'a runSurface option', '{ optimizer, steps, start }');
   const steps = r.integer('steps', { default: 200, min: 1, want: 'a positive integer' });
-  const start = options.start ?? surface.start;
+  const start = r.value('start', surface.start);
   if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite)) throw r.fail('start', '[x, y]', start);
   const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
   // A 1→1 linear layer has exactly two parameters, laid out [w, b]: (x, y).

@@ -27,7 +27,7 @@ export function resolveSpec(spec: NetworkSpec): ResolvedSpec {
   const layers = spec.layers.map((layer, i) => {
     const path = `spec.layers[${i}]`;
     if (typeof layer !== 'object' || layer === null) throw mustBe(path, 'a layer like { units, activation }', layer);
-    const type = (layer as { type?: unknown }).type ?? 'dense';
+    const { type = 'dense' } = layer as { type?: unknown };
     if (!isOneOf(LAYER_TYPES, type)) throw mustBe(`${path}.type`, `one of ${LAYER_TYPES.join(', ')}`, type);
     const kind = LAYER_KINDS[LAYER_TYPES.indexOf(type)];
     const resolved = kind.resolve(OptionsReader.read(layer, path, ['type', ...kind.keys], `an option of a ${type} layer`), width);

@@ -15,8 +15,8 @@ const FIT_KEYS = [
   'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict', 'schedule', 'preflight', 'onWarning', 'guard', 'restarts',
 ] as const satisfies readonly (keyof FitOptions)[];
 
-/** The options `network.trainer()` takes: fit's batching and diagnostics. */
-export const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict'] as const satisfies readonly (keyof FitOptions)[];
+/** The options `network.trainer()` takes: fit's batching, diagnostics and guard. */
+export const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict', 'guard'] as const satisfies readonly (keyof FitOptions)[];
 
 
 /** Fit options checked, with defaults filled. */
@@ -45,25 +45,29 @@ export interface ResolvedSchedule {
 }
 
 /** Checks the `schedule` option: an object from schedule() in 'descent/schedules'. */
-function resolveSchedule(o: FitOptions['schedule'], hasValidation: boolean): ResolvedSchedule | null {
+function resolveSchedule(o: FitOptions['schedule'], check: MonitorCheck): ResolvedSchedule | null {
   if (o === undefined) return null;
   if (typeof o !== 'object' || o === null || typeof (o as Partial<ResolvedSchedule>).open !== 'function') {
     throw mustBe('options.schedule', `a schedule from schedule({ type, … }) in 'descent/schedules'`, o);
   }
-  const monitor = o.monitor === null ? null : checkMonitor(o.monitor ?? defaultMonitor(hasValidation), 'options.schedule.monitor', hasValidation);
-  return { interval: o.interval, monitor, open: o.open };
+  return { interval: o.interval, monitor: o.monitor === null ? null : check(o.monitor, 'options.schedule.monitor'), open: o.open };
 }
 
-/** What early stopping, restarts and reduceLROnPlateau watch unless told: val_loss with validation data, else loss. */
-function defaultMonitor(hasValidation: boolean): Monitor {
-  return hasValidation ? 'val_loss' : 'loss';
-}
+/** Checks a monitor at `path` (undefined: the default); throws ConfigError. */
+type MonitorCheck = (monitor: unknown, path: string) => Monitor;
 
-/** A monitor at `path`; a validation metric needs validation data. */
-function checkMonitor(monitor: unknown, path: string, hasValidation: boolean): Monitor {
-  if (!isOneOf(MONITORS, monitor)) throw mustBe(path, `one of ${MONITORS.join(', ')}`, monitor);
-  if (monitor.startsWith('val_') && !hasValidation) throw new ConfigError(`${path} "${monitor}" needs validationData or validationSplit`, path, monitor);
-  return monitor;
+/**
+ * The monitor check of a fit: what early stopping, restarts and reduceLROnPlateau watch unless
+ * told is val_loss with validation data, else loss; a validation metric needs validation data,
+ * and an accuracy a classifier — both known before the first step, so rejected then.
+ */
+function monitorCheck(hasValidation: boolean, classifier: boolean): MonitorCheck {
+  return (monitor = hasValidation ? 'val_loss' : 'loss', path) => {
+    if (!isOneOf(MONITORS, monitor)) throw mustBe(path, `one of ${MONITORS.join(', ')}`, monitor);
+    const needs = monitor.startsWith('val_') && !hasValidation ? 'validationData or validationSplit' : monitor.endsWith('accuracy') && !classifier ? 'a classifier' : '';
+    if (needs) throw new ConfigError(`${path} "${monitor}" needs ${needs}`, path, monitor);
+    return monitor;
+  };
 }
 
 /** Builds the schedule for `optimizer`; throws ConfigError. */
@@ -75,7 +79,8 @@ export function openSchedule(s: ResolvedSchedule, optimizer: ResolvedOptimizer):
  * Validates fit options (everything but the data) and fills defaults. `keys` are the options
  * the caller takes (a trainer takes fewer), named `what` in the unknown-key error.
  */
-export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boolean, keys: readonly (keyof FitOptions)[] = FIT_KEYS, what = 'a fit option'): ResolvedFit {
+export function resolveFitOptions(o: FitOptions, net: { spec: { seed: number }; classifier: boolean }, async: boolean, keys: readonly (keyof FitOptions)[] = FIT_KEYS, what = 'a fit option'): ResolvedFit {
+  const networkSeed = net.spec.seed;
   const r = OptionsReader.read(o, 'options', keys, what, 'an object with at least { optimizer }');
   if (!async) {
     for (const key of ['yieldEveryMs', 'signal'] as const) {
@@ -95,28 +100,29 @@ export function resolveFitOptions(o: FitOptions, networkSeed: number, async: boo
   if (validationSplit > 0 && r.has('validationData')) {
     throw new ConfigError('options.validationSplit and options.validationData are exclusive: give one', 'options.validationSplit', validationSplit);
   }
-  const hasValidation = validationSplit > 0 || r.has('validationData');
-  const earlyStopping = resolveEarlyStopping(o.earlyStopping, hasValidation);
+  const check = monitorCheck(validationSplit > 0 || r.has('validationData'), net.classifier);
+  const earlyStopping = resolveEarlyStopping(o.earlyStopping, check);
   const yieldEveryMs = r.number('yieldEveryMs', { default: 16, above: 0 });
   const diagnostics = resolveDiagnostics(o.diagnostics);
   const preflight = r.oneOf('preflight', PREFLIGHT_MODES, 'warn');
   for (const key of ['onBatchEnd', 'onEpochEnd', 'onDiagnostics', 'onVerdict', 'onWarning'] as const) r.callback(key);
-  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) throw r.fail('signal', 'an AbortSignal');
+  // What fit calls on it: an object with only `aborted` would fail mid-fit.
+  if (r.has('signal') && typeof o.signal?.throwIfAborted !== 'function') throw r.fail('signal', 'an AbortSignal');
   for (const key of ['onDiagnostics', 'onVerdict'] as const) {
     if (r.has(key) && diagnostics === null) throw new ConfigError(`options.${key} needs diagnostics on (options.diagnostics is false)`, `options.${key}`, o[key]);
   }
-  const schedule = resolveSchedule(o.schedule, hasValidation);
+  const schedule = resolveSchedule(o.schedule, check);
   const guard = resolveGuard(o.guard);
-  const restarts = resolveRestarts(o.restarts, networkSeed, hasValidation);
+  const restarts = resolveRestarts(o.restarts, networkSeed, check);
   return { mode, batchSize, epochs, shuffle, seed, validationSplit, earlyStopping, yieldEveryMs, diagnostics, schedule, preflight, guard, restarts };
 }
 
 /** Checks `earlyStopping` (Keras semantics) and fills its defaults. */
-function resolveEarlyStopping(o: FitOptions['earlyStopping'], hasValidation: boolean): Required<EarlyStopping> | null {
+function resolveEarlyStopping(o: FitOptions['earlyStopping'], check: MonitorCheck): Required<EarlyStopping> | null {
   if (o === undefined) return null;
   const r = OptionsReader.read(o, 'options.earlyStopping', ['monitor', 'minDelta', 'patience', 'mode', 'restoreBestWeights'], 'an early-stopping option', '{ monitor, minDelta, patience }');
   return {
-    monitor: checkMonitor(o.monitor ?? defaultMonitor(hasValidation), r.at('monitor'), hasValidation),
+    monitor: check(o.monitor, r.at('monitor')),
     minDelta: r.number('minDelta', { default: 0, min: 0 }),
     patience: r.integer('patience', { default: 0, min: 0 }),
     mode: r.oneOf('mode', ['auto', 'min', 'max'], 'auto'),
@@ -125,13 +131,13 @@ function resolveEarlyStopping(o: FitOptions['earlyStopping'], hasValidation: boo
 }
 
 /** Checks `restarts`: { count, seeds = network seed + i, metric = val_loss with validation data, else loss }. */
-function resolveRestarts(o: FitOptions['restarts'], networkSeed: number, hasValidation: boolean): { seeds: number[]; metric: Monitor } | null {
+function resolveRestarts(o: FitOptions['restarts'], networkSeed: number, check: MonitorCheck): { seeds: number[]; metric: Monitor } | null {
   if (o === undefined) return null;
   const r = OptionsReader.read(o, 'options.restarts', ['count', 'seeds', 'metric'], 'a restarts option', '{ count, seeds, metric }');
   const count = r.integer('count', { min: 1 });
-  const seeds = o.seeds ?? Array.from({ length: count }, (_, i) => networkSeed + i);
+  const seeds = r.value('seeds', Array.from({ length: count }, (_, i) => networkSeed + i));
   if (!Array.isArray(seeds) || seeds.length !== count || !seeds.every((v) => Number.isSafeInteger(v))) throw r.fail('seeds', `${count} integers`, seeds);
-  return { seeds, metric: checkMonitor(o.metric ?? defaultMonitor(hasValidation), r.at('metric'), hasValidation) };
+  return { seeds, metric: check(o.metric, r.at('metric')) };
 }
 
 /** Rows per step (the last batch of an epoch may be smaller). */

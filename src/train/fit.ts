@@ -6,7 +6,6 @@
 import type { Engine, Resident } from '../engine/engine.js';
 import { EarlyStopper } from './early-stopping.js';
 import { createDiagnostics, type Diagnostics } from '../diagnostics/gradient-flow.js';
-import { ConfigError } from '../errors.js';
 import { Guard } from './guard.js';
 import { Evaluator, residentRows } from './metrics.js';
 import { resolveOptimizer, setCycledMomentum } from '../optim/options.js';
@@ -215,9 +214,7 @@ export class FitRun {
 
   private converged(r: EpochRecord): boolean {
     const monitor = this.fit.earlyStopping!.monitor;
-    const value = monitored(r, monitor);
-    if (value === undefined) throw new ConfigError(`options.earlyStopping.monitor "${monitor}" is only defined for classifiers`, 'options.earlyStopping.monitor', monitor);
-    const stop = this.stopper!.update(value, r.epoch);
+    const stop = this.stopper!.update(monitored(r, monitor)!, r.epoch);
     if (this.stopper!.bestEpoch !== null) this.history.bestEpoch = this.stopper!.bestEpoch;
     return stop;
   }

@@ -80,7 +80,7 @@ export class Guard {
       if (this.options.mode === 'recover' && (epochStart || step % this.options.snapshotEvery === 0) && loss <= SNAPSHOT_LOSS_FACTOR * this.best) this.take();
       return true;
     }
-    const { layer, where } = blowUp ? { layer: null, where: 'loss' as const } : this.locate();
+    const { layer, where, value } = blowUp ? { layer: null, where: 'loss' as const, value: loss } : this.locate(loss);
     const action = this.options.mode === 'throw' ? 'threw'
       : this.options.mode === 'skip' ? 'skipped'
       : this.recoveries < this.options.maxRecoveries && this.snapshot ? 'recovered' : 'threw';
@@ -89,7 +89,7 @@ export class Guard {
     if (action === 'threw') {
       const why = this.options.mode === 'recover' ? ` after ${this.recoveries} recoveries (maxRecoveries ${this.options.maxRecoveries})` : '';
       const what = blowUp ? `loss ${loss.toPrecision(3)} (over ${BLOW_UP_FACTOR}× the first, ${this.first.toPrecision(3)})` : `non-finite ${where}`;
-      throw new NumericalError(`${what} at step ${step}${layer === null ? '' : ` in layer ${layer}`}${why}; the step was not applied`, where, loss, step, layer);
+      throw new NumericalError(`${what} at step ${step}${layer === null ? '' : ` in layer ${layer}`}${why}; the step was not applied`, where, value, step, layer);
     }
     if (action === 'recovered') this.restore();
     return false;
@@ -146,20 +146,22 @@ export class Guard {
     this.snapshotState = { step: s.snapshot?.optimizerStep ?? 0, muProduct: s.snapshot?.muProduct ?? 1 };
   }
 
-  /** The first layer whose outputs hold a non-finite value, else the first whose gradients do; else the loss. */
-  private locate(): { layer: number | null; where: GuardEvent['where'] } {
+  /**
+   * The first layer whose outputs hold a non-finite value, else the first whose gradients do,
+   * with that value; else the loss.
+   */
+  private locate(loss: number): { layer: number | null; where: GuardEvent['where']; value: number } {
     const e = this.e;
     const f32 = e.f32;
-    const bad = (start: number, n: number) => {
-      for (let i = start; i < start + n; i++) if (!Number.isFinite(f32[i])) return true;
-      return false;
-    };
     const rows = e.lastPassRows;
-    for (let l = 0; l < e.layers.length; l++) if (bad(e.layers[l].a >> 2, rows * e.layers[l].outputs)) return { layer: l, where: 'activations' };
-    for (let l = 0; l < e.layers.length; l++) {
-      const L = e.layers[l];
-      if (bad(L.grads >> 2, L.weightCount + L.biasCount)) return { layer: l, where: 'gradients' };
+    for (const where of ['activations', 'gradients'] as const) {
+      for (let l = 0; l < e.layers.length; l++) {
+        const L = e.layers[l];
+        const start = (where === 'activations' ? L.a : L.grads) >> 2;
+        const end = start + (where === 'activations' ? rows * L.outputs : L.weightCount + L.biasCount);
+        for (let i = start; i < end; i++) if (!Number.isFinite(f32[i])) return { layer: l, where, value: f32[i] };
+      }
     }
-    return { layer: null, where: 'loss' };
+    return { layer: null, where: 'loss', value: loss };
   }
 }

@@ -102,7 +102,7 @@ export function runReplay(input: unknown, module: WebAssembly.Module, options: R
 
   const schedule = c.schedule === undefined ? null : replaySchedule(c.schedule, optimizer);
 
-  const threads = options.threads ?? 1;
+  const { threads = 1 } = options;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw mustBe('threads', 'an integer in 1…64', threads);
   if (threads > 1 && typeof options.spawnWorker !== 'function') throw new ConfigError('threads > 1 needs spawnWorker', 'spawnWorker', options.spawnWorker);
   const e = new Engine(spec, module, threads);

@@ -22,6 +22,9 @@ export class BatchStepper {
   guard: Guard | null = null;
   /** False when the guard refused the last step's update (its loss was not finite). */
   applied = true;
+  /** Steps taken, and the last one's loss (before its update). */
+  steps = 0;
+  readonly loss = new Float64Array(1);
   private readonly rng: Rng;
 
   /**
@@ -94,8 +97,12 @@ export class BatchStepper {
       this.diagnostics?.beforeUpdate();
       this.optimizer.apply();
     }
-    this.diagnostics?.afterUpdate(count, this.applied);
+    // The step's bookkeeping comes before diagnostics' callbacks (onDiagnostics, onVerdict):
+    // one that throws leaves the step counted and the next step on the next batch.
     this.cursor += count;
+    this.steps++;
+    this.loss[0] = e.f64[e.lossSlot];
+    this.diagnostics?.afterUpdate(count, this.applied);
     return count;
   }
 }

@@ -1,19 +1,16 @@
 // The public synchronous step: a Trainer keeps a training set resident in wasm memory and
 // takes one optimizer step per call, for loops the caller drives (animations, benchmarks,
 // teaching one step at a time). A step creates no JS values; epochs roll over by themselves.
-import type { Engine, Resident } from '../engine/engine.js';
+import type { Resident } from '../engine/engine.js';
 import { StateError } from '../errors.js';
 import { BatchStepper } from './stepper.js';
-import type { DiagnosticsReport, Verdict } from '../types.js';
+import type { DiagnosticsReport, GuardEvent, Verdict } from '../types.js';
 
 export class Trainer {
-  private readonly lastLoss = new Float64Array(1);
-  private stepCount = 0;
   private epochCount = 0;
 
   /** @internal Use `network.trainer(x, y, options)`. */
   constructor(
-    private readonly e: Engine,
     private readonly set: Resident,
     private readonly stepper: BatchStepper,
     private readonly isDisposed: () => boolean,
@@ -35,20 +32,19 @@ export class Trainer {
       s.beginEpoch();
       this.epochCount++;
       if (s.diagnostics) s.diagnostics.epoch = this.epochCount;
+      if (s.guard) s.guard.epoch = this.epochCount;
     }
     s.step();
-    this.lastLoss[0] = this.e.f64[this.e.lossSlot];
-    this.stepCount++;
   }
 
   /** Loss of the last step's batch, before that step's update (NaN before the first step). */
   get loss(): number {
-    return this.stepCount === 0 ? NaN : this.lastLoss[0];
+    return this.stepper.steps === 0 ? NaN : this.stepper.loss[0];
   }
 
   /** Steps taken. */
   get steps(): number {
-    return this.stepCount;
+    return this.stepper.steps;
   }
 
   /** Epochs completed (0 during the first pass over the data). */
@@ -67,6 +63,11 @@ export class Trainer {
   /** Verdicts raised so far, in order (empty when healthy or when diagnostics are off). */
   get verdicts(): readonly Verdict[] {
     return this.stepper.diagnostics?.judge.raised ?? [];
+  }
+
+  /** The guard's interventions so far (empty without a guard; see the option `guard`). */
+  get guardEvents(): readonly GuardEvent[] {
+    return this.stepper.guard?.events ?? [];
   }
 
   /** Rows per step (the last batch of an epoch may be smaller). */

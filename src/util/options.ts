@@ -82,9 +82,13 @@ export class OptionsReader<K extends string = string> {
     return new OptionsReader<K>(given, path, settings);
   }
 
-  /** The given value, else the settings' default (undefined when neither). */
-  value(key: K): unknown {
-    return this.given[key] !== undefined ? this.given[key] : this.defaults[key];
+  /**
+   * The given value, else the settings' default, else `fallback`. Only undefined is "not
+   * given": null is a value like any other, so an option that takes no null rejects it.
+   */
+  value(key: K, fallback?: unknown): unknown {
+    const v = this.given[key] !== undefined ? this.given[key] : this.defaults[key];
+    return v === undefined ? fallback : v;
   }
 
   /** The path of a key, for errors raised by the caller. */
@@ -106,8 +110,7 @@ export class OptionsReader<K extends string = string> {
   /** A finite number under `rule` (an integer: a safe one). */
   number<D extends number | undefined | null = number>(key: K, rule: NumberRule<D> = {}): number | D {
     const v = this.value(key);
-    // null stands for "not given", as `??` treats it.
-    if (v == null && 'default' in rule) return rule.default as D;
+    if (v === undefined && 'default' in rule) return rule.default as D;
     const ok = typeof v === 'number' && (rule.integer ? Number.isSafeInteger(v) : Number.isFinite(v))
       && (rule.min === undefined || v >= rule.min) && (rule.max === undefined || v <= rule.max)
       && (rule.above === undefined || v > rule.above) && (rule.below === undefined || v < rule.below);
@@ -122,15 +125,15 @@ export class OptionsReader<K extends string = string> {
 
   /** true or false. */
   boolean(key: K, fallback?: boolean): boolean {
-    const v = this.value(key) ?? fallback;
-    if (typeof v !== 'boolean') throw this.fail(key, 'true or false', this.value(key));
+    const v = this.value(key, fallback);
+    if (typeof v !== 'boolean') throw this.fail(key, 'true or false', v);
     return v;
   }
 
   /** One of the names in `list`. */
   oneOf<T extends string>(key: K, list: readonly T[], fallback?: T): T {
-    const v = this.value(key) ?? fallback;
-    if (!isOneOf(list, v)) throw this.fail(key, `one of ${list.join(', ')}`, this.value(key));
+    const v = this.value(key, fallback);
+    if (!isOneOf(list, v)) throw this.fail(key, `one of ${list.join(', ')}`, v);
     return v;
   }
 

@@ -114,8 +114,7 @@ export function resolveNetworkOptions(options: NetworkOptions = {}): NetworkSetu
   return { kernels: declaredVariant(r.given.kernels), threads, spawnWorker };
 }
 
-function declaredVariant(kernels: unknown): KernelVariant {
-  kernels ??= 'simd';
+function declaredVariant(kernels: unknown = 'simd'): KernelVariant {
   if (!isOneOf(KERNEL_VARIANTS, kernels)) {
     const hint = kernels === 'auto' || kernels === 'fastest' ? ` ('${kernels}' picks a file to load; a module you bring is one build, so name it)` : '';
     throw mustBe('options.kernels', `one of ${KERNEL_VARIANTS.join(', ')}${hint}`, kernels);
@@ -133,8 +132,10 @@ export function resolveCreateOptions(options: CreateNetworkOptions): { kernels: 
   const r = OptionsReader.read(options, 'options', ['kernels', 'module', 'threads', 'onWarning'], 'a createNetwork option', '{ kernels, module, threads }');
   const threads = readThreads(r);
   r.callback('onWarning');
-  if (options.module === undefined) return { kernels: selectKernels(options.kernels), threads };
-  return { kernels: declaredVariant(options.kernels), module: options.module, threads };
+  const { module } = options;
+  if (module === undefined) return { kernels: selectKernels(options.kernels), threads };
+  if (!(module instanceof WebAssembly.Module)) throw r.fail('module', 'a compiled WebAssembly.Module');
+  return { kernels: declaredVariant(options.kernels), module, threads };
 }
 
 /**

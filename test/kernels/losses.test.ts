@@ -14,7 +14,9 @@ forEachBuild((arena) => {
 
   describe('losses', () => {
     type Case = { rows: number; cols: number; out: Float32Array; target: Float32Array; labels: Int32Array };
-    const LOSS_TOL = (ref: number) => 1e-12 * (1 + Math.abs(ref));
+    // The loss is summed in f64 and rounded once to f32, as PyTorch's float32 loss is: within
+    // half an f32 ulp of the f64 reference (2^-24 relative; 2^-150 below f32's normal range).
+    const LOSS_TOL = (ref: number) => 2 ** -24 * Math.abs(ref) + 2 ** -150 + 1e-12 * (1 + Math.abs(ref));
 
     function runLoss(c: Case, name: 'ce' | 'bce' | 'mse' | 'mae' | 'huber'): { loss: number; grad: Float32Array; ref: L.LossResult } {
       w.reset();
@@ -39,6 +41,7 @@ forEachBuild((arena) => {
 
     function checkLoss(c: Case, name: 'ce' | 'bce' | 'mse' | 'mae' | 'huber', tag: string): void {
       const { loss, grad, ref } = runLoss(c, name);
+      expect(loss, `${name} loss ${tag} is an f32`).toBe(Math.fround(loss));
       expect(Math.abs(loss - ref.loss), `${name} loss ${tag}: ${loss} vs ${ref.loss}`).toBeLessThanOrEqual(LOSS_TOL(ref.loss));
       // The gradient is computed in f64 and rounded once to f32.
       expectNear(grad, ref.grad, `${name} grad ${tag}`, { rtol: 2.5e-7, atol: 1e-40 });
@@ -82,7 +85,7 @@ forEachBuild((arena) => {
       const target = Float32Array.of(1, 1, -3, 0.5, 7, 0);
       const { loss, grad } = runLoss({ rows: 2, cols: 3, out, target, labels: new Int32Array(2) }, 'mae');
       expect(Array.from(grad)).toEqual([0, 1 / 6, 0, -1 / 6, 0, 0].map(Math.fround));
-      expect(loss).toBeCloseTo((1 + 0.25) / 6, 15);
+      expect(loss).toBe(Math.fround((1 + 0.25) / 6));
     });
 
     it('huber: |d| = 1 exactly gives gradient ±1/n and loss 0.5 from both branches', () => {
@@ -90,7 +93,15 @@ forEachBuild((arena) => {
       const target = Float32Array.of(0.5, 0.5, 2, 0, 0, 0); // d = 1, −1, 0, 0.25, 10, −10
       const { loss, grad } = runLoss({ rows: 3, cols: 2, out, target, labels: new Int32Array(3) }, 'huber');
       expect(Array.from(grad)).toEqual([1, -1, 0, 0.25, 1, -1].map((g) => Math.fround(g / 6)));
-      expect(loss).toBeCloseTo((0.5 + 0.5 + 0 + 0.03125 + 9.5 + 9.5) / 6, 15);
+      expect(loss).toBe(Math.fround((0.5 + 0.5 + 0 + 0.03125 + 9.5 + 9.5) / 6));
+    });
+
+    it('a mean beyond f32 range is Infinity, as PyTorch\'s float32 loss is (not an f64 1e40)', () => {
+      // mse of 2e20 against 0: 4e40; torch.nn.MSELoss()(torch.tensor([2e20]), torch.tensor([0.])) is inf.
+      const big = runLoss({ rows: 1, cols: 1, out: Float32Array.of(2e20), target: Float32Array.of(0), labels: new Int32Array(1) }, 'mse');
+      expect(big.loss).toBe(Infinity);
+      expect(big.ref.loss).toBe(Math.fround(2e20) ** 2);
+      expect(Array.from(big.grad)).toEqual([Math.fround(4e20)]);
     });
 
     it('cross-entropy: one class gives zero loss and gradient; extreme logits stay finite', () => {
