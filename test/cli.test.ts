@@ -323,6 +323,43 @@ describe('train', () => {
     expect(report.test.accuracy).toBeGreaterThan(0.9);
   });
 
+  it('predict: a saved CSV model classifies new rows, scaled as its training rows were, by name', () => {
+    const rows = ['height,weight,"label",age'];
+    for (let i = 0; i < 60; i++) {
+      const cls = i % 2;
+      const jitter = ((i * 37) % 11) / 11;
+      rows.push(`${1.5 + cls + 0.1 * jitter},${60000 + cls * 20000 + 1000 * jitter},${cls ? 'tall' : 'short'},${30 + (i % 7)}`);
+    }
+    const data = join(dir, 'people-train.csv');
+    writeFileSync(data, rows.join('\n') + '\n');
+    const model = join(dir, 'people.safetensors');
+    const trained = descent('train', '--dataset', data, '--epochs', '20', '--layers', '8', '--save', model, '--quiet');
+    expect(trained.code, trained.stderr).toBe(0);
+    // New rows without a label column; the scaling (weights in the tens of thousands) comes from the checkpoint.
+    const fresh = join(dir, 'people-new.csv');
+    writeFileSync(fresh, 'height,weight,age\n1.52,60300,31\n2.55,80800,33\n');
+    const r = descent('predict', model, fresh);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('row,class,label,p0,p1');
+    const [first, second] = [lines[1], lines[2]].map((l) => l.split(','));
+    expect(first.slice(0, 3)).toEqual(['1', '0', 'short']);
+    expect(second.slice(0, 3)).toEqual(['2', '1', 'tall']);
+    for (const row of [first, second]) expect(Number(row[3]) + Number(row[4])).toBeCloseTo(1, 5);
+    expect(Number(first[3])).toBeGreaterThan(0.5);
+    expect(Number(second[4])).toBeGreaterThan(0.5);
+    // With the label column: the accuracy, by class name.
+    const labelled = descent('predict', model, data, '--json');
+    expect(labelled.code, labelled.stderr).toBe(0);
+    const out = JSON.parse(labelled.stdout);
+    expect(out.predictions).toHaveLength(60);
+    expect(out.accuracy).toBeGreaterThan(0.9);
+    expect(out.predictions[1]).toMatchObject({ class: 1, label: 'tall' });
+    // Columns that are not the network's are refused, naming both.
+    writeFileSync(fresh, 'weight,height,age\n60300,1.52,31\n');
+    expectError(descent('predict', model, fresh), 1, /columns weight, height, age are not the network's height, weight, age/);
+  });
+
   it('reports a bad CSV value with its line and column (exit 1)', () => {
     const file = join(dir, 'bad.csv');
     writeFileSync(file, 'a,b,label\n1,2,0\n3,x4,1\n');

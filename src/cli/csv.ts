@@ -23,8 +23,8 @@ export interface CsvDataset {
 }
 
 /** Reads and parses `path`; see `parseCsv`. */
-export async function readCsv(path: string): Promise<CsvDataset> {
-  return parseCsv(await readText(path), path);
+export async function readCsv(path: string, o: { labelOptional?: boolean } = {}): Promise<CsvDataset> {
+  return parseCsv(await readText(path), path, o);
 }
 
 /**
@@ -37,7 +37,7 @@ export async function readCsv(path: string): Promise<CsvDataset> {
  * @param source the file name, for error messages.
  * @throws DataError naming the line and column of the first bad value.
  */
-export function parseCsv(text: string, source = 'csv'): CsvDataset {
+export function parseCsv(text: string, source = 'csv', o: { labelOptional?: boolean } = {}): CsvDataset {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerLine = lines.findIndex((l) => l.trim() !== '');
   if (headerLine < 0) throw new DataError(`${source} is empty: it needs a header row and data rows`, source, text.length);
@@ -49,7 +49,7 @@ export function parseCsv(text: string, source = 'csv'): CsvDataset {
     throw new DataError(`${source}:${headerLine + 1}: column "${name}" appears twice in the header (columns ${header.indexOf(name) + 1} and ${twice + 1}); column names must be unique`, `${source}:${headerLine + 1}:${twice + 1}`, name);
   }
   const labelAt = header.indexOf(LABEL_COLUMN);
-  if (labelAt < 0) {
+  if (labelAt < 0 && !o.labelOptional) {
     throw new DataError(`${source}:${headerLine + 1}: no "${LABEL_COLUMN}" column in the header ${describe(header)}`, `${source}:${headerLine + 1}`, header);
   }
   const features = header.filter((_, i) => i !== labelAt);
@@ -57,10 +57,12 @@ export function parseCsv(text: string, source = 'csv'): CsvDataset {
 
   const values: number[] = [];
   const labels: string[] = [];
+  let rows = 0;
   for (let i = headerLine + 1; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
     const line = i + 1;
     const fields = splitFields(lines[i], source, line);
+    rows++;
     if (fields.length !== header.length) {
       throw new DataError(`${source}:${line}: expected ${header.length} fields like the header, got ${fields.length}`, `${source}:${line}`, fields.length);
     }
@@ -79,10 +81,12 @@ export function parseCsv(text: string, source = 'csv'): CsvDataset {
       values.push(v);
     }
   }
-  if (labels.length === 0) throw new DataError(`${source} has a header but no data rows`, source, 0);
-
+  if (rows === 0) throw new DataError(`${source} has a header but no data rows`, source, 0);
+  const x = { data: Float32Array.from(values), shape: [rows, features.length] as [number, number] };
+  // Without a label column (labelOptional: rows to predict), y is empty.
+  if (labelAt < 0) return { x, y: new Int32Array(0), classes: 0, features };
   const { y, classes, labelNames } = encodeLabels(labels);
-  return { x: { data: Float32Array.from(values), shape: [labels.length, features.length] }, y, classes, features, labelNames };
+  return { x, y, classes, features, labelNames };
 }
 
 function encodeLabels(labels: string[]): { y: Int32Array; classes: number; labelNames?: string[] } {

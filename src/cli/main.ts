@@ -1,5 +1,5 @@
-// The `descent` command line: `descent train`, `replay`, `diagnose`, `lr-find`, `inspect` and
-// `export-onnx`.
+// The `descent` command line: `descent train`, `replay`, `diagnose`, `lr-find`, `inspect`,
+// `export-onnx` and `predict`.
 // Errors print as `descent: <message>` without a stack trace. Exit codes: 0 success, 1 failure (bad data,
 // unreadable files, bad replay cases), 2 usage (bad flags or hyper-parameters).
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { ConfigError, DescentError } from '../errors.js';
 import { diagnoseCommand } from './diagnose-command.js';
 import { exportOnnxCommand } from './export-onnx-command.js';
 import { inspectCommand } from './inspect-command.js';
+import { predictCommand } from './predict-command.js';
 import { lrFindCommand } from './lr-find-command.js';
 import { ReplayMismatchError, replayCommand } from './replay-command.js';
 import { DivergedError, InterruptedError, trainCommand } from './train-command.js';
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   program.addCommand(lrFindCommand());
   program.addCommand(inspectCommand());
   program.addCommand(exportOnnxCommand());
+  program.addCommand(predictCommand());
   // Subcommands inherit neither exitOverride nor the output settings, so set them on each.
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();

@@ -137,6 +137,8 @@ interface Prepared {
   labelNames?: string[];
   /** How the features were scaled. */
   scaling: 'none (pixels in [0, 1])' | 'standardised on the train split';
+  /** The CSV's feature columns, in order (what a prediction's CSV must have). */
+  featureNames?: string[];
   /** The standardisation fitted on the training rows (what a prediction must apply too). */
   scaler?: { mean: Float64Array; std: Float64Array };
 }
@@ -333,6 +335,7 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
         'descent.cli.dataset': data.name,
         ...(data.scaler ? { 'descent.cli.scaler': JSON.stringify({ mean: Array.from(data.scaler.mean), std: Array.from(data.scaler.std) }) } : {}),
         ...(data.labelNames ? { 'descent.cli.classes': JSON.stringify(data.labelNames) } : {}),
+        ...(data.featureNames ? { 'descent.cli.features': JSON.stringify(data.featureNames) } : {}),
         'descent.cli.test': JSON.stringify(test),
       }));
       if (text) out(`saved ${flags.save}`);
@@ -400,7 +403,7 @@ async function prepare(flags: TrainFlags, synthetic: boolean): Promise<Prepared>
     const split = await loadMnistSplit(flags.seed);
     return { name: 'mnist', ...split, features: MNIST_FEATURES, classes: MNIST_CLASSES, scaling: 'none (pixels in [0, 1])' };
   }
-  let dataset: Dataset & { labelNames?: string[] };
+  let dataset: Dataset & { labelNames?: string[]; featureNames?: string[] };
   if (synthetic) {
     const common = { samples: flags.samples, noise: flags.noise, seed: flags.seed };
     dataset = await translateConfigErrors(async () =>
@@ -410,7 +413,7 @@ async function prepare(flags: TrainFlags, synthetic: boolean): Promise<Prepared>
     );
   } else {
     const csv = await readCsv(flags.dataset);
-    dataset = { ...csv, features: csv.features.length };
+    dataset = { ...csv, features: csv.features.length, featureNames: csv.features };
   }
   const split = trainTestSplit(dataset.x, dataset.y, {
     testFraction: flags.testFraction ?? TRAIN_DEFAULTS.testFraction,
@@ -428,6 +431,7 @@ async function prepare(flags: TrainFlags, synthetic: boolean): Promise<Prepared>
     features: dataset.features,
     classes: dataset.classes,
     labelNames: dataset.labelNames,
+    featureNames: dataset.featureNames,
     scaling: 'standardised on the train split',
     scaler: { mean: scaler.mean, std: scaler.std },
   };
