@@ -3,10 +3,12 @@
 // message, and nothing changed — the network's parameters bit for bit, and a live trainer that
 // steps on exactly as a control network's twin that never saw the bad call (which covers the
 // optimizer state). FC_SEED replaces the fixed seed (docs/testing.md).
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { main } from '../dist/cli/main.js';
 import { readCheckpoint, loadCheckpoint, saveCheckpoint } from '../src/checkpoint.js';
 import { histograms } from '../src/diagnostics.js';
 import { circles, fitStandardScaler, oneHot, spiral, trainTestSplit, xor } from '../src/data.js';
@@ -380,8 +382,17 @@ group('generated bad flags on the CLI', () => {
       '--kernels': { cmd: 'train', values: ['bogus'] },
       '--mode': { cmd: 'train', values: ['bogus'] },
       '--seed': { cmd: 'train', values: ['-1', 'abc', '1.5'] },
+      'lr-find --batch-size': { cmd: 'lr-find', values: ['0', 'abc'] },
+      'lr-find --num-iter': { cmd: 'lr-find', values: ['0', '1.5', 'abc'] },
+      'lr-find --start-lr': { cmd: 'lr-find', values: ['abc', 'NaN', '-1'] },
+      'lr-find --end-lr': { cmd: 'lr-find', values: ['abc', '-1'] },
+      'lr-find --layers': { cmd: 'lr-find', values: ['a', '0'] },
+      'diagnose --epochs': { cmd: 'diagnose', values: ['0', 'abc', '1.5'] },
+      'diagnose --seed': { cmd: 'diagnose', values: ['abc', '1.5'] },
+      'replay --threads': { cmd: 'replay', values: ['0', 'abc'] },
     };
-    const arb = fc.constantFrom(...Object.keys(flags)).chain((flag) => fc.constantFrom(...flags[flag].values).map((v) => ({ flag, v, cmd: flags[flag].cmd })));
+    const arb = fc.constantFrom(...Object.keys(flags)).chain((key) => fc.constantFrom(...flags[key].values).map((v) => ({ flag: key.split(' ').at(-1)!, v, cmd: flags[key].cmd })));
+    const base: Record<string, string[]> = { train: ['--dataset', 'xor', '--epochs', '1'], 'lr-find': ['--dataset', 'xor'], diagnose: ['--dataset', 'xor'], replay: ['no-such-case.json'] };
     const write = process.stderr.write;
     const writeOut = process.stdout.write;
     await fc.assert(fc.asyncProperty(arb, async ({ flag, v, cmd }) => {
@@ -390,7 +401,7 @@ group('generated bad flags on the CLI', () => {
       process.stdout.write = (() => true) as never;
       let code: number;
       try {
-        code = await main(['node', 'descent', cmd, '--dataset', 'xor', '--epochs', '1', `${flag}=${v}`]);
+        code = await main(['node', 'descent', cmd, ...base[cmd], `${flag}=${v}`]);
       } finally {
         process.stderr.write = write;
         process.stdout.write = writeOut;
@@ -400,7 +411,20 @@ group('generated bad flags on the CLI', () => {
       expect(err, `${flag}=${v}`).toContain(flag);
       expect(err, `${flag}=${v}`).not.toMatch(/\n\s+at /);
       count(`cli ${cmd}`);
-    }), { seed: SEED, numRuns: 80 });
+    }), { seed: SEED, numRuns: 100 });
+  });
+
+  it('spawned: bin/descent.js with a bad flag exits 2 with one `descent: ` line naming it, no stack', () => {
+    const runs = [['train', '--epochs=0'], ['train', '--lr=abc'], ['train', '--optimizer=bogus'], ['train', '--layers=a,b'], ['train', '--schedule={'], ['lr-find', '--num-iter=0'], ['diagnose', '--epochs=abc'], ['train', '--no-such-flag']];
+    for (const args of runs) {
+      const r = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/descent.js', import.meta.url)), ...args], { encoding: 'utf8', timeout: 30_000 });
+      const flag = args[1].split('=')[0];
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^descent: /);
+      expect(r.stderr, args.join(' ')).toContain(flag);
+      expect(r.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+      count('cli spawned');
+    }
   });
 });
 
