@@ -211,7 +211,7 @@ export class Network {
    */
   fitSync(x: Inputs, y: Targets, options: FitOptions): History {
     if (options?.restarts !== undefined) {
-      const plan = this.planRestarts(options, false);
+      const plan = this.planRestarts(x, y, options, false);
       for (const seed of plan.seeds) plan.record(this.fitSync(x, y, plan.runOptions(seed)));
       return plan.finish();
     }
@@ -231,7 +231,7 @@ export class Network {
    */
   async fit(x: Inputs, y: Targets, options: FitOptions): Promise<History> {
     if (options?.restarts !== undefined) {
-      const plan = this.planRestarts(options, true);
+      const plan = this.planRestarts(x, y, options, true);
       for (const seed of plan.seeds) plan.record(await this.fit(x, y, plan.runOptions(seed)));
       return plan.finish();
     }
@@ -252,32 +252,35 @@ export class Network {
   }
 
   /** Restarts (see train/restarts.ts): one fit per seed, the best run's weights and history kept. */
-  private planRestarts(options: FitOptions, async: boolean): RestartPlan {
+  private planRestarts(x: Inputs, y: Targets, options: FitOptions, async: boolean): RestartPlan {
     this.alive();
-    const { restarts } = resolveFitOptions(options, this.e, async);
-    return new RestartPlan(options, restarts!, {
+    // A single run's checks come before the first re-initialisation: a rejected fit changes nothing.
+    return new RestartPlan(options, this.checkFit(x, y, options, async)[0].restarts!, {
       initialize: (seed) => this.initialize(seed),
       getParameters: () => this.getParameters(),
       setParameters: (p) => this.setParameters(p),
     });
   }
 
+  /** What a fit checks before it changes anything: options, optimizer, schedule, data. */
+  private checkFit(x: Inputs, y: Targets, options: FitOptions, async: boolean) {
+    const fit: ResolvedFit = resolveFitOptions(options, this.e, async);
+    // Built once here only to reject a bad optimizer or schedule before anything changes.
+    const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
+    if (fit.schedule) openSchedule(fit.schedule, optimizer);
+    const train = this.data(x, y, 'x', 'y');
+    const v = options.validationData;
+    if (v !== undefined && (typeof v !== 'object' || v === null || !('x' in v) || !('y' in v))) {
+      throw new DataError(`options.validationData must be { x, y }, got ${describe(v)}`, 'options.validationData', v);
+    }
+    return [fit, train, v ? this.data(v.x, v.y, 'options.validationData.x', 'options.validationData.y') : null] as const;
+  }
+
   private prepareFit(x: Inputs, y: Targets, options: FitOptions, async: boolean): FitRun {
     this.idle();
     if (!async) this.canStepSynchronously('fitSync');
-    const fit: ResolvedFit = resolveFitOptions(options, this.e, async);
-    const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
-    // Built once here only to reject a bad schedule before anything changes.
-    if (fit.schedule) openSchedule(fit.schedule, optimizer);
-    let train = this.data(x, y, 'x', 'y');
-    let validation: { m: DenseMatrix; targets: Float32Array | Int32Array } | null = null;
-    if (options.validationData !== undefined) {
-      const v = options.validationData;
-      if (typeof v !== 'object' || v === null || !('x' in v) || !('y' in v)) {
-        throw new DataError(`options.validationData must be { x, y }, got ${describe(v)}`, 'options.validationData', v);
-      }
-      validation = this.data(v.x, v.y, 'options.validationData.x', 'options.validationData.y');
-    } else if (fit.validationSplit > 0) {
+    let [fit, train, validation] = this.checkFit(x, y, options, async);
+    if (!validation && fit.validationSplit > 0) {
       [train, validation] = splitRows(train, fit.validationSplit, fit.seed, this.e.labelTargets ? 1 : this.e.outputs);
     }
     const e = this.e;

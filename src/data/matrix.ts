@@ -57,7 +57,7 @@ export function toMatrix(value: Inputs | Targets, columns: number | undefined, n
   } else if (value != null && typeof (value as ArrayLike<number>).length === 'number' && typeof value !== 'string') {
     const values = value as ArrayLike<number>;
     if (columns === undefined) {
-      throw new DataError(`${name} is flat, so its column count must be known`, name, value);
+      throw new DataError(`${name} is flat (${describe(value)}), so its column count must be known`, name, value);
     }
     if (columns <= 0 || values.length % columns !== 0) {
       throw new DataError(`${name} has ${values.length} values, not a multiple of ${columns} columns`, name, values.length);

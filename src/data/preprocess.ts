@@ -107,7 +107,7 @@ export function fitMinMaxScaler(x: Inputs, columns?: number): MinMaxScaler {
  * One-hot encodes class labels: row i has a 1 in column `labels[i]` and 0 elsewhere.
  *
  * @param labels class indices, integers in [0, classes).
- * @param classes number of classes (columns of the result), a positive integer.
+ * @param classes number of classes (columns of the result), a positive integer (labels.length × classes ≤ 2^30).
  * @returns a `[labels.length, classes]` matrix.
  * @throws ConfigError for a bad `classes`; DataError for a label outside [0, classes).
  */
@@ -116,6 +116,8 @@ export function oneHot(labels: ArrayLike<number>, classes: number): Float32Matri
     throw mustBe('classes', 'a positive integer', classes);
   }
   const ys = checkLabels(labels, 'labels', classes);
+  // A count no Float32Array can hold (1e39 is an integer too) is refused, not a RangeError.
+  if (ys.length * classes > 2 ** 30) throw mustBe('classes', `a positive integer with ${ys.length} × classes ≤ 2^30`, classes);
   const data = new Float32Array(ys.length * classes);
   for (let i = 0; i < ys.length; i++) data[i * classes + ys[i]] = 1;
   return { data, shape: [ys.length, classes] };
