@@ -68,6 +68,8 @@ describe('checkpoints', () => {
     for (let bit = 0; bit < bytes.length * 8; bit++) {
       const flipped = bytes.slice();
       flipped[bit >> 3] ^= 1 << (bit & 7);
+      // Reading alone refuses it too (the checksum covers tensor names and shapes as well).
+      expect(() => readCheckpoint(flipped), `bit ${bit} read`).toThrow(DataError);
       try {
         loadCheckpoint(target, flipped);
       } catch (err) {

@@ -33,10 +33,14 @@ function plainSpec(spec: NetworkSpec): NetworkSpec {
   return { inputs: spec.inputs, layers: spec.layers.map((l) => ({ type: l.type ?? 'dense', units: l.units, activation: l.activation ?? 'linear' })), loss: spec.loss, init: spec.init, seed: spec.seed };
 }
 
-/** The CRC-32 over the tensor bytes and every metadata entry but the checksum, in key order. */
-function checksum(payload: Uint8Array, metadata: Record<string, string>): string {
+/**
+ * The CRC-32 over the tensor bytes, each tensor's name and shape, and every metadata entry but
+ * the checksum (in key order): a flip that renames or reshapes a tensor is caught on read too.
+ */
+function checksum(payload: Uint8Array, metadata: Record<string, string>, tensors: Iterable<[string, Tensor]>): string {
+  const names = [...tensors].map(([name, t]) => `${name}[${t.shape.join(',')}]\n`).join('');
   const meta = Object.keys(metadata).filter((k) => k !== KEYS.checksum).sort().map((k) => `${k}=${metadata[k]}\n`).join('');
-  return crc32(new TextEncoder().encode(meta), crc32(payload)).toString(16).padStart(8, '0');
+  return crc32(new TextEncoder().encode(names + meta), crc32(payload)).toString(16).padStart(8, '0');
 }
 
 /** `net`'s spec and parameters as safetensors bytes (`metadata`: extra string entries to keep). */
@@ -52,7 +56,7 @@ export function saveCheckpoint(net: Network, metadata: Record<string, string> = 
   // The checksum covers the tensor bytes, which only exist once encoded.
   const unsummed = encodeSafetensors(tensors, { ...meta, [KEYS.checksum]: '00000000' });
   const payload = decodeSafetensors(unsummed).payload;
-  return encodeSafetensors(tensors, { ...meta, [KEYS.checksum]: checksum(payload, meta) });
+  return encodeSafetensors(tensors, { ...meta, [KEYS.checksum]: checksum(payload, meta, tensors) });
 }
 
 export interface CheckpointContents {
@@ -74,7 +78,7 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointContents {
     throw new DataError(`checkpoint: it has descent's metadata but no ${KEYS.checksum} (the file was altered)`, 'checkpoint.crc32', undefined);
   }
   if (metadata[KEYS.checksum] !== undefined) {
-    const want = checksum(payload, metadata);
+    const want = checksum(payload, metadata, tensors);
     if (metadata[KEYS.checksum] !== want) throw new DataError(`checkpoint: its CRC-32 is ${metadata[KEYS.checksum]} but the contents give ${want} (the file is corrupted)`, 'checkpoint.crc32', metadata[KEYS.checksum]);
   }
   const layout = metadata[KEYS.layout];
