@@ -106,7 +106,9 @@ export function lrRangePanel(): Panel {
       c.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
       const text = `suggested lr ${fmt(r.suggestion)}`;
       const w = c.measureText(text).width;
-      const tx = x + 6 * devicePixelRatio + w > left + width ? x - 6 * devicePixelRatio - w : x + 6 * devicePixelRatio;
+      const beside = x + 6 * devicePixelRatio + w > left + width ? x - 6 * devicePixelRatio - w : x + 6 * devicePixelRatio;
+      // On a narrow plot neither side of the line holds the label: keep it inside the plot, never over the axis.
+      const tx = Math.max(left, Math.min(beside, left + width - w));
       c.fillText(text, tx, top + 16 * devicePixelRatio);
     }
     c.restore();
