@@ -13,6 +13,20 @@ export interface DecisionGrid {
   bounds: [[number, number], [number, number]];
 }
 
+/** The n × n cell centres a DecisionGrid's probabilities are computed at: flat (x, y) pairs, rows from the top. */
+export function gridPoints(n: number, bounds: DecisionGrid['bounds']): Float32Array {
+  const [[x0, x1], [y0, y1]] = bounds;
+  const g = new Float32Array(n * n * 2);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      const i = r * n + c;
+      g[2 * i] = x0 + ((c + 0.5) / n) * (x1 - x0);
+      g[2 * i + 1] = y1 - ((r + 0.5) / n) * (y1 - y0);
+    }
+  }
+  return g;
+}
+
 export interface Points {
   /** Flat (x, y) pairs. */
   xy: Float32Array | number[];

@@ -8,6 +8,7 @@ import type { Handler, Port } from '../../worker/protocol.js';
 import { Loop } from '../../worker/loop.js';
 import type { DataMessage, EvalRecord, FrameMessage, RestartResult, RunConfig } from './config.js';
 import { prepare, type Prepared } from './datasets.js';
+import { gridPoints } from '../../ui/heatmap.js';
 
 const GRID = 48;
 /** Evaluate at least this many steps apart, and at most this many (2-D sets; MNIST). */
@@ -105,17 +106,7 @@ function publish(): void {
 }
 
 function gridInputs(data: Prepared): Float32Array | null {
-  if (!data.shown) return null;
-  const [[x0, x1], [y0, y1]] = data.shown.bounds;
-  const g = new Float32Array(GRID * GRID * 2);
-  for (let r = 0; r < GRID; r++) {
-    for (let c = 0; c < GRID; c++) {
-      const i = r * GRID + c;
-      g[2 * i] = x0 + ((c + 0.5) / GRID) * (x1 - x0);
-      g[2 * i + 1] = y1 - ((r + 0.5) / GRID) * (y1 - y0);
-    }
-  }
-  return data.toInputs(g);
+  return data.shown ? data.toInputs(gridPoints(GRID, data.shown.bounds)) : null;
 }
 
 /** At most `rows` rows spread evenly over the set (all of it when small). */

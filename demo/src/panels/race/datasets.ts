@@ -2,6 +2,7 @@
 // of points a decision surface is painted from. Both panels use the same sizes so a seed
 // means the same points in each.
 import { circles, spiral, xor } from 'descent/data';
+import { gridPoints } from '../../ui/heatmap.js';
 
 export const DATASETS = ['spiral', 'circles', 'xor'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -25,14 +26,5 @@ export function makeDataset(name: string, seed: number): Dataset {
 
 /** n × n points covering BOUNDS, rows from the top (y max) down, as drawDecision reads them. */
 export function gridInputs(n: number): Float32Array {
-  const g = new Float32Array(n * n * 2);
-  const [[x0, x1], [y0, y1]] = BOUNDS;
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) {
-      const i = r * n + c;
-      g[2 * i] = x0 + ((c + 0.5) / n) * (x1 - x0);
-      g[2 * i + 1] = y1 - ((r + 0.5) / n) * (y1 - y0);
-    }
-  }
-  return g;
+  return gridPoints(n, BOUNDS);
 }
