@@ -33,6 +33,19 @@ function expectError(r: Run, code: number, message: RegExp): void {
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
+/** Two well-separated classes (short, tall) in 3 features on very different scales, 60 rows, written to `name` in the temp dir. */
+function writePeopleCsv(name: string): string {
+  const rows = ['height,weight,"label",age'];
+  for (let i = 0; i < 60; i++) {
+    const cls = i % 2;
+    const jitter = ((i * 37) % 11) / 11;
+    rows.push(`${1.5 + cls + 0.1 * jitter},${60000 + cls * 20000 + 1000 * jitter},${cls ? 'tall' : 'short'},${30 + (i % 7)}`);
+  }
+  const file = join(dir, name);
+  writeFileSync(file, rows.join('\n') + '\n');
+  return file;
+}
+
 beforeAll(() => {
   if (!existsSync(join(root, 'dist/cli/main.js')) || !existsSync(join(root, 'dist/descent.wasm'))) {
     throw new Error('dist/ is not built: run `npm run build` (npm test does it in pretest)');
@@ -307,15 +320,7 @@ describe('train', () => {
   });
 
   it('trains on a CSV file with named classes, standardising features on the train split', () => {
-    // Two well-separated blobs in 3 features, on very different scales.
-    const rows = ['height,weight,"label",age'];
-    for (let i = 0; i < 60; i++) {
-      const cls = i % 2;
-      const jitter = ((i * 37) % 11) / 11;
-      rows.push(`${1.5 + cls + 0.1 * jitter},${60000 + cls * 20000 + 1000 * jitter},${cls ? 'tall' : 'short'},${30 + (i % 7)}`);
-    }
-    const file = join(dir, 'people.csv');
-    writeFileSync(file, rows.join('\n') + '\n');
+    const file = writePeopleCsv('people.csv');
     const r = descent('train', '--dataset', file, '--epochs', '20', '--layers', '8', '--json', '--test-fraction', '0.25');
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -324,14 +329,7 @@ describe('train', () => {
   });
 
   it('predict: a saved CSV model classifies new rows, scaled as its training rows were, by name', () => {
-    const rows = ['height,weight,"label",age'];
-    for (let i = 0; i < 60; i++) {
-      const cls = i % 2;
-      const jitter = ((i * 37) % 11) / 11;
-      rows.push(`${1.5 + cls + 0.1 * jitter},${60000 + cls * 20000 + 1000 * jitter},${cls ? 'tall' : 'short'},${30 + (i % 7)}`);
-    }
-    const data = join(dir, 'people-train.csv');
-    writeFileSync(data, rows.join('\n') + '\n');
+    const data = writePeopleCsv('people-train.csv');
     const model = join(dir, 'people.safetensors');
     const trained = descent('train', '--dataset', data, '--epochs', '20', '--layers', '8', '--save', model, '--quiet');
     expect(trained.code, trained.stderr).toBe(0);

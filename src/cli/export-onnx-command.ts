@@ -1,10 +1,10 @@
 // `descent export-onnx model.safetensors [model.onnx]`: a checkpoint written by descent as an
 // ONNX model for inference (opset 13), for onnxruntime and the other ONNX runtimes.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { loadCheckpoint, readCheckpoint } from '../checkpoint/checkpoint.js';
 import { exportOnnx, ONNX_OPSET } from '../checkpoint/onnx.js';
 import { DataError } from '../errors.js';
+import { readBytes } from './read-text.js';
 import { createNetwork } from '../node.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -17,12 +17,7 @@ export function exportOnnxCommand(): Command {
 }
 
 async function exportFile(file: string, out: string): Promise<void> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(file));
-  } catch (err) {
-    throw new DataError(`cannot read ${file}: ${(err as Error).message}`, file, file);
-  }
+  const bytes = await readBytes(file, 'checkpoint');
   try {
     const { spec } = readCheckpoint(bytes);
     if (!spec) throw new DataError(`${file} has no descent.spec metadata: export-onnx needs a checkpoint descent wrote (it names the network)`, 'checkpoint.spec', undefined);

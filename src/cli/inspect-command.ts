@@ -2,9 +2,9 @@
 // and its metadata (descent's version, the scaling and classes `descent train --save` kept).
 // Reading checks the file as loading does: a corrupted file is reported, not shown.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { readCheckpoint } from '../checkpoint/checkpoint.js';
 import { DataError } from '../errors.js';
+import { readBytes } from './read-text.js';
 import { layerTable } from './layer-table.js';
 
 export function inspectCommand(): Command {
@@ -15,13 +15,8 @@ export function inspectCommand(): Command {
     .action((file: string, opts: { json?: boolean }) => inspect(file, opts.json === true));
 }
 
-function inspect(file: string, json: boolean): void {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(file));
-  } catch (err) {
-    throw new DataError(`cannot read ${file}: ${(err as Error).message}`, file, file);
-  }
+async function inspect(file: string, json: boolean): Promise<void> {
+  const bytes = await readBytes(file, 'checkpoint');
   let contents: ReturnType<typeof readCheckpoint>;
   try {
     contents = readCheckpoint(bytes);

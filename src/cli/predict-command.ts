@@ -3,9 +3,9 @@
 // keeps the standardisation, the class names and the feature columns of `train --save`). With a
 // `label` column the accuracy is reported too.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { loadCheckpoint, readCheckpoint } from '../checkpoint/checkpoint.js';
 import { DataError } from '../errors.js';
+import { readBytes } from './read-text.js';
 import { createNetwork } from '../node.js';
 import { readCsv } from './csv.js';
 
@@ -28,12 +28,7 @@ function metaJson<T>(metadata: Record<string, string>, key: string): T | undefin
 }
 
 async function predict(file: string, csvFile: string, json: boolean): Promise<void> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(file));
-  } catch (err) {
-    throw new DataError(`cannot read ${file}: ${(err as Error).message}`, file, file);
-  }
+  const bytes = await readBytes(file, 'checkpoint');
   const contents = readCheckpoint(bytes);
   const spec = contents.spec;
   if (!spec) throw new DataError(`${file} has no descent.spec metadata: predict needs a checkpoint descent wrote`, 'checkpoint.spec', undefined);
