@@ -104,6 +104,9 @@ export function lrRangePanel(): Panel {
       c.setLineDash([]);
       c.fillStyle = '#8a3c00';
       c.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+      // uPlot leaves the context right-aligned from its axis labels; the placement below measures from the left.
+      c.textAlign = 'left';
+      c.textBaseline = 'alphabetic';
       const text = `suggested lr ${fmt(r.suggestion)}`;
       const w = c.measureText(text).width;
       const beside = x + 6 * devicePixelRatio + w > left + width ? x - 6 * devicePixelRatio - w : x + 6 * devicePixelRatio;
