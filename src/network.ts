@@ -22,6 +22,7 @@ import { splitRows } from './data/validation-split.js';
 import { batchRows, openSchedule, resolveFitOptions, TRAINER_KEYS, type ResolvedFit } from './train/fit-options.js';
 import { yieldToEventLoop } from './util/event-loop.js';
 import { Trainer } from './train/trainer.js';
+import { checkResume } from './train/resume.js';
 import { resolveNetworkOptions, type NetworkSetup } from './wasm/variants.js';
 import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
@@ -265,6 +266,7 @@ export class Network {
   /** What a fit checks before it changes anything: options, optimizer, schedule, data. */
   private checkFit(x: Inputs, y: Targets, options: FitOptions, async: boolean) {
     const fit: ResolvedFit = resolveFitOptions(options, this.e, async);
+    if (fit.restarts && options.resume !== undefined) throw new ConfigError('options.resume continues one run; it cannot be combined with options.restarts', 'options.resume', options.resume);
     // Built once here only to reject a bad optimizer or schedule before anything changes.
     const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
     if (fit.schedule) openSchedule(fit.schedule, optimizer);
@@ -285,6 +287,9 @@ export class Network {
     }
     const e = this.e;
     const batch = batchRows(fit, train.m.rows);
+    if (options.resume !== undefined) {
+      checkResume(options.resume, { fit, optimizer: resolveOptimizer(options.optimizer, 'options.optimizer'), batch, rows: train.m.rows, validationRows: validation?.m.rows ?? 0, parameters: e.paramCount });
+    }
     e.reserve(Math.max(batch, Math.min(EVAL_CHUNK, train.m.rows)), train.m.rows, validation?.m.rows ?? 0);
     // Everything that may still reject the fit comes before its data is loaded: a fit that
     // never takes a step leaves a live trainer's data, and so the trainer, in place.

@@ -346,8 +346,11 @@ export interface FitOptions {
   validationSplit?: number;
   /** Stop on convergence; off unless given. */
   earlyStopping?: EarlyStopping;
-  /** Called after every step with a reused object; return `false` to stop training. */
-  onBatchEnd?: (info: BatchInfo) => void | boolean;
+  /**
+   * Called after every step with a reused object; return `false` to stop training. `run.snapshot()`
+   * there gives everything a checkpoint needs to resume mid-epoch.
+   */
+  onBatchEnd?: (info: BatchInfo, run: FitRunControl) => void | boolean;
   /** Called after every epoch; return `false` to stop training. */
   /**
    * After each epoch; return false to stop. `run.trainingState()` gives the schedule's,
@@ -395,6 +398,56 @@ export interface FitOptions {
    * (torch.optim.lr_scheduler semantics), stepped after every epoch or every optimizer step.
    */
   schedule?: Schedule;
+  /**
+   * Continue a run from `run.snapshot()` (or a checkpoint's `training`, see descent/checkpoint):
+   * optimizer state, step counts, the position in the epoch and its batch order, the shuffling
+   * stream, schedule, early stopping, guard and the history so far. Given the same data and
+   * options, the run goes on bit for bit as if it had never stopped (`epochs` may grow). A
+   * snapshot holding only optimizer state (one PyTorch wrote) continues the optimizer alone.
+   * A snapshot taken under other settings is a ConfigError naming the first difference.
+   */
+  resume?: TrainingSnapshot;
+}
+
+/** Everything that continues a run, besides the parameters (see FitOptions.resume). */
+export interface TrainingSnapshot {
+  optimizer: OptimizerSnapshot;
+  /** Where the run was; null when only the optimizer's state is known (a PyTorch checkpoint). */
+  run: RunSnapshot | null;
+}
+
+/** An optimizer's state: torch.optim's per-parameter state, flat over the parameters in getParameters' order. */
+export interface OptimizerSnapshot {
+  /** The rule it belongs to; null when unknown (read from a plain PyTorch file). */
+  type: OptimizerType | null;
+  /** Steps taken (t in the formulas). */
+  step: number;
+  /** NAdam's running product of μ (1 for the others). */
+  muProduct: number;
+  /** Each state tensor by torch.optim's name (exp_avg, exp_avg_sq, momentum_buffer, sum, …). */
+  state: Record<string, Float32Array>;
+}
+
+/** A fit's position and control state (see `run.snapshot()`). */
+export interface RunSnapshot {
+  /** What it was taken under; a resume under other settings is refused. */
+  settings: { mode: GradientDescentMode; batchSize: number; shuffle: boolean; rows: number; validationRows: number };
+  /** The epoch under way, and how far into it (rows taken; null: it has not started, so it shuffles first). */
+  epoch: number;
+  cursor: number | null;
+  /** Within that epoch: batches and steps taken, the summed loss of its applied steps, the last lr. */
+  batch: number;
+  epochSteps: number;
+  lossSum: number;
+  lossRows: number;
+  lastLr: number | null;
+  /** The shuffling stream's state and the epoch's row order (null without shuffling). */
+  rng: [number, number, number, number];
+  order: Int32Array | null;
+  /** Steps, schedule, early stopping and guard. */
+  state: TrainingState;
+  /** The history so far. */
+  history: { epochs: EpochRecord[]; bestEpoch: number | null; verdicts: Verdict[] };
 }
 
 /** What `schedule()` in 'descent/schedules' returns: a checked config, ready to build for an optimizer. */
@@ -634,6 +687,8 @@ export interface GuardOptions {
 export interface FitRunControl {
   /** The run's training-control state now, as plain JSON-serialisable data. */
   trainingState(): TrainingState;
+  /** Everything `resume` needs to continue from here (copies; saveCheckpoint stores it). */
+  snapshot(): TrainingSnapshot;
 }
 
 /** A run's training-control state: each part null when the run does not use it. */
@@ -850,6 +905,8 @@ export interface Scheduler {
   step(metric?: number): void;
   /** Plain, JSON-serialisable state: restoreScheduler(config, baseLr, state) resumes exactly. */
   state(): SchedulerState;
+  /** Continues from `state()` of a scheduler of the same config (ConfigError naming a bad field). */
+  load(state: SchedulerState): void;
 }
 
 export interface SchedulerOptions {

@@ -43,6 +43,7 @@ export const NETWORK_FILES = [
   'test/preflight.test.ts',
   'test/race.test.ts',
   'test/restarts.test.ts',
+  'test/resume.test.ts',
   'test/schedule-fit.test.ts',
   'test/shuffle.test.ts',
   'test/trainer.test.ts',

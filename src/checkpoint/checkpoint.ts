@@ -3,12 +3,15 @@
 // own, so a 2-16(relu)-3 network is Sequential(Linear, ReLU, Linear) and its tensors are
 // 0.weight, 0.bias, 2.weight, 2.bias (weight [out, in] row-major, as Linear stores it). The
 // metadata holds the spec, descent's version, the format version and a CRC-32 over the data
-// and the metadata. Loading checks everything before anything changes.
+// and the metadata. A run's snapshot may come along (training.ts: optimizer state as
+// torch.optim names it, and what resumes the run). Loading checks everything before anything
+// changes.
 import { DataError } from '../errors.js';
 import type { Network } from '../network.js';
-import type { NetworkSpec } from '../types.js';
+import type { NetworkSpec, TrainingSnapshot } from '../types.js';
 import { crc32 } from './crc32.js';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+import { decodeTraining, encodeTraining, type ParameterEntry } from './training.js';
 
 /** descent's version, written into every checkpoint (a test holds it to package.json's). */
 export const DESCENT_VERSION = '0.1.0';
@@ -28,6 +31,18 @@ export function sequentialIndices(spec: Pick<NetworkSpec, 'layers'>): number[] {
   return out;
 }
 
+/** The parameter tensors of `spec`, named, in getParameters' order (weight then bias per layer). */
+function parameterEntries(spec: NetworkSpec): ParameterEntry[] {
+  const index = sequentialIndices(spec);
+  return spec.layers.flatMap((layer, l) => {
+    const fanIn = l === 0 ? spec.inputs : spec.layers[l - 1].units;
+    return [
+      { name: `${index[l]}.weight`, shape: [layer.units, fanIn], size: layer.units * fanIn },
+      { name: `${index[l]}.bias`, shape: [layer.units], size: layer.units },
+    ];
+  });
+}
+
 /** The spec as createNetwork takes it (net.spec also carries each layer's resolved sizes). */
 function plainSpec(spec: NetworkSpec): NetworkSpec {
   return { inputs: spec.inputs, layers: spec.layers.map((l) => ({ type: l.type ?? 'dense', units: l.units, activation: l.activation ?? 'linear' })), loss: spec.loss, init: spec.init, seed: spec.seed };
@@ -43,16 +58,22 @@ function checksum(payload: Uint8Array, metadata: Record<string, string>, tensors
   return crc32(new TextEncoder().encode(names + meta), crc32(payload)).toString(16).padStart(8, '0');
 }
 
-/** `net`'s spec and parameters as safetensors bytes (`metadata`: extra string entries to keep). */
-export function saveCheckpoint(net: Network, metadata: Record<string, string> = {}): Uint8Array {
+export interface SaveOptions {
+  /** Extra string entries to keep in the metadata. */
+  metadata?: Record<string, string>;
+  /** A run's snapshot (`run.snapshot()` in onBatchEnd or onEpochEnd), so fit's `resume` can continue it. */
+  training?: TrainingSnapshot;
+}
+
+/** `net`'s spec and parameters (and a run's snapshot) as safetensors bytes. */
+export function saveCheckpoint(net: Network, options: SaveOptions = {}): Uint8Array {
   const spec = net.spec;
-  const index = sequentialIndices(spec);
-  const params = net.getParameters();
-  const tensors: [string, Tensor][] = params.flatMap((p, l) => [
-    [`${index[l]}.weight`, { shape: [spec.layers[l].units, l === 0 ? spec.inputs : spec.layers[l - 1].units], data: p.weight }],
-    [`${index[l]}.bias`, { shape: [spec.layers[l].units], data: p.bias }],
-  ] as [string, Tensor][]);
-  const meta: Record<string, string> = { ...metadata, [KEYS.format]: 'pt', [KEYS.version]: DESCENT_VERSION, [KEYS.layout]: CHECKPOINT_FORMAT, [KEYS.spec]: JSON.stringify(plainSpec(spec)) };
+  const entries = parameterEntries(spec);
+  const values = net.getParameters().flatMap((p) => [p.weight, p.bias]);
+  const tensors: [string, Tensor][] = entries.map((p, i) => [p.name, { shape: p.shape, data: values[i] }]);
+  const training = options.training ? encodeTraining(options.training, entries) : { tensors: [], metadata: {} };
+  tensors.push(...training.tensors);
+  const meta: Record<string, string> = { ...options.metadata, ...training.metadata, [KEYS.format]: 'pt', [KEYS.version]: DESCENT_VERSION, [KEYS.layout]: CHECKPOINT_FORMAT, [KEYS.spec]: JSON.stringify(plainSpec(spec)) };
   // The checksum covers the tensor bytes, which only exist once encoded.
   const unsummed = encodeSafetensors(tensors, { ...meta, [KEYS.checksum]: '00000000' });
   const payload = decodeSafetensors(unsummed).payload;
@@ -65,6 +86,8 @@ export interface CheckpointContents {
   /** Every tensor, by name. */
   tensors: Map<string, Tensor>;
   metadata: Record<string, string>;
+  /** The run's snapshot it carries, for fit's `resume` (loadCheckpoint reads it; readCheckpoint leaves it null, not knowing the network). */
+  training: TrainingSnapshot | null;
 }
 
 /**
@@ -91,7 +114,7 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointContents {
       throw new DataError('checkpoint: its descent.spec is not valid JSON', 'checkpoint.spec', metadata[KEYS.spec]);
     }
   }
-  return { spec, tensors, metadata };
+  return { spec, tensors, metadata, training: null };
 }
 
 /**
@@ -105,21 +128,18 @@ export function loadCheckpoint(net: Network, bytes: Uint8Array): CheckpointConte
   if (contents.spec && JSON.stringify(contents.spec) !== JSON.stringify(plainSpec(spec))) {
     throw new DataError(`checkpoint: it holds a different network (${JSON.stringify(contents.spec)}) than this one (${JSON.stringify(plainSpec(spec))})`, 'checkpoint.spec', contents.spec);
   }
-  const index = sequentialIndices(spec);
-  const expected = new Set<string>();
-  const params = spec.layers.map((layer, l) => {
-    const fanIn = l === 0 ? spec.inputs : spec.layers[l - 1].units;
-    const take = (name: string, shape: number[]) => {
-      expected.add(name);
-      const t = contents.tensors.get(name);
-      if (!t) throw new DataError(`checkpoint: tensor ${name} (layer ${l}'s ${name.split('.')[1]}, shape [${shape.join(', ')}]) is missing; it has ${[...contents.tensors.keys()].join(', ') || 'none'}`, `checkpoint.${name}`, undefined);
-      if (t.shape.join() !== shape.join()) throw new DataError(`checkpoint: tensor ${name} has shape [${t.shape.join(', ')}], layer ${l} needs [${shape.join(', ')}]`, `checkpoint.${name}.shape`, t.shape);
-      return t.data;
-    };
-    return { weight: take(`${index[l]}.weight`, [layer.units, fanIn]), bias: take(`${index[l]}.bias`, [layer.units]) };
+  const entries = parameterEntries(spec);
+  const values = entries.map((p, i) => {
+    const layer = i >> 1;
+    const t = contents.tensors.get(p.name);
+    if (!t) throw new DataError(`checkpoint: tensor ${p.name} (layer ${layer}'s ${p.name.split('.')[1]}, shape [${p.shape.join(', ')}]) is missing; it has ${[...contents.tensors.keys()].join(', ') || 'none'}`, `checkpoint.${p.name}`, undefined);
+    if (t.shape.join() !== p.shape.join()) throw new DataError(`checkpoint: tensor ${p.name} has shape [${t.shape.join(', ')}], layer ${layer} needs [${p.shape.join(', ')}]`, `checkpoint.${p.name}.shape`, t.shape);
+    if (!(t.data instanceof Float32Array)) throw new DataError(`checkpoint: tensor ${p.name} must be F32`, `checkpoint.${p.name}.dtype`, t.data);
+    return t.data;
   });
-  const extra = [...contents.tensors.keys()].filter((k) => !expected.has(k));
+  const { training, used } = decodeTraining(contents.tensors, contents.metadata, entries);
+  const extra = [...contents.tensors.keys()].filter((k) => !used.has(k) && !entries.some((p) => p.name === k));
   if (extra.length) throw new DataError(`checkpoint: tensors ${extra.join(', ')} belong to no layer of this network`, `checkpoint.${extra[0]}`, extra);
-  net.setParameters(params);
-  return contents;
+  net.setParameters(spec.layers.map((_, l) => ({ weight: values[2 * l], bias: values[2 * l + 1] })));
+  return { ...contents, training };
 }

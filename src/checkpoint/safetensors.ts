@@ -1,13 +1,14 @@
 // The safetensors container (huggingface/safetensors): an 8-byte little-endian header length,
 // a JSON header naming each tensor's dtype, shape and byte range, optional string metadata
 // under "__metadata__", then the raw little-endian bytes. PyTorch (safetensors.torch), candle,
-// Burn and jax-js read it. Only what descent stores is written (F32); reading checks every
-// offset, so a truncated or altered file is a DataError, never a wrong tensor.
+// Burn and jax-js read it. Only what descent stores is written and read (F32, and I32 for a
+// run's row order); reading checks every offset, so a truncated or altered file is a
+// DataError, never a wrong tensor.
 import { DataError } from '../errors.js';
 
 export interface Tensor {
   shape: number[];
-  data: Float32Array;
+  data: Float32Array | Int32Array;
 }
 
 const HEADER_LIMIT = 100_000_000;
@@ -18,7 +19,7 @@ export function encodeSafetensors(tensors: [name: string, tensor: Tensor][], met
   let offset = 0;
   for (const [name, t] of tensors) {
     const bytes = t.data.length * 4;
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    header[name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
   // The format pads the header with spaces so the data starts 8-byte aligned.
@@ -31,7 +32,11 @@ export function encodeSafetensors(tensors: [name: string, tensor: Tensor][], met
   out.set(json, 8);
   let at = 8 + json.length;
   for (const [, t] of tensors) {
-    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i], true);
+    const f32 = t.data instanceof Float32Array;
+    for (let i = 0; i < t.data.length; i++, at += 4) {
+      if (f32) view.setFloat32(at, t.data[i], true);
+      else view.setInt32(at, t.data[i], true);
+    }
   }
   return out;
 }
@@ -77,17 +82,17 @@ export function decodeSafetensors(bytes: Uint8Array): Decoded {
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const path = `checkpoint.${name}`;
-    if (e?.dtype !== 'F32') throw bad(`tensor ${name} has dtype ${JSON.stringify(e?.dtype)}; descent stores and reads F32`, `${path}.dtype`, e?.dtype);
+    if (e?.dtype !== 'F32' && e?.dtype !== 'I32') throw bad(`tensor ${name} has dtype ${JSON.stringify(e?.dtype)}; descent stores and reads F32 (and I32)`, `${path}.dtype`, e?.dtype);
     const shape = e.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad(`tensor ${name} has shape ${JSON.stringify(shape)}`, `${path}.shape`, shape);
     const offsets = e.data_offsets;
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(Number.isInteger) || offsets[0] < 0 || offsets[1] - offsets[0] !== count * 4 || offsets[1] > payload.length) {
-      throw bad(`tensor ${name}'s data_offsets ${JSON.stringify(offsets)} do not hold ${count} float32 values within the ${payload.length} data bytes`, `${path}.data_offsets`, offsets);
+      throw bad(`tensor ${name}'s data_offsets ${JSON.stringify(offsets)} do not hold ${count} 4-byte values within the ${payload.length} data bytes`, `${path}.data_offsets`, offsets);
     }
     ranges.push([offsets[0], offsets[1], name]);
-    const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = pview.getFloat32(offsets[0] + 4 * i, true);
+    const data = e.dtype === 'F32' ? new Float32Array(count) : new Int32Array(count);
+    for (let i = 0; i < count; i++) data[i] = e.dtype === 'F32' ? pview.getFloat32(offsets[0] + 4 * i, true) : pview.getInt32(offsets[0] + 4 * i, true);
     tensors.set(name, { shape: shape as number[], data });
   }
   // The format requires the tensors to tile the data section exactly: no gaps, no overlaps.

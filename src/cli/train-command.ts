@@ -331,13 +331,13 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       if (text) out(runSummary(history, trainMs, setName));
     }
     if (flags.save) {
-      writeFileAtomic(flags.save, saveCheckpoint(net, {
+      writeFileAtomic(flags.save, saveCheckpoint(net, { metadata: {
         'descent.cli.dataset': data.name,
         ...(data.scaler ? { 'descent.cli.scaler': JSON.stringify({ mean: Array.from(data.scaler.mean), std: Array.from(data.scaler.std) }) } : {}),
         ...(data.labelNames ? { 'descent.cli.classes': JSON.stringify(data.labelNames) } : {}),
         ...(data.featureNames ? { 'descent.cli.features': JSON.stringify(data.featureNames) } : {}),
         'descent.cli.test': JSON.stringify(test),
-      }));
+      } }));
       if (text) out(`saved ${flags.save}`);
     }
     if (log) {

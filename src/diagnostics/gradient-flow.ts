@@ -111,6 +111,11 @@ export class Diagnostics {
   /** Steps between reports. */
   readonly every: number;
 
+  /** A resumed run: reports keep their cadence (every `every` steps of the whole run). */
+  resumeAt(steps: number): void {
+    this.steps = steps;
+  }
+
   /** Before the pass of a step over `rows` rows: decides whether this step reports. */
   beforePass(rows: number): void {
     // Steps every, 2·every, …: the first report comes after `every` steps (the first step with every = 1).

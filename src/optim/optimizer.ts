@@ -2,7 +2,8 @@
 // rule's hyper-parameter block written for each step, then one kernel call over all the
 // parameters (they, their gradients and the state slots are contiguous).
 import type { Kernels, StepKernel } from '../wasm/kernels.js';
-import { RULES, type ResolvedOptimizer, type Rule, type RuleState } from './rules.js';
+import { RULES, SLOT_NAMES, slotInUse, type ResolvedOptimizer, type Rule, type RuleState } from './rules.js';
+import type { OptimizerSnapshot } from '../types.js';
 
 /** Slots of per-parameter state a rule may use (the layout reserves them all). */
 export const MAX_SLOTS = 3;
@@ -54,6 +55,33 @@ export class OptimizerState {
   loadState(s: { step: number; muProduct: number }): void {
     this.step = s.step;
     this.state.muProduct = s.muProduct;
+  }
+
+  /**
+   * A copy of the whole state under torch.optim's names. A slot the options leave unused is
+   * kept only if it holds something (a one-cycle schedule may cycle a zero momentum up).
+   */
+  snapshot(): OptimizerSnapshot {
+    const { slots, count } = this.mem;
+    const f32 = new Float32Array(this.f64().buffer);
+    const state: Record<string, Float32Array> = {};
+    SLOT_NAMES[this.options.type].forEach((name, i) => {
+      if (name === null) return;
+      const values = f32.slice(slots[i] >> 2, (slots[i] >> 2) + count);
+      if (slotInUse(this.options, i) || values.some((v) => v !== 0)) state[name] = values;
+    });
+    return { type: this.options.type, step: this.step, muProduct: this.state.muProduct, state };
+  }
+
+  /** Puts a snapshot's state back (checked by train/resume.ts first); slots it lacks start as at step 0. */
+  restore(s: OptimizerSnapshot): void {
+    this.reset();
+    const f32 = new Float32Array(this.f64().buffer);
+    SLOT_NAMES[this.options.type].forEach((name, i) => {
+      const values = name === null ? undefined : s.state[name];
+      if (values) f32.set(values, this.mem.slots[i] >> 2);
+    });
+    this.loadState({ step: s.step, muProduct: s.muProduct });
   }
 
   /**

@@ -196,3 +196,32 @@ export const RULES = {
 
 /** Names of the optimizer rules, in the order of their kernels' codes (assembly/abi.ts RULE_*). */
 export const OPTIMIZERS = Object.keys(RULES) as readonly OptimizerType[];
+
+/**
+ * @internal torch.optim's name for each state slot (s0, s1, s2) a rule keeps, so a checkpoint's
+ * optimizer state reads as `optimizer.state_dict()`'s does; null: the slot is unused.
+ */
+export const SLOT_NAMES = {
+  sgd: ['momentum_buffer', null, null],
+  adagrad: ['sum', null, null],
+  rmsprop: ['square_avg', 'grad_avg', 'momentum_buffer'],
+  adam: ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'],
+  adamw: ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'],
+  adamax: ['exp_avg', 'exp_inf', null],
+  nadam: ['exp_avg', 'exp_avg_sq', null],
+  radam: ['exp_avg', 'exp_avg_sq', null],
+  adadelta: ['square_avg', 'acc_delta', null],
+} as const satisfies Record<OptimizerType, readonly [string, string | null, string | null]>;
+
+/**
+ * @internal Whether slot `i` takes part under options `o` (PyTorch keeps no such state
+ * otherwise): SGD's and RMSprop's momentum buffers, RMSprop's centred average, AMSGrad's max.
+ */
+export function slotInUse(o: Pick<ResolvedOptimizer, 'type' | 'momentum' | 'centered' | 'amsgrad'>, i: number): boolean {
+  const name = SLOT_NAMES[o.type][i];
+  if (name === null) return false;
+  if (name === 'momentum_buffer') return o.momentum !== 0;
+  if (name === 'grad_avg') return o.centered;
+  if (name === 'max_exp_avg_sq') return o.amsgrad;
+  return true;
+}

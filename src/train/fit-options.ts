@@ -12,7 +12,7 @@ import type { EarlyStopping, FitOptions, GradientDescentMode, Monitor, Scheduler
 
 const FIT_KEYS = [
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
-  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict', 'schedule', 'preflight', 'onWarning', 'guard', 'restarts',
+  'earlyStopping', 'onBatchEnd', 'onEpochEnd', 'yieldEveryMs', 'signal', 'diagnostics', 'onDiagnostics', 'onVerdict', 'schedule', 'preflight', 'onWarning', 'guard', 'restarts', 'resume',
 ] as const satisfies readonly (keyof FitOptions)[];
 
 /** The options `network.trainer()` takes: fit's batching, diagnostics and guard. */

@@ -11,12 +11,12 @@ import { Evaluator, residentRows } from './metrics.js';
 import { resolveOptimizer, setCycledMomentum } from '../optim/options.js';
 import { BatchStepper } from './stepper.js';
 import { batchRows, openSchedule, type ResolvedFit } from './fit-options.js';
-import type { BatchInfo, EpochRecord, FitOptions, History, Metrics, Monitor, Scheduler, TrainingState } from '../types.js';
+import type { BatchInfo, EpochRecord, FitOptions, FitRunControl, History, Metrics, Monitor, RunSnapshot, Scheduler, TrainingSnapshot, TrainingState } from '../types.js';
 
 type Phase = 'train' | 'evalTrain' | 'evalVal' | 'done';
 
 /** One fit in progress over resident data. */
-export class FitRun {
+export class FitRun implements FitRunControl {
   readonly history: History = { epochs: [], stopReason: 'completed', steps: 0, verdicts: [], guardEvents: [] };
   private readonly guard: Guard | null;
   private readonly stepper: BatchStepper;
@@ -40,6 +40,10 @@ export class FitRun {
   private midStep = false;
   /** False when worker threads must be awaited rather than blocked on (browser main thread). */
   private readonly blocking: boolean;
+  /** Between an epoch's record and the next epoch's start (onEpochEnd runs then). */
+  private epochRecorded = false;
+  /** Rows of the validation set (a snapshot's settings). */
+  private readonly validationRows: number;
 
   constructor(
     private readonly e: Engine,
@@ -64,14 +68,73 @@ export class FitRun {
     }
     this.stopper = fit.earlyStopping && new EarlyStopper(e, fit.earlyStopping);
     this.blocking = e.parallel === null || e.parallel.canBlock;
-    this.beginEpoch();
+    this.validationRows = validation?.rows ?? 0;
+    if (options.resume) this.resume(options.resume);
+    else this.beginEpoch();
+  }
+
+  /**
+   * Continues from a snapshot train/resume.ts has checked against this fit: the optimizer's
+   * state, then (unless it holds only that) the position in the epoch and its order, the
+   * shuffling stream, the control state and the history, as they were when it was taken.
+   */
+  private resume(r: TrainingSnapshot): void {
+    const o = this.stepper.optimizer;
+    o.restore(r.optimizer);
+    const run = r.run;
+    if (!run) return this.beginEpoch();
+    const { state, history } = run;
+    this.history.epochs.push(...history.epochs.map((h) => ({ ...h })));
+    if (history.bestEpoch !== null) this.history.bestEpoch = history.bestEpoch;
+    this.history.steps = this.stepper.steps = state.steps;
+    if (state.schedule) this.scheduler!.load(state.schedule);
+    if (state.earlyStopping) this.stopper!.load(state.earlyStopping);
+    if (state.guard) this.guard!.load(state.guard);
+    // The guard halves the configured rate directly when there is no schedule to scale.
+    if (this.guard && !this.scheduler) o.options.lr *= this.guard.lrScale;
+    this.applySchedule();
+    this.epoch = run.epoch;
+    if (this.diagnostics) {
+      this.diagnostics.judge.raised.push(...history.verdicts.map((v) => ({ ...v })));
+      this.diagnostics.resumeAt(state.steps);
+    }
+    if (run.cursor === null) return this.beginEpoch(run);
+    this.batchIndex = run.batch;
+    this.epochSteps = run.epochSteps;
+    this.lossSum = run.lossSum;
+    this.lossRows = run.lossRows;
+    this.lastLr = run.lastLr ?? NaN;
+    this.epochStart = now();
+    if (this.diagnostics) this.diagnostics.epoch = this.epoch;
+    if (this.guard) this.guard.epoch = this.epoch;
+    this.stepper.resumeAt(run.cursor, run.rng, run.order);
+  }
+
+  /** Everything `resume` needs to continue from here (see TrainingSnapshot). */
+  snapshot(): TrainingSnapshot {
+    const { rng, order } = this.stepper.position();
+    const train = this.stepper;
+    const run: RunSnapshot = {
+      settings: { mode: this.fit.mode, batchSize: train.batchSize, shuffle: order !== null, rows: this.train.rows, validationRows: this.validationRows },
+      // In onEpochEnd the epoch is over: the next one starts (and shuffles) on resume.
+      epoch: this.epochRecorded ? this.epoch + 1 : this.epoch,
+      cursor: this.epochRecorded ? null : train.cursor,
+      batch: this.batchIndex, epochSteps: this.epochSteps, lossSum: this.lossSum, lossRows: this.lossRows,
+      lastLr: Number.isNaN(this.lastLr) ? null : this.lastLr,
+      rng, order,
+      state: this.trainingState(),
+      history: { epochs: this.history.epochs.map((h) => ({ ...h })), bestEpoch: this.history.bestEpoch ?? null, verdicts: this.history.verdicts.map((v) => ({ ...v })) },
+    };
+    return { optimizer: this.stepper.optimizer.snapshot(), run };
   }
 
   get done(): boolean {
     return this.phase === 'done';
   }
 
-  private beginEpoch(): void {
+  /** Starts an epoch (a resumed run: from the snapshot's stream and order). */
+  private beginEpoch(from?: RunSnapshot): void {
+    this.epochRecorded = false;
     this.batchIndex = 0;
     this.lossSum = 0;
     this.lossRows = 0;
@@ -79,7 +142,8 @@ export class FitRun {
     this.epochStart = now();
     if (this.diagnostics) this.diagnostics.epoch = this.epoch;
     if (this.guard) this.guard.epoch = this.epoch;
-    this.stepper.beginEpoch();
+    if (from) this.stepper.resumeAt(null, from.rng, from.order);
+    else this.stepper.beginEpoch();
   }
 
   /** Whether the run is waiting for worker threads to finish a pass (see `runUntil`). */
@@ -114,18 +178,19 @@ export class FitRun {
     }
     this.epochSteps++;
     this.history.steps++;
+    // Counted before the callback, so a snapshot taken there resumes after this batch.
+    this.batchIndex++;
     const cb = this.options.onBatchEnd;
     if (cb) {
       const info = this.info;
       info.epoch = this.epoch;
-      info.batch = this.batchIndex;
+      info.batch = this.batchIndex - 1;
       info.step = this.history.steps;
       info.batchSize = count;
       info.loss = loss;
       info.lr = lr;
-      if (cb(info) === false) return false;
+      if (cb(info, this) === false) return false;
     }
-    this.batchIndex++;
     return true;
   }
 
@@ -185,6 +250,7 @@ export class FitRun {
     const diagnostics = this.diagnostics?.endEpoch();
     if (diagnostics) record.diagnostics = diagnostics;
     this.history.epochs.push(record);
+    this.epochRecorded = true;
     // Early stopping and the schedule take the epoch in before the callback, so the state it
     // can read (run.trainingState()) is the state the next epoch starts from.
     const diverged = !Number.isFinite(record.loss);

@@ -56,6 +56,24 @@ export class BatchStepper {
     if (this.shuffle) this.rng.shuffleRange(this.e.i32, this.train.indices >> 2, this.train.rows);
   }
 
+  /** The shuffling stream's state and, when shuffling, the epoch's row order (copies, for a snapshot). */
+  position(): { rng: [number, number, number, number]; order: Int32Array | null } {
+    const at = this.train.indices >> 2;
+    return { rng: this.rng.state(), order: this.shuffle ? this.e.i32.slice(at, at + this.train.rows) : null };
+  }
+
+  /**
+   * Continues where a snapshot was: the stream and the row order as they were, `cursor` rows
+   * into the epoch (null: it has not started, so it shuffles now — the order it permutes is the
+   * last epoch's, as Fisher–Yates runs in place).
+   */
+  resumeAt(cursor: number | null, rng: readonly number[], order: Int32Array | null): void {
+    this.rng.setState(rng);
+    if (order) this.e.i32.set(order, this.train.indices >> 2);
+    if (cursor === null) this.beginEpoch();
+    else this.cursor = cursor;
+  }
+
   /**
    * Takes one step on the next batch and returns its row count; the batch's loss (before
    * the update) is left in `e.f64[e.lossSlot]`, read there to avoid boxing a returned double.

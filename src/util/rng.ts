@@ -18,6 +18,10 @@ export interface Rng {
   shuffle<T extends { length: number; [i: number]: unknown }>(items: T, length?: number): T;
   /** In-place Fisher–Yates shuffle of items[start … start + length). */
   shuffleRange(items: { [i: number]: number }, start: number, length: number): void;
+  /** The generator's 128-bit state as four unsigned 32-bit words (what a checkpoint keeps). */
+  state(): [number, number, number, number];
+  /** Continues from `state()`: the stream goes on exactly where that one was. */
+  setState(words: readonly number[]): void;
 }
 
 /** Creates a stream from an integer seed; the same seed always gives the same stream. */
@@ -43,6 +47,10 @@ export function createRng(seed: number): Rng {
   const uniform = (): number => next() / 4294967296;
   const rng: Rng = {
     next,
+    state: () => [a >>> 0, b >>> 0, c >>> 0, d >>> 0],
+    setState(words) {
+      [a, b, c, d] = words.map((w) => w | 0);
+    },
     uniform,
     normal() {
       // 1 − u keeps the logarithm's argument in (0, 1].

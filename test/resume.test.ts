@@ -1,0 +1,197 @@
+// Resume equals uninterrupted: a run that saves a checkpoint with its snapshot mid-epoch (or at
+// an epoch's end) and a fresh network that loads those bytes and fits with `resume` end with
+// bit-identical parameters, optimizer state and history (all but wall-clock times) — for every
+// optimizer, every schedule, and with validation, early stopping, the guard and diagnostics on.
+// Diagnostics are observations, not training state: their reports, per-epoch summaries and
+// verdict streaks start over at a resume (the verdicts raised before it are kept).
+import { describe, expect, it } from 'vitest';
+import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint.js';
+import { schedule } from '../src/schedules.js';
+import { OPTIMIZERS } from '../src/optim/rules.js';
+import type { FitOptions, History, NetworkSpec, OptimizerConfig, TrainingSnapshot } from '../src/types.js';
+import { makeNetwork, xorData } from './helpers/network.js';
+
+const spec: NetworkSpec = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 6, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 11 };
+const data = xorData(90, 4);
+
+/** Epoch records without their wall-clock time, the one thing a resume cannot repeat (nor, see above, diagnostics). */
+const timeless = (h: History) => ({ ...h, preflight: undefined, verdicts: [], epochs: h.epochs.map(({ timeMs: _, diagnostics: __, ...r }) => r) });
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const paramBits = (net: ReturnType<typeof makeNetwork>) => net.getParameters().flatMap((p) => [...bits(p.weight), ...bits(p.bias)]);
+
+interface Case {
+  name: string;
+  options: FitOptions;
+  /** Take the checkpoint after this step (onBatchEnd) or, if negative, at the end of epoch −at − 1. */
+  at: number;
+}
+
+/**
+ * Trains `options` uninterrupted, saving a checkpoint at `at`; then resumes a fresh network from
+ * those bytes and checks that both end alike, and that the optimizer state at the end matches.
+ */
+function resumeMatches({ options, at }: Case): void {
+  const whole = makeNetwork(spec);
+  let bytes: Uint8Array | null = null;
+  let ending: TrainingSnapshot | null = null;
+  const save = (run: { snapshot(): TrainingSnapshot }) => {
+    // Through bytes, as a real resume is: everything must survive the file.
+    bytes = saveCheckpoint(whole, { training: run.snapshot() });
+  };
+  const history = whole.fitSync(data.x, data.y, {
+    ...options,
+    onBatchEnd: (info, run) => { if (info.step === at) save(run); },
+    onEpochEnd: (r, run) => {
+      if (-at - 1 === r.epoch) save(run);
+      ending = run.snapshot();
+    },
+  });
+  expect(bytes, 'a checkpoint was taken').not.toBeNull();
+
+  const resumed = makeNetwork(spec);
+  resumed.reinitialize(999); // the checkpoint, not the spec's seed, must set every weight
+  const contents = loadCheckpoint(resumed, bytes!);
+  let resumedEnding: TrainingSnapshot | null = null;
+  const after = resumed.fitSync(data.x, data.y, { ...options, resume: contents.training!, onEpochEnd: (_, run) => { resumedEnding = run.snapshot(); } });
+  expect(paramBits(resumed)).toEqual(paramBits(whole));
+  expect(timeless(after)).toEqual(timeless(history));
+  const kept = contents.training!.run!.history.verdicts;
+  expect(after.verdicts.slice(0, kept.length)).toEqual(kept);
+  expect(kept).toEqual(history.verdicts.slice(0, kept.length));
+  const o = (s: TrainingSnapshot | null) => ({ ...s!.optimizer, state: Object.fromEntries(Object.entries(s!.optimizer.state).map(([k, v]) => [k, bits(v)])) });
+  expect(o(resumedEnding)).toEqual(o(ending));
+  expect(resumedEnding!.run!.rng).toEqual(ending!.run!.rng);
+}
+
+const base = { epochs: 4, batchSize: 16, preflight: 'off', diagnostics: false } as const;
+
+// Options that make each rule use all of its state (momentum, centring, AMSGrad, weight decay).
+const OPTIMIZER_CONFIGS: Record<string, OptimizerConfig> = {
+  sgd: { type: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 },
+  adagrad: { type: 'adagrad', lr: 0.05, lrDecay: 1e-3, initialAccumulatorValue: 0.1 },
+  rmsprop: { type: 'rmsprop', lr: 0.01, momentum: 0.5, centered: true },
+  adam: { type: 'adam', lr: 0.01, amsgrad: true },
+  adamw: { type: 'adamw', lr: 0.01 },
+  adamax: { type: 'adamax', lr: 0.01 },
+  nadam: { type: 'nadam', lr: 0.01 },
+  radam: { type: 'radam', lr: 0.01 },
+  adadelta: { type: 'adadelta', lr: 1 },
+};
+
+describe('resume equals uninterrupted, for every optimizer', () => {
+  it('covers every rule', () => {
+    expect(Object.keys(OPTIMIZER_CONFIGS).sort()).toEqual([...OPTIMIZERS].sort());
+  });
+  // 90 rows in batches of 16: 6 steps an epoch; step 8 is mid-epoch 1, mid-batch-order.
+  it.each(OPTIMIZERS.map((o) => [o]))('%s, mid-epoch', (type) => {
+    resumeMatches({ name: type, options: { ...base, optimizer: OPTIMIZER_CONFIGS[type] }, at: 8 });
+  });
+  it.each(OPTIMIZERS.map((o) => [o]))('%s, at an epoch end', (type) => {
+    resumeMatches({ name: type, options: { ...base, optimizer: OPTIMIZER_CONFIGS[type] }, at: -2 });
+  });
+});
+
+const SCHEDULES = [
+  schedule({ type: 'stepLR', stepSize: 1, gamma: 0.7 }),
+  schedule({ type: 'multiStepLR', milestones: [1, 3], gamma: 0.5 }),
+  schedule({ type: 'exponentialLR', gamma: 0.9 }),
+  schedule({ type: 'cosineAnnealingLR', tMax: 3 }),
+  schedule({ type: 'cosineAnnealingWarmRestarts', t0: 2, tMult: 2 }),
+  schedule({ type: 'linearLR', startFactor: 0.2, totalIters: 3 }),
+  schedule({ type: 'constantLR', factor: 0.5, totalIters: 2 }),
+  schedule({ type: 'polynomialLR', totalIters: 3, power: 2 }),
+  schedule({ type: 'reduceLROnPlateau', patience: 0, factor: 0.5 }),
+  schedule({ type: 'oneCycleLR', maxLr: 0.2, totalSteps: 30 }),
+  schedule({ type: 'cyclicLR', baseLr: 0.01, maxLr: 0.1, stepSizeUp: 4 }),
+  schedule({ type: 'sequentialLR', schedulers: [{ type: 'linearLR', startFactor: 0.5, totalIters: 2 }, { type: 'exponentialLR', gamma: 0.8 }], milestones: [2] }),
+  schedule({ type: 'chainedScheduler', schedulers: [{ type: 'constantLR', factor: 0.5, totalIters: 2 }, { type: 'exponentialLR', gamma: 0.9 }] }),
+  schedule({ type: 'stepLR', stepSize: 5, gamma: 0.9, interval: 'step' }),
+];
+
+describe('resume equals uninterrupted, for every schedule', () => {
+  it.each(SCHEDULES.map((s) => [`${s.config.type} (${s.interval})`, s] as const))('%s', (_, s) => {
+    const options: FitOptions = { ...base, optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 }, schedule: s };
+    resumeMatches({ name: s.config.type, options, at: 8 });
+    resumeMatches({ name: s.config.type, options, at: -2 });
+  });
+});
+
+describe('resume equals uninterrupted, with everything on', () => {
+  it('validation split, early stopping with best weights, guard recover and diagnostics', () => {
+    const options: FitOptions = {
+      ...base, epochs: 6, diagnostics: { every: 3 }, optimizer: { type: 'adam', lr: 0.02 }, validationSplit: 0.2,
+      earlyStopping: { patience: 3, restoreBestWeights: true }, guard: { mode: 'recover', snapshotEvery: 4 },
+      schedule: schedule({ type: 'reduceLROnPlateau', patience: 0, factor: 0.5 }),
+    };
+    for (const at of [1, 5, 9, 13, -1, -4]) resumeMatches({ name: 'everything', options, at });
+  });
+  it('stochastic and batch modes', () => {
+    resumeMatches({ name: 'stochastic', options: { ...base, batchSize: undefined, epochs: 2, mode: 'stochastic', optimizer: { type: 'sgd', lr: 0.01 } }, at: 100 });
+    resumeMatches({ name: 'batch', options: { ...base, batchSize: undefined, epochs: 5, mode: 'batch', optimizer: { type: 'rmsprop', lr: 0.01 } }, at: 2 });
+  });
+  it('the last step of an epoch, before its evaluation', () => {
+    resumeMatches({ name: 'boundary', options: { ...base, validationSplit: 0.2, optimizer: { type: 'sgd', lr: 0.05 } }, at: 5 });
+  });
+});
+
+describe('a resume that does not fit this fit is refused before anything changes', () => {
+  const options: FitOptions = { ...base, optimizer: { type: 'adam', lr: 0.01 } };
+  /** A snapshot of `options` after 8 steps, through a checkpoint. */
+  function snapshot(extra: Partial<FitOptions> = {}): TrainingSnapshot {
+    const net = makeNetwork(spec);
+    let s: TrainingSnapshot | null = null;
+    net.fitSync(data.x, data.y, { ...options, ...extra, onBatchEnd: (info, run) => { if (info.step === 8) s = run.snapshot(); } });
+    return s!;
+  }
+  const cases: [string, () => [TrainingSnapshot, FitOptions, { x: number[][]; y: number[] }], string, string][] = [
+    ['another optimizer', () => [snapshot(), { ...options, optimizer: { type: 'sgd', lr: 0.1 } }, data], 'ConfigError', 'options.resume.optimizer.type'],
+    ['another batch size', () => [snapshot(), { ...options, batchSize: 8 }, data], 'ConfigError', 'options.resume.run.settings.batchSize'],
+    ['other data', () => [snapshot(), options, xorData(50, 4)], 'ConfigError', 'options.resume.run.settings.rows'],
+    ['no shuffling', () => [snapshot(), { ...options, shuffle: false }, data], 'ConfigError', 'options.resume.run.settings.shuffle'],
+    ['a schedule it did not have', () => [snapshot(), { ...options, schedule: schedule({ type: 'stepLR', stepSize: 1 }) }, data], 'ConfigError', 'options.resume.run.state.schedule'],
+    ['no early stopping though it had', () => [snapshot({ earlyStopping: { patience: 9 } }), options, data], 'ConfigError', 'options.resume.run.state.earlyStopping'],
+    ['epochs already done', () => [snapshot(), { ...options, epochs: 1 }, data], 'ConfigError', 'options.epochs'],
+    ['a state tensor of the wrong size', () => {
+      const s = snapshot();
+      s.optimizer.state.exp_avg = new Float32Array(3);
+      return [s, options, data];
+    }, 'ConfigError', 'options.resume.optimizer.state.exp_avg'],
+    ['a state the rule does not keep', () => {
+      const s = snapshot();
+      s.optimizer.state.momentum_buffer = s.optimizer.state.exp_avg;
+      return [s, options, data];
+    }, 'ConfigError', 'options.resume.optimizer.state.momentum_buffer'],
+    ['a missing state after steps', () => {
+      const s = snapshot();
+      delete s.optimizer.state.exp_avg_sq;
+      return [s, options, data];
+    }, 'ConfigError', 'options.resume.optimizer.state.exp_avg_sq'],
+    ['an order that is not a permutation', () => {
+      const s = snapshot();
+      s.run!.order![0] = s.run!.order![1];
+      return [s, options, data];
+    }, 'ConfigError', 'options.resume.run.order'],
+    ['not a snapshot', () => [{} as TrainingSnapshot, options, data], 'ConfigError', 'options.resume'],
+  ];
+  it.each(cases)('%s', (_, make, name, path) => {
+    const [s, fitOptions, d] = make();
+    const net = makeNetwork(spec);
+    const trainer = net.trainer(data.x, data.y, { optimizer: { type: 'sgd', lr: 0.1 } });
+    trainer.step();
+    const before = paramBits(net);
+    let error: unknown;
+    try {
+      net.fitSync(d.x, d.y, { ...fitOptions, resume: s });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ name, path });
+    expect((error as Error).message).toContain(path.replace(/^options\.resume\.?/, '').split('.').pop());
+    expect(paramBits(net)).toEqual(before);
+    trainer.step(); // the live trainer was not superseded
+  });
+  it('restarts cannot resume', () => {
+    const net = makeNetwork(spec);
+    expect(() => net.fitSync(data.x, data.y, { ...options, restarts: { count: 2 }, resume: snapshot() })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'options.resume' }));
+  });
+});
