@@ -5,4 +5,9 @@ const cli = await import('../dist/cli/main.js').catch((err) => {
   process.stderr.write(`descent: the CLI is not built (${err.message.split('\n')[0]}); run \`npm run build\`\n`);
   process.exit(1);
 });
+// Output piped into a reader that stops early (`descent inspect f | head`) is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 process.exitCode = await cli.main(process.argv);

@@ -1,7 +1,7 @@
 // The `descent` command line, run as users run it: `node bin/descent.js …` on the compiled
 // dist/ (`npm test` builds it first). MNIST training is too slow for the suite; the MNIST
 // loader and its split are tested directly.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +72,10 @@ describe('help and version', () => {
     for (const flag of ['--dataset', '--samples', '--noise', '--classes', '--layers', '--activation', '--init', '--optimizer', '--lr',
       '--momentum', '--nesterov', '--weight-decay', '--betas', '--amsgrad', '--rho', '--lr-decay', '--initial-accumulator-value',
       '--momentum-decay', '--clip-grad-value', '--clip-grad-norm', '--mode', '--batch-size', '--epochs', '--seed', '--test-fraction',
-      '--json', '--quiet']) {
+      '--json', '--quiet',
+      // What a real training run needs (each has its own test below).
+      '--save', '--resume', '--checkpoint-every', '--early-stopping', '--restore-best', '--schedule', '--guard', '--validation-split',
+      '--threads', '--kernels', '--log', '--diagnostics']) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/default: "mnist"/);
@@ -226,12 +229,14 @@ describe('train', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const shown = descent('inspect', file);
     expect(shown.code, shown.stderr).toBe(0);
-    expect(shown.stdout).toMatch(/spiral\.safetensors: [\d,]+ bytes, 4 tensors, CRC-32 [0-9a-f]{8} verified/);
+    // The network's four tensors, Adam's two states of each, and the run's row order.
+    expect(shown.stdout).toMatch(/spiral\.safetensors: [\d,]+ bytes, 13 tensors, CRC-32 [0-9a-f]{8} verified/);
+    expect(shown.stdout).toMatch(/^training: adam state after 45 steps, 3 epochs done\n {2}continue it with: descent train --resume .*spiral\.safetensors/m);
     expect(shown.stdout).toMatch(/^network 2-12-3, loss softmax_cross_entropy, init xavier_uniform, seed 0; saved by descent \d+\.\d+\.\d+$/m);
     expect(shown.stdout).toMatch(/^ {2}0\.weight +\[12, 2\]$/m);
     expect(shown.stdout).toMatch(/^ {2}descent\.cli\.scaler: \{"mean":\[/m);
     const json = JSON.parse(descent('inspect', file, '--json').stdout);
-    expect(json.tensors.map((t: { name: string }) => t.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    expect(json.tensors.map((t: { name: string }) => t.name).slice(0, 6)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', 'optimizer.state.0.weight.exp_avg', 'optimizer.state.0.bias.exp_avg']);
     expect(JSON.parse(json.metadata['descent.cli.test'])).toEqual(report.test);
     // The library loads it: the same test metrics on the same standardised split.
     const { readCheckpoint, loadCheckpoint } = await import('../dist/checkpoint.js');
@@ -372,6 +377,94 @@ describe('train', () => {
     writeFileSync(ragged, 'a,b,label\n1,2,0\n1,0\n');
     expectError(descent('train', '--dataset', ragged), 1, /ragged\.csv:3: expected 3 fields .* got 2/);
     expectError(descent('train', '--dataset', join(dir, 'missing.csv')), 1, /cannot read .*missing\.csv: no such file/);
+  });
+});
+
+describe('train --save, --checkpoint-every and --resume: a run continues bit for bit', () => {
+  // A spiral run of 40,000 steps: long enough (a second or more) to stop in its first tenth.
+  const run = ['train', '--dataset', 'spiral', '--samples', '4000', '--layers', '64', '--epochs', '400', '--seed', '3'];
+  /** The tensors of a checkpoint as raw bits (network, optimizer state and the run's own), by name. */
+  const tensorBits = async (file: string) => {
+    const { readCheckpoint } = await import('../dist/checkpoint.js');
+    const c = readCheckpoint(new Uint8Array(readFileSync(file)));
+    return Object.fromEntries([...c.tensors].map(([k, t]) => [k, Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length))]));
+  };
+  /** Starts the CLI; resolves when it exits. `until` waits for a condition, polling. */
+  const start = (...args: string[]) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exit = new Promise<Run>((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+    const until = async (ok: () => boolean) => {
+      while (!ok()) {
+        if (child.exitCode !== null) throw new Error(`the run ended before it could be stopped: ${stdout}${stderr}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    return { child, exit, until, out: () => stdout };
+  };
+  let reference: Record<string, number[]>;
+
+  beforeAll(async () => {
+    const file = join(dir, 'whole.safetensors');
+    const r = descent(...run, '--save', file, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    reference = await tensorBits(file);
+  });
+
+  it('--resume with more --epochs goes on as one longer run would have', async () => {
+    const file = join(dir, 'first-half.safetensors');
+    expect(descent(...run, '--epochs', '90', '--save', file, '--quiet').code).toBe(0);
+    expectError(descent('train', '--resume', file), 2, /--resume: the snapshot has 90 epochs done, so --epochs \(90\) leaves nothing to train; raise it to continue/);
+    const r = descent('train', '--resume', file, '--epochs', '400', '--log', join(dir, 'resumed.csv'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^resuming .*first-half\.safetensors at epoch 91 \(9,000 steps taken\)$/m);
+    expect(r.stdout).toMatch(/^stopped: completed after 400 epochs, 40,000 steps/m);
+    // The file was updated in place, and holds what the uninterrupted run ended with.
+    expect(await tensorBits(file)).toEqual(reference);
+    // The log has every epoch, those before the resume too.
+    expect(readFileSync(join(dir, 'resumed.csv'), 'utf8').trim().split('\n')).toHaveLength(401);
+  });
+
+  it('after a crash (SIGKILL), --resume from the last --checkpoint-every write ends as the uninterrupted run', async () => {
+    const file = join(dir, 'crashed.safetensors');
+    const p = start(...run, '--save', file, '--checkpoint-every', '450 steps');
+    await p.until(() => existsSync(file) && /epoch +20\//.test(p.out()));
+    p.child.kill('SIGKILL');
+    expect((await p.exit).code).toBe(null);
+    const shown = descent('inspect', file);
+    expect(shown.stdout).toMatch(/^training: adam state after [\d,]+ steps, \d+ epochs done and \d+ batch(es)? into the next/m);
+    const r = descent('train', '--resume', file, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(await tensorBits(file)).toEqual(reference);
+  });
+
+  it('Ctrl-C saves the run (exit 130), and --resume finishes it as the uninterrupted run', async () => {
+    const file = join(dir, 'interrupted.safetensors');
+    const p = start(...run, '--save', file);
+    await p.until(() => /epoch +10\//.test(p.out()));
+    p.child.kill('SIGINT');
+    const stopped = await p.exit;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/^descent: interrupted; the run is saved in .*interrupted\.safetensors: continue it with descent train --resume /m);
+    const r = descent('train', '--resume', file, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(await tensorBits(file)).toEqual(reference);
+  });
+
+  it('checkpoints every n epochs, and refuses what cannot resume', async () => {
+    const file = join(dir, 'every.safetensors');
+    const r = descent('train', '--dataset', 'xor', '--epochs', '5', '--save', file, '--checkpoint-every', '2', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expectError(descent('train', '--dataset', 'xor', '--checkpoint-every', '2'), 2, /--checkpoint-every needs --save/);
+    expectError(descent('train', '--dataset', 'xor', '--save', file, '--checkpoint-every', '2 weeks'), 2, /--checkpoint-every <n>.*'2 weeks'.*steps/);
+    expectError(descent('train', '--resume', file, '--epochs', '9', '--lr', '0.5'), 2, /--lr cannot change on --resume: the run continues with its checkpoint's default for --lr \(only --epochs, --save/);
+    expectError(descent('train', '--resume', file, '--epochs', '9', '--layers', '4'), 2, /--layers cannot change on --resume: the run continues with its checkpoint's default for --layers/);
+    expectError(descent('train', '--resume', file, '--epochs', '9', '--optimizer', 'sgd'), 2, /--optimizer cannot change on --resume: the run continues with its checkpoint's --optimizer "adam"/);
+    expectError(descent('train', '--resume', join(root, 'test/golden/checkpoints/descent-mlp.safetensors')), 1, /--resume .*descent-mlp\.safetensors: it holds no training run to continue/);
+    expectError(descent('train', '--resume', join(dir, 'missing.safetensors')), 1, /cannot read checkpoint .*missing\.safetensors: no such file/);
   });
 });
 

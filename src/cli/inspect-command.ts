@@ -1,11 +1,13 @@
 // `descent inspect FILE`: what a checkpoint holds — the network (a layer table), its tensors,
-// and its metadata (descent's version, the scaling and classes `descent train --save` kept).
+// its metadata (descent's version, the scaling and classes `descent train --save` kept) and,
+// when it carries one, where its training run stands.
 // Reading checks the file as loading does: a corrupted file is reported, not shown.
 import { Command } from 'commander';
 import { readCheckpoint } from '../checkpoint/checkpoint.js';
 import { DataError } from '../errors.js';
 import { readBytes } from './read-text.js';
 import { layerTable } from './layer-table.js';
+import type { RunSnapshot } from '../types.js';
 
 export function inspectCommand(): Command {
   return new Command('inspect')
@@ -42,8 +44,16 @@ async function inspect(file: string, json: boolean): Promise<void> {
   } else {
     out('no descent metadata (a plain safetensors file, e.g. a PyTorch state_dict):');
   }
+  const optimizer = metadata['descent.optimizer'] ? (JSON.parse(metadata['descent.optimizer']) as { type: string; step: number }) : null;
+  if (optimizer) {
+    const run = metadata['descent.training'] ? (JSON.parse(metadata['descent.training']) as RunSnapshot) : null;
+    const where = run ? `, ${run.epoch} epoch${run.epoch === 1 ? '' : 's'} done${run.cursor ? ` and ${run.batch} batch${run.batch === 1 ? '' : 'es'} into the next` : ''}` : '';
+    out(`training: ${optimizer.type} state after ${optimizer.step.toLocaleString('en-US')} steps${where}`);
+    if (run && metadata['descent.cli.args']) out(`  continue it with: descent train --resume ${file} (add --epochs above ${run.epoch} to train longer than it was set to)`);
+  }
   out('tensors');
-  for (const t of tensorList) out(`  ${t.name.padEnd(12)} [${t.shape.join(', ')}]`);
+  const width = Math.max(12, ...tensorList.map((t) => t.name.length + 1));
+  for (const t of tensorList) out(`  ${t.name.padEnd(width)} [${t.shape.join(', ')}]`);
   const extra = Object.entries(metadata).filter(([k]) => !['descent.spec'].includes(k));
   if (extra.length) {
     out('metadata');

@@ -10,14 +10,15 @@ import { writeFileSync } from 'node:fs';
 import { OPTIMIZERS } from '../optim/rules.js';
 import { ConfigError } from '../errors.js';
 import { createNetwork } from '../node.js';
-import { saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { ARGS_KEY, checkpointInterval, readResume, storedFlags, type CheckpointInterval } from './train-checkpoints.js';
 import { layerTable } from './layer-table.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { resolveOptimizer } from '../optim/options.js';
 import { schedule } from '../optim/schedule.js';
 import { fitStandardScaler, trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
 import type {
-  Activation, BatchInfo, DiagnosticsSummary, EpochRecord, FitOptions, GradientDescentMode, GuardMode, History, Init, KernelsOption, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
+  Activation, BatchInfo, DiagnosticsSummary, EpochRecord, FitOptions, FitRunControl, GradientDescentMode, GuardMode, History, Init, KernelsOption, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
 } from '../types.js';
 import { readCsv } from './csv.js';
 import { flagName, translateConfigErrors, translateConfigErrorsSync } from './flags.js';
@@ -58,8 +59,8 @@ const PROGRESS_INTERVAL_MS = 100;
 /** Training was stopped with Ctrl-C; the CLI exits with 130 (128 + SIGINT). */
 export class InterruptedError extends Error {
   readonly exitCode = 130;
-  constructor() {
-    super('interrupted');
+  constructor(message = 'interrupted') {
+    super(message);
     this.name = 'InterruptedError';
   }
 }
@@ -123,6 +124,10 @@ export interface TrainFlags {
   save?: string;
   /** A learning-rate schedule as JSON: { type, …options, interval?, monitor? }. */
   schedule?: Record<string, unknown>;
+  /** A checkpoint `--save` wrote, to continue training from. */
+  resume?: string;
+  /** Rewrite the --save checkpoint every this many epochs or steps. */
+  checkpointEvery?: CheckpointInterval;
 }
 
 /** A dataset split and ready to train on. */
@@ -186,12 +191,15 @@ export function trainCommand(): Command {
     .option('--threads <n>', 'threads sharing each batch (default 1)', integer(1))
     .addOption(new Option('--kernels <variant>', 'kernel build (default auto)').choices(KERNELS_OPTIONS))
     .option('--schedule <json>', 'a learning-rate schedule (torch.optim.lr_scheduler), e.g. \'{"type":"cosineAnnealingLR","tMax":15}\' (docs/optimizers.md#learning-rate-schedules)', scheduleJson)
-    .option('--save <file.safetensors>', 'save the trained network (safetensors, PyTorch Sequential names; with the scaling and class names `descent inspect` shows)')
+    .option('--save <file.safetensors>', 'save the trained network (safetensors, PyTorch Sequential names) with its optimizer state and training run, the scaling and class names `descent inspect` shows; also on Ctrl-C')
+    .option('--checkpoint-every <n>', 'with --save: rewrite the checkpoint every n epochs ("2") or steps ("500 steps") while training, so a crash loses at most that much', checkpointInterval)
+    .option('--resume <file.safetensors>', 'continue the run a --save checkpoint holds, bit for bit, with its flags, saving back to it (unless --save names another file); only --epochs, --save, --log, --checkpoint-every, --threads, --kernels, --diagnostics, --json and --quiet may be given anew')
     .option('--log <file.csv>', 'write one CSV row per epoch: epoch, loss, train and validation (or test) metrics, lr, steps, time')
     .option('--json', 'print one JSON object (spec, options, per-epoch history with diagnostics, verdicts, test metrics, time) instead of text')
     .option('--quiet', 'print only the final line')
-    .action(async (flags: TrainFlags) => {
-      await runTrain(flags);
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      const explicit = new Set(Object.keys(flags).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      await runTrain(flags, explicit);
     });
 }
 
@@ -208,8 +216,14 @@ export function defaultInit(activation: Activation, synthetic: boolean): Init {
   return reluLike && !synthetic ? TRAIN_DEFAULTS.init : 'xavier_uniform';
 }
 
-/** Runs a training described by `flags`, printing progress and the result. */
-export async function runTrain(flags: TrainFlags): Promise<void> {
+/**
+ * Runs a training described by `flags`, printing progress and the result. `explicit` names the
+ * flags typed on the command line (what --resume lets differ from its checkpoint's).
+ */
+export async function runTrain(given: TrainFlags, explicit: ReadonlySet<string> = new Set(Object.keys(given))): Promise<void> {
+  const resumed = given.resume ? await readResume(given, explicit) : null;
+  const flags = resumed?.flags ?? given;
+  if (flags.checkpointEvery && !flags.save) throw new ConfigError('--checkpoint-every needs --save <file.safetensors>, the file it rewrites', 'checkpointEvery', flags.checkpointEvery);
   const synthetic = (SYNTHETIC as readonly string[]).includes(flags.dataset);
   checkDatasetFlags(flags, synthetic);
   const optimizer = optimizerConfig(flags);
@@ -237,6 +251,7 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
     ...(flags.kernels !== undefined ? { kernels: flags.kernels } : {}),
   }));
   try {
+    const training = resumed ? loadCheckpoint(net, resumed.bytes).training! : null;
     const summary = net.summary();
     const text = !flags.json && !flags.quiet;
     const useBar = !flags.quiet && process.stderr.isTTY === true;
@@ -267,12 +282,26 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       if (data.labelNames) out(`classes ${data.labelNames.map((n, i) => `${i}=${n}`).join(', ')}`);
       out(`network ${sizes} (${hidden.length ? `${flags.activation}, ` : ''}${init}, softmax cross-entropy), ${fmtInt(summary.parameters)} parameters`);
       out(`training ${describeOptimizer(optimizer)}, ${fitMode}${options.batchSize ? ` ${options.batchSize}` : ''}, ${epochs} epochs, seed ${flags.seed}`);
+      const at = training?.run;
+      if (at) out(`resuming ${flags.resume} at epoch ${at.epoch + 1}${at.cursor ? `, step ${fmtInt(at.batch)} of it` : ''} (${fmtInt(at.state.steps)} steps taken)`);
     }
 
     if (flags.restoreBest && flags.earlyStopping === undefined) {
       throw new ConfigError('--restore-best needs --early-stopping <patience>', 'restoreBest', true);
     }
-    const log: string[] | null = flags.log ? [] : null;
+    // What --save writes besides the network: how to read new data as this run did, and its flags.
+    const metadata = (extra: Record<string, string> = {}) => ({
+      'descent.cli.dataset': data.name,
+      ...(data.scaler ? { 'descent.cli.scaler': JSON.stringify({ mean: Array.from(data.scaler.mean), std: Array.from(data.scaler.std) }) } : {}),
+      ...(data.labelNames ? { 'descent.cli.classes': JSON.stringify(data.labelNames) } : {}),
+      ...(data.featureNames ? { 'descent.cli.features': JSON.stringify(data.featureNames) } : {}),
+      [ARGS_KEY]: storedFlags(flags),
+      ...extra,
+    });
+    // The run as onBatchEnd last saw it: what a checkpoint on Ctrl-C snapshots.
+    let live: FitRunControl | null = null;
+    const save = (run: FitRunControl, extra?: Record<string, string>) => writeFileAtomic(flags.save!, saveCheckpoint(net, { metadata: metadata(extra), training: run.snapshot() }));
+    const every = flags.checkpointEvery;
     if (text) out(layerTable(summary));
     const progress = useBar ? new EpochBar(epochs, stepsPerEpoch, process.stderr, out, setName) : null;
     // Ctrl-C aborts the fit (it checks the signal whenever it yields), so the bar can put
@@ -288,11 +317,17 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
           ...options,
           ...(validateOnTest ? { validationData: { x: data.xTest, y: data.yTest } } : {}),
           signal: interrupt.signal,
-          onBatchEnd: progress ? (info) => progress.batch(info) : undefined,
-          onEpochEnd: (record) => {
+          ...(training ? { resume: training } : {}),
+          onBatchEnd: progress || flags.save ? (info, run) => {
+            live = run;
+            progress?.batch(info);
+            if (every?.unit === 'step' && info.step % every.every === 0) save(run);
+          } : undefined,
+          onEpochEnd: (record, run) => {
+            live = run;
+            if (every?.unit === 'epoch' && (record.epoch + 1) % every.every === 0) save(run);
             if (progress) progress.end(record);
             else if (text) out(epochLine(record, epochs, setName));
-            log?.push(logRow(record));
             if (showDiagnostics && record.diagnostics) out(diagnosticsTable(record.diagnostics));
           },
           onVerdict: text ? (v) => {
@@ -304,6 +339,14 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
           onWarning: (message) => { if (!flags.quiet) process.stderr.write(`${message}\n`); },
         }),
       );
+    } catch (err) {
+      // Stopped with Ctrl-C between two steps: the run is intact, so keep it to resume.
+      if (err instanceof InterruptedError && flags.save && live) {
+        save(live);
+        progress?.stop();
+        throw new InterruptedError(`interrupted; the run is saved in ${flags.save}: continue it with descent train --resume ${flags.save}`);
+      }
+      throw err;
     } finally {
       process.removeListener('SIGINT', onSigint);
       progress?.stop();
@@ -328,20 +371,15 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       out(JSON.stringify(report, null, 2));
     } else {
       out(final);
-      if (text) out(runSummary(history, trainMs, setName));
+      if (text) out(runSummary(history, trainMs, setName, training?.run?.state.steps));
     }
-    if (flags.save) {
-      writeFileAtomic(flags.save, saveCheckpoint(net, { metadata: {
-        'descent.cli.dataset': data.name,
-        ...(data.scaler ? { 'descent.cli.scaler': JSON.stringify({ mean: Array.from(data.scaler.mean), std: Array.from(data.scaler.std) }) } : {}),
-        ...(data.labelNames ? { 'descent.cli.classes': JSON.stringify(data.labelNames) } : {}),
-        ...(data.featureNames ? { 'descent.cli.features': JSON.stringify(data.featureNames) } : {}),
-        'descent.cli.test': JSON.stringify(test),
-      } }));
+    if (flags.save && live) {
+      save(live, { 'descent.cli.test': JSON.stringify(test) });
       if (text) out(`saved ${flags.save}`);
     }
-    if (log) {
-      writeFileSync(flags.log!, `${LOG_COLUMNS.join(',')}\n${log.map((r) => `${r}\n`).join('')}`);
+    if (flags.log) {
+      // Every epoch of the run, those before a --resume included.
+      writeFileSync(flags.log, `${LOG_COLUMNS.join(',')}\n${history.epochs.map((r) => `${logRow(r)}\n`).join('')}`);
     }
     if (history.stopReason === 'diverged') {
       const last = history.epochs.at(-1);
@@ -363,10 +401,13 @@ export function remedyInFlags(remedy: string): string {
     .replace('use Xavier initialisation', 'use Xavier initialisation (--init xavier_uniform)');
 }
 
-/** The end-of-run lines: why it stopped, steps and their rate, the best epoch by test loss. */
-export function runSummary(history: History, trainMs: number, setName = 'test'): string {
+/**
+ * The end-of-run lines: why it stopped, steps and their rate, the best epoch by test loss.
+ * `resumedAt`: the steps a --resume began with (taken before `trainMs`, so not in the rate).
+ */
+export function runSummary(history: History, trainMs: number, setName = 'test', resumedAt = 0): string {
   const steps = history.steps;
-  const rate = trainMs > 0 ? `${fmtInt(Math.round((steps / trainMs) * 1000))} steps/s` : '';
+  const rate = trainMs > 0 ? `${fmtInt(Math.round(((steps - resumedAt) / trainMs) * 1000))} steps/s` : '';
   let best: EpochRecord | null = null;
   for (const r of history.epochs) if (r.validation && Number.isFinite(r.validation.loss) && (!best || r.validation.loss < best.validation!.loss)) best = r;
   const lines = [`stopped: ${history.stopReason} after ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'}, ${fmtInt(steps)} steps${rate ? ` (${rate})` : ''}`];

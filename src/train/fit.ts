@@ -116,8 +116,8 @@ export class FitRun implements FitRunControl {
     const train = this.stepper;
     const run: RunSnapshot = {
       settings: { mode: this.fit.mode, batchSize: train.batchSize, shuffle: order !== null, rows: this.train.rows, validationRows: this.validationRows },
-      // In onEpochEnd the epoch is over: the next one starts (and shuffles) on resume.
-      epoch: this.epochRecorded ? this.epoch + 1 : this.epoch,
+      // In onEpochEnd (or once the fit is over) the epoch is done: the next one starts, and shuffles, on resume.
+      epoch: this.epochRecorded ? this.history.epochs.length : this.epoch,
       cursor: this.epochRecorded ? null : train.cursor,
       batch: this.batchIndex, epochSteps: this.epochSteps, lossSum: this.lossSum, lossRows: this.lossRows,
       lastLr: Number.isNaN(this.lastLr) ? null : this.lastLr,

@@ -51,7 +51,7 @@ export function checkResume(r: TrainingSnapshot, t: ResumeTarget): void {
     if (got !== want[key]) throw new ConfigError(`${P}: the snapshot was taken with ${key} ${describe(got)}, this fit has ${describe(want[key])} (resume with the same data and options)`, `${P}.run.settings.${key}`, got);
   }
   need(count(run.epoch), '.run.epoch', 'an integer ≥ 0', run.epoch);
-  if (run.epoch >= t.fit.epochs) throw new ConfigError(`${P}: the snapshot is at epoch ${run.epoch}, so options.epochs (${t.fit.epochs}) leaves nothing to train; raise it to continue`, 'options.epochs', t.fit.epochs);
+  if (run.epoch >= t.fit.epochs) throw new ConfigError(`${P}: the snapshot has ${run.epoch} epoch${run.epoch === 1 ? '' : 's'} done, so options.epochs (${t.fit.epochs}) leaves nothing to train; raise it to continue`, 'options.epochs', t.fit.epochs);
   need(run.cursor === null || (count(run.cursor) && run.cursor <= t.rows), '.run.cursor', `null or an integer in [0, ${t.rows}]`, run.cursor);
   need(Array.isArray(run.rng) && run.rng.length === 4 && run.rng.every(Number.isInteger), '.run.rng', 'four 32-bit integers', run.rng);
   need(want.shuffle ? run.order instanceof Int32Array && isPermutation(run.order, t.rows) : run.order === null, '.run.order', want.shuffle ? `an Int32Array permutation of 0…${t.rows - 1}` : 'null (no shuffling)', run.order);

@@ -1,0 +1,67 @@
+// Checkpoints of `descent train`: --save writes the network with its run's snapshot and the
+// flags that made it, --checkpoint-every rewrites that file as training goes, and --resume
+// continues from such a file with its own flags, so `descent train --resume model.safetensors
+// --epochs 30` needs nothing else. On --resume only the flags that do not change the run's
+// course may differ (how long, where output goes, how fast); the rest come from the file,
+// which --save defaults to: the run goes on updating its own checkpoint.
+import { InvalidArgumentError } from 'commander';
+import { readCheckpoint } from '../checkpoint/checkpoint.js';
+import { ConfigError, DataError } from '../errors.js';
+import { flagName } from './flags.js';
+import { readBytes } from './read-text.js';
+import type { TrainFlags } from './train-command.js';
+
+/** Metadata key of the flags a checkpoint was trained with. */
+export const ARGS_KEY = 'descent.cli.args';
+
+/** Flags that may differ on --resume: none of them changes what the next step computes. */
+const FREE_ON_RESUME = ['resume', 'epochs', 'save', 'log', 'checkpointEvery', 'json', 'quiet', 'threads', 'kernels', 'diagnostics'] as const;
+
+/** Flags that say where output goes, not what was trained: never stored. */
+const NOT_STORED = ['resume', 'save', 'log', 'json', 'quiet'] as const;
+
+export interface CheckpointInterval {
+  every: number;
+  unit: 'epoch' | 'step';
+}
+
+/** --checkpoint-every: "2" or "2 epochs" (every 2 epochs), "500 steps" (every 500 optimizer steps). */
+export function checkpointInterval(value: string): CheckpointInterval {
+  const m = /^\s*(\d+)\s*(epochs?|steps?)?\s*$/.exec(value);
+  const every = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isSafeInteger(every) || every < 1) throw new InvalidArgumentError('Expected a count ≥ 1 of epochs ("2", "2 epochs") or steps ("500 steps").');
+  return { every, unit: m[2]?.startsWith('step') ? 'step' : 'epoch' };
+}
+
+/** The flags to store in a checkpoint (what --resume needs to rebuild the same run). */
+export function storedFlags(flags: TrainFlags): string {
+  const kept = Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== undefined && !(NOT_STORED as readonly string[]).includes(k)));
+  return JSON.stringify(kept);
+}
+
+export interface Resumed {
+  /** The checkpoint's flags, with the ones given now that may differ. */
+  flags: TrainFlags;
+  bytes: Uint8Array;
+}
+
+/**
+ * Reads a --resume file: its CRC and format first, then the flags it was trained with. `given`
+ * are this command's flags and `explicit` the names of those typed on the command line.
+ */
+export async function readResume(given: TrainFlags, explicit: ReadonlySet<string>): Promise<Resumed> {
+  const path = given.resume!;
+  const bytes = await readBytes(path, 'checkpoint');
+  const { metadata } = readCheckpoint(bytes);
+  if (metadata[ARGS_KEY] === undefined || metadata['descent.training'] === undefined) {
+    throw new DataError(`--resume ${path}: it holds no training run to continue (only \`descent train --save\` writes one; a network alone can be used with predict, inspect and export-onnx)`, 'resume', path);
+  }
+  const stored = JSON.parse(metadata[ARGS_KEY]) as TrainFlags;
+  const changed = [...explicit].filter((k) => !(FREE_ON_RESUME as readonly string[]).includes(k) && JSON.stringify(given[k as keyof TrainFlags]) !== JSON.stringify(stored[k as keyof TrainFlags]));
+  if (changed.length) {
+    const k = changed[0] as keyof TrainFlags;
+    throw new ConfigError(`${flagName(k)} cannot change on --resume: the run continues with its checkpoint's ${stored[k] === undefined ? `default for ${flagName(k)}` : `${flagName(k)} ${JSON.stringify(stored[k])}`} (only ${FREE_ON_RESUME.slice(1).map(flagName).join(', ')} may differ)`, k, given[k]);
+  }
+  const free = Object.fromEntries(FREE_ON_RESUME.filter((k) => explicit.has(k)).map((k) => [k, given[k]]));
+  return { flags: { ...stored, save: path, ...free, resume: path }, bytes };
+}
