@@ -239,6 +239,24 @@ group('generated bad calls on the main entry', () => {
     }), { seed: SEED + 1, numRuns: 300 });
   });
 
+  it('fitSync resume: bad snapshots are refused before anything changes', () => {
+    const base = { optimizer: adam, batchSize: 4, epochs: 3, seed: 1, preflight: 'off' } as const;
+    let snapshot: unknown;
+    const source = Network.create(spec, module);
+    source.fitSync(X, Y, { ...base, onBatchEnd: (info, run) => { if (info.step === 3) snapshot = run.snapshot(); } });
+    source.dispose();
+    const table: Record<string, Kind> = {
+      resume: 'obj', 'resume.optimizer': 'obj', 'resume.optimizer.type': 'enum', 'resume.optimizer.step': 'int', 'resume.optimizer.muProduct': 'num',
+      'resume.optimizer.state.exp_avg': 'obj', 'resume.run.epoch': 'int', 'resume.run.cursor': 'int', 'resume.run.rng': 'obj', 'resume.run.order': 'obj',
+      'resume.run.settings.batchSize': 'posInt', 'resume.run.settings.mode': 'enum', 'resume.run.state.steps': 'int', 'resume.run.state.schedule': 'obj', 'resume.run.history': 'obj',
+    };
+    // null is a valid value of these: an unknown optimizer, an epoch not started, no schedule.
+    const nullable = ['resume.optimizer.type', 'resume.run.cursor', 'resume.run.state.schedule'];
+    fc.assert(fc.property(pick(table).filter(({ key, value }) => !(value === null && nullable.includes(key))), ({ key, value }) => {
+      badCall('fitSync resume', () => net.fitSync(X, Y, withKey({ ...base, resume: snapshot }, key, value) as never), { key, value });
+    }), { seed: SEED, numRuns: 600 });
+  });
+
   it('trainer(): bad options', () => {
     const base = { optimizer: { ...adam, betas: [0.9, 0.999] }, batchSize: 3, seed: 1 };
     fc.assert(fc.property(pick(trainerTable), ({ key, value }) => {

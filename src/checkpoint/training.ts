@@ -112,8 +112,12 @@ export function decodeTraining(tensors: Map<string, Tensor>, metadata: Record<st
     if (metadata[TRAINING_KEYS.training] !== undefined) throw bad(`it has ${TRAINING_KEYS.training} but no optimizer state`, `checkpoint.${TRAINING_KEYS.optimizer}`, undefined);
     return { training: null, used };
   }
-  // PyTorch keeps a step per parameter; they move together.
+  // PyTorch keeps a step per parameter; they move together. SGD keeps none: a momentum buffer
+  // alone only says the first step (which copies the gradient into it) is past.
   if (steps.some((v) => v !== steps[0])) throw bad(`its optimizer step tensors disagree (${describe(steps)})`, 'checkpoint.optimizer.state.step', steps);
+  if (!meta && steps.length === 0 && [...names].some((n) => n !== 'momentum_buffer')) {
+    throw bad(`its optimizer state (${[...names].join(', ')}) has no step tensors (optimizer.state.<parameter>.step), which the bias corrections need`, 'checkpoint.optimizer.state.step', undefined);
+  }
   const optimizer: OptimizerSnapshot = meta
     ? { type: meta.type, step: meta.step, muProduct: meta.muProduct, state }
     : { type: null, step: steps[0] ?? (names.size > 0 ? 1 : 0), muProduct: muProducts[0] ?? 1, state };

@@ -30,7 +30,10 @@ function need(ok: unknown, path: string, want: string, value: unknown): void {
 const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 export function checkResume(r: TrainingSnapshot, t: ResumeTarget): void {
-  need(typeof r === 'object' && r !== null && typeof r.optimizer === 'object' && r.optimizer !== null && 'run' in r, '', 'a snapshot from run.snapshot() or a checkpoint', r);
+  const object = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  need(object(r), '', 'a snapshot from run.snapshot() or a checkpoint', r);
+  need(object(r.optimizer), '.optimizer', 'an optimizer snapshot { type, step, muProduct, state }', r.optimizer);
+  need(r.run === null || object(r.run), '.run', 'null or a run snapshot', r.run);
   const o = r.optimizer;
   const type = t.optimizer.type;
   if (o.type !== null && o.type !== type) throw new ConfigError(`${P}.optimizer.type: the snapshot is ${describe(o.type)}'s state but options.optimizer is ${type}`, `${P}.optimizer.type`, o.type);
@@ -57,7 +60,7 @@ export function checkResume(r: TrainingSnapshot, t: ResumeTarget): void {
   need(want.shuffle ? run.order instanceof Int32Array && isPermutation(run.order, t.rows) : run.order === null, '.run.order', want.shuffle ? `an Int32Array permutation of 0…${t.rows - 1}` : 'null (no shuffling)', run.order);
   const s = run.state;
   for (const [part, on] of [['schedule', t.fit.schedule], ['earlyStopping', t.fit.earlyStopping], ['guard', t.fit.guard]] as const) {
-    if ((s?.[part] == null) === (on !== null)) throw new ConfigError(`${P}: the snapshot ${on ? 'has no' : 'has a'} ${part} state but this fit ${on ? 'has' : 'has no'} options.${part}`, `${P}.run.state.${part}`, s?.[part]);
+    if ((s?.[part] == null) === (on !== null)) throw new ConfigError(`${P}: the snapshot ${on ? 'has no' : 'has a'} ${part} state (${describe(s?.[part])}) but this fit ${on ? 'has' : 'has no'} options.${part}`, `${P}.run.state.${part}`, s?.[part]);
   }
   need(count(s.steps), '.run.state.steps', 'an integer ≥ 0', s.steps);
   if (s.schedule) t.fit.schedule!.open(t.optimizer).load(s.schedule);
