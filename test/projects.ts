@@ -40,6 +40,7 @@ export const NETWORK_FILES = [
   'test/memory-plan.test.ts',
   'test/mnist-verdicts.test.ts',
   'test/network.test.ts',
+  'test/optimizer-interop.test.ts',
   'test/preflight.test.ts',
   'test/race.test.ts',
   'test/restarts.test.ts',

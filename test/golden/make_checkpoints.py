@@ -8,6 +8,19 @@ make_descent_checkpoint.mjs):
   safetensors (torch-mlp.safetensors, no descent metadata: a plain PyTorch file) and writes its
   spec and outputs to torch-mlp.json.
 
+Optimizer state, for each case of checkpoints/optimizer-interop.json (Adam, Adam with AMSGrad
+and weight decay, AdamW, SGD with Nesterov momentum; K = 4 steps saved, M = 4 more taken; full
+batch, CrossEntropyLoss mean):
+
+- descent -> PyTorch: loads descent-<case>-state.safetensors (parameters and optimizer state at
+  step K), puts the state into the torch.optim optimizer with load_state_dict, takes M steps.
+- PyTorch -> descent: trains the same initial network K steps in torch and saves
+  torch-<case>-state.safetensors, a plain file (no descent metadata) of the state_dict and
+  optimizer.state.<param>.<state> tensors from optimizer.state_dict() (`step` included, a
+  float32 scalar in torch 1.13; SGD keeps none); then takes M more steps.
+
+Both continuations' parameters go to optimizer-interop.torch.json.
+
 The safetensors container is written and read here by hand (8-byte little-endian header
 length, JSON header padded with spaces, raw little-endian data), as the package is not in
 Debian's python3; the format is the one huggingface/safetensors specifies.
@@ -34,9 +47,10 @@ def read_safetensors(path):
     meta = header.pop("__metadata__", {})
     tensors = {}
     for name, e in header.items():
-        assert e["dtype"] == "F32", e
         a, b = e["data_offsets"]
-        t = torch.frombuffer(bytearray(data[a:b]), dtype=torch.float32).reshape(e["shape"])
+        # descent writes F32, and I32 for a shuffled run's row order (none here: full batch).
+        dtype = {"F32": torch.float32, "I32": torch.int32}[e["dtype"]]
+        t = torch.frombuffer(bytearray(data[a:b]), dtype=dtype).reshape(e["shape"])
         tensors[name] = t.clone()
     return tensors, meta
 
@@ -91,6 +105,100 @@ def main():
         out = net(x)
     (HERE / "torch-mlp.json").write_text(json.dumps({"spec": spec, "outputs": out.flatten().tolist()}) + "\n")
     print("wrote descent-mlp.torch-outputs.json, torch-mlp.safetensors, torch-mlp.json")
+    optimizer_interop()
+
+
+# descent's optimizer options (camelCase) as torch.optim's keyword arguments.
+OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}
+KWARGS = {"lr": "lr", "betas": "betas", "eps": "eps", "weightDecay": "weight_decay", "amsgrad": "amsgrad",
+          "momentum": "momentum", "dampening": "dampening", "nesterov": "nesterov"}
+
+
+def optimizer_for(config, net):
+    kwargs = {KWARGS[k]: (tuple(v) if k == "betas" else v) for k, v in config.items() if k != "type"}
+    return OPTIMIZERS[config["type"]](net.parameters(), **kwargs)
+
+
+def full_batch_step(net, opt, x, y):
+    opt.zero_grad()
+    torch.nn.functional.cross_entropy(net(x), y).backward()
+    opt.step()
+
+
+def parameters(net):
+    return [{"weight": net[i].weight.flatten().tolist(), "bias": net[i].bias.tolist()}
+            for i in range(len(net)) if isinstance(net[i], torch.nn.Linear)]
+
+
+def state_from_descent(opt, net, tensors, info):
+    """descent's optimizer.state.<param>.<state> tensors and descent.optimizer as load_state_dict input."""
+    names = [n for n, _ in net.named_parameters()]
+    state = {}
+    for i, name in enumerate(names):
+        prefix = f"optimizer.state.{name}."
+        s = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+        if info["type"] != "sgd":  # torch's SGD keeps no step
+            # One tensor per parameter: load_state_dict deep-copies the dict keeping shared
+            # objects shared, and one shared step tensor would be incremented once per parameter.
+            s["step"] = torch.tensor(float(info["step"]))
+        state[i] = s
+    sd = opt.state_dict()
+    sd["state"] = state
+    return sd
+
+
+def optimizer_interop():
+    f = json.loads((HERE / "optimizer-interop.json").read_text())
+    x = torch.tensor(f["x"], dtype=torch.float32).reshape(f["rows"], f["columns"])
+    y = torch.tensor(f["y"], dtype=torch.long)
+    out = {"steps": f["steps"], "more": f["more"], "cases": {}}
+    for case in f["cases"]:
+        name, config = case["name"], case["optimizer"]
+
+        # PyTorch -> descent: K steps from descent's initial parameters, the file, M more steps.
+        net = sequential(f["spec"])
+        with torch.no_grad():
+            linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+            for m, p in zip(linears, f["init"]):
+                m.weight.copy_(torch.tensor(p["weight"]).reshape(m.weight.shape))
+                m.bias.copy_(torch.tensor(p["bias"]))
+        opt = optimizer_for(config, net)
+        for _ in range(f["steps"]):
+            full_batch_step(net, opt, x, y)
+        names = [n for n, _ in net.named_parameters()]
+        tensors = dict(net.state_dict())
+        torch_keys = {}
+        for i, s in opt.state_dict()["state"].items():
+            torch_keys[names[i]] = sorted(s)
+            for k, v in s.items():
+                assert k != "step" or (v.dtype == torch.float32 and v.shape == ()), (k, v)
+                tensors[f"optimizer.state.{names[i]}.{k}"] = torch.as_tensor(v, dtype=torch.float32)
+        write_safetensors(HERE / f"torch-{name}-state.safetensors", tensors, {"format": "pt"})
+        torch_at_k = {k: v.clone() for k, v in tensors.items()}
+        for _ in range(f["more"]):
+            full_batch_step(net, opt, x, y)
+        from_torch = parameters(net)
+
+        # descent -> PyTorch: descent's file at step K, its state through load_state_dict, M steps.
+        tensors, meta = read_safetensors(HERE / f"descent-{name}-state.safetensors")
+        info = json.loads(meta["descent.optimizer"])
+        assert info["type"] == config["type"] and info["step"] == f["steps"], info
+        net = sequential(json.loads(meta["descent.spec"]))
+        net.load_state_dict({k: v for k, v in tensors.items() if not k.startswith(("optimizer.", "descent."))}, strict=True)
+        opt = optimizer_for(config, net)
+        opt.load_state_dict(state_from_descent(opt, net, tensors, info))
+        # The state descent wrote is the state torch keeps, name for name, and close to torch's own.
+        for p, n in zip(net.parameters(), names):
+            assert sorted(opt.state[p]) == torch_keys[n], (name, n, sorted(opt.state[p]), torch_keys[n])
+        drift = max((tensors[k] - v).abs().max().item() for k, v in torch_at_k.items() if not k.endswith(".step"))
+        for _ in range(f["more"]):
+            full_batch_step(net, opt, x, y)
+        from_descent = parameters(net)
+        gap = max(abs(a - b) for p, q in zip(from_descent, from_torch) for k in ("weight", "bias") for a, b in zip(p[k], q[k]))
+        print(f"{name}: descent vs torch at step {f['steps']}: {drift:.3g}; after {f['more']} more steps: {gap:.3g}")
+        out["cases"][name] = {"fromDescent": from_descent, "fromTorch": from_torch}
+    (HERE / "optimizer-interop.torch.json").write_text(json.dumps(out) + "\n")
+    print("wrote torch-<case>-state.safetensors and optimizer-interop.torch.json")
 
 
 if __name__ == "__main__":
