@@ -121,3 +121,15 @@ describe('optimizer state crosses to PyTorch and back, and the next steps match'
     });
   });
 });
+
+describe('a PyTorch optimizer state that cannot be continued exactly is refused', () => {
+  it('Adam state without its step tensors: a DataError, the network unchanged', async () => {
+    const { decodeSafetensors, encodeSafetensors } = await import('../src/checkpoint/safetensors.js');
+    const whole = decodeSafetensors(bytes('torch-adam-state.safetensors'));
+    const stepless = encodeSafetensors([...whole.tensors].filter(([k]) => !k.endsWith('.step')), whole.metadata);
+    const net = makeNetwork(f.spec);
+    const before = net.getParameters();
+    expect(() => loadCheckpoint(net, stepless)).toThrow(expect.objectContaining({ name: 'DataError', path: 'checkpoint.optimizer.state.step', message: expect.stringMatching(/exp_avg, exp_avg_sq\) has no step tensors/) }));
+    expect(net.getParameters()).toEqual(before);
+  });
+});
