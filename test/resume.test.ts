@@ -171,7 +171,8 @@ describe('a resume that does not fit this fit is refused before anything changes
       s.run!.order![0] = s.run!.order![1];
       return [s, options, data];
     }, 'ConfigError', 'options.resume.run.order'],
-    ['not a snapshot', () => [{} as TrainingSnapshot, options, data], 'ConfigError', 'options.resume'],
+    ['not a snapshot', () => [42 as unknown as TrainingSnapshot, options, data], 'ConfigError', 'options.resume'],
+    ['a snapshot without optimizer state', () => [{ run: null } as unknown as TrainingSnapshot, options, data], 'ConfigError', 'options.resume.optimizer'],
   ];
   it.each(cases)('%s', (_, make, name, path) => {
     const [s, fitOptions, d] = make();

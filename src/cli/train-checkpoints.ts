@@ -9,7 +9,12 @@ import { readCheckpoint } from '../checkpoint/checkpoint.js';
 import { ConfigError, DataError } from '../errors.js';
 import { flagName } from './flags.js';
 import { readBytes } from './read-text.js';
-import type { TrainFlags } from './train-command.js';
+
+/** The flags this file reads of `descent train`'s (train-command.ts, which imports this one). */
+interface RunFlags {
+  resume?: string;
+  save?: string;
+}
 
 /** Metadata key of the flags a checkpoint was trained with. */
 export const ARGS_KEY = 'descent.cli.args';
@@ -34,14 +39,14 @@ export function checkpointInterval(value: string): CheckpointInterval {
 }
 
 /** The flags to store in a checkpoint (what --resume needs to rebuild the same run). */
-export function storedFlags(flags: TrainFlags): string {
+export function storedFlags(flags: object): string {
   const kept = Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== undefined && !(NOT_STORED as readonly string[]).includes(k)));
   return JSON.stringify(kept);
 }
 
-export interface Resumed {
+export interface Resumed<F> {
   /** The checkpoint's flags, with the ones given now that may differ. */
-  flags: TrainFlags;
+  flags: F;
   bytes: Uint8Array;
 }
 
@@ -49,19 +54,19 @@ export interface Resumed {
  * Reads a --resume file: its CRC and format first, then the flags it was trained with. `given`
  * are this command's flags and `explicit` the names of those typed on the command line.
  */
-export async function readResume(given: TrainFlags, explicit: ReadonlySet<string>): Promise<Resumed> {
+export async function readResume<F extends RunFlags>(given: F, explicit: ReadonlySet<string>): Promise<Resumed<F>> {
   const path = given.resume!;
   const bytes = await readBytes(path, 'checkpoint');
   const { metadata } = readCheckpoint(bytes);
   if (metadata[ARGS_KEY] === undefined || metadata['descent.training'] === undefined) {
     throw new DataError(`--resume ${path}: it holds no training run to continue (only \`descent train --save\` writes one; a network alone can be used with predict, inspect and export-onnx)`, 'resume', path);
   }
-  const stored = JSON.parse(metadata[ARGS_KEY]) as TrainFlags;
-  const changed = [...explicit].filter((k) => !(FREE_ON_RESUME as readonly string[]).includes(k) && JSON.stringify(given[k as keyof TrainFlags]) !== JSON.stringify(stored[k as keyof TrainFlags]));
+  const stored = JSON.parse(metadata[ARGS_KEY]) as F;
+  const changed = [...explicit].filter((k) => !(FREE_ON_RESUME as readonly string[]).includes(k) && JSON.stringify(given[k as keyof F]) !== JSON.stringify(stored[k as keyof F]));
   if (changed.length) {
-    const k = changed[0] as keyof TrainFlags;
+    const k = changed[0] as keyof F & string;
     throw new ConfigError(`${flagName(k)} cannot change on --resume: the run continues with its checkpoint's ${stored[k] === undefined ? `default for ${flagName(k)}` : `${flagName(k)} ${JSON.stringify(stored[k])}`} (only ${FREE_ON_RESUME.slice(1).map(flagName).join(', ')} may differ)`, k, given[k]);
   }
-  const free = Object.fromEntries(FREE_ON_RESUME.filter((k) => explicit.has(k)).map((k) => [k, given[k]]));
+  const free = Object.fromEntries(FREE_ON_RESUME.filter((k) => explicit.has(k)).map((k) => [k, (given as Record<string, unknown>)[k]]));
   return { flags: { ...stored, save: path, ...free, resume: path }, bytes };
 }
