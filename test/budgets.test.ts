@@ -22,7 +22,8 @@ const SUBPATHS = [
   { name: 'diagnostics', file: 'diagnostics.js', own: ['diagnostics/histograms.js', 'diagnostics/csv.js'], budget: 3_000 },
   { name: 'race', file: 'race.js', own: ['lab/race.js'], budget: 2_000 },
   { name: 'lr-finder', file: 'lr-finder.js', own: ['lab/lr-finder.js'], budget: 3_000 },
-  { name: 'checkpoint', file: 'checkpoint.js', own: ['checkpoint/checkpoint.js', 'checkpoint/safetensors.js', 'checkpoint/crc32.js', 'checkpoint/onnx.js', 'checkpoint/protobuf.js'], budget: 5_000 },
+  // 6.5 KB since the bytes gained their storage helpers (files, Blob, download, IndexedDB: 5.9 KB then).
+  { name: 'checkpoint', file: 'checkpoint.js', own: ['checkpoint/checkpoint.js', 'checkpoint/safetensors.js', 'checkpoint/crc32.js', 'checkpoint/onnx.js', 'checkpoint/protobuf.js', 'checkpoint/files.js', 'checkpoint/browser-storage.js'], budget: 6_500 },
 ];
 
 const gzip9 = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;

@@ -12,7 +12,7 @@ import { ConfigError } from '../errors.js';
 import { createNetwork } from '../node.js';
 import { saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { layerTable } from './layer-table.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../checkpoint/files.js';
 import { resolveOptimizer } from '../optim/options.js';
 import { schedule } from '../optim/schedule.js';
 import { fitStandardScaler, trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
@@ -331,7 +331,7 @@ export async function runTrain(flags: TrainFlags): Promise<void> {
       if (text) out(runSummary(history, trainMs, setName));
     }
     if (flags.save) {
-      writeFileAtomic(flags.save, saveCheckpoint(net, {
+      await writeFileAtomic(flags.save, saveCheckpoint(net, {
         'descent.cli.dataset': data.name,
         ...(data.scaler ? { 'descent.cli.scaler': JSON.stringify({ mean: Array.from(data.scaler.mean), std: Array.from(data.scaler.std) }) } : {}),
         ...(data.labelNames ? { 'descent.cli.classes': JSON.stringify(data.labelNames) } : {}),
