@@ -6,7 +6,7 @@ import { exportOnnx, ONNX_OPSET } from '../checkpoint/onnx.js';
 import { DataError } from '../errors.js';
 import { readBytes } from './read-text.js';
 import { createNetwork } from '../node.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../checkpoint/files.js';
 
 export function exportOnnxCommand(): Command {
   return new Command('export-onnx')
@@ -24,7 +24,7 @@ async function exportFile(file: string, out: string): Promise<void> {
     const net = await createNetwork(spec);
     try {
       loadCheckpoint(net, bytes);
-      writeFileAtomic(out, exportOnnx(net));
+      await writeFileAtomic(out, exportOnnx(net));
     } finally {
       net.dispose();
     }

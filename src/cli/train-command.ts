@@ -6,14 +6,14 @@ import cliProgress from 'cli-progress';
 import { circles, DATASET_DEFAULTS, spiral, xor, type Dataset } from '../data/datasets.js';
 import { OPTION_CHECKS, type OptionName } from '../optim/rules.js';
 import { ACTIVATIONS, GUARD_MODES, INITS, KERNELS_OPTIONS, MODES } from '../names.js';
-import { writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { OPTIMIZERS } from '../optim/rules.js';
 import { ConfigError } from '../errors.js';
 import { createNetwork } from '../node.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { ARGS_KEY, checkpointInterval, readResume, storedFlags, type CheckpointInterval } from './train-checkpoints.js';
 import { layerTable } from './layer-table.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomicSync } from '../checkpoint/files.js';
 import { resolveOptimizer } from '../optim/options.js';
 import { schedule } from '../optim/schedule.js';
 import { fitStandardScaler, trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
@@ -300,7 +300,7 @@ export async function runTrain(given: TrainFlags, explicit: ReadonlySet<string> 
     });
     // The run as onBatchEnd last saw it: what a checkpoint on Ctrl-C snapshots.
     let live: FitRunControl | null = null;
-    const save = (run: FitRunControl, extra?: Record<string, string>) => writeFileAtomic(flags.save!, saveCheckpoint(net, { metadata: metadata(extra), training: run.snapshot() }));
+    const save = (run: FitRunControl, extra?: Record<string, string>) => writeFileAtomicSync(fs, flags.save!, saveCheckpoint(net, { metadata: metadata(extra), training: run.snapshot() }));
     const every = flags.checkpointEvery;
     if (text) out(layerTable(summary));
     const progress = useBar ? new EpochBar(epochs, stepsPerEpoch, process.stderr, out, setName) : null;
@@ -379,7 +379,7 @@ export async function runTrain(given: TrainFlags, explicit: ReadonlySet<string> 
     }
     if (flags.log) {
       // Every epoch of the run, those before a --resume included.
-      writeFileSync(flags.log, `${LOG_COLUMNS.join(',')}\n${history.epochs.map((r) => `${logRow(r)}\n`).join('')}`);
+      fs.writeFileSync(flags.log, `${LOG_COLUMNS.join(',')}\n${history.epochs.map((r) => `${logRow(r)}\n`).join('')}`);
     }
     if (history.stopReason === 'diverged') {
       const last = history.epochs.at(-1);
