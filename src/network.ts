@@ -358,6 +358,8 @@ export class Network {
     const train = this.data(x, y, 'x', 'y');
     const e = this.e;
     const batch = batchRows(fit, train.m.rows);
+    // A trainer has no epoch count to run out of.
+    if (options.resume !== undefined) checkResume(options.resume, { fit: { ...fit, epochs: Infinity }, optimizer, batch, rows: train.m.rows, validationRows: 0, parameters: e.paramCount });
     e.reserve(batch, train.m.rows, 0);
     const shuffle = fit.mode === 'stochastic' || (fit.mode === 'mini-batch' && fit.shuffle);
     const set = e.loadResident(0, train.m.data, train.targets, train.m.rows, {});
@@ -365,7 +367,7 @@ export class Network {
     stepper.diagnostics = createDiagnostics(e, fit.diagnostics, train.m.rows, options.onDiagnostics, optimizer, options.onVerdict);
     stepper.guard = fit.guard && new Guard(e, fit.guard, stepper.optimizer);
     stepper.guard?.take();
-    const trainer = new Trainer(set, stepper, () => this.disposed);
+    const trainer = new Trainer(set, stepper, () => this.disposed, fit.mode, options.resume);
     set.owner = trainer;
     return trainer;
   }

@@ -465,7 +465,7 @@ export interface Schedule {
 }
 
 /** Options of `network.trainer(x, y, options)`: the batching, diagnostics and guard parts of FitOptions. */
-export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict' | 'guard'>;
+export type TrainerOptions = Pick<FitOptions, 'optimizer' | 'mode' | 'batchSize' | 'shuffle' | 'seed' | 'diagnostics' | 'onDiagnostics' | 'onVerdict' | 'guard' | 'resume'>;
 
 /** Options of gradient-flow diagnostics. */
 export interface DiagnosticsOptions {

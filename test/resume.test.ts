@@ -196,3 +196,45 @@ describe('a resume that does not fit this fit is refused before anything changes
     expect(() => net.fitSync(data.x, data.y, { ...options, restarts: { count: 2 }, resume: snapshot() })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'options.resume' }));
   });
 });
+
+describe('a trainer resumes too', () => {
+  it.each(OPTIMIZERS.map((o) => [o]))('%s: snapshot, save, load, resume: the same steps as the trainer that went on', (type) => {
+    const options = { optimizer: OPTIMIZER_CONFIGS[type], batchSize: 16, guard: 'skip', diagnostics: { every: 4 } } as const;
+    const whole = makeNetwork(spec);
+    const t = whole.trainer(data.x, data.y, options);
+    for (let i = 0; i < 9; i++) t.step();
+    const bytes = saveCheckpoint(whole, { training: t.snapshot() });
+    for (let i = 0; i < 11; i++) t.step();
+
+    const resumed = makeNetwork(spec);
+    resumed.reinitialize(5);
+    const { training } = loadCheckpoint(resumed, bytes);
+    const r = resumed.trainer(data.x, data.y, { ...options, resume: training! });
+    expect([r.steps, r.epoch]).toEqual([9, 1]);
+    for (let i = 0; i < 11; i++) r.step();
+    expect(paramBits(resumed)).toEqual(paramBits(whole));
+    expect([r.steps, r.epoch, r.loss]).toEqual([t.steps, t.epoch, t.loss]);
+  });
+  it('a fit continues a trainer\'s snapshot, and a trainer refuses a fit\'s scheduled one', () => {
+    const net = makeNetwork(spec);
+    const t = net.trainer(data.x, data.y, { optimizer: { type: 'adam', lr: 0.01 }, batchSize: 16 });
+    for (let i = 0; i < 8; i++) t.step();
+    const snapshot = t.snapshot();
+    const a = makeNetwork(spec);
+    a.setParameters(net.getParameters());
+    const history = a.fitSync(data.x, data.y, { optimizer: { type: 'adam', lr: 0.01 }, batchSize: 16, epochs: 3, preflight: 'off', resume: snapshot });
+    expect(history.steps).toBe(18);
+    for (let i = 0; i < 10; i++) t.step();
+    expect(paramBits(a)).toEqual(paramBits(net));
+    let scheduled: TrainingSnapshot | null = null;
+    makeNetwork(spec).fitSync(data.x, data.y, { ...base, optimizer: { type: 'adam' }, schedule: schedule({ type: 'stepLR', stepSize: 1 }), onBatchEnd: (_, run) => { scheduled ??= run.snapshot(); } });
+    expect(() => makeNetwork(spec).trainer(data.x, data.y, { optimizer: { type: 'adam' }, batchSize: 16, resume: scheduled! })).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'options.resume.run.state.schedule' }));
+  });
+  it('a superseded trainer cannot be snapshotted', () => {
+    const net = makeNetwork(spec);
+    const t = net.trainer(data.x, data.y, { optimizer: { type: 'adam' } });
+    t.step();
+    net.trainer(data.x, data.y, { optimizer: { type: 'adam' } });
+    expect(() => t.snapshot()).toThrow(expect.objectContaining({ name: 'StateError', path: 'trainer' }));
+  });
+});

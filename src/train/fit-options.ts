@@ -16,7 +16,7 @@ const FIT_KEYS = [
 ] as const satisfies readonly (keyof FitOptions)[];
 
 /** The options `network.trainer()` takes: fit's batching, diagnostics and guard. */
-export const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict', 'guard'] as const satisfies readonly (keyof FitOptions)[];
+export const TRAINER_KEYS = ['optimizer', 'mode', 'batchSize', 'shuffle', 'seed', 'diagnostics', 'onDiagnostics', 'onVerdict', 'guard', 'resume'] as const satisfies readonly (keyof FitOptions)[];
 
 
 /** Fit options checked, with defaults filled. */

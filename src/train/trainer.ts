@@ -4,18 +4,63 @@
 import type { Resident } from '../engine/engine.js';
 import { StateError } from '../errors.js';
 import { BatchStepper } from './stepper.js';
-import type { DiagnosticsReport, GuardEvent, Verdict } from '../types.js';
+import type { DiagnosticsReport, GradientDescentMode, GuardEvent, RunSnapshot, TrainingSnapshot, Verdict } from '../types.js';
 
 export class Trainer {
   private epochCount = 0;
 
-  /** @internal Use `network.trainer(x, y, options)`. */
+  /** @internal Use `network.trainer(x, y, options)` (`resume`: checked by train/resume.ts). */
   constructor(
     private readonly set: Resident,
     private readonly stepper: BatchStepper,
     private readonly isDisposed: () => boolean,
+    private readonly mode: GradientDescentMode,
+    resume?: TrainingSnapshot,
   ) {
-    stepper.beginEpoch();
+    if (resume) stepper.optimizer.restore(resume.optimizer);
+    const run = resume?.run;
+    if (run) this.resume(run);
+    else stepper.beginEpoch();
+  }
+
+  /** Continues from a run's snapshot (the optimizer's state is already back). */
+  private resume(run: RunSnapshot): void {
+    const stepper = this.stepper;
+    const { guard, diagnostics } = stepper;
+    if (run.state.guard) {
+      guard!.load(run.state.guard);
+      stepper.optimizer.options.lr *= guard!.lrScale;
+    }
+    this.epochCount = run.epoch;
+    stepper.steps = run.state.steps;
+    if (diagnostics) {
+      diagnostics.judge.raised.push(...run.history.verdicts.map((v) => ({ ...v })));
+      diagnostics.resumeAt(run.state.steps);
+      diagnostics.epoch = run.epoch;
+    }
+    if (guard) guard.epoch = run.epoch;
+    stepper.resumeAt(run.cursor, run.rng, run.order);
+  }
+
+  /**
+   * Everything `resume` needs to continue from here (copies): the optimizer's state, the position
+   * in the epoch and its row order, the shuffling stream and the guard. A fit with the same
+   * batching resumes from it too.
+   */
+  snapshot(): TrainingSnapshot {
+    this.live();
+    const s = this.stepper;
+    const { rng, order } = s.position();
+    const batches = Math.ceil(s.cursor / s.batchSize);
+    return {
+      optimizer: s.optimizer.snapshot(),
+      run: {
+        settings: { mode: this.mode, batchSize: s.batchSize, shuffle: order !== null, rows: this.set.rows, validationRows: 0 },
+        epoch: this.epochCount, cursor: s.cursor, batch: batches, epochSteps: batches, lossSum: 0, lossRows: 0, lastLr: null, rng, order,
+        state: { epoch: this.epochCount, steps: s.steps, schedule: null, earlyStopping: null, guard: s.guard?.state() ?? null },
+        history: { epochs: [], bestEpoch: null, verdicts: this.verdicts.map((v) => ({ ...v })) },
+      },
+    };
   }
 
   /**
@@ -24,9 +69,7 @@ export class Trainer {
    * `trainer` has replaced this trainer's data.
    */
   step(): void {
-    if (this.set.owner !== this || this.isDisposed()) {
-      throw new StateError('this trainer was superseded by a later fit or trainer, or its network was disposed', 'trainer', 'stale');
-    }
+    this.live();
     const s = this.stepper;
     if (s.epochDone) {
       s.beginEpoch();
@@ -35,6 +78,13 @@ export class Trainer {
       if (s.guard) s.guard.epoch = this.epochCount;
     }
     s.step();
+  }
+
+  /** Throws StateError once the memory this trainer steps on belongs to a later fit or trainer, or is gone. */
+  private live(): void {
+    if (this.set.owner !== this || this.isDisposed()) {
+      throw new StateError('this trainer was superseded by a later fit or trainer, or its network was disposed', 'trainer', 'stale');
+    }
   }
 
   /** Loss of the last step's batch, before that step's update (NaN before the first step). */
