@@ -5,9 +5,20 @@
 import { ConfigError, DataError, StateError } from '../errors.js';
 import { mustBeMessage } from '../util/must-be.js';
 
-type Fs = typeof import('node:fs/promises');
+// What is used of node:fs, declared here rather than imported as types: a browser project has
+// no Node types, and these declarations ship with descent/checkpoint.
+interface Fs {
+  readFile(path: string): Promise<Uint8Array>;
+}
 /** What the crash-safe writer needs of node:fs (the CLI passes its own static import). */
-export type SyncFs = Pick<typeof import('node:fs'), 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'>;
+export interface SyncFs {
+  openSync(path: string, flags: string): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+  fsyncSync(fd: number): void;
+  closeSync(fd: number): void;
+  renameSync(from: string, to: string): void;
+  rmSync(path: string, options: { force: boolean }): void;
+}
 const NODE_FS = 'node:fs/promises';
 const NODE_FS_SYNC = 'node:fs';
 

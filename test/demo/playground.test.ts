@@ -2,6 +2,7 @@
 // exactly one optimizer step, reset and the URL hash reproduce a run bit for bit, own points
 // and CSV files become the training data, a bad CSV is refused with a message, a diverging
 // run stops with the remedy, best of N keeps the winning seed. No console error anywhere.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { useDemo } from './page.js';
@@ -192,6 +193,35 @@ describe('the playground panel', () => {
       const s = await until(page, (x) => x.step === 50);
       expect(s.testLoss.toFixed(4)).toBe(winner[1]);
       await expect.poll(() => page.textContent('#announcer')).toContain(`seed ${winner[0]}`);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('Download model saves the network and its run: a checkpoint descent loads and resumes at the step shown', async () => {
+    const { page, problems, close } = await demo.open({ hash: 'pg.speed=10' });
+    try {
+      await until(page, (s) => s.step === 0 && Number.isFinite(s.testLoss));
+      for (let i = 1; i <= 5; i++) {
+        await click(page, 'step');
+        await until(page, (s) => s.step === i);
+      }
+      const [download] = await Promise.all([page.waitForEvent('download'), click(page, 'download')]);
+      expect(download.suggestedFilename()).toBe('descent-spiral-step-5.safetensors');
+      const bytes = new Uint8Array(readFileSync((await download.path())!));
+      const { readCheckpoint, loadCheckpoint } = await import('../../dist/checkpoint.js');
+      const { createNetwork } = await import('../../dist/node.js');
+      const contents = readCheckpoint(bytes);
+      expect(JSON.parse(contents.metadata['descent.demo.config']).data).toBe('spiral');
+      const net = await createNetwork(contents.spec!);
+      const { training } = loadCheckpoint(net, bytes);
+      expect(training!.optimizer.step).toBe(5);
+      expect(training!.run!.state.steps).toBe(5);
+      net.dispose();
+      // Saving is between two steps: the run goes on where it was.
+      await click(page, 'step');
+      await until(page, (s) => s.step === 6);
       expect(problems).toEqual([]);
     } finally {
       await close();

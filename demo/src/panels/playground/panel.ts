@@ -4,6 +4,7 @@
 // control lives in the hash (prefix `pg`), so a link reproduces the run. Training runs in the
 // panel's worker (worker.ts); this file draws its newest frame on each animation frame.
 import { ACTIVATIONS, INITS, type Init } from 'descent';
+import { downloadCheckpoint } from 'descent/checkpoint';
 import type { Panel, PanelContext } from '../../app/panel.js';
 import type { Store } from '../../app/hash-state.js';
 import { onFrame } from '../../app/frames.js';
@@ -356,6 +357,11 @@ export function playgroundPanel(): Panel {
       worker.on<{ done: number; n: number }>('restart-progress', (m) => { restartProgress.textContent = `Seed ${m.done} of ${m.n} done…`; });
       worker.on<{ results: RestartResult[]; best: number; budget: number }>('restarts', (m) => showRestarts(m.results, m.best, m.budget));
       worker.on<{ probs: Float32Array }>('prediction', (m) => { if (pad) showProbabilities(m.probs); });
+      worker.on<{ bytes: Uint8Array; step: number; data: string }>('checkpoint', (m) => {
+        const name = `descent-${m.data}-step-${m.step}.safetensors`;
+        downloadCheckpoint(m.bytes, name);
+        ctx.announce(`Downloaded ${name}: the network and its run, as a safetensors checkpoint.`);
+      });
 
       status.setAttribute('aria-live', 'off');
       canvas.setAttribute('role', 'img');
@@ -390,7 +396,8 @@ export function playgroundPanel(): Panel {
           seedField?.set(seed);
           worker.send('reset', { seed });
           ctx.announce(`New initialisation: seed ${seed}.`);
-        }, { name: 'new-init', title: 'Fresh random weights from a new seed' }));
+        }, { name: 'new-init', title: 'Fresh random weights from a new seed' }),
+        button('Download model', () => worker.send('save'), { name: 'download', title: 'The network and its run (optimizer state, position) as a safetensors checkpoint: PyTorch loads it, descent resumes it' }));
       transport.setAttribute('aria-label', 'Training');
 
       root.append(

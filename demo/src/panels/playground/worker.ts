@@ -4,6 +4,7 @@
 // (transferred), the evaluations since the last frame, and the pad digit's probabilities.
 // A non-finite loss stops the run (diverged) instead of training a wrecked net on.
 import { createNetwork, createRng, type Network, type Trainer, type TrainerOptions } from 'descent';
+import { saveCheckpoint } from 'descent/checkpoint';
 import type { Handler, Port } from '../../worker/protocol.js';
 import { Loop } from '../../worker/loop.js';
 import type { DataMessage, EvalRecord, FrameMessage, RestartResult, RunConfig } from './config.js';
@@ -266,6 +267,13 @@ async function handle(m: Record<string, unknown>): Promise<void> {
       if (!run) return;
       pause();
       return bestOf(run, Number(m.n), Number(m.budget));
+    case 'save': {
+      // Between two steps (messages are handled between the loop's slices): the run goes on.
+      if (!run) return;
+      const bytes = saveCheckpoint(run.net, { training: run.trainer.snapshot(), metadata: { 'descent.demo.config': JSON.stringify(run.cfg) } });
+      port.post({ type: 'checkpoint', bytes, step: run.trainer.steps, data: run.cfg.data }, [bytes.buffer]);
+      return;
+    }
     case 'predict': {
       pad = m.pixels as Float32Array;
       if (!run || run.data.features !== pad.length) return;
