@@ -87,6 +87,29 @@ describe('checkpoints', () => {
     expect(refused).toBe(bytes.length * 8);
   });
 
+  it('with a run\'s snapshot too: every truncation and bit flip is refused, the network and the snapshot unread', async () => {
+    const small: NetworkSpec = { inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 1 };
+    const source = await createNetwork(small);
+    let bytes: Uint8Array | null = null;
+    source.fitSync([[0, 1], [1, 0], [1, 1], [0, 0], [0.5, 0.2]], [1, 1, 0, 0, 1], {
+      optimizer: { type: 'adam', lr: 0.01 }, batchSize: 2, epochs: 2, preflight: 'off', diagnostics: false,
+      onBatchEnd: (info, run) => { if (info.step === 4) bytes = saveCheckpoint(source, { training: run.snapshot() }); },
+    });
+    const whole = bytes!;
+    // Optimizer state (exp_avg, exp_avg_sq of each tensor) and the row order are in the file.
+    expect([...readCheckpoint(whole).tensors.keys()]).toEqual(expect.arrayContaining(['optimizer.state.2.bias.exp_avg_sq', 'descent.train.order']));
+    const target = await createNetwork(small);
+    const untouched = bits(target);
+    for (let n = 0; n < whole.length; n++) expect(() => loadCheckpoint(target, whole.slice(0, n)), `truncated to ${n} bytes`).toThrow(DataError);
+    for (let bit = 0; bit < whole.length * 8; bit++) {
+      const flipped = whole.slice();
+      flipped[bit >> 3] ^= 1 << (bit & 7);
+      expect(() => loadCheckpoint(target, flipped), `bit ${bit}`).toThrow(DataError);
+    }
+    expect(bits(target)).toEqual(untouched);
+    expect(loadCheckpoint(target, whole).training!.optimizer.step).toBe(4);
+  });
+
   // Fixtures from test/golden/make_descent_checkpoint.mjs and make_checkpoints.py (PyTorch 1.13).
   const fixture = (name: string) => new URL(`golden/checkpoints/${name}`, import.meta.url);
   const inputs = JSON.parse(readFileSync(fixture('inputs.json'), 'utf8')) as { rows: number; columns: number; x: number[] };
