@@ -76,7 +76,7 @@ export function saveCheckpoint(net: Network, options: SaveOptions = {}): Uint8Ar
   const meta: Record<string, string> = { ...options.metadata, ...training.metadata, [KEYS.format]: 'pt', [KEYS.version]: DESCENT_VERSION, [KEYS.layout]: CHECKPOINT_FORMAT, [KEYS.spec]: JSON.stringify(plainSpec(spec)) };
   // The checksum covers the tensor bytes, which only exist once encoded.
   const unsummed = encodeSafetensors(tensors, { ...meta, [KEYS.checksum]: '00000000' });
-  const payload = decodeSafetensors(unsummed).payload;
+  const payload = unsummed.subarray(8 + Number(new DataView(unsummed.buffer).getBigUint64(0, true)));
   return encodeSafetensors(tensors, { ...meta, [KEYS.checksum]: checksum(payload, meta, tensors) });
 }
 

@@ -12,6 +12,7 @@ export interface Tensor {
 }
 
 const HEADER_LIMIT = 100_000_000;
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** `tensors` (in order) and string `metadata` as safetensors bytes. */
 export function encodeSafetensors(tensors: [name: string, tensor: Tensor][], metadata: Record<string, string>): Uint8Array {
@@ -33,10 +34,11 @@ export function encodeSafetensors(tensors: [name: string, tensor: Tensor][], met
   let at = 8 + json.length;
   for (const [, t] of tensors) {
     const f32 = t.data instanceof Float32Array;
-    for (let i = 0; i < t.data.length; i++, at += 4) {
-      if (f32) view.setFloat32(at, t.data[i], true);
-      else view.setInt32(at, t.data[i], true);
-    }
+    // The format is little-endian, as typed arrays are on every platform descent runs on: a
+    // byte copy then (a checkpoint of 200k parameters with Adam's state: 2.5 MB), element by element otherwise.
+    if (LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    else for (let i = 0; i < t.data.length; i++) f32 ? view.setFloat32(at + 4 * i, t.data[i], true) : view.setInt32(at + 4 * i, t.data[i], true);
+    at += t.data.byteLength;
   }
   return out;
 }
@@ -91,8 +93,10 @@ export function decodeSafetensors(bytes: Uint8Array): Decoded {
       throw bad(`tensor ${name}'s data_offsets ${JSON.stringify(offsets)} do not hold ${count} 4-byte values within the ${payload.length} data bytes`, `${path}.data_offsets`, offsets);
     }
     ranges.push([offsets[0], offsets[1], name]);
-    const data = e.dtype === 'F32' ? new Float32Array(count) : new Int32Array(count);
-    for (let i = 0; i < count; i++) data[i] = e.dtype === 'F32' ? pview.getFloat32(offsets[0] + 4 * i, true) : pview.getInt32(offsets[0] + 4 * i, true);
+    const Type = e.dtype === 'F32' ? Float32Array : Int32Array;
+    // A copy of the bytes (aligned, and not a view of the caller's buffer), read as they are on a little-endian platform.
+    const data = LITTLE_ENDIAN ? new Type(payload.slice(offsets[0], offsets[1]).buffer) : new Type(count);
+    if (!LITTLE_ENDIAN) for (let i = 0; i < count; i++) data[i] = e.dtype === 'F32' ? pview.getFloat32(offsets[0] + 4 * i, true) : pview.getInt32(offsets[0] + 4 * i, true);
     tensors.set(name, { shape: shape as number[], data });
   }
   // The format requires the tensors to tile the data section exactly: no gaps, no overlaps.
