@@ -193,7 +193,7 @@ export function trainCommand(): Command {
     .option('--schedule <json>', 'a learning-rate schedule (torch.optim.lr_scheduler), e.g. \'{"type":"cosineAnnealingLR","tMax":15}\' (docs/optimizers.md#learning-rate-schedules)', scheduleJson)
     .option('--save <file.safetensors>', 'save the trained network (safetensors, PyTorch Sequential names) with its optimizer state and training run, the scaling and class names `descent inspect` shows; also on Ctrl-C')
     .option('--checkpoint-every <n>', 'with --save: rewrite the checkpoint every n epochs ("2") or steps ("500 steps") while training, so a crash loses at most that much', checkpointInterval)
-    .option('--resume <file.safetensors>', 'continue the run a --save checkpoint holds, bit for bit, with its flags, saving back to it (unless --save names another file); only --epochs, --save, --log, --checkpoint-every, --threads, --kernels, --diagnostics, --json and --quiet may be given anew')
+    .option('--resume <file.safetensors>', 'continue the run a --save checkpoint holds, bit for bit, with its flags, saving back to it (unless --save names another file); only --epochs, --save, --log, --checkpoint-every, --threads, --kernels, --diagnostics, --json and --quiet may be given anew (other --threads or --kernels than the run had change the order of sums: it then goes on within float32 rounding, not bit for bit)')
     .option('--log <file.csv>', 'write one CSV row per epoch: epoch, loss, train and validation (or test) metrics, lr, steps, time')
     .option('--json', 'print one JSON object (spec, options, per-epoch history with diagnostics, verdicts, test metrics, time) instead of text')
     .option('--quiet', 'print only the final line')
