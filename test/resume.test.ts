@@ -6,7 +6,7 @@
 // verdict streaks start over at a resume (the verdicts raised before it are kept).
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint.js';
-import { schedule } from '../src/schedules.js';
+import { schedule, SCHEDULER_TYPES } from '../src/schedules.js';
 import { OPTIMIZERS } from '../src/optim/rules.js';
 import type { FitOptions, History, NetworkSpec, OptimizerConfig, TrainingSnapshot } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
@@ -106,9 +106,15 @@ const SCHEDULES = [
   schedule({ type: 'sequentialLR', schedulers: [{ type: 'linearLR', startFactor: 0.5, totalIters: 2 }, { type: 'exponentialLR', gamma: 0.8 }], milestones: [2] }),
   schedule({ type: 'chainedScheduler', schedulers: [{ type: 'constantLR', factor: 0.5, totalIters: 2 }, { type: 'exponentialLR', gamma: 0.9 }] }),
   schedule({ type: 'stepLR', stepSize: 5, gamma: 0.9, interval: 'step' }),
+  // Functions are not saved: the resuming fit's config brings them, the state their counters.
+  schedule({ type: 'lambdaLR', lrLambda: (epoch) => 1 / (1 + epoch) }),
+  schedule({ type: 'multiplicativeLR', lrLambda: (epoch) => (epoch % 2 ? 0.5 : 0.9) }),
 ];
 
 describe('resume equals uninterrupted, for every schedule', () => {
+  it('covers every scheduler type', () => {
+    expect(new Set(SCHEDULES.map((s) => s.config.type))).toEqual(new Set(SCHEDULER_TYPES));
+  });
   it.each(SCHEDULES.map((s) => [`${s.config.type} (${s.interval})`, s] as const))('%s', (_, s) => {
     const options: FitOptions = { ...base, optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 }, schedule: s };
     resumeMatches({ name: s.config.type, options, at: 8 });
