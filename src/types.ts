@@ -428,6 +428,16 @@ export interface OptimizerSnapshot {
   state: Record<string, Float32Array>;
 }
 
+/** The diagnostics' state in a snapshot: plain data, restored only into diagnostics of the same network and `every`. */
+export interface DiagnosticsState {
+  every: number;
+  fields: Record<string, unknown>;
+  report: Record<string, unknown>;
+  judge: Record<string, unknown>;
+  lastActive: number[][];
+  histograms: Record<string, unknown>[] | null;
+}
+
 /** A fit's position and control state (see `run.snapshot()`). */
 export interface RunSnapshot {
   /** What it was taken under; a resume under other settings is refused. */
@@ -446,6 +456,8 @@ export interface RunSnapshot {
   order: Int32Array | null;
   /** Steps, schedule, early stopping and guard. */
   state: TrainingState;
+  /** The diagnostics' own state (null when they were off), so reports and verdicts go on as they would have. */
+  diagnostics: DiagnosticsState | null;
   /** The history so far. */
   history: { epochs: EpochRecord[]; bestEpoch: number | null; verdicts: Verdict[] };
 }

@@ -1,12 +1,12 @@
 // Resume equals uninterrupted: a run that saves a checkpoint with its snapshot mid-epoch (or at
 // an epoch's end) and a fresh network that loads those bytes and fits with `resume` end with
 // bit-identical parameters, optimizer state and history (all but wall-clock times) — for every
-// optimizer, every schedule, and with validation, early stopping, the guard and diagnostics on.
-// Diagnostics are observations, not training state: their reports, per-epoch summaries and
-// verdict streaks start over at a resume (the verdicts raised before it are kept).
+// optimizer, every schedule, and with validation, early stopping, the guard and diagnostics
+// (with histograms) on: their reports, epoch summaries and verdicts go on as they would have.
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint.js';
 import { schedule, SCHEDULER_TYPES } from '../src/schedules.js';
+import { histograms } from '../src/diagnostics.js';
 import { OPTIMIZERS } from '../src/optim/rules.js';
 import type { FitOptions, History, NetworkSpec, OptimizerConfig, TrainingSnapshot } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
@@ -14,8 +14,8 @@ import { makeNetwork, xorData } from './helpers/network.js';
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 6, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 11 };
 const data = xorData(90, 4);
 
-/** Epoch records without their wall-clock time, the one thing a resume cannot repeat (nor, see above, diagnostics). */
-const timeless = (h: History) => ({ ...h, preflight: undefined, verdicts: [], epochs: h.epochs.map(({ timeMs: _, diagnostics: __, ...r }) => r) });
+/** Epoch records without their wall-clock time, the one thing a resume cannot repeat. */
+const timeless = (h: History) => ({ ...h, preflight: undefined, epochs: h.epochs.map(({ timeMs: _, ...r }) => r) });
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 const paramBits = (net: ReturnType<typeof makeNetwork>) => net.getParameters().flatMap((p) => [...bits(p.weight), ...bits(p.bias)]);
 
@@ -55,15 +55,12 @@ function resumeMatches({ options, at }: Case): void {
   const after = resumed.fitSync(data.x, data.y, { ...options, resume: contents.training!, onEpochEnd: (_, run) => { resumedEnding = run.snapshot(); } });
   expect(paramBits(resumed)).toEqual(paramBits(whole));
   expect(timeless(after)).toEqual(timeless(history));
-  const kept = contents.training!.run!.history.verdicts;
-  expect(after.verdicts.slice(0, kept.length)).toEqual(kept);
-  expect(kept).toEqual(history.verdicts.slice(0, kept.length));
   const o = (s: TrainingSnapshot | null) => ({ ...s!.optimizer, state: Object.fromEntries(Object.entries(s!.optimizer.state).map(([k, v]) => [k, bits(v)])) });
   expect(o(resumedEnding)).toEqual(o(ending));
   expect(resumedEnding!.run!.rng).toEqual(ending!.run!.rng);
 }
 
-const base = { epochs: 4, batchSize: 16, preflight: 'off', diagnostics: false } as const;
+const base = { epochs: 4, batchSize: 16, preflight: 'off', diagnostics: { every: 2 } } as const;
 
 // Options that make each rule use all of its state (momentum, centring, AMSGrad, weight decay).
 const OPTIMIZER_CONFIGS: Record<string, OptimizerConfig> = {
@@ -125,7 +122,7 @@ describe('resume equals uninterrupted, for every schedule', () => {
 describe('resume equals uninterrupted, with everything on', () => {
   it('validation split, early stopping with best weights, guard recover and diagnostics', () => {
     const options: FitOptions = {
-      ...base, epochs: 6, diagnostics: { every: 3 }, optimizer: { type: 'adam', lr: 0.02 }, validationSplit: 0.2,
+      ...base, epochs: 6, diagnostics: { every: 3, histograms: histograms({ bins: 8 }) }, optimizer: { type: 'adam', lr: 0.02 }, validationSplit: 0.2,
       earlyStopping: { patience: 3, restoreBestWeights: true }, guard: { mode: 'recover', snapshotEvery: 4 },
       schedule: schedule({ type: 'reduceLROnPlateau', patience: 0, factor: 0.5 }),
     };
@@ -220,6 +217,8 @@ describe('a trainer resumes too', () => {
     for (let i = 0; i < 11; i++) r.step();
     expect(paramBits(resumed)).toEqual(paramBits(whole));
     expect([r.steps, r.epoch, r.loss]).toEqual([t.steps, t.epoch, t.loss]);
+    expect(r.diagnostics).toEqual(t.diagnostics);
+    expect(r.verdicts).toEqual(t.verdicts);
   });
   it('a fit continues a trainer\'s snapshot, and a trainer refuses a fit\'s scheduled one', () => {
     const net = makeNetwork(spec);
@@ -242,5 +241,27 @@ describe('a trainer resumes too', () => {
     t.step();
     net.trainer(data.x, data.y, { optimizer: { type: 'adam' } });
     expect(() => t.snapshot()).toThrow(expect.objectContaining({ name: 'StateError', path: 'trainer' }));
+  });
+});
+
+describe('verdicts raised across a resume', () => {
+  // Streaks that span the cut: deep sigmoid layers at a tiny rate (vanishing at step 5, lr_too_low
+  // at 13), and ReLU layers at a rate that kills units (lr_too_high at 11, dead at 20 — from when
+  // each unit was last live — and lr_too_low at 36).
+  const deep: NetworkSpec = { inputs: 2, layers: [...Array(6)].map(() => ({ units: 8, activation: 'sigmoid' as const })).concat([{ units: 2, activation: 'linear' as const }]), loss: 'softmax_cross_entropy', init: 'xavier_uniform', seed: 3 };
+  const dying: NetworkSpec = { inputs: 2, layers: [{ units: 16, activation: 'relu' }, { units: 16, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 3 };
+  it.each([
+    ['vanishing sigmoids', deep, 1e-4, 10],
+    ['dying ReLUs', dying, 3, 15],
+  ] as const)('%s: the same verdicts at the same steps, and the same reports', (_, netSpec, lr, cut) => {
+    const options: FitOptions = { ...base, epochs: 8, diagnostics: { every: 1 }, optimizer: { type: 'sgd', lr } };
+    const whole = makeNetwork(netSpec);
+    let bytes: Uint8Array | null = null;
+    const history = whole.fitSync(data.x, data.y, { ...options, onBatchEnd: (info, run) => { if (info.step === cut) bytes = saveCheckpoint(whole, { training: run.snapshot() }); } });
+    expect(history.verdicts.filter((v) => v.step > cut).length, 'verdicts raised after the cut').toBeGreaterThan(0);
+    const resumed = makeNetwork(netSpec);
+    const after = resumed.fitSync(data.x, data.y, { ...options, resume: loadCheckpoint(resumed, bytes!).training! });
+    expect(after.verdicts).toEqual(history.verdicts);
+    expect(timeless(after)).toEqual(timeless(history));
   });
 });

@@ -12,8 +12,9 @@ import { mustBe } from '../util/must-be.js';
 import { OptionsReader } from '../util/options.js';
 import { clips } from '../optim/options.js';
 import type { ResolvedOptimizer } from '../optim/rules.js';
-import type { DiagnosticsOptions, DiagnosticsReport, DiagnosticsSummary, HistogramsOption, HistogramTaker, Verdict, VerdictThresholds } from '../types.js';
+import type { DiagnosticsOptions, DiagnosticsReport, DiagnosticsState, DiagnosticsSummary, HistogramsOption, HistogramTaker, Verdict, VerdictThresholds } from '../types.js';
 import { resolveThresholds, VerdictJudge } from './verdicts.js';
+import { loadFields, sameShape, saveFields } from '../util/plain-state.js';
 
 const DEFAULT_EVERY = 10;
 const DEAD = LAYER_STATISTICS.indexOf('dead');
@@ -111,9 +112,36 @@ export class Diagnostics {
   /** Steps between reports. */
   readonly every: number;
 
-  /** A resumed run: reports keep their cadence (every `every` steps of the whole run). */
-  resumeAt(steps: number): void {
+  /**
+   * Everything the reports, the epoch's summary and the verdicts go on from, as plain data: the
+   * counters and sums, the last report, the verdict streaks, when each ReLU unit was last live,
+   * and the last histograms.
+   */
+  state(): DiagnosticsState {
+    const { e, histograms } = this;
+    return {
+      every: this.every,
+      fields: saveFields(this, ['steps', 'samples', 'sums', 'counts', 'lossSum', 'gradNormSum', 'reports']),
+      report: saveFields(this.report, ['step', 'epoch', 'samples', 'loss', 'gradNorm', ...LAYER_STATISTICS]),
+      judge: this.judge.state(),
+      lastActive: e.lastActive.map((p, l) => (p ? Array.from(e.i32.subarray(p >> 2, (p >> 2) + e.layers[l].outputs)) : [])),
+      histograms: histograms && (['weights', 'gradients', 'activations'] as const).map((k) => saveFields(histograms.report[k], ['lo', 'hi', 'counts'])),
+    };
+  }
+
+  /**
+   * A resumed run: from `state()` when it has this run's shape and cadence; else (diagnostics
+   * that were off, another `every`) reports start over, keeping their cadence over the run's steps.
+   */
+  resume(s: DiagnosticsState | null | undefined, steps: number): void {
     this.steps = steps;
+    if (!s || s.every !== this.every || !sameShape(this.state(), s)) return;
+    const { e, histograms } = this;
+    loadFields(this, s.fields);
+    loadFields(this.report, s.report);
+    this.judge.load(s.judge);
+    e.lastActive.forEach((p, l) => p && e.i32.set(s.lastActive[l], p >> 2));
+    s.histograms?.forEach((h, i) => loadFields(histograms!.report[(['weights', 'gradients', 'activations'] as const)[i]], h));
   }
 
   /** Before the pass of a step over `rows` rows: decides whether this step reports. */

@@ -5,6 +5,7 @@
 // does not flood the history, and nothing here allocates except that first raise.
 import { OptionsReader } from '../util/options.js';
 import { RollingMedian } from '../util/rolling-median.js';
+import { loadFields, saveFields } from '../util/plain-state.js';
 import type { DiagnosticsReport, Verdict, VerdictCode, VerdictThresholds } from '../types.js';
 
 /** Every threshold, with its default (docs/diagnostics.md). */
@@ -105,6 +106,20 @@ export class VerdictJudge {
     this.done = new Uint8Array(this.streak.length);
     this.pending = new Uint8Array(this.streak.length);
     this.norms = new RollingMedian(thresholds.explodingNormWindow);
+  }
+
+  /** The streaks and running figures, as plain data (the verdicts raised are the history's). */
+  state(): Record<string, unknown> {
+    return {
+      ...saveFields(this, ['streak', 'done', 'pending', 'anyPending', 'explodingCause', 'explodingNonFinite', 'median', 'firstLoss', 'lastLoss', 'lastValLoss', 'lastTrainLoss']),
+      norms: saveFields(this.norms, ['ring', 'sorted', 'count', 'next', 'median']),
+    };
+  }
+
+  /** Continues from `state()` (of a judge of the same network and thresholds). */
+  load({ norms, ...rest }: Record<string, unknown>): void {
+    loadFields(this, rest);
+    loadFields(this.norms, norms as Record<string, unknown>);
   }
 
   /** Every step: a non-finite loss is `exploding` at once. */

@@ -96,7 +96,7 @@ export class FitRun implements FitRunControl {
     this.epoch = run.epoch;
     if (this.diagnostics) {
       this.diagnostics.judge.raised.push(...history.verdicts.map((v) => ({ ...v })));
-      this.diagnostics.resumeAt(state.steps);
+      this.diagnostics.resume(run.diagnostics, state.steps);
     }
     if (run.cursor === null) return this.beginEpoch(run);
     this.batchIndex = run.batch;
@@ -123,6 +123,7 @@ export class FitRun implements FitRunControl {
       lastLr: Number.isNaN(this.lastLr) ? null : this.lastLr,
       rng, order,
       state: this.trainingState(),
+      diagnostics: this.diagnostics?.state() ?? null,
       history: { epochs: this.history.epochs.map((h) => ({ ...h })), bestEpoch: this.history.bestEpoch ?? null, verdicts: this.history.verdicts.map((v) => ({ ...v })) },
     };
     return { optimizer: this.stepper.optimizer.snapshot(), run };

@@ -35,7 +35,7 @@ export class Trainer {
     stepper.steps = run.state.steps;
     if (diagnostics) {
       diagnostics.judge.raised.push(...run.history.verdicts.map((v) => ({ ...v })));
-      diagnostics.resumeAt(run.state.steps);
+      diagnostics.resume(run.diagnostics, run.state.steps);
       diagnostics.epoch = run.epoch;
     }
     if (guard) guard.epoch = run.epoch;
@@ -58,6 +58,7 @@ export class Trainer {
         settings: { mode: this.mode, batchSize: s.batchSize, shuffle: order !== null, rows: this.set.rows, validationRows: 0 },
         epoch: this.epochCount, cursor: s.cursor, batch: batches, epochSteps: batches, lossSum: 0, lossRows: 0, lastLr: null, rng, order,
         state: { epoch: this.epochCount, steps: s.steps, schedule: null, earlyStopping: null, guard: s.guard?.state() ?? null },
+        diagnostics: s.diagnostics?.state() ?? null,
         history: { epochs: [], bestEpoch: null, verdicts: this.verdicts.map((v) => ({ ...v })) },
       },
     };
