@@ -8,7 +8,7 @@ import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint.js';
 import { schedule, SCHEDULER_TYPES } from '../src/schedules.js';
 import { histograms } from '../src/diagnostics.js';
 import { OPTIMIZERS } from '../src/optim/rules.js';
-import type { FitOptions, History, NetworkSpec, OptimizerConfig, TrainingSnapshot } from '../src/types.js';
+import type { FitOptions, History, LayerSpec, NetworkSpec, OptimizerConfig, TrainingSnapshot } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
 
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 6, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 11 };
@@ -248,7 +248,7 @@ describe('verdicts raised across a resume', () => {
   // Streaks that span the cut: deep sigmoid layers at a tiny rate (vanishing at step 5, lr_too_low
   // at 13), and ReLU layers at a rate that kills units (lr_too_high at 11, dead at 20 — from when
   // each unit was last live — and lr_too_low at 36).
-  const deep: NetworkSpec = { inputs: 2, layers: [...Array(6)].map(() => ({ units: 8, activation: 'sigmoid' as const })).concat([{ units: 2, activation: 'linear' as const }]), loss: 'softmax_cross_entropy', init: 'xavier_uniform', seed: 3 };
+  const deep: NetworkSpec = { inputs: 2, layers: [...[...Array(6)].map((): LayerSpec => ({ units: 8, activation: 'sigmoid' })), { units: 2, activation: 'linear' }], loss: 'softmax_cross_entropy', init: 'xavier_uniform', seed: 3 };
   const dying: NetworkSpec = { inputs: 2, layers: [{ units: 16, activation: 'relu' }, { units: 16, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 3 };
   it.each([
     ['vanishing sigmoids', deep, 1e-4, 10],
