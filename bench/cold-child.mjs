@@ -18,7 +18,7 @@ let ms;
 if (what.startsWith('descent')) {
   const t0 = performance.now();
   // What `import('descent')` resolves to in Node: the package's "node" export (a single bundled file).
-  const { createNetwork } = await import(new URL(`../${pkg.exports['.'].node}`, import.meta.url).href);
+  const { createNetwork } = await import(new URL(`../${pkg.exports['.'].node.default}`, import.meta.url).href);
   const net = await createNetwork(cold.spec);
   const t = net.trainer(data.x, data.labels, { optimizer: { type: 'adam', lr: ADAM.lr, eps: ADAM.eps }, batchSize: cold.batch, shuffle: false });
   t.step();

@@ -5,9 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { exportTargets, pkg } from './helpers/exports.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { types: string; exports: Record<string, string | { types?: string }> };
 
 /** The internals: none may be named in a shipped declaration. */
 const INTERNAL = [
@@ -22,7 +22,7 @@ function specifiers(text: string): string[] {
 }
 
 function reachable(): Map<string, string> {
-  const entries = [pkg.types, ...Object.values(pkg.exports).flatMap((e) => (typeof e === 'object' && e.types ? [e.types] : []))];
+  const entries = [pkg.types, ...Object.values(pkg.exports).flatMap((e) => exportTargets(e).filter((t) => t.key === 'types').map((t) => t.file))];
   const files = new Map<string, string>();
   const stack = entries.map((e) => resolve(root, e));
   while (stack.length) {

@@ -3,11 +3,11 @@
 // epoch at those rates), reduceLROnPlateau watches its monitor, and bad schedules are
 // rejected before anything changes. The schedules' own values are checked against PyTorch
 // in schedulers.test.ts.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createScheduler, restoreScheduler, schedule } from '../src/schedules.js';
 import type { FitOptions, NetworkSpec, SchedulerState } from '../src/types.js';
 import { makeNetwork, xorData } from './helpers/network.js';
+import { resolveExport } from './helpers/exports.js';
 
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 2 };
 const data = xorData(64, 4);
@@ -132,9 +132,8 @@ describe('bad schedules', () => {
 });
 
 it("the shipped Node subpath 'descent/schedules' throws the main entry's ConfigError class", async () => {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  const main = await import(new URL(`../${pkg.exports['.'].node}`, import.meta.url).href);
-  const sub = await import(new URL(`../${pkg.exports['./schedules'].node}`, import.meta.url).href);
+  const main = await import(new URL(`../${resolveExport('.', ['node', 'import'])}`, import.meta.url).href);
+  const sub = await import(new URL(`../${resolveExport('./schedules', ['node', 'import'])}`, import.meta.url).href);
   let error: unknown;
   try {
     sub.schedule({ type: 'stepLR', stepSize: 0 });

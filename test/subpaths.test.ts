@@ -1,10 +1,9 @@
 // Every subpath export as shipped (the Node bundle and the plain ESM bundle Deno and Bun
 // use) loads beside its entry and throws the entry's own error classes, so `instanceof`
 // holds across them; the main entry leaves each subpath's exports out.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { pkg, resolveExport } from './helpers/exports.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const load = (file: string) => import(new URL(`../${file}`, import.meta.url).href);
 const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && !k.endsWith('.wasm') && !k.endsWith('.json'));
 
@@ -24,10 +23,10 @@ it('every subpath has a check here', () => {
   expect(subpaths.sort()).toEqual(Object.keys(BAD_CALLS).sort());
 });
 
-describe.each([['node', 'node'], ['deno and bun', 'deno']] as const)('the %s bundles', (_, condition) => {
+describe.each([['node', ['node', 'import']], ['deno and bun', ['deno', 'node', 'import']]] as const)('the %s bundles', (_, conditions) => {
   it.each(subpaths)('%s throws the entry\'s error classes', async (subpath) => {
-    const main = await load(pkg.exports['.'][condition]);
-    const sub = await load(pkg.exports[subpath][condition]);
+    const main = await load(resolveExport('.', conditions)!);
+    const sub = await load(resolveExport(subpath, conditions)!);
     let error: unknown;
     try {
       BAD_CALLS[subpath](sub);

@@ -7,7 +7,7 @@ import type { Plugin } from 'vite';
 
 const root = resolve(import.meta.dirname, '../..');
 
-type ExportEntry = string | { default?: string };
+type ExportEntry = string | { default?: ExportEntry };
 
 export function descentPackage(): Plugin {
   const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { exports: Record<string, ExportEntry> };
@@ -17,8 +17,9 @@ export function descentPackage(): Plugin {
     resolveId(id) {
       if (id !== 'descent' && !id.startsWith('descent/')) return null;
       const key = id === 'descent' ? '.' : `./${id.slice('descent/'.length)}`;
-      const entry = pkg.exports[key];
-      const target = typeof entry === 'string' ? entry : entry?.default;
+      // The `default` condition, followed through nested conditions (`.` nests its types).
+      let target: ExportEntry | undefined = pkg.exports[key];
+      while (typeof target === 'object') target = target.default;
       if (!target) throw new Error(`descent has no export "${key}" (package.json exports)`);
       const file = resolve(root, target);
       if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);

@@ -1,0 +1,96 @@
+// The package as users get it. `exports` resolve, for each runtime's conditions, to the file
+// meant for it (Deno and Bun match `node` too, so their keys must come first), and TypeScript
+// gets Node's declarations only under `node`. The packed tarball (npm pack, from the dist/
+// `npm test` built) ships no build-time script and no path of the machine that packed it, its
+// source maps carry their sources, and installing it runs no script.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportTargets, pkg, resolveExport } from './helpers/exports.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && !k.endsWith('.wasm') && !k.endsWith('.json'));
+
+// The conditions each one matches, in the order the runtime documents (resolution takes the
+// first key of a conditions object that is among them).
+const RUNTIMES = {
+  node: ['node', 'import'],
+  deno: ['deno', 'node', 'import'],
+  bun: ['bun', 'node', 'import'],
+  'a bundler for the browser (Vite)': ['browser', 'import', 'module', 'production'],
+} as const;
+
+describe('exports resolve to the file meant for each runtime', () => {
+  const want = {
+    node: ['./dist/descent.node.js', (s: string) => `./dist/descent.${s}.js`],
+    deno: ['./dist/descent.esm.js', (s: string) => `./dist/descent.${s}.esm.js`],
+    bun: ['./dist/descent.esm.js', (s: string) => `./dist/descent.${s}.esm.js`],
+    'a bundler for the browser (Vite)': ['./dist/browser.js', (s: string) => `./dist/${s}.js`],
+  } as const;
+  it.each(Object.entries(RUNTIMES))('%s', (runtime, conditions) => {
+    const [main, sub] = want[runtime as keyof typeof want];
+    expect(resolveExport('.', conditions)).toBe(main);
+    for (const s of subpaths) expect(resolveExport(s, conditions), s).toBe(sub(s.slice(2)));
+  });
+
+  it('TypeScript: Node\'s declarations under `node` (node16/nodenext), runtime-neutral ones for a bundler or a browser', () => {
+    expect(resolveExport('.', ['types', 'node', 'import'])).toBe('./dist/node.d.ts');
+    expect(resolveExport('.', ['types', 'import'])).toBe('./dist/browser.d.ts');
+    for (const s of subpaths) {
+      expect(resolveExport(s, ['types', 'node', 'import']), s).toBe(`./dist/${s.slice(2)}.d.ts`);
+      expect(resolveExport(s, ['types', 'import']), s).toBe(`./dist/${s.slice(2)}.d.ts`);
+    }
+  });
+
+  it('every file they name exists (npm test builds dist/ first)', () => {
+    const files = Object.values(pkg.exports).flatMap((t) => exportTargets(t).map((e) => e.file));
+    expect(files.filter((f) => !existsSync(resolve(root, f)))).toEqual([]);
+  });
+});
+
+describe('the packed tarball', () => {
+  let dir: string;
+  let files: string[];
+  let unpacked: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'descent-pack-'));
+    // --ignore-scripts: dist/ is built already, and prepack would build it again.
+    const [info] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string; files: { path: string }[] }[];
+    files = info.files.map((f) => f.path);
+    unpacked = join(dir, 'unpacked');
+    execFileSync('mkdir', ['-p', unpacked]);
+    execFileSync('tar', ['-xzf', join(dir, info.filename), '-C', unpacked]);
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ships no build-time script', () => {
+    expect(files.filter((f) => f.startsWith('scripts/') || /build-node-entry/.test(f))).toEqual([]);
+    expect(files).toContain('bin/descent.js');
+  });
+
+  it('holds no path of the machine that packed it, not even in the V8 code cache', () => {
+    const texts = files.map((f) => [f, readFileSync(join(unpacked, 'package', f)).toString('latin1')] as const);
+    expect(texts.filter(([, text]) => text.includes(root.replace(/\/$/, ''))).map(([f]) => f)).toEqual([]);
+  });
+
+  it('its source maps carry their sources (src/ is not shipped)', () => {
+    const maps = files.filter((f) => f.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    const without = maps.filter((f) => {
+      const m = JSON.parse(readFileSync(join(unpacked, 'package', f), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      return !m.sourcesContent || m.sourcesContent.length !== m.sources.length || m.sourcesContent.some((c) => typeof c !== 'string');
+    });
+    expect(without).toEqual([]);
+  });
+
+  it('runs no script when installed (npm warns about install scripts)', () => {
+    const shipped = JSON.parse(readFileSync(join(unpacked, 'package/package.json'), 'utf8')) as { scripts: Record<string, string> };
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) expect(shipped.scripts[hook], hook).toBeUndefined();
+  });
+});
