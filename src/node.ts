@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Entry for Node, Deno and Bun: reads the kernels (descent.wasm or a variant) beside this file.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

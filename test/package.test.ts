@@ -4,7 +4,7 @@
 // `npm test` built) ships no build-time script and no path of the machine that packed it, its
 // source maps carry their sources, and installing it runs no script.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,41 @@ describe('the packed tarball', () => {
       return !m.sourcesContent || m.sourcesContent.length !== m.sources.length || m.sourcesContent.some((c) => typeof c !== 'string');
     });
     expect(without).toEqual([]);
+  });
+
+  /** Runs tsc --strict on a consumer of the unpacked package; returns its output ('' when clean). */
+  function compileConsumer(name: string, compilerOptions: Record<string, unknown>, code: string, typesNode: boolean): string {
+    const app = join(dir, name);
+    mkdirSync(join(app, 'node_modules/@types'), { recursive: true });
+    symlinkSync(join(unpacked, 'package'), join(app, 'node_modules/descent'));
+    if (typesNode) symlinkSync(join(root, 'node_modules/@types/node'), join(app, 'node_modules/@types/node'));
+    writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], skipLibCheck: false, target: 'ES2022', ...compilerOptions }, include: ['index.ts'] }));
+    writeFileSync(join(app, 'index.ts'), code);
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', app], { encoding: 'utf8' });
+      return '';
+    } catch (err) {
+      return (err as { stdout: string }).stdout;
+    }
+  }
+  // Every entry and subpath, and a call into each that shows its declarations were read.
+  const consumer = (extra: string) => [
+    `import { createNetwork, type NetworkSpec } from 'descent';`,
+    ...subpaths.map((s, i) => `import * as sub${i} from 'descent/${s.slice(2)}';`),
+    `const spec: NetworkSpec = { inputs: 2, layers: [{ units: 3 }], loss: 'mse' };`,
+    `const net = await createNetwork(spec);`,
+    `const bytes: Uint8Array = sub${subpaths.indexOf('./checkpoint')}.saveCheckpoint(net);`,
+    `export const all = [bytes, ${subpaths.map((_, i) => `sub${i}`).join(', ')}];`,
+    extra,
+  ].join('\n');
+
+  it('type-checks in a browser project: strict, types: [], skipLibCheck: false, no @types/node', () => {
+    expect(compileConsumer('browser-app', { lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'bundler' }, consumer(`export const worker: Worker | null = null;`), false)).toBe('');
+  });
+
+  it('type-checks in a Node project (NodeNext): Node\'s types come with the Node entry', () => {
+    expect(compileConsumer('node-app', { lib: ['ES2022', 'DOM'], module: 'NodeNext', moduleResolution: 'NodeNext' }, consumer(`import type { spawnWorker } from 'descent';\nexport type W = ReturnType<typeof spawnWorker>;`), true)).toBe('');
   });
 
   it('runs no script when installed (npm warns about install scripts)', () => {
