@@ -2,7 +2,8 @@
 // meant for it (Deno and Bun match `node` too, so their keys must come first), and TypeScript
 // gets Node's declarations only under `node`. The packed tarball (npm pack, from the dist/
 // `npm test` built) ships no build-time script and no path of the machine that packed it, its
-// source maps carry their sources, and installing it runs no script.
+// source maps carry their sources, browser and Node projects type-check against it, require()
+// explains that it is ESM only, and installing it runs no script.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,19 @@ describe('the packed tarball', () => {
 
   it('type-checks in a Node project (NodeNext): Node\'s types come with the Node entry', () => {
     expect(compileConsumer('node-app', { lib: ['ES2022', 'DOM'], module: 'NodeNext', moduleResolution: 'NodeNext' }, consumer(`import type { spawnWorker } from 'descent';\nexport type W = ReturnType<typeof spawnWorker>;`), true)).toBe('');
+  });
+
+  it('is ESM only, and require() says so with what to write instead', () => {
+    const app = join(dir, 'cjs-app');
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    symlinkSync(join(unpacked, 'package'), join(app, 'node_modules/descent'));
+    const run = (code: string) => execFileSync(process.execPath, ['-e', code], { cwd: app, encoding: 'utf8' }).trim();
+    for (const id of ['descent', ...subpaths.map((s) => `descent/${s.slice(2)}`)]) {
+      expect(run(`try { require(${JSON.stringify(id)}); } catch (e) { console.log(e.code + ': ' + e.message); }`), id)
+        .toMatch(/^ERR_DESCENT_ESM_ONLY: descent is an ES module and cannot be require\(\)d: .*await import\('descent'\)/);
+    }
+    // From CommonJS, a dynamic import works.
+    expect(run(`import('descent').then((m) => console.log(typeof m.createNetwork))`)).toBe('function');
   });
 
   it('runs no script when installed (npm warns about install scripts)', () => {
