@@ -1,5 +1,6 @@
 // Entry for browsers and bundlers (Vite): fetches the kernels (descent.wasm or a variant)
 // next to this module.
+import { StateError } from './errors.js';
 import { Network } from './network.js';
 import type { CreateNetworkOptions, KernelsOption, KernelVariant, NetworkSpec, WorkerData } from './types.js';
 import { moduleLoader, resolveCreateOptions } from './wasm/variants.js';
@@ -13,13 +14,22 @@ const files: Record<KernelVariant, () => URL> = {
   relaxed: () => new URL('./descent-relaxed.wasm', import.meta.url),
 };
 
-async function compile(url: URL): Promise<WebAssembly.Module> {
+async function compile(file: () => URL): Promise<WebAssembly.Module> {
+  let url: URL | null = null;
   try {
-    return await WebAssembly.compileStreaming(fetch(url));
-  } catch {
-    // Servers that send the wrong MIME type defeat compileStreaming; compile the bytes instead.
-    const response = await fetch(url);
-    return WebAssembly.compile(await response.arrayBuffer());
+    url = file();
+    try {
+      return await WebAssembly.compileStreaming(fetch(url));
+    } catch {
+      // Servers that send the wrong MIME type defeat compileStreaming; compile the bytes instead.
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return await WebAssembly.compile(await response.arrayBuffer());
+    }
+  } catch (err) {
+    // A runtime without a URL for this module, or one that may not fetch or compile it, gets
+    // the way out instead of a bare TypeError.
+    throw new StateError(`descent could not load its kernels${url ? ` from ${url.href}` : ''} (${(err as Error).message}): pass createNetwork a compiled descent .wasm as { module }, or, in a Cloudflare Worker, import 'descent' through a bundler that uses the "workerd" condition (wrangler does)`, 'module', url?.href);
   }
 }
 
@@ -27,7 +37,7 @@ async function compile(url: URL): Promise<WebAssembly.Module> {
  * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
  * the engine has it, else scalar); each variant is compiled once, then shared.
  */
-export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(files[variant]()));
+export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(files[variant]));
 
 const threadedFiles: Record<KernelVariant, () => URL> = {
   scalar: () => new URL('./descent-scalar-threads.wasm', import.meta.url),
@@ -36,7 +46,7 @@ const threadedFiles: Record<KernelVariant, () => URL> = {
 };
 
 /** The threaded twin (shared memory) of the variant `kernels` selects, for `threads` > 1; compiled once. */
-export const loadThreadsModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(threadedFiles[variant]()));
+export const loadThreadsModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(threadedFiles[variant]));
 
 /** Starts a Worker running `source`'s `run(data)`; the Module and shared Memory are posted once. */
 export function spawnWorker(source: string, data: WorkerData): Worker {

@@ -26,7 +26,8 @@ export function importsOf(text: string): string[] {
   for (const m of code.matchAll(/(?:^|[\s;}])(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g)) found.push(m[1]);
   for (const m of code.matchAll(/(?:^|[\s;}])import\s*['"]([^'"]+)['"]/g)) found.push(m[1]);
   for (const m of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]);
-  return found.filter((s) => s.startsWith('.'));
+  // A .wasm import (the workerd entry's kernels) is a module the runtime compiles, not a source file.
+  return found.filter((s) => s.startsWith('.') && !s.endsWith('.wasm'));
 }
 
 /** The import graph of the .ts files under `dir`: file → files it imports (paths relative to the repository). */
@@ -101,7 +102,7 @@ const LAYERS = [
   ['src/util/'], ['src/wasm/'], ['src/model/'], ['src/optim/'], ['src/engine/'], ['src/diagnostics/'], ['src/data/'], ['src/train/'],
   ['src/network.ts'], ['src/lab/', 'src/checkpoint/'],
   ['src/index.ts', 'src/checkpoint.ts', 'src/data.ts', 'src/diagnostics.ts', 'src/lr-finder.ts', 'src/race.ts', 'src/replay.ts', 'src/schedules.ts', 'src/surfaces.ts'],
-  ['src/node.ts', 'src/browser.ts'],
+  ['src/node.ts', 'src/browser.ts', 'src/workerd.ts'],
   ['src/cli/'],
 ];
 const layerOf = (file: string) => LAYERS.findIndex((l) => l.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p)));

@@ -1,9 +1,11 @@
 // The same seeded training run (test/runtimes/train.mjs) in Node, Deno and Bun, each importing
-// `descent` from a project's node_modules as a user's script does: each runtime must load the
-// file package.json's exports mean for it, and every loss must be bit-identical to Node's.
-// Deno and Bun come from npm (devDependencies), so `npm ci` brings them.
-import { execFileSync } from 'node:child_process';
+// `descent` from a project's node_modules as a user's script does, and in workerd as a
+// Cloudflare Worker (test/runtimes/worker.mjs, bundled with the `workerd` condition as wrangler
+// bundles it): each must load the file package.json's exports mean for it, and every loss must
+// be bit-identical to Node's. Deno, Bun and workerd come from npm (devDependencies).
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,5 +55,54 @@ describe('one training run in every server runtime', () => {
     const bun = run(bin('bun'), []);
     expect(bun.entry).toMatch(/\/dist\/descent\.esm\.js$/);
     expect(bun.losses).toEqual(node.losses);
+  });
+
+  /** Bundles test/runtimes/worker.mjs with `conditions` (as wrangler does: .wasm imports left to the runtime), serves it in workerd and returns its answer. */
+  async function inWorkerd(name: string, conditions: string[]): Promise<{ losses?: string[]; error?: { name: string; message: string } }> {
+    const out = join(app, name);
+    mkdirSync(out);
+    copyFileSync(join(root, 'test/runtimes/worker.mjs'), join(app, 'worker.mjs'));
+    await build({ entryPoints: [join(app, 'worker.mjs')], bundle: true, format: 'esm', platform: 'browser', conditions, external: ['*.wasm'], outfile: join(out, 'worker.js'), logLevel: 'silent' });
+    const wasm = ['descent.wasm', 'descent-scalar.wasm', 'descent-relaxed.wasm'];
+    for (const f of wasm) copyFileSync(join(root, 'dist', f), join(out, f));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .mainWorker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const mainWorker :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js"), ${wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`).join(', ')} ],
+  compatibilityDate = "2025-09-01",
+);
+`);
+    const server = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: out, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    server.stderr.on('data', (d) => (log += d));
+    try {
+      for (let i = 0; i < 100; i++) {
+        try {
+          return (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { losses?: string[] };
+        } catch {
+          if (server.exitCode !== null) throw new Error(`workerd exited: ${log}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      throw new Error(`workerd never answered: ${log}`);
+    } finally {
+      server.kill();
+    }
+  }
+
+  it('workerd: a Worker bundled with the workerd condition imports the kernels as modules and trains; the losses are Node\'s, bit for bit', async () => {
+    const answer = await inWorkerd('workerd-entry', ['workerd', 'worker']);
+    expect(answer.error).toBeUndefined();
+    expect(answer.losses).toEqual(node.losses);
+  });
+
+  it('workerd: the browser entry, which cannot fetch its kernels there, says what to do instead of a bare TypeError', async () => {
+    const answer = await inWorkerd('browser-entry', ['worker']);
+    expect(answer.error?.name).toBe('StateError');
+    expect(answer.error?.message).toMatch(/^descent could not load its kernels.*: pass createNetwork a compiled descent \.wasm as \{ module \}, or, in a Cloudflare Worker, import 'descent' through a bundler that uses the "workerd" condition/);
   });
 });
