@@ -1,8 +1,8 @@
-// The same seeded training run (test/runtimes/train.mjs) in Node, Deno and Bun, each importing
-// `descent` from a project's node_modules as a user's script does, and in workerd as a
-// Cloudflare Worker (test/runtimes/worker.mjs, bundled with the `workerd` condition as wrangler
-// bundles it): each must load the file package.json's exports mean for it, and every loss must
-// be bit-identical to Node's. Deno, Bun and workerd come from npm (devDependencies).
+// The examples, run as users run them: examples/script/train.mjs in Node, Deno and Bun, each
+// importing `descent` from a project's node_modules, and examples/cloudflare-worker in workerd
+// (bundled with the `workerd` condition, as wrangler bundles it). Each must load the file
+// package.json's exports mean for it, and every loss must be bit-identical to Node's (JSON
+// keeps a double exactly). Deno, Bun and workerd come from npm (devDependencies).
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 let app: string;
 
-interface Run { entry: string; losses: string[] }
+interface Run { entry: string; losses: number[] }
 
 function run(command: string, args: string[]): Run {
   const out = execFileSync(command, [...args, 'train.mjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, timeout: 60_000 });
@@ -27,7 +27,7 @@ beforeAll(() => {
   mkdirSync(join(app, 'node_modules'));
   symlinkSync(root, join(app, 'node_modules/descent'));
   writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
-  copyFileSync(join(root, 'test/runtimes/train.mjs'), join(app, 'train.mjs'));
+  copyFileSync(join(root, 'examples/script/train.mjs'), join(app, 'train.mjs'));
 });
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
@@ -43,6 +43,7 @@ describe('one training run in every server runtime', () => {
     expect(node.entry).toMatch(/\/dist\/descent\.node\.js$/);
     expect(node.losses).toHaveLength(60);
     expect(new Set(node.losses).size).toBeGreaterThan(50);
+    expect(node.losses.at(-1)!).toBeLessThan(node.losses[0]);
   });
 
   it('Deno (with --allow-read, which it needs to read the kernels) loads the plain ESM bundle; the losses are Node\'s, bit for bit', () => {
@@ -57,11 +58,11 @@ describe('one training run in every server runtime', () => {
     expect(bun.losses).toEqual(node.losses);
   });
 
-  /** Bundles test/runtimes/worker.mjs with `conditions` (as wrangler does: .wasm imports left to the runtime), serves it in workerd and returns its answer. */
-  async function inWorkerd(name: string, conditions: string[]): Promise<{ losses?: string[]; error?: { name: string; message: string } }> {
+  /** Bundles examples/cloudflare-worker with `conditions` (as wrangler does: .wasm imports left to the runtime), serves it in workerd and returns its answer. */
+  async function inWorkerd(name: string, conditions: string[]): Promise<{ losses?: number[]; error?: { name: string; message: string } }> {
     const out = join(app, name);
     mkdirSync(out);
-    copyFileSync(join(root, 'test/runtimes/worker.mjs'), join(app, 'worker.mjs'));
+    copyFileSync(join(root, 'examples/cloudflare-worker/src/index.js'), join(app, 'worker.mjs'));
     await build({ entryPoints: [join(app, 'worker.mjs')], bundle: true, format: 'esm', platform: 'browser', conditions, external: ['*.wasm'], outfile: join(out, 'worker.js'), logLevel: 'silent' });
     const wasm = ['descent.wasm', 'descent-scalar.wasm', 'descent-relaxed.wasm'];
     for (const f of wasm) copyFileSync(join(root, 'dist', f), join(out, f));
@@ -82,7 +83,7 @@ const mainWorker :Workerd.Worker = (
     try {
       for (let i = 0; i < 100; i++) {
         try {
-          return (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { losses?: string[] };
+          return (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { losses?: number[] };
         } catch {
           if (server.exitCode !== null) throw new Error(`workerd exited: ${log}`);
           await new Promise((r) => setTimeout(r, 100));
