@@ -4,12 +4,13 @@
 // package.json's exports mean for it, and every loss must be bit-identical to Node's (JSON
 // keeps a double exactly). Deno, Bun and workerd come from npm (devDependencies).
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stepLosses, threadedLosses, type RuntimeLosses } from './runtime-runs/runs.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
@@ -33,14 +34,30 @@ afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
 });
 
+// The runs every runtime repeats (test/runtime-runs/), as Node gives them from the built
+// package: the browser tests hold Chromium to this file. UPDATE_RUNTIME_LOSSES=1 rewrites it,
+// for a change that moves the kernels' results (the commit says why).
+const expectedFile = join(root, 'test/runtime-runs/expected.json');
+
+describe('Node gives the runs the other runtimes are held to', () => {
+  it('test/runtime-runs/expected.json', async () => {
+    const { createNetwork } = await import('../dist/node.js');
+    const { spiral } = await import('../dist/data.js');
+    const got: RuntimeLosses = { steps: await stepLosses(createNetwork, spiral), threaded: await threadedLosses(createNetwork, spiral) };
+    if (process.env.UPDATE_RUNTIME_LOSSES) writeFileSync(expectedFile, JSON.stringify(got, null, 1) + '\n');
+    expect(got).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
+  });
+});
+
 describe('one training run in every server runtime', () => {
   let node: Run;
   beforeAll(() => {
     node = run(process.execPath, []);
   });
 
-  it('Node loads the Node entry and trains', () => {
+  it('Node loads the Node entry and trains: the example is the run the browsers are held to', () => {
     expect(node.entry).toMatch(/\/dist\/descent\.node\.js$/);
+    expect(node.losses).toEqual((JSON.parse(readFileSync(expectedFile, 'utf8')) as RuntimeLosses).steps);
     expect(node.losses).toHaveLength(60);
     expect(new Set(node.losses).size).toBeGreaterThan(50);
     expect(node.losses.at(-1)!).toBeLessThan(node.losses[0]);
