@@ -125,6 +125,17 @@ describe('the packed tarball', () => {
     expect(compileConsumer('node-app', { lib: ['ES2022', 'DOM'], module: 'NodeNext', moduleResolution: 'NodeNext' }, consumer(`import type { spawnWorker } from 'descent';\nexport type W = ReturnType<typeof spawnWorker>;`), true)).toBe('');
   });
 
+  it('trains in a Node project that installed it: the example, with the losses Node gives from the repository', () => {
+    const app = join(dir, 'node-consumer');
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    symlinkSync(join(unpacked, 'package'), join(app, 'node_modules/descent'));
+    writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(app, 'train.mjs'), readFileSync(join(root, 'examples/script/train.mjs')));
+    const out = JSON.parse(execFileSync(process.execPath, ['train.mjs'], { cwd: app, encoding: 'utf8' })) as { entry: string; losses: number[] };
+    expect(out.entry).toBe(`file://${join(unpacked, 'package/dist/descent.node.js')}`);
+    expect(out.losses).toEqual((JSON.parse(readFileSync(join(root, 'test/runtime-runs/expected.json'), 'utf8')) as { steps: number[] }).steps);
+  });
+
   it('is ESM only, and require() says so with what to write instead', () => {
     const app = join(dir, 'cjs-app');
     mkdirSync(join(app, 'node_modules'), { recursive: true });
