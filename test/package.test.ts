@@ -136,6 +136,44 @@ describe('the packed tarball', () => {
     expect(out.losses).toEqual((JSON.parse(readFileSync(join(root, 'test/runtime-runs/expected.json'), 'utf8')) as { steps: number[] }).steps);
   });
 
+  // Debian's Chromium (never a download); CI requires it, as it requires the browser project.
+  it.skipIf(!existsSync('/usr/bin/chromium') && !process.env.CI)('a fresh Vite 8 app that installed it builds, ships the kernels, and trains in Chromium with Node\'s losses', async () => {
+    const app = join(dir, 'vite-app');
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    symlinkSync(join(unpacked, 'package'), join(app, 'node_modules/descent'));
+    writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(app, 'index.html'), '<!doctype html><title>descent in Vite</title><script type="module" src="/main.js"></script>\n');
+    // The example's run (examples/script/train.mjs), as an app's page would write it.
+    writeFileSync(join(app, 'main.js'), `import { createNetwork } from 'descent';
+import { spiral } from 'descent/data';
+const { x, y } = spiral({ samples: 200, classes: 3, seed: 1 });
+const net = await createNetwork({ inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 2 }, { kernels: 'simd' });
+const trainer = net.trainer(x, y, { optimizer: { type: 'adam', lr: 0.01 }, batchSize: 32 });
+const losses = [];
+for (let i = 0; i < 60; i++) { trainer.step(); losses.push(trainer.loss); }
+document.body.dataset.losses = JSON.stringify(losses);
+`);
+    const vite = await import('vite');
+    await vite.build({ root: app, logLevel: 'silent', configFile: false, build: { outDir: join(app, 'dist'), target: 'es2022' } });
+    const assets = execFileSync('ls', [join(app, 'dist/assets')], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.wasm'));
+    expect(assets.some((f) => /^descent-[\w-]+\.wasm$/.test(f) && !/scalar|relaxed|threads/.test(f)), assets.join(', ')).toBe(true);
+    const server = await vite.preview({ root: app, logLevel: 'silent', configFile: false, build: { outDir: join(app, 'dist') }, preview: { port: 0, host: '127.0.0.1' } });
+    const { chromium } = await import('playwright');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(server.resolvedUrls!.local[0]);
+      const losses = JSON.parse(await page.waitForFunction(() => document.body.dataset.losses, null, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<string>)) as number[];
+      expect(errors).toEqual([]);
+      expect(losses).toEqual((JSON.parse(readFileSync(join(root, 'test/runtime-runs/expected.json'), 'utf8')) as { steps: number[] }).steps);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
+
   it('is ESM only, and require() says so with what to write instead', () => {
     const app = join(dir, 'cjs-app');
     mkdirSync(join(app, 'node_modules'), { recursive: true });
