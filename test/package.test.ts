@@ -91,8 +91,8 @@ describe('the packed tarball', () => {
   });
 
   /** Runs tsc --strict on a consumer of the unpacked package; returns its output ('' when clean). */
-  function compileConsumer(name: string, compilerOptions: Record<string, unknown>, code: string, typesNode: boolean): string {
-    const app = join(dir, name);
+  function compileConsumer(name: string, compilerOptions: Record<string, unknown>, code: string, typesNode: boolean, compiler: string): string {
+    const app = join(dir, `${name}-${compiler}`);
     mkdirSync(join(app, 'node_modules/@types'), { recursive: true });
     symlinkSync(join(unpacked, 'package'), join(app, 'node_modules/descent'));
     if (typesNode) symlinkSync(join(root, 'node_modules/@types/node'), join(app, 'node_modules/@types/node'));
@@ -100,7 +100,7 @@ describe('the packed tarball', () => {
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], skipLibCheck: false, target: 'ES2022', ...compilerOptions }, include: ['index.ts'] }));
     writeFileSync(join(app, 'index.ts'), code);
     try {
-      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', app], { encoding: 'utf8' });
+      execFileSync(process.execPath, [join(root, 'node_modules', compiler, 'bin/tsc'), '-p', app], { encoding: 'utf8' });
       return '';
     } catch (err) {
       return (err as { stdout: string }).stdout;
@@ -117,12 +117,15 @@ describe('the packed tarball', () => {
     extra,
   ].join('\n');
 
-  it('type-checks in a browser project: strict, types: [], skipLibCheck: false, no @types/node', () => {
-    expect(compileConsumer('browser-app', { lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'bundler' }, consumer(`export const worker: Worker | null = null;`), false)).toBe('');
+  // The TypeScript users get today: 5.9 (the repository's) and 7 (devDependency typescript7).
+  const COMPILERS = [['TypeScript 5.9', 'typescript'], ['TypeScript 7', 'typescript7']] as const;
+
+  it.each(COMPILERS)('%s: type-checks in a browser project: strict, types: [], skipLibCheck: false, no @types/node', (_, compiler) => {
+    expect(compileConsumer('browser-app', { lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'bundler' }, consumer(`export const worker: Worker | null = null;`), false, compiler)).toBe('');
   });
 
-  it('type-checks in a Node project (NodeNext): Node\'s types come with the Node entry', () => {
-    expect(compileConsumer('node-app', { lib: ['ES2022', 'DOM'], module: 'NodeNext', moduleResolution: 'NodeNext' }, consumer(`import type { spawnWorker } from 'descent';\nexport type W = ReturnType<typeof spawnWorker>;`), true)).toBe('');
+  it.each(COMPILERS)('%s: type-checks in a Node project (NodeNext): Node\'s types come with the Node entry', (_, compiler) => {
+    expect(compileConsumer('node-app', { lib: ['ES2022', 'DOM'], module: 'NodeNext', moduleResolution: 'NodeNext' }, consumer(`import type { spawnWorker } from 'descent';\nexport type W = ReturnType<typeof spawnWorker>;`), true, compiler)).toBe('');
   });
 
   it('trains in a Node project that installed it: the example, with the losses Node gives from the repository', () => {
