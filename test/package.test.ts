@@ -5,7 +5,7 @@
 // source maps carry their sources, browser and Node projects type-check against it, require()
 // explains that it is ESM only, and installing it runs no script.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,27 +140,16 @@ describe('the packed tarball', () => {
   });
 
   // Debian's Chromium (never a download); CI requires it, as it requires the browser project.
-  it.skipIf(!existsSync('/usr/bin/chromium') && !process.env.CI)('a fresh Vite 8 app that installed it builds, ships the kernels, and trains in Chromium with Node\'s losses', async () => {
+  it.skipIf(!existsSync('/usr/bin/chromium') && !process.env.CI)('examples/vite-app, a fresh Vite 8 app that installed it, builds, ships the kernels, and trains in Chromium with Node\'s losses', async () => {
     const app = join(dir, 'vite-app');
     mkdirSync(join(app, 'node_modules'), { recursive: true });
     symlinkSync(join(unpacked, 'package'), join(app, 'node_modules/descent'));
-    writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
-    writeFileSync(join(app, 'index.html'), '<!doctype html><title>descent in Vite</title><script type="module" src="/main.js"></script>\n');
-    // The example's run (examples/script/train.mjs), as an app's page would write it.
-    writeFileSync(join(app, 'main.js'), `import { createNetwork } from 'descent';
-import { spiral } from 'descent/data';
-const { x, y } = spiral({ samples: 200, classes: 3, seed: 1 });
-const net = await createNetwork({ inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 2 }, { kernels: 'simd' });
-const trainer = net.trainer(x, y, { optimizer: { type: 'adam', lr: 0.01 }, batchSize: 32 });
-const losses = [];
-for (let i = 0; i < 60; i++) { trainer.step(); losses.push(trainer.loss); }
-document.body.dataset.losses = JSON.stringify(losses);
-`);
+    for (const f of ['package.json', 'index.html', 'main.js', 'vite.config.js']) copyFileSync(join(root, 'examples/vite-app', f), join(app, f));
     const vite = await import('vite');
-    await vite.build({ root: app, logLevel: 'silent', configFile: false, build: { outDir: join(app, 'dist'), target: 'es2022' } });
+    await vite.build({ root: app, logLevel: 'silent', configFile: join(app, 'vite.config.js') });
     const assets = execFileSync('ls', [join(app, 'dist/assets')], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.wasm'));
     expect(assets.some((f) => /^descent-[\w-]+\.wasm$/.test(f) && !/scalar|relaxed|threads/.test(f)), assets.join(', ')).toBe(true);
-    const server = await vite.preview({ root: app, logLevel: 'silent', configFile: false, build: { outDir: join(app, 'dist') }, preview: { port: 0, host: '127.0.0.1' } });
+    const server = await vite.preview({ root: app, logLevel: 'silent', configFile: join(app, 'vite.config.js'), preview: { port: 0, host: '127.0.0.1' } });
     const { chromium } = await import('playwright');
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     try {
