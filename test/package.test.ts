@@ -7,7 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTargets, pkg, resolveExport } from './helpers/exports.js';
@@ -90,6 +92,29 @@ describe('the packed tarball', () => {
     expect(without).toEqual([]);
   });
 
+  const expectedSteps = () => (JSON.parse(readFileSync(join(root, 'test/runtime-runs/expected.json'), 'utf8')) as { steps: number[] }).steps;
+
+  /** Opens `url` in Chromium and reads the losses a page leaves in `document.body.dataset[name]`, for each name; no page error allowed. */
+  async function pageLosses(url: string, names: string[]): Promise<Record<string, number[]>> {
+    const { chromium } = await import('playwright');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      const out: Record<string, number[]> = {};
+      for (const name of names) {
+        const text = await page.waitForFunction((n) => document.body.dataset[n], name, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<string>);
+        out[name] = JSON.parse(text) as number[];
+      }
+      expect(errors).toEqual([]);
+      return out;
+    } finally {
+      await browser.close();
+    }
+  }
+
   /** Runs tsc --strict on a consumer of the unpacked package; returns its output ('' when clean). */
   function compileConsumer(name: string, compilerOptions: Record<string, unknown>, code: string, typesNode: boolean, compiler: string): string {
     const app = join(dir, `${name}-${compiler}`);
@@ -150,19 +175,32 @@ describe('the packed tarball', () => {
     const assets = execFileSync('ls', [join(app, 'dist/assets')], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.wasm'));
     expect(assets.some((f) => /^descent-[\w-]+\.wasm$/.test(f) && !/scalar|relaxed|threads/.test(f)), assets.join(', ')).toBe(true);
     const server = await vite.preview({ root: app, logLevel: 'silent', configFile: join(app, 'vite.config.js'), preview: { port: 0, host: '127.0.0.1' } });
-    const { chromium } = await import('playwright');
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(server.resolvedUrls!.local[0]);
-      const losses = JSON.parse(await page.waitForFunction(() => document.body.dataset.losses, null, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<string>)) as number[];
-      expect(errors).toEqual([]);
-      expect(losses).toEqual((JSON.parse(readFileSync(join(root, 'test/runtime-runs/expected.json'), 'utf8')) as { steps: number[] }).steps);
+      expect(await pageLosses(server.resolvedUrls!.local[0], ['losses'])).toEqual({ losses: expectedSteps() });
     } finally {
-      await browser.close();
       await server.close();
+    }
+  }, 120_000);
+
+  it.skipIf(!existsSync('/usr/bin/chromium') && !process.env.CI)('examples/static-page, served as plain files beside node_modules, trains on the page and in a module Worker with Node\'s losses', async () => {
+    const app = join(dir, 'static-page');
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    symlinkSync(join(unpacked, 'package'), join(app, 'node_modules/descent'));
+    for (const f of ['index.html', 'worker.js']) copyFileSync(join(root, 'examples/static-page', f), join(app, f));
+    // Any static server: this one sends .wasm as application/wasm, as the page's compileStreaming wants.
+    const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+    const server = createServer((req, res) => {
+      const file = join(app, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
+      if (!file.startsWith(app) || !existsSync(file)) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const steps = expectedSteps();
+      expect(await pageLosses(`http://127.0.0.1:${port}/index.html`, ['page', 'worker'])).toEqual({ page: steps, worker: steps });
+    } finally {
+      server.close();
     }
   }, 120_000);
 
