@@ -18,9 +18,9 @@ let app: string;
 
 interface Run { entry: string; losses: number[] }
 
-function run(command: string, args: string[]): Run {
-  const out = execFileSync(command, [...args, 'train.mjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, timeout: 60_000 });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as Run;
+function run<T = Run>(command: string, args: readonly string[], script = 'train.mjs'): T {
+  const out = execFileSync(command, [...args, script], { cwd: app, encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, timeout: 60_000 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
 beforeAll(() => {
@@ -28,7 +28,7 @@ beforeAll(() => {
   mkdirSync(join(app, 'node_modules'));
   symlinkSync(root, join(app, 'node_modules/descent'));
   writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
-  copyFileSync(join(root, 'examples/script/train.mjs'), join(app, 'train.mjs'));
+  for (const f of ['train.mjs', 'threads.mjs']) copyFileSync(join(root, 'examples/script', f), join(app, f));
 });
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
@@ -46,6 +46,19 @@ describe('Node gives the runs the other runtimes are held to', () => {
     const got: RuntimeLosses = { steps: await stepLosses(createNetwork, spiral), threaded: await threadedLosses(createNetwork, spiral) };
     if (process.env.UPDATE_RUNTIME_LOSSES) writeFileSync(expectedFile, JSON.stringify(got, null, 1) + '\n');
     expect(got).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
+  });
+});
+
+describe('2 threads in every server runtime that has them (worker_threads in Node, Deno and Bun)', () => {
+  const expectedThreaded = () => (JSON.parse(readFileSync(expectedFile, 'utf8')) as RuntimeLosses).threaded;
+  it.each([
+    ['Node', process.execPath, []],
+    ['Deno', bin('deno'), ['run', '--allow-read']],
+    ['Bun', bin('bun'), []],
+  ] as const)('%s: examples/script/threads.mjs trains on 2 threads with the expected losses, bit for bit', (_, command, args) => {
+    const out = run<{ threads: number; losses: number[] }>(command, args, 'threads.mjs');
+    expect(out.threads).toBe(2);
+    expect(out.losses).toEqual(expectedThreaded());
   });
 });
 
