@@ -40,7 +40,8 @@ const names = Object.keys(await import(new URL('descent.esm.js', dist).href)).so
 const { exports } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const errorsFile = fileURLToPath(new URL('errors.js', dist));
 for (const [key, target] of Object.entries(exports)) {
-  if (key === '.' || typeof target !== 'object') continue;
+  // './threads' is for browsers; elsewhere it is a plain no-op module (src/threads-node.ts).
+  if (key === '.' || typeof target !== 'object' || !target.node.startsWith('./dist/descent.')) continue;
   for (const [out, entry] of [[target.node, './descent.node.js'], [target.deno, './descent.esm.js']]) {
     // Every import of dist/errors.js, from any folder, becomes the matching entry.
     const errorsFromEntry = {

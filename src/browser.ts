@@ -39,14 +39,25 @@ async function compile(file: () => URL): Promise<WebAssembly.Module> {
  */
 export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(files[variant]));
 
-const threadedFiles: Record<KernelVariant, () => URL> = {
-  scalar: () => new URL('./descent-scalar-threads.wasm', import.meta.url),
-  simd: () => new URL('./descent-threads.wasm', import.meta.url),
-  relaxed: () => new URL('./descent-relaxed-threads.wasm', import.meta.url),
-};
+// The threaded twins come with 'descent/threads' (threads.ts), so an app that never asks for
+// threads does not ship them.
+let threadedFiles: Record<KernelVariant, () => URL> | null = null;
 
-/** The threaded twin (shared memory) of the variant `kernels` selects, for `threads` > 1; compiled once. */
-export const loadThreadsModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(threadedFiles[variant]));
+/** @internal Called by 'descent/threads' with the threaded kernels' URLs. */
+export function registerThreadedKernels(files: Record<KernelVariant, () => URL>): void {
+  threadedFiles = files;
+}
+
+const NOT_IMPORTED = "the threaded kernels are not part of this app: import 'descent/threads' once (a bundler then ships them)";
+
+/**
+ * The threaded twin (shared memory) of the variant `kernels` selects, for `threads` > 1;
+ * compiled once. Needs `import 'descent/threads'` (a StateError says so otherwise).
+ */
+export const loadThreadsModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => {
+  if (!threadedFiles) return Promise.reject(new StateError(`descent: ${NOT_IMPORTED}`, 'threads', 'descent/threads'));
+  return compile(threadedFiles[variant]);
+});
 
 /** Starts a Worker running `source`'s `run(data)`; the Module and shared Memory are posted once. */
 export function spawnWorker(source: string, data: WorkerData): Worker {
@@ -60,6 +71,7 @@ export function spawnWorker(source: string, data: WorkerData): Worker {
 
 /** Why shared memory cannot be used here, or null when it can. */
 function whyNoThreads(): string | null {
+  if (!threadedFiles) return NOT_IMPORTED;
   if (typeof Worker !== 'function') return 'this runtime has no Worker';
   if (typeof SharedArrayBuffer !== 'function' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
     return 'shared memory needs a cross-origin isolated page (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';

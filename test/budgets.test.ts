@@ -25,6 +25,7 @@ const SUBPATHS = [
   { name: 'diagnostics', file: 'diagnostics.js', own: ['diagnostics/histograms.js', 'diagnostics/csv.js'], budget: 3_000 },
   { name: 'race', file: 'race.js', own: ['lab/race.js'], budget: 2_000 },
   { name: 'lr-finder', file: 'lr-finder.js', own: ['lab/lr-finder.js'], budget: 3_000 },
+  { name: 'threads', file: 'threads.js', own: ['threads.js'], budget: 1_000 },
   // 9 KB since checkpoints carry a run's snapshot (training.js) and gained their storage helpers (files, Blob, download, IndexedDB).
   { name: 'checkpoint', file: 'checkpoint.js', own: ['checkpoint/checkpoint.js', 'checkpoint/safetensors.js', 'checkpoint/crc32.js', 'checkpoint/onnx.js', 'checkpoint/protobuf.js', 'checkpoint/training.js', 'checkpoint/files.js', 'checkpoint/browser-storage.js'], budget: 9_000 },
 ];

@@ -101,8 +101,8 @@ const LAYERS = [
   ['src/types.ts', 'src/names.ts', 'src/errors.ts'],
   ['src/util/'], ['src/wasm/'], ['src/model/'], ['src/optim/'], ['src/engine/'], ['src/diagnostics/'], ['src/data/'], ['src/train/'],
   ['src/network.ts'], ['src/lab/', 'src/checkpoint/'],
-  ['src/index.ts', 'src/checkpoint.ts', 'src/data.ts', 'src/diagnostics.ts', 'src/lr-finder.ts', 'src/race.ts', 'src/replay.ts', 'src/schedules.ts', 'src/surfaces.ts'],
-  ['src/node.ts', 'src/browser.ts', 'src/workerd.ts'],
+  ['src/index.ts', 'src/checkpoint.ts', 'src/threads-node.ts', 'src/data.ts', 'src/diagnostics.ts', 'src/lr-finder.ts', 'src/race.ts', 'src/replay.ts', 'src/schedules.ts', 'src/surfaces.ts'],
+  ['src/node.ts', 'src/browser.ts', 'src/workerd.ts', 'src/threads.ts'],
   ['src/cli/'],
 ];
 const layerOf = (file: string) => LAYERS.findIndex((l) => l.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p)));

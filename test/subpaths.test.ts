@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { pkg, resolveExport } from './helpers/exports.js';
 
 const load = (file: string) => import(new URL(`../${file}`, import.meta.url).href);
-const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && !k.endsWith('.wasm') && !k.endsWith('.json'));
+// './threads' exports nothing: in a browser it brings the threaded kernels, elsewhere it is empty.
+const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && k !== './threads' && !k.endsWith('.wasm') && !k.endsWith('.json'));
 
 /** A call into each subpath that must throw a ConfigError. */
 const BAD_CALLS: Record<string, (m: Record<string, (...args: unknown[]) => unknown>) => unknown> = {
@@ -36,4 +37,10 @@ describe.each([['node', ['node', 'import']], ['deno and bun', ['deno', 'node', '
     expect(error).toBeInstanceOf(main.DescentError);
     for (const name of Object.keys(sub)) expect(main[name], `${name} is not in the main entry`).toBeUndefined();
   });
+});
+
+it("'descent/threads' is an empty module in Node, Deno and Bun, whose entries need no help with threads", async () => {
+  for (const conditions of [['node', 'import'], ['deno', 'node', 'import'], ['bun', 'node', 'import']] as const) {
+    expect(Object.keys(await load(resolveExport('./threads', conditions)!))).toEqual([]);
+  }
 });

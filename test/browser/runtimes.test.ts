@@ -3,6 +3,7 @@
 // cross-origin isolated). Every loss must be the one Node gives (expected.json), bit for bit.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../dist/browser.js';
+import '../../dist/threads.js'; // the threaded kernels (descent/threads)
 import { spiral } from '../../dist/data.js';
 import expected from '../runtime-runs/expected.json' with { type: 'json' };
 import { stepLosses, threadedLosses } from '../runtime-runs/runs.js';

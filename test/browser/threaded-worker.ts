@@ -1,6 +1,7 @@
 // Module Worker for threads.test.ts: trains a 2-thread network with the synchronous API
 // (allowed here: a Worker may block on Atomics.wait) and posts back the parameters.
 import { createNetwork } from '../../dist/browser.js';
+import '../../dist/threads.js'; // the threaded kernels (descent/threads)
 
 self.onmessage = async (event: MessageEvent) => {
   const { spec, x, y, options } = event.data;

@@ -4,6 +4,7 @@
 // the synchronous API works too. Threaded runs must match one thread within f32 rounding.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type LayerParameters, type NetworkSpec } from '../../dist/browser.js';
+import '../../dist/threads.js'; // the threaded kernels (descent/threads)
 import { spiral } from '../../dist/data.js';
 
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 8, activation: 'relu' }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 5 };
