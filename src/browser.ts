@@ -71,13 +71,13 @@ export function spawnWorker(source: string, data: WorkerData): Worker {
 
 /** Why shared memory cannot be used here, or null when it can. */
 function whyNoThreads(): string | null {
-  if (!threadedFiles) return NOT_IMPORTED;
   if (typeof Worker !== 'function') return 'this runtime has no Worker';
   if (typeof SharedArrayBuffer !== 'function' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
     return 'shared memory needs a cross-origin isolated page (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
   try {
-    if (new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer) return null;
+    // What the runtime lacks is said first: the import alone would not help there.
+    if (new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer) return threadedFiles ? null : NOT_IMPORTED;
   } catch {
     // An engine without wasm threads rejects `shared`, or ignores it.
   }
