@@ -40,7 +40,9 @@ export function useDemo(): { open(o?: OpenOptions): Promise<DemoPage>; url: stri
       const problems: string[] = [];
       page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+      // ERR_ABORTED is a request the page dropped itself (a navigation away, a terminated
+      // Worker): site.test.ts leaves each page mid-load, which under load caught a kernel fetch.
+      page.on('requestfailed', (r) => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`); });
       page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
       const base = o.url ?? url;
       await page.goto(o.hash ? `${base}#${o.hash}` : base);
