@@ -79,25 +79,18 @@ export class FitRun implements FitRunControl {
    * shuffling stream, the control state and the history, as they were when it was taken.
    */
   private resume(r: TrainingSnapshot): void {
-    const o = this.stepper.optimizer;
-    o.restore(r.optimizer);
+    this.stepper.optimizer.restore(r.optimizer);
     const run = r.run;
     if (!run) return this.beginEpoch();
     const { state, history } = run;
     this.history.epochs.push(...history.epochs.map((h) => ({ ...h })));
     if (history.bestEpoch !== null) this.history.bestEpoch = history.bestEpoch;
-    this.history.steps = this.stepper.steps = state.steps;
+    this.history.steps = state.steps;
+    this.stepper.resumeRun(run, this.scheduler !== null);
     if (state.schedule) this.scheduler!.load(state.schedule);
     if (state.earlyStopping) this.stopper!.load(state.earlyStopping);
-    if (state.guard) this.guard!.load(state.guard);
-    // The guard halves the configured rate directly when there is no schedule to scale.
-    if (this.guard && !this.scheduler) o.options.lr *= this.guard.lrScale;
     this.applySchedule();
     this.epoch = run.epoch;
-    if (this.diagnostics) {
-      this.diagnostics.judge.raised.push(...history.verdicts.map((v) => ({ ...v })));
-      this.diagnostics.resume(run.diagnostics, state.steps);
-    }
     if (run.cursor === null) return this.beginEpoch(run);
     this.batchIndex = run.batch;
     this.epochSteps = run.epochSteps;
@@ -105,8 +98,6 @@ export class FitRun implements FitRunControl {
     this.lossRows = run.lossRows;
     this.lastLr = run.lastLr ?? NaN;
     this.epochStart = now();
-    if (this.diagnostics) this.diagnostics.epoch = this.epoch;
-    if (this.guard) this.guard.epoch = this.epoch;
     this.stepper.resumeAt(run.cursor, run.rng, run.order);
   }
 

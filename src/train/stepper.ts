@@ -9,6 +9,7 @@ import { clips } from '../optim/options.js';
 import type { ResolvedOptimizer } from '../optim/rules.js';
 import { OptimizerState } from '../optim/optimizer.js';
 import { createRng, type Rng } from '../util/rng.js';
+import type { RunSnapshot } from '../types.js';
 
 export class BatchStepper {
   readonly optimizer: OptimizerState;
@@ -54,6 +55,26 @@ export class BatchStepper {
   beginEpoch(): void {
     this.cursor = 0;
     if (this.shuffle) this.rng.shuffleRange(this.e.i32, this.train.indices >> 2, this.train.rows);
+  }
+
+  /**
+   * What a resumed fit and a resumed trainer both take back from a run's snapshot: the step
+   * count, the guard (and, with no schedule to scale the rate, its halvings of the configured
+   * lr) and the diagnostics, all tagged with the snapshot's epoch.
+   */
+  resumeRun(run: RunSnapshot, scheduled: boolean): void {
+    const { guard, diagnostics } = this;
+    if (run.state.guard) {
+      guard!.load(run.state.guard);
+      if (!scheduled) this.optimizer.options.lr *= guard!.lrScale;
+    }
+    this.steps = run.state.steps;
+    if (diagnostics) {
+      diagnostics.judge.raised.push(...run.history.verdicts.map((v) => ({ ...v })));
+      diagnostics.resume(run.diagnostics, run.state.steps);
+      diagnostics.epoch = run.epoch;
+    }
+    if (guard) guard.epoch = run.epoch;
   }
 
   /** The shuffling stream's state and, when shuffling, the epoch's row order (copies, for a snapshot). */

@@ -25,21 +25,9 @@ export class Trainer {
 
   /** Continues from a run's snapshot (the optimizer's state is already back). */
   private resume(run: RunSnapshot): void {
-    const stepper = this.stepper;
-    const { guard, diagnostics } = stepper;
-    if (run.state.guard) {
-      guard!.load(run.state.guard);
-      stepper.optimizer.options.lr *= guard!.lrScale;
-    }
+    this.stepper.resumeRun(run, false);
     this.epochCount = run.epoch;
-    stepper.steps = run.state.steps;
-    if (diagnostics) {
-      diagnostics.judge.raised.push(...run.history.verdicts.map((v) => ({ ...v })));
-      diagnostics.resume(run.diagnostics, run.state.steps);
-      diagnostics.epoch = run.epoch;
-    }
-    if (guard) guard.epoch = run.epoch;
-    stepper.resumeAt(run.cursor, run.rng, run.order);
+    this.stepper.resumeAt(run.cursor, run.rng, run.order);
   }
 
   /**
