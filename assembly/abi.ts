@@ -16,7 +16,9 @@ export const PASS_DELTA_A: i32 = 7;    // two ping-pong buffers for ∂L/∂a, r
 export const PASS_DELTA_B: i32 = 8;
 export const PASS_STATS: i32 = 9;      // per-layer statistics blocks, or 0: none this pass
 export const PASS_STAMP: i32 = 10;     // running sample count stamped on ReLU units active in this pass
-export const PASS_HEADER: i32 = 12;    // words before the first layer's block
+export const PASS_SEED: i32 = 11;      // this step's dropout seed (the host derives it from the network's seed and step)
+export const PASS_ROW0: i32 = 12;      // the shard's first row within the batch (0 unthreaded): dropout masks follow the batch row
+export const PASS_HEADER: i32 = 16;    // words before the first layer's block
 
 // Then one block of PASS_LAYER_WORDS words per layer. The first LAYER_COMMON words mean the
 // same for every kind; the rest belong to the layer's kind.
@@ -30,11 +32,82 @@ export const LAYER_Z: i32 = 6;           // the kind's output, rows × outputs
 export const LAYER_A: i32 = 7;           // after the activation (= LAYER_Z for linear)
 export const LAYER_LAST_ACTIVE: i32 = 8; // i32 per unit stamped when it fires (ReLU layers), or 0
 export const LAYER_STATE: i32 = 9;       // the kind's non-trainable state (running statistics …), or 0
-export const LAYER_COMMON: i32 = 10;
-export const PASS_LAYER_WORDS: i32 = 12;
+export const LAYER_SCRATCH: i32 = 10;    // the kind's per-pass scratch (masks, saved statistics, im2col …), or 0
+export const LAYER_INDEX: i32 = 11;      // the layer's position in the network (dropout streams differ per layer)
+export const LAYER_COMMON: i32 = 12;
+export const PASS_LAYER_WORDS: i32 = 28;
 
-// ---- Layer kinds.
+// ---- Layer kinds (src/model/layers.ts LAYER_KINDS: the code is the index), each with its own
+// words after LAYER_COMMON. A spatial input per row is [C, H, W] row-major (NCHW for the batch).
 export const LAYER_DENSE: i32 = 0;
+export const LAYER_CONV2D: i32 = 1;
+export const CONV2D_IN_CHANNELS: i32 = 12;
+export const CONV2D_IN_HEIGHT: i32 = 13;
+export const CONV2D_IN_WIDTH: i32 = 14;
+export const CONV2D_OUT_CHANNELS: i32 = 15;
+export const CONV2D_OUT_HEIGHT: i32 = 16;
+export const CONV2D_OUT_WIDTH: i32 = 17;
+export const CONV2D_KERNEL_HEIGHT: i32 = 18;
+export const CONV2D_KERNEL_WIDTH: i32 = 19;
+export const CONV2D_STRIDE_HEIGHT: i32 = 20;
+export const CONV2D_STRIDE_WIDTH: i32 = 21;
+export const CONV2D_PAD_TOP: i32 = 22;        // rows of zeros above (PyTorch's 'same' puts the odd one below)
+export const CONV2D_PAD_LEFT: i32 = 23;
+export const CONV2D_DILATION_HEIGHT: i32 = 24;
+export const CONV2D_DILATION_WIDTH: i32 = 25;
+export const CONV2D_HAS_BIAS: i32 = 26;
+export const LAYER_MAXPOOL2D: i32 = 2;
+export const MAXPOOL2D_CHANNELS: i32 = 12;
+export const MAXPOOL2D_IN_HEIGHT: i32 = 13;
+export const MAXPOOL2D_IN_WIDTH: i32 = 14;
+export const MAXPOOL2D_OUT_HEIGHT: i32 = 15;
+export const MAXPOOL2D_OUT_WIDTH: i32 = 16;
+export const MAXPOOL2D_KERNEL_HEIGHT: i32 = 17;
+export const MAXPOOL2D_KERNEL_WIDTH: i32 = 18;
+export const MAXPOOL2D_STRIDE_HEIGHT: i32 = 19;
+export const MAXPOOL2D_STRIDE_WIDTH: i32 = 20;
+export const MAXPOOL2D_PAD_HEIGHT: i32 = 21;
+export const MAXPOOL2D_PAD_WIDTH: i32 = 22;
+export const MAXPOOL2D_DILATION_HEIGHT: i32 = 23;
+export const MAXPOOL2D_DILATION_WIDTH: i32 = 24;
+export const LAYER_AVGPOOL2D: i32 = 3;
+// avgpool2d has maxpool2d's words but dilation, then its divisor rule.
+export const AVGPOOL2D_CHANNELS: i32 = 12;
+export const AVGPOOL2D_IN_HEIGHT: i32 = 13;
+export const AVGPOOL2D_IN_WIDTH: i32 = 14;
+export const AVGPOOL2D_OUT_HEIGHT: i32 = 15;
+export const AVGPOOL2D_OUT_WIDTH: i32 = 16;
+export const AVGPOOL2D_KERNEL_HEIGHT: i32 = 17;
+export const AVGPOOL2D_KERNEL_WIDTH: i32 = 18;
+export const AVGPOOL2D_STRIDE_HEIGHT: i32 = 19;
+export const AVGPOOL2D_STRIDE_WIDTH: i32 = 20;
+export const AVGPOOL2D_PAD_HEIGHT: i32 = 21;
+export const AVGPOOL2D_PAD_WIDTH: i32 = 22;
+export const AVGPOOL2D_COUNT_INCLUDE_PAD: i32 = 23; // the divisor counts padding (1) or not (0)
+export const LAYER_FLATTEN: i32 = 4;
+export const LAYER_DROPOUT: i32 = 5;
+export const DROPOUT_P: i32 = 12;          // f32 bits of p
+export const DROPOUT_GIVEN_MASK: i32 = 13; // 1: the scratch already holds this pass's keep mask (a replay's), 0: draw it
+export const LAYER_BATCHNORM1D: i32 = 6;
+export const BATCHNORM1D_CHANNELS: i32 = 12;
+export const BATCHNORM1D_SPATIAL: i32 = 13; // positions per channel in a row (1, L or H·W)
+export const BATCHNORM1D_EPS: i32 = 14; // f32 bits
+export const BATCHNORM1D_MOMENTUM: i32 = 15; // f32 bits; negative: None (the cumulative average)
+export const BATCHNORM1D_AFFINE: i32 = 16;
+export const BATCHNORM1D_TRACK_RUNNING_STATS: i32 = 17;
+export const LAYER_BATCHNORM2D: i32 = 7;
+export const BATCHNORM2D_CHANNELS: i32 = 12;
+export const BATCHNORM2D_SPATIAL: i32 = 13;
+export const BATCHNORM2D_EPS: i32 = 14;
+export const BATCHNORM2D_MOMENTUM: i32 = 15;
+export const BATCHNORM2D_AFFINE: i32 = 16;
+export const BATCHNORM2D_TRACK_RUNNING_STATS: i32 = 17;
+export const LAYER_LAYERNORM: i32 = 8;
+export const LAYERNORM_GROUPS: i32 = 12;    // normalised groups per row
+export const LAYERNORM_SIZE: i32 = 13;      // elements per group (the normalized shape's product)
+export const LAYERNORM_EPS: i32 = 14;       // f32 bits
+export const LAYERNORM_AFFINE: i32 = 15;
+export const LAYER_ACTIVATION_ONLY: i32 = 9;
 
 // ---- Activations (src/names.ts ACTIVATIONS: the code is the index).
 export const ACT_LINEAR: i32 = 0;

@@ -6,17 +6,24 @@
 // its output z from its input and, backward, its parameter gradients and input gradient; the
 // activation, the statistics and the dead-unit stamps are the same for every kind.
 import {
-  LAYER_A, LAYER_ACTIVATION, LAYER_DENSE, LAYER_KIND, LAYER_LAST_ACTIVE, LAYER_OUTPUTS, LAYER_Z, LOSS_HUBER, LOSS_MAE, LOSS_MSE,
+  LAYER_A, LAYER_ACTIVATION, LAYER_ACTIVATION_ONLY, LAYER_AVGPOOL2D, LAYER_BATCHNORM1D, LAYER_BATCHNORM2D, LAYER_CONV2D, LAYER_DENSE,
+  LAYER_DROPOUT, LAYER_FLATTEN, LAYER_KIND, LAYER_LAYERNORM, LAYER_MAXPOOL2D, LAYER_LAST_ACTIVE, LAYER_OUTPUTS, LAYER_Z, LOSS_HUBER, LOSS_MAE, LOSS_MSE,
   LOSS_SIGMOID_BCE, LOSS_SOFTMAX_CROSS_ENTROPY, PASS_DELTA_A, PASS_DELTA_B, PASS_LAYERS, PASS_LOSS, PASS_LOSS_OUT, PASS_MEAN_ROWS,
   PASS_ROWS, PASS_STAMP, PASS_STATS, PASS_X, PASS_Y, STAT_WORDS,
 } from "./abi";
 import { activationBackward, activationForward } from "./activations";
+import { batchNormLayerBackward, batchNormLayerForward } from "./batchnorm";
+import { conv2dLayerBackward, conv2dLayerForward } from "./conv2d";
 import { denseLayerBackward, denseLayerForward } from "./dense";
+import { dropoutLayerBackward, dropoutLayerForward } from "./dropout";
+import { identityLayerBackward, identityLayerForward } from "./identity";
+import { layerNormLayerBackward, layerNormLayerForward } from "./layernorm";
+import { avgPool2dLayerBackward, avgPool2dLayerForward, maxPool2dLayerBackward, maxPool2dLayerForward } from "./pool2d";
 import { layerBlock, layerWord, passWord } from "./descriptor";
 import { huber, mae, mse, sigmoidBce, softmaxCrossEntropy } from "./losses";
 import { activationStats, markActiveUnits, outputGradStats } from "./stats";
 
-/** Forward pass over PASS_ROWS rows at PASS_X; the output is left in the last layer's `a`. */
+/** Forward pass in evaluation mode over PASS_ROWS rows at PASS_X; the output is left in the last layer's `a`. */
 export function forwardPass(desc: usize): void {
   forwardLayers(desc, 0, false);
 }
@@ -26,11 +33,23 @@ export function forwardPass(desc: usize): void {
   return stats + (<usize>(l * STAT_WORDS) << 3);
 }
 
-/** The kind's forward: z of `layer` from `x` over `rows` rows. */
+/**
+ * The kind's forward: z of `layer` from `x` over `rows` rows, in training (batch statistics,
+ * dropout masks from the pass's seed) or evaluation mode.
+ */
 // @ts-ignore: decorator
-@inline function kindForward(layer: usize, x: usize, rows: i32): void {
+@inline function kindForward(desc: usize, layer: usize, x: usize, rows: i32, training: bool): void {
   switch (layerWord(layer, LAYER_KIND)) {
     case LAYER_DENSE: denseLayerForward(layer, x, rows); break;
+    case LAYER_CONV2D: conv2dLayerForward(layer, x, rows); break;
+    case LAYER_MAXPOOL2D: maxPool2dLayerForward(layer, x, rows); break;
+    case LAYER_AVGPOOL2D: avgPool2dLayerForward(layer, x, rows); break;
+    case LAYER_FLATTEN:
+    case LAYER_ACTIVATION_ONLY: identityLayerForward(layer, x, rows); break;
+    case LAYER_DROPOUT: dropoutLayerForward(desc, layer, x, rows, training); break;
+    case LAYER_BATCHNORM1D:
+    case LAYER_BATCHNORM2D: batchNormLayerForward(layer, x, rows, training); break;
+    case LAYER_LAYERNORM: layerNormLayerForward(layer, x, rows); break;
     default: abort("unknown layer kind");
   }
 }
@@ -43,6 +62,15 @@ export function forwardPass(desc: usize): void {
 @inline function kindBackward(layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
   switch (layerWord(layer, LAYER_KIND)) {
     case LAYER_DENSE: denseLayerBackward(layer, dz, x, dx, rows); break;
+    case LAYER_CONV2D: conv2dLayerBackward(layer, dz, x, dx, rows); break;
+    case LAYER_MAXPOOL2D: maxPool2dLayerBackward(layer, dz, x, dx, rows); break;
+    case LAYER_AVGPOOL2D: avgPool2dLayerBackward(layer, dz, x, dx, rows); break;
+    case LAYER_FLATTEN:
+    case LAYER_ACTIVATION_ONLY: identityLayerBackward(layer, dz, x, dx, rows); break;
+    case LAYER_DROPOUT: dropoutLayerBackward(layer, dz, x, dx, rows); break;
+    case LAYER_BATCHNORM1D:
+    case LAYER_BATCHNORM2D: batchNormLayerBackward(layer, dz, x, dx, rows); break;
+    case LAYER_LAYERNORM: layerNormLayerBackward(layer, dz, x, dx, rows); break;
     default: abort("unknown layer kind");
   }
 }
@@ -59,7 +87,7 @@ function forwardLayers(desc: usize, stats: usize, training: bool): void {
     const layer = layerBlock(desc, l);
     const units = layerWord(layer, LAYER_OUTPUTS), act = layerWord(layer, LAYER_ACTIVATION);
     const z = <usize>layerWord(layer, LAYER_Z), a = <usize>layerWord(layer, LAYER_A);
-    kindForward(layer, input, rows);
+    kindForward(desc, layer, input, rows, training);
     if (act != 0) activationForward(act, a, z, rows * units);
     if (stats) activationStats(statsOf(stats, l), a, rows * units, act);
     // Dead-unit tracking runs on every pass, not only on statistics steps.

@@ -47,6 +47,11 @@ export class Network {
     this.spec = spec;
     this.kernels = setup.kernels;
     this.threads = setup.threads;
+    // Batch statistics need the whole batch; a shard's would differ from PyTorch's.
+    const norm = spec.layers.findIndex((l) => l.type === 'batchnorm1d' || l.type === 'batchnorm2d');
+    if (this.threads > 1 && norm >= 0) {
+      throw new ConfigError(`threads must be 1 for a network with batch normalisation (spec.layers[${norm}] is ${spec.layers[norm].type}): each thread would normalise its shard of the batch with the shard's statistics, not the batch's; got ${this.threads}`, 'threads', this.threads);
+    }
     this.e = new Engine(spec, module, this.threads);
     this.pool = this.threads > 1 ? new ThreadPool(this.e, module, setup.spawnWorker!) : null;
     // A network dropped without dispose() must not leave its worker threads waiting forever.
@@ -126,7 +131,12 @@ export class Network {
     for (const l of this.e.layers) {
       const tensors = l.tensors.map((at, i) => f32.subarray(at >> 2, (at >> 2) + l.tensorSizes[i]));
       l.kind.initialize(l.spec, tensors, this.spec.init, rng);
-      f32.fill(0, l.state >> 2, (l.state >> 2) + l.stateSize);
+      let at = l.state >> 2;
+      for (const t of l.kind.state(l.spec)) {
+        const n = t.shape.reduce((a, b) => a * b, 1);
+        f32.fill(t.initial, at, at + n);
+        at += n;
+      }
     }
   }
 

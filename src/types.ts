@@ -24,25 +24,207 @@ export interface DenseLayerSpec {
   activation?: Activation;
 }
 
-/** One layer of a network; its kind is `type` (default `dense`, the only kind so far). */
-export type LayerSpec = DenseLayerSpec;
+/** A size per spatial dimension: one number for both, or [height, width]. */
+export type Size2d = number | readonly [number, number];
 
-/** A dense layer as the network resolved it: its size in and out, defaults filled. */
-export interface ResolvedDenseLayer {
-  readonly type: 'dense';
-  /** Features per row in (the previous layer's outputs) and out (its units). */
+/**
+ * torch.nn.Conv2d over rows of [channels, height, width] (the previous layer's output, or the
+ * spec's `inputs` as [C, H, W]); weight [outChannels, inChannels, kernelH, kernelW], bias
+ * [outChannels]; then `activation` (default `linear`).
+ */
+export interface Conv2dLayerSpec {
+  type: 'conv2d';
+  outChannels: number;
+  kernelSize: Size2d;
+  /** Default 1. */
+  stride?: Size2d;
+  /** Zeros on each side (default 0), or `'valid'` (0) or `'same'` (output as large as the input; stride 1 only). */
+  padding?: Size2d | 'same' | 'valid';
+  /** Default 1. */
+  dilation?: Size2d;
+  /** Default true. */
+  bias?: boolean;
+  activation?: Activation;
+}
+
+/** torch.nn.MaxPool2d: the largest value of each window (the first one on ties; NaN wins). */
+export interface MaxPool2dLayerSpec {
+  type: 'maxpool2d';
+  kernelSize: Size2d;
+  /** Default: the kernel size. */
+  stride?: Size2d;
+  /** Implicit −∞ on each side, at most half the kernel (default 0). */
+  padding?: Size2d;
+  /** Default 1. */
+  dilation?: Size2d;
+  /** Round the output size up (default false). */
+  ceilMode?: boolean;
+}
+
+/** torch.nn.AvgPool2d: the mean of each window. */
+export interface AvgPool2dLayerSpec {
+  type: 'avgpool2d';
+  kernelSize: Size2d;
+  /** Default: the kernel size. */
+  stride?: Size2d;
+  /** Zeros on each side, at most half the kernel (default 0). */
+  padding?: Size2d;
+  /** Round the output size up (default false). */
+  ceilMode?: boolean;
+  /** Count the padding's zeros in the divisor (default true). */
+  countIncludePad?: boolean;
+}
+
+/** torch.nn.Flatten: a row of any shape as one vector (its features, unchanged in order). */
+export interface FlattenLayerSpec {
+  type: 'flatten';
+}
+
+/**
+ * torch.nn.Dropout: in training, each value is zeroed with probability `p` (default 0.5) and
+ * the rest are scaled by 1/(1−p); in evaluation it passes values through. Masks come from the
+ * network's seed and step, so a seed gives the same run.
+ */
+export interface DropoutLayerSpec {
+  type: 'dropout';
+  p?: number;
+}
+
+/** Options torch.nn.BatchNorm1d and BatchNorm2d share. */
+interface BatchNormOptions {
+  /** Default 1e-5. */
+  eps?: number;
+  /** Weight of the new batch in the running statistics (default 0.1); null: their cumulative average. */
+  momentum?: number | null;
+  /** A learnable weight (γ, starting at 1) and bias (β, at 0) per channel (default true). */
+  affine?: boolean;
+  /** Keep running mean and variance for evaluation (default true); false: evaluation uses the batch's. */
+  trackRunningStats?: boolean;
+  activation?: Activation;
+}
+
+/** torch.nn.BatchNorm1d over rows of [features] or [channels, length]. */
+export interface BatchNorm1dLayerSpec extends BatchNormOptions {
+  type: 'batchnorm1d';
+}
+
+/** torch.nn.BatchNorm2d over rows of [channels, height, width]. */
+export interface BatchNorm2dLayerSpec extends BatchNormOptions {
+  type: 'batchnorm2d';
+}
+
+/** torch.nn.LayerNorm over the last dimensions of each row. */
+export interface LayerNormLayerSpec {
+  type: 'layernorm';
+  /** The trailing dimensions normalised together (default: the whole row's shape). */
+  normalizedShape?: number | readonly number[];
+  /** Default 1e-5. */
+  eps?: number;
+  /** A learnable weight and bias of the normalised shape (default true). */
+  elementwiseAffine?: boolean;
+  activation?: Activation;
+}
+
+/** An activation as a layer of its own (torch.nn.ReLU, torch.nn.Tanh, …). */
+export interface ActivationLayerSpec {
+  type: 'activation';
+  activation: Activation;
+}
+
+/** One layer of a network; its kind is `type` (default `dense`). */
+export type LayerSpec =
+  | DenseLayerSpec | Conv2dLayerSpec | MaxPool2dLayerSpec | AvgPool2dLayerSpec | FlattenLayerSpec
+  | DropoutLayerSpec | BatchNorm1dLayerSpec | BatchNorm2dLayerSpec | LayerNormLayerSpec | ActivationLayerSpec;
+
+/** What every resolved layer has: its kind, its size in and out and the activation after it. */
+interface ResolvedLayerBase {
+  /** Features per row in (the previous layer's outputs) and out. */
   readonly inputs: number;
   readonly outputs: number;
-  readonly units: number;
+  /** The shape of a row coming in and going out: [features], [C, L] or [C, H, W]. */
+  readonly inputShape: readonly number[];
+  readonly shape: readonly number[];
   readonly activation: Activation;
 }
 
+/** A dense layer as the network resolved it: its size in and out, defaults filled. */
+export interface ResolvedDenseLayer extends ResolvedLayerBase {
+  readonly type: 'dense';
+  readonly units: number;
+}
+
+export interface ResolvedConv2dLayer extends ResolvedLayerBase {
+  readonly type: 'conv2d';
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: readonly [number, number];
+  readonly stride: readonly [number, number];
+  /** Zeros above and to the left; `'same'` may put one more below and to the right. */
+  readonly padding: readonly [number, number];
+  /** As given: numbers, or `'same'`/`'valid'`. */
+  readonly paddingMode: 'same' | 'valid' | 'explicit';
+  readonly dilation: readonly [number, number];
+  readonly bias: boolean;
+}
+
+export interface ResolvedMaxPool2dLayer extends ResolvedLayerBase {
+  readonly type: 'maxpool2d';
+  readonly kernelSize: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly ceilMode: boolean;
+}
+
+export interface ResolvedAvgPool2dLayer extends ResolvedLayerBase {
+  readonly type: 'avgpool2d';
+  readonly kernelSize: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+}
+
+export interface ResolvedFlattenLayer extends ResolvedLayerBase {
+  readonly type: 'flatten';
+}
+
+export interface ResolvedDropoutLayer extends ResolvedLayerBase {
+  readonly type: 'dropout';
+  readonly p: number;
+}
+
+export interface ResolvedBatchNormLayer<T extends 'batchnorm1d' | 'batchnorm2d' = 'batchnorm1d' | 'batchnorm2d'> extends ResolvedLayerBase {
+  readonly type: T;
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+}
+
+export interface ResolvedLayerNormLayer extends ResolvedLayerBase {
+  readonly type: 'layernorm';
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+}
+
+export interface ResolvedActivationLayer extends ResolvedLayerBase {
+  readonly type: 'activation';
+}
+
 /** A layer as the network resolved it (one type per layer kind). */
-export type ResolvedLayerSpec = ResolvedDenseLayer;
+export type ResolvedLayerSpec =
+  | ResolvedDenseLayer | ResolvedConv2dLayer | ResolvedMaxPool2dLayer | ResolvedAvgPool2dLayer | ResolvedFlattenLayer
+  | ResolvedDropoutLayer | ResolvedBatchNormLayer<'batchnorm1d'> | ResolvedBatchNormLayer<'batchnorm2d'> | ResolvedLayerNormLayer | ResolvedActivationLayer;
 
 /** A network's spec with every default filled in (`network.spec`). */
 export interface ResolvedNetworkSpec {
+  /** Features per sample. */
   inputs: number;
+  /** The shape of a sample: [features], or [C, H, W] for images. */
+  inputShape: readonly number[];
   layers: ResolvedLayerSpec[];
   loss: Loss;
   init: Init;
@@ -51,8 +233,8 @@ export interface ResolvedNetworkSpec {
 
 /** What `createNetwork` builds. */
 export interface NetworkSpec {
-  /** Features per sample. */
-  inputs: number;
+  /** Features per sample, or a sample's shape: [channels, height, width] for images (row-major, as PyTorch's NCHW). */
+  inputs: number | readonly number[];
   /** Layers in order; the last one is the output layer. */
   layers: LayerSpec[];
   loss: Loss;

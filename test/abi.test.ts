@@ -21,6 +21,8 @@ const wasm = (await import(kernelsAbiPath)) as Record<string, number>;
 const { HP_SLOTS, LAYER, MEASURE, PASS, STAT } = (await import(hostAbiPath)) as Record<string, Record<string, number>> & { HP_SLOTS: number };
 
 const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+/** A kind's name in assembly/abi.ts. */
+const abiName = (k: { type: string; abiName?: string }) => k.abiName ?? snake(k.type);
 
 /** Every (kernel name, kernel value, host value) pair the host names; `prefix` + key is the kernel's name. */
 function pairs(prefix: string, host: object): [string, number | undefined, number][] {
@@ -37,8 +39,8 @@ const named: [string, number | undefined, number][] = [
   ['HP_SLOTS', wasm.HP_SLOTS, HP_SLOTS],
   ...ACTIVATIONS.map((a, code): [string, number | undefined, number] => [`ACT_${snake(a)}`, wasm[`ACT_${snake(a)}`], code]),
   ...LOSSES.map((l, code): [string, number | undefined, number] => [`LOSS_${snake(l)}`, wasm[`LOSS_${snake(l)}`], code]),
-  ...LAYER_TYPES.map((t, code): [string, number | undefined, number] => [`LAYER_${snake(t)}`, wasm[`LAYER_${snake(t)}`], code]),
-  ...LAYER_KINDS.flatMap((k) => k.ownWords.map((w, i): [string, number | undefined, number] => [`${snake(k.type)}_${snake(w)}`, wasm[`${snake(k.type)}_${snake(w)}`], LAYER.COMMON + i])),
+  ...LAYER_KINDS.map((k, code): [string, number | undefined, number] => [`LAYER_${abiName(k)}`, wasm[`LAYER_${abiName(k)}`], code]),
+  ...LAYER_KINDS.flatMap((k) => k.ownWords.map((w, i): [string, number | undefined, number] => [`${abiName(k)}_${snake(w)}`, wasm[`${abiName(k)}_${snake(w)}`], LAYER.COMMON + i])),
   ...OPTIMIZERS.map((o, code): [string, number | undefined, number] => [`RULE_${snake(o)}`, wasm[`RULE_${snake(o)}`], code]),
   ...OPTIMIZERS.flatMap((o) => pairs(`${snake(o)}_`, RULES[o].hp)),
 ];

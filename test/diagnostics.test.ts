@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LAYER_STATISTICS } from '../src/names.js';
 import { diagnosticsCsv } from '../src/diagnostics/csv.js';
-import type { Activation, DiagnosticsReport, NetworkSpec } from '../src/types.js';
+import type { Activation, DiagnosticsReport, NetworkSpec, DenseLayerSpec } from '../src/types.js';
 import { activationBackward, activationForward } from './reference/activations.js';
 import { denseBackwardInput, denseBackwardParams, denseForward } from './reference/dense.js';
 import { softmaxCrossEntropy } from './reference/losses.js';
@@ -18,7 +18,7 @@ const copy = (r: DiagnosticsReport) => structuredClone({ ...r });
 
 describe('a report', () => {
   // Large inputs saturate some sigmoid and tanh units; the ReLU layer has units silent on the whole batch.
-  const spec: NetworkSpec = {
+  const spec: Omit<NetworkSpec, 'inputs' | 'layers'> & { inputs: number; layers: DenseLayerSpec[] } = {
     inputs: 3,
     layers: [{ units: 8, activation: 'relu' }, { units: 6, activation: 'sigmoid' }, { units: 5, activation: 'tanh' }, { units: 3 }],
     loss: 'softmax_cross_entropy', init: 'xavier_normal', seed: 4,

@@ -3,7 +3,7 @@
 // of the same values; numpy's edge conventions; the history's copy; option errors.
 import { describe, expect, it } from 'vitest';
 import { histograms } from '../src/diagnostics/histograms.js';
-import type { DiagnosticsReport, NetworkSpec } from '../src/types.js';
+import type { DiagnosticsReport, NetworkSpec, DenseLayerSpec } from '../src/types.js';
 import { activationForward } from './reference/activations.js';
 import { denseForward } from './reference/dense.js';
 import { makeNetwork } from './helpers/network.js';
@@ -32,7 +32,7 @@ function expectSameBinning(got: { lo: number; hi: number; counts: ArrayLike<numb
   expect(moved, `${label}: ${counts} vs ${want.counts}`).toBeLessThanOrEqual(2);
 }
 
-const spec: NetworkSpec = {
+const spec: Omit<NetworkSpec, 'inputs' | 'layers'> & { inputs: number; layers: DenseLayerSpec[] } = {
   inputs: 5, layers: [{ units: 30, activation: 'sigmoid' }, { units: 12, activation: 'relu' }, { units: 3 }],
   loss: 'softmax_cross_entropy', init: 'xavier_normal', seed: 9,
 };

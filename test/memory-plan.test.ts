@@ -18,6 +18,7 @@ const layer = fc.record({
   tracksUnits: fc.boolean(),
   bias: fc.boolean(),
   state: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 64 })),
+  scratch: fc.oneof(fc.constant([0, 0] as const), fc.tuple(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 600 }))),
 });
 
 const planInput = fc.record({
@@ -31,7 +32,7 @@ const planInput = fc.record({
 }).map(({ heapBase, inputs, layers, labels, threads, batch, rows }): PlanInput => {
   let width = inputs;
   const shaped = layers.map((l) => {
-    const s = { inputs: width, outputs: l.outputs, tensors: l.bias ? [l.outputs * width, l.outputs] : [l.outputs * width], linear: l.linear, tracksUnits: l.tracksUnits, state: l.state };
+    const s = { inputs: width, outputs: l.outputs, tensors: l.bias ? [l.outputs * width, l.outputs] : [l.outputs * width], linear: l.linear, tracksUnits: l.tracksUnits, state: l.state, scratch: l.scratch };
     width = l.outputs;
     return s;
   });
@@ -71,6 +72,7 @@ describe('planMemory', () => {
       plan.layers.forEach((l, i) => expect(l.a === l.z).toBe(input.layers[i].linear));
       plan.lastActive.forEach((p, i) => expect(p !== 0).toBe(input.layers[i].tracksUnits));
       plan.layerState.forEach((p, i) => expect(p !== 0).toBe(input.layers[i].state > 0));
+      plan.layers.forEach((l, i) => expect(l.scratch !== 0).toBe(input.layers[i].scratch[0] + input.layers[i].scratch[1] * input.batch > 0));
     }));
   });
 
@@ -79,7 +81,7 @@ describe('planMemory', () => {
       const a = planMemory(input);
       expect(planMemory(input)).toEqual(a);
       const b = planMemory({ ...input, batch: input.batch + moreBatch, rows: [input.rows[0] + moreRows, input.rows[1]] });
-      const fixed = (p: typeof a) => ({ ...p, input: null, xBatch: 0, yBatch: 0, layers: p.layers.map((l) => ({ ...l, z: 0, a: 0 })), deltaA: 0, deltaB: 0, workers: p.workers.map((w) => ({ ...w, z: [], a: [], deltaA: 0, deltaB: 0 })), sets: null, end: 0 });
+      const fixed = (p: typeof a) => ({ ...p, input: null, xBatch: 0, yBatch: 0, layers: p.layers.map((l) => ({ ...l, z: 0, a: 0, scratch: 0 })), deltaA: 0, deltaB: 0, workers: p.workers.map((w) => ({ ...w, z: [], a: [], scratch: [], deltaA: 0, deltaB: 0 })), sets: null, end: 0 });
       expect(fixed(b)).toEqual(fixed(a));
       expect(b.workspaceStart).toBe(a.workspaceStart);
       // Every workspace region only moves up, so the engine can move resident data highest first.

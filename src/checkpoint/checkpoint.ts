@@ -8,7 +8,7 @@
 // changes.
 import { DataError } from '../errors.js';
 import type { Network } from '../network.js';
-import type { NetworkSpec, TrainingSnapshot } from '../types.js';
+import type { DenseLayerSpec, NetworkSpec, TrainingSnapshot } from '../types.js';
 import { crc32 } from './crc32.js';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
 import { decodeTraining, encodeTraining, type ParameterEntry } from './training.js';
@@ -26,7 +26,7 @@ export function sequentialIndices(spec: Pick<NetworkSpec, 'layers'>): number[] {
   let at = 0;
   for (const layer of spec.layers) {
     out.push(at);
-    at += (layer.activation ?? 'linear') === 'linear' ? 1 : 2;
+    at += ((layer as DenseLayerSpec).activation ?? 'linear') === 'linear' ? 1 : 2;
   }
   return out;
 }
@@ -34,8 +34,10 @@ export function sequentialIndices(spec: Pick<NetworkSpec, 'layers'>): number[] {
 /** The parameter tensors of `spec`, named, in getParameters' order (weight then bias per layer). */
 function parameterEntries(spec: NetworkSpec): ParameterEntry[] {
   const index = sequentialIndices(spec);
-  return spec.layers.flatMap((layer, l) => {
-    const fanIn = l === 0 ? spec.inputs : spec.layers[l - 1].units;
+  // Dense-only until the checkpoint covers every kind.
+  const layers = spec.layers as DenseLayerSpec[];
+  return layers.flatMap((layer, l) => {
+    const fanIn = l === 0 ? spec.inputs as number : layers[l - 1].units;
     return [
       { name: `${index[l]}.weight`, shape: [layer.units, fanIn], size: layer.units * fanIn },
       { name: `${index[l]}.bias`, shape: [layer.units], size: layer.units },
@@ -45,7 +47,7 @@ function parameterEntries(spec: NetworkSpec): ParameterEntry[] {
 
 /** The spec as createNetwork takes it (net.spec also carries each layer's resolved sizes). */
 function plainSpec(spec: NetworkSpec): NetworkSpec {
-  return { inputs: spec.inputs, layers: spec.layers.map((l) => ({ type: l.type ?? 'dense', units: l.units, activation: l.activation ?? 'linear' })), loss: spec.loss, init: spec.init, seed: spec.seed };
+  return { inputs: spec.inputs, layers: (spec.layers as DenseLayerSpec[]).map((l) => ({ type: l.type ?? 'dense', units: l.units, activation: l.activation ?? 'linear' })), loss: spec.loss, init: spec.init, seed: spec.seed };
 }
 
 /**

@@ -5,7 +5,7 @@
 // the last layer's raw values (predict's `outputs`), and for classifiers `probabilities`
 // (Softmax over classes, or Sigmoid per output), as predict gives them.
 import type { Network } from '../network.js';
-import type { Activation } from '../types.js';
+import type { Activation, ResolvedDenseLayer } from '../types.js';
 import { bytes, float, int, message, string } from './protobuf.js';
 import { DESCENT_VERSION } from './checkpoint.js';
 
@@ -67,8 +67,10 @@ export function exportOnnx(net: Network): Uint8Array {
   const inits: Uint8Array[] = [];
   const consts = new Map<string, number>();
   let current = 'input';
-  spec.layers.forEach((layer, l) => {
-    const fanIn = l === 0 ? spec.inputs : spec.layers[l - 1].units;
+  // Dense-only until the export covers every kind.
+  const layers = spec.layers as ResolvedDenseLayer[];
+  layers.forEach((layer, l) => {
+    const fanIn = l === 0 ? spec.inputs : layers[l - 1].units;
     const last = l === spec.layers.length - 1;
     inits.push(tensor(`layers.${l}.weight`, [layer.units, fanIn], params[l].weight), tensor(`layers.${l}.bias`, [layer.units], params[l].bias));
     const act = layer.activation ?? 'linear';

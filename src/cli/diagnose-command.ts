@@ -4,7 +4,7 @@
 // gradient is a millionth of the last one's under sigmoid, a fraction under ReLU.
 import { Command, InvalidArgumentError } from 'commander';
 import { createNetwork } from '../node.js';
-import type { Activation, DiagnosticsSummary, History, Init, NetworkSpec, Verdict } from '../types.js';
+import type { Activation, DenseLayerSpec, DiagnosticsSummary, History, Init, NetworkSpec, Verdict } from '../types.js';
 import { loadMnistSplit, MNIST_CLASSES, MNIST_FEATURES } from './mnist.js';
 
 /** The set-up both runs share, as the lesson states it. */
@@ -62,7 +62,8 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<void> {
       optimizer: { type: 'sgd', lr: d.lr }, batchSize: d.batchSize, epochs: flags.epochs, seed: flags.seed,
       validationData: { x: split.xTest, y: split.yTest }, preflight: 'off',
     });
-    const weights = spec.layers.map((l, i) => l.units * (i === 0 ? MNIST_FEATURES : spec.layers[i - 1].units));
+    const dense = spec.layers as DenseLayerSpec[];
+    const weights = dense.map((l, i) => l.units * (i === 0 ? MNIST_FEATURES : dense[i - 1].units));
     results.push({
       name: run.name,
       spec,

@@ -7,7 +7,7 @@ import { readCheckpoint } from '../checkpoint/checkpoint.js';
 import { DataError } from '../errors.js';
 import { readBytes } from './read-text.js';
 import { layerTable } from './layer-table.js';
-import type { RunSnapshot } from '../types.js';
+import type { DenseLayerSpec, RunSnapshot } from '../types.js';
 
 export function inspectCommand(): Command {
   return new Command('inspect')
@@ -35,11 +35,13 @@ async function inspect(file: string, json: boolean): Promise<void> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(`${file}: ${bytes.length.toLocaleString('en-US')} bytes, ${tensors.size} tensors${metadata['descent.crc32'] ? `, CRC-32 ${metadata['descent.crc32']} verified` : ''}`);
   if (spec) {
-    const layers = spec.layers.map((l, i) => {
-      const fanIn = i === 0 ? spec.inputs : spec.layers[i - 1].units;
+    // Dense-only until inspect reads every kind.
+    const dense = spec.layers as DenseLayerSpec[];
+    const layers = dense.map((l, i) => {
+      const fanIn = i === 0 ? spec.inputs as number : dense[i - 1].units;
       return { type: l.type ?? 'dense', units: l.units, activation: l.activation ?? 'linear', weightShape: [l.units, fanIn] as [number, number], biasShape: [l.units] as [number], parameters: l.units * fanIn + l.units };
     });
-    out(`network ${[spec.inputs, ...spec.layers.map((l) => l.units)].join('-')}, loss ${spec.loss}, init ${spec.init}, seed ${spec.seed}; saved by descent ${metadata['descent.version']}`);
+    out(`network ${[spec.inputs, ...dense.map((l) => l.units)].join('-')}, loss ${spec.loss}, init ${spec.init}, seed ${spec.seed}; saved by descent ${metadata['descent.version']}`);
     out(layerTable({ layers, parameters: layers.reduce((s, l) => s + l.parameters, 0) }));
   } else {
     out('no descent metadata (a plain safetensors file, e.g. a PyTorch state_dict):');

@@ -18,7 +18,7 @@ import { resolveOptimizer } from '../optim/options.js';
 import { schedule } from '../optim/schedule.js';
 import { fitStandardScaler, trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
 import type {
-  Activation, BatchInfo, DiagnosticsSummary, EpochRecord, FitOptions, FitRunControl, GradientDescentMode, GuardMode, History, Init, KernelsOption, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
+  Activation, BatchInfo, DenseLayerSpec, DiagnosticsSummary, EpochRecord, FitOptions, FitRunControl, GradientDescentMode, GuardMode, History, Init, KernelsOption, Metrics, NetworkSpec, OptimizerConfig, OptimizerType,
 } from '../types.js';
 import { readCsv } from './csv.js';
 import { flagName, translateConfigErrors, translateConfigErrorsSync } from './flags.js';
@@ -277,7 +277,7 @@ export async function runTrain(given: TrainFlags, explicit: ReadonlySet<string> 
     const showDiagnostics = text && flags.diagnostics !== undefined;
 
     if (text) {
-      const sizes = [spec.inputs, ...spec.layers.map((l) => l.units)].join('-');
+      const sizes = [spec.inputs, ...(spec.layers as DenseLayerSpec[]).map((l) => l.units)].join('-');
       out(`dataset ${data.name}: ${fmtInt(nTrain)} train / ${fmtInt(data.yTest.length)} test rows, ${data.features} features, ${data.classes} classes; scaling ${data.scaling}`);
       if (data.labelNames) out(`classes ${data.labelNames.map((n, i) => `${i}=${n}`).join(', ')}`);
       out(`network ${sizes} (${hidden.length ? `${flags.activation}, ` : ''}${init}, softmax cross-entropy), ${fmtInt(summary.parameters)} parameters`);

@@ -7,7 +7,7 @@
 // views are refreshed whenever the buffer has changed (growth detaches it).
 import { DataError } from '../errors.js';
 import { activationCode, canDie } from '../model/activations.js';
-import { kindOf, tensorSizes } from '../model/layers.js';
+import { kindOf, stateOf, tensorSizes } from '../model/layers.js';
 import type { LayerKind } from '../model/layer-kind.js';
 import { isClassifier, lossCode, takesClassIndices } from '../model/losses.js';
 import type { AnyLayer, ResolvedSpec } from '../model/spec.js';
@@ -61,9 +61,10 @@ export interface LayerPlan {
   /** The kind's non-trainable state (0 when it has none) and its f32 values. */
   readonly state: number;
   readonly stateSize: number;
-  /** The kind's output z and the activation's a over the current batch (a = z for linear layers). */
+  /** The kind's output z and the activation's a over the current batch (a = z for linear layers), and its scratch (or 0). */
   z: number;
   a: number;
+  scratch: number;
 }
 
 /** Where a resident data set lives: features, targets, and a row-index array. */
@@ -85,6 +86,7 @@ export interface WorkerRegions {
   deltaB: number;
   z: number[];
   a: number[];
+  scratch: number[];
 }
 
 export class Engine {
@@ -162,10 +164,14 @@ export class Engine {
     // In LOSSES' order (the loss codes).
     this.lossKernel = [k.softmaxCrossEntropy, k.sigmoidBce, k.mse, k.mae, k.huber][lossCode(spec.loss)];
     // What the planner needs of each layer, from its kind, once.
-    this.shapes = spec.layers.map((l) => ({
-      inputs: l.inputs, outputs: l.outputs, tensors: tensorSizes(l), linear: l.activation === 'linear', tracksUnits: canDie(l.activation),
-      state: kindOf(l).kind.stateSize(l),
-    }));
+    this.shapes = spec.layers.map((l) => {
+      const { kind } = kindOf(l);
+      const fixed = kind.scratch(l, 0);
+      return {
+        inputs: l.inputs, outputs: l.outputs, tensors: tensorSizes(l), linear: l.activation === 'linear', tracksUnits: canDie(l.activation),
+        state: stateOf(l).size, scratch: [fixed, kind.scratch(l, 1) - fixed] as const,
+      };
+    });
     const plan = this.planFor(1, 0, 0);
     this.plan = plan;
     this.paramCount = plan.paramCount;
@@ -196,7 +202,7 @@ export class Engine {
         weight: place.params, weightCount, dWeight: place.grads,
         bias: place.params + weightCount * 4, biasCount, dBias: place.grads + weightCount * 4,
         state: plan.layerState[i], stateSize: this.shapes[i].state,
-        z: 0, a: 0,
+        z: 0, a: 0, scratch: 0,
       };
     });
     this.grow(plan);
@@ -227,7 +233,7 @@ export class Engine {
     this.layers.forEach((l, i) => {
       const o = this.layerWord(this.desc, i, 0);
       w[o + LAYER.KIND] = l.code; w[o + LAYER.INPUTS] = l.inputs; w[o + LAYER.OUTPUTS] = l.outputs; w[o + LAYER.ACTIVATION] = l.act;
-      w[o + LAYER.PARAMS] = l.params; w[o + LAYER.GRADS] = l.grads; w[o + LAYER.STATE] = l.state;
+      w[o + LAYER.PARAMS] = l.params; w[o + LAYER.GRADS] = l.grads; w[o + LAYER.STATE] = l.state; w[o + LAYER.INDEX] = i;
       // A kind's own words (test/layers.test.ts holds them inside the block).
       l.kind.words(l.spec).forEach((v, j) => { w[o + LAYER.COMMON + j] = v; });
     });
@@ -259,6 +265,7 @@ export class Engine {
     this.layers.forEach((l, i) => {
       w[this.layerWord(this.desc, i, LAYER.Z)] = l.z;
       w[this.layerWord(this.desc, i, LAYER.A)] = l.a;
+      w[this.layerWord(this.desc, i, LAYER.SCRATCH)] = l.scratch;
     });
     for (const t of this.workers) {
       const td = t.desc >> 2;
@@ -267,6 +274,7 @@ export class Engine {
       this.layers.forEach((_, i) => {
         w[this.layerWord(t.desc, i, LAYER.Z)] = t.z[i];
         w[this.layerWord(t.desc, i, LAYER.A)] = t.a[i];
+        w[this.layerWord(t.desc, i, LAYER.SCRATCH)] = t.scratch[i];
       });
     }
   }
@@ -354,6 +362,7 @@ export class Engine {
     this.layers.forEach((l, i) => {
       l.z = plan.layers[i].z;
       l.a = plan.layers[i].a;
+      l.scratch = plan.layers[i].scratch;
     });
     this.workers.forEach((t, i) => {
       const w = plan.workers[i];
@@ -361,6 +370,7 @@ export class Engine {
       t.deltaB = w.deltaB;
       t.z = [...w.z];
       t.a = [...w.a];
+      t.scratch = [...w.scratch];
     });
     this.sets.forEach((set, i) => Object.assign(set, plan.sets[i]));
   }
@@ -409,9 +419,10 @@ export class Engine {
   }
 
   /** Points worker t's descriptor (t = 1…threads−1) at its shard: `rows` rows at x / y of a batch of `meanRows`. */
-  setWorkerShard(t: number, x: number, y: number, rows: number, meanRows: number): void {
+  setWorkerShard(t: number, x: number, y: number, rows: number, meanRows: number, row0: number): void {
     const w = this.i32;
     const d = this.workers[t - 1].desc >> 2;
+    w[d + PASS.ROW0] = row0;
     w[d + PASS.ROWS] = rows;
     w[d + PASS.MEAN_ROWS] = meanRows;
     w[d + PASS.X] = x;
@@ -512,10 +523,22 @@ export class Engine {
     this.k.measureNextUpdate(this.measureRegions, 2 * this.layers.length, this.measureScratch, withGradients ? 1 : 0);
   }
 
+  /**
+   * The dropout seed of the next training passes, every thread's: the host derives it from the
+   * network's seed and the step, so a run's masks follow from its seed (and a resumed run's from
+   * its step count).
+   */
+  setStepSeed(seed: number): void {
+    const w = this.i32;
+    w[(this.desc >> 2) + PASS.SEED] = seed;
+    for (let i = 0; i < this.workers.length; i++) w[(this.workers[i].desc >> 2) + PASS.SEED] = seed;
+  }
+
   private setPass(x: number, y: number, rows: number, meanRows = rows): void {
     this.lastPassRows = rows;
     const w = this.i32;
     const d = this.desc >> 2;
+    w[d + PASS.ROW0] = 0;
     w[d + PASS.ROWS] = rows;
     w[d + PASS.MEAN_ROWS] = meanRows;
     w[d + PASS.X] = x;

@@ -10,7 +10,7 @@
 //   per worker thread: its descriptor, gradients, loss slot, statistics blocks
 //   statistics blocks · dead-unit stamps · layer kinds' state · measured-update table and
 //   scratch · histograms
-//   workspace: batch x and y, per layer z and a, two delta buffers, each worker's share
+//   workspace: batch x and y, per layer z, a and its kind's scratch, two delta buffers, each worker's share
 //   two resident data sets: x, y, row indices
 // docs/design.md shows this map with sizes; test/memory-plan.test.ts holds the plan to it.
 import { HP_SLOTS, MEASURE, PASS, STAT } from '../wasm/abi.js';
@@ -27,6 +27,8 @@ export interface PlannedLayerShape {
   tracksUnits: boolean;
   /** f32 values of the kind's non-trainable state (0: none). */
   state: number;
+  /** f32 values of the kind's scratch for a pass: `scratch[0] + scratch[1] · rows` (0, 0: none). */
+  scratch: readonly [number, number];
 }
 
 export interface PlanInput {
@@ -53,6 +55,8 @@ export interface LayerPlace {
   dTensors: number[];
   z: number;
   a: number;
+  /** The kind's scratch for a pass over the batch, or 0. */
+  scratch: number;
 }
 
 /** One worker thread's own regions. */
@@ -63,6 +67,7 @@ export interface WorkerPlace {
   stats: number;
   z: number[];
   a: number[];
+  scratch: number[];
   deltaA: number;
   deltaB: number;
 }
@@ -119,6 +124,9 @@ export const OPTIMIZER_SLOTS = 3;
 // Arithmetic, not bitwise: plans past 2 GiB must not wrap around 32 bits.
 export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
+/** Bytes of a layer's scratch for a pass of `rows` rows. */
+export const scratchBytes = (l: PlannedLayerShape, rows: number): number => (l.scratch[0] + l.scratch[1] * rows) * 4;
+
 /** The plan for `input`: pure, deterministic, and its fixed part independent of batch and rows. */
 export function planMemory(input: PlanInput): MemoryPlan {
   const L = input.layers.length;
@@ -141,7 +149,7 @@ export function planMemory(input: PlanInput): MemoryPlan {
   const statBytes = STAT.WORDS * 8 * L;
   const workers: WorkerPlace[] = [];
   for (let t = 1; t < input.threads; t++) {
-    workers.push({ desc: take(descBytes), grads: take(paramBytes), loss: take(16), stats: take(statBytes), z: [], a: [], deltaA: 0, deltaB: 0 });
+    workers.push({ desc: take(descBytes), grads: take(paramBytes), loss: take(16), stats: take(statBytes), z: [], a: [], scratch: [], deltaA: 0, deltaB: 0 });
   }
   const stats = take(statBytes);
   const lastActive = input.layers.map((l) => (l.tracksUnits ? take(l.outputs * 4) : 0));
@@ -169,7 +177,8 @@ export function planMemory(input: PlanInput): MemoryPlan {
     widest = Math.max(widest, l.outputs);
     const z = take(batch * l.outputs * 4);
     const a = l.linear ? z : take(batch * l.outputs * 4);
-    return { params: tensors[0] ?? params + offset * 4, grads: dTensors[0] ?? grads + offset * 4, tensors, dTensors, z, a };
+    const scratch = scratchBytes(l, batch) > 0 ? take(scratchBytes(l, batch)) : 0;
+    return { params: tensors[0] ?? params + offset * 4, grads: dTensors[0] ?? grads + offset * 4, tensors, dTensors, z, a, scratch };
   });
   const deltaA = take(batch * widest * 4);
   const deltaB = take(batch * widest * 4);
@@ -179,6 +188,7 @@ export function planMemory(input: PlanInput): MemoryPlan {
     input.layers.forEach((l, i) => {
       w.z[i] = take(shard * l.outputs * 4);
       w.a[i] = l.linear ? w.z[i] : take(shard * l.outputs * 4);
+      w.scratch[i] = scratchBytes(l, shard) > 0 ? take(scratchBytes(l, shard)) : 0;
     });
     w.deltaA = take(shard * widest * 4);
     w.deltaB = take(shard * widest * 4);
@@ -251,6 +261,7 @@ export function planRegions(plan: MemoryPlan): PlannedRegion[] {
     const bytes = batch * input.layers[i].outputs * 4;
     r.push({ name: `layer ${i} z`, start: l.z, bytes });
     if (l.a !== l.z) r.push({ name: `layer ${i} a`, start: l.a, bytes });
+    if (l.scratch) r.push({ name: `layer ${i} scratch`, start: l.scratch, bytes: scratchBytes(input.layers[i], batch) });
   });
   r.push({ name: 'delta A', start: plan.deltaA, bytes: batch * widest * 4 }, { name: 'delta B', start: plan.deltaB, bytes: batch * widest * 4 });
   plan.workers.forEach((w, t) => {
@@ -258,6 +269,7 @@ export function planRegions(plan: MemoryPlan): PlannedRegion[] {
       const bytes = shard * input.layers[i].outputs * 4;
       r.push({ name: `worker ${t + 1} layer ${i} z`, start: z, bytes });
       if (w.a[i] !== z) r.push({ name: `worker ${t + 1} layer ${i} a`, start: w.a[i], bytes });
+      if (w.scratch[i]) r.push({ name: `worker ${t + 1} layer ${i} scratch`, start: w.scratch[i], bytes: scratchBytes(input.layers[i], shard) });
     });
     r.push({ name: `worker ${t + 1} delta A`, start: w.deltaA, bytes: shard * widest * 4 }, { name: `worker ${t + 1} delta B`, start: w.deltaB, bytes: shard * widest * 4 });
   });

@@ -69,7 +69,7 @@ export class ThreadPool implements ParallelPasses {
     let start = base + (extra > 0 ? 1 : 0);
     for (let t = 1; t < threads; t++) {
       const count = base + (t < extra ? 1 : 0);
-      e.setWorkerShard(t, x + start * inBytes, y + start * yBytes, count, rows);
+      e.setWorkerShard(t, x + start * inBytes, y + start * yBytes, count, rows, start);
       start += count;
     }
     const ctl = this.ctl;

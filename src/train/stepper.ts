@@ -114,6 +114,8 @@ export class BatchStepper {
     this.pending = count;
     e.gather(this.train, this.train.indices + this.cursor * 4, count);
     this.diagnostics?.beforePass(count);
+    // Dropout's masks follow from the network's seed and this step alone (a resumed run draws the same).
+    e.setStepSeed(stepSeed(e.spec.seed, this.steps));
     if (e.parallel) e.parallel.begin(e.xBatch, e.yBatch, count);
     else e.trainPass(e.xBatch, e.yBatch, count);
   }
@@ -144,4 +146,12 @@ export class BatchStepper {
     this.diagnostics?.afterUpdate(count, this.applied);
     return count;
   }
+}
+
+/** A step's dropout seed: the network's seed and the step mixed (splitmix32's finaliser), as an i32. */
+export function stepSeed(seed: number, step: number): number {
+  let h = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(step | 0, 0x85ebca6b) ^ ((seed / 2 ** 32) | 0)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x21f0aad5);
+  h = Math.imul(h ^ (h >>> 15), 0x735a2d97);
+  return (h ^ (h >>> 15)) | 0;
 }

@@ -19,8 +19,10 @@ export const enum PASS {
   DELTA_B = 8,
   STATS = 9,
   STAMP = 10,
-  HEADER = 12,
-  LAYER_WORDS = 12,
+  SEED = 11,
+  ROW0 = 12,
+  HEADER = 16,
+  LAYER_WORDS = 28,
 }
 
 /** A layer's block in the descriptor: the words every kind has (its own words follow, from COMMON). */
@@ -35,7 +37,9 @@ export const enum LAYER {
   A = 7,
   LAST_ACTIVE = 8,
   STATE = 9,
-  COMMON = 10,
+  SCRATCH = 10,
+  INDEX = 11,
+  COMMON = 12,
 }
 
 /** f64 slots of a layer's statistics block (assembly/stats.ts fills them). */

@@ -79,7 +79,7 @@ export function publicLayout(c: GoldenCase): PublicLayout {
     return { ok: false, reason: `batch sizes ${sizes.join(', ')} (only the last batch of an epoch may be smaller)` };
   }
   const rows = used.flat();
-  const inputs = c.spec.inputs;
+  const inputs = c.spec.inputs as number;
   const x = rows.map((r) => c.x.slice(r * inputs, (r + 1) * inputs));
   const y = c.spec.loss === 'softmax_cross_entropy' ? rows.map((r) => (c.y as number[])[r]) : rows.map((r) => (c.y as number[][])[r]);
   return { ok: true, x, y, batchSize, batchesPerEpoch: used.length, epochs: Math.ceil(c.steps / used.length) };

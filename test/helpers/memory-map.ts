@@ -12,8 +12,8 @@ export function memoryMapOf(): string {
     heapBase: 0,
     inputs: 784,
     layers: [
-      { inputs: 784, outputs: 128, tensors: [128 * 784, 128], linear: false, tracksUnits: true, state: 0 },
-      { inputs: 128, outputs: 10, tensors: [10 * 128, 10], linear: true, tracksUnits: false, state: 0 },
+      { inputs: 784, outputs: 128, tensors: [128 * 784, 128], linear: false, tracksUnits: true, state: 0, scratch: [0, 0] },
+      { inputs: 128, outputs: 10, tensors: [10 * 128, 10], linear: true, tracksUnits: false, state: 0, scratch: [0, 0] },
     ],
     targetBytes: 4,
     threads: 2,
