@@ -3,6 +3,6 @@ export function dropoutLayerForward(desc: usize, layer: usize, x: usize, rows: i
   abort("dropout is not built yet");
 }
 
-export function dropoutLayerBackward(layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
+export function dropoutLayerBackward(desc: usize, layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
   abort("dropout is not built yet");
 }

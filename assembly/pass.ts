@@ -59,7 +59,7 @@ export function forwardPass(desc: usize): void {
  * parameter gradients, and dx (∂L/∂x) unless `dx` is 0 (the first layer).
  */
 // @ts-ignore: decorator
-@inline function kindBackward(layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
+@inline function kindBackward(desc: usize, layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
   switch (layerWord(layer, LAYER_KIND)) {
     case LAYER_DENSE: denseLayerBackward(layer, dz, x, dx, rows); break;
     case LAYER_CONV2D: conv2dLayerBackward(layer, dz, x, dx, rows); break;
@@ -67,7 +67,7 @@ export function forwardPass(desc: usize): void {
     case LAYER_AVGPOOL2D: avgPool2dLayerBackward(layer, dz, x, dx, rows); break;
     case LAYER_FLATTEN:
     case LAYER_ACTIVATION_ONLY: identityLayerBackward(layer, dz, x, dx, rows); break;
-    case LAYER_DROPOUT: dropoutLayerBackward(layer, dz, x, dx, rows); break;
+    case LAYER_DROPOUT: dropoutLayerBackward(desc, layer, dz, x, dx, rows); break;
     case LAYER_BATCHNORM1D:
     case LAYER_BATCHNORM2D: batchNormLayerBackward(layer, dz, x, dx, rows); break;
     case LAYER_LAYERNORM: layerNormLayerBackward(layer, dz, x, dx, rows); break;
@@ -128,7 +128,7 @@ export function trainPass(desc: usize): void {
     if (stats) outputGradStats(statsOf(stats, l), dA, rows * units);
     if (act != 0) activationBackward(act, dA, dA, layerWord(layer, LAYER_Z), layerWord(layer, LAYER_A), rows * units);
     const input = l == 0 ? <usize>passWord(desc, PASS_X) : <usize>layerWord(layerBlock(desc, l - 1), LAYER_A);
-    kindBackward(layer, dA, input, l > 0 ? spare : 0, rows);
+    kindBackward(desc, layer, dA, input, l > 0 ? spare : 0, rows);
     if (l > 0) {
       const t = dA;
       dA = spare;

@@ -534,6 +534,20 @@ export class Engine {
     for (let i = 0; i < this.workers.length; i++) w[(this.workers[i].desc >> 2) + PASS.SEED] = seed;
   }
 
+  /**
+   * Gives dropout layer `l` the keep mask (0 or 1 per value, rows × features of the batch) of
+   * the next training passes, as a replay of PyTorch's run must; null returns it to drawing its
+   * own. The mask is kept in this thread's scratch of the layer, which holds a whole batch;
+   * worker threads read their shard's rows of it (PASS.ROW0).
+   */
+  giveDropoutMask(l: number, keep: ArrayLike<number> | null): void {
+    const layer = this.layers[l];
+    const w = this.i32;
+    if (keep) this.f32.set(keep, layer.scratch >> 2);
+    const word = LAYER.COMMON + 1; // assembly/abi.ts DROPOUT_GIVEN_MASK
+    for (const desc of [this.desc, ...this.workers.map((t) => t.desc)]) w[this.layerWord(desc, l, word)] = keep ? layer.scratch : 0;
+  }
+
   private setPass(x: number, y: number, rows: number, meanRows = rows): void {
     this.lastPassRows = rows;
     const w = this.i32;
