@@ -7,14 +7,14 @@
 export const TOLERANCE = 1e-3;
 
 /** `reference` and each of `others` ({ label, losses }) are per-step loss arrays. */
-export function compareTrajectories(reference, others) {
+export function compareTrajectories(reference, others, tolerance = TOLERANCE) {
   const rows = others.map(({ id, label, losses }) => {
     let maxRel = 0;
     let ok = losses.length === reference.length;
     losses.forEach((l, i) => {
       const r = reference[i];
       const rel = Math.abs(l - r) / Math.max(Math.abs(r), 1e-6);
-      if (!(rel <= TOLERANCE)) ok = false; // NaN fails too
+      if (!(rel <= tolerance)) ok = false; // NaN fails too
       maxRel = Math.max(maxRel, Number.isFinite(rel) ? rel : Infinity);
     });
     return { id, label, losses, maxRel, ok };

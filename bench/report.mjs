@@ -1,18 +1,7 @@
 // Text rendering of a result object (run.mjs builds it; --json prints it as is).
 import { renderDemoWorker } from './demo-worker.mjs';
-
-const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
-const fmtRate = (x) => (x >= 100 ? fmtInt(x) : x.toPrecision(3));
-const fmtRatio = (x) => `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2)}×`;
-
-/** Pads a table of strings into aligned columns: first column left, the rest right. */
-function table(header, rows) {
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)));
-  const line = (r) => `| ${r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, c) => (c === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
+import { fmtInt, fmtRate, fmtRatio, table } from './format.mjs';
+import { renderLenet } from './lenet-report.mjs';
 
 function cell(row, perSample = true) {
   if (!row) return '–';
@@ -30,7 +19,7 @@ export function renderText(r) {
   if (r.settings.mode === 'quick') out.push('QUICK MODE: a smoke test of every code path; its figures are not measurements.');
   out.push('');
 
-  out.push(`Trajectory cross-check: descent's initial parameters, the same batches, Adam (lr 1e-3, eps 1e-7), ${r.settings.trajectorySteps} steps; each loss within ${r.tolerance} relative of descent's`);
+  if (r.cases.length) out.push(`Trajectory cross-check: descent's initial parameters, the same batches, Adam (lr 1e-3, eps 1e-7), ${r.settings.trajectorySteps} steps; each loss within ${r.tolerance} relative of descent's`);
   for (const c of r.cases) {
     if (!c.check) {
       out.push(`  ${c.title}, batch ${c.batch}: not run (${c.checkError ?? 'no reference'})`);
@@ -40,7 +29,7 @@ export function renderText(r) {
     const ref = c.check.reference;
     out.push(`  ${c.title}, batch ${c.batch}: loss ${ref[0].toFixed(4)} → ${ref.at(-1).toFixed(4)}; max rel. diff: ${diffs} — ${c.check.ok ? 'ok' : 'FAILED'}`);
   }
-  out.push('');
+  if (r.cases.length) out.push('');
 
   const byImpl = (cases) => r.impls.filter((i) => cases.some((c) => c.rows.some((x) => x.id === i.id)));
   const label = (i) => (i.note ? `${i.label} *` : i.label);
@@ -82,6 +71,11 @@ export function renderText(r) {
     out.push(`  ${label(i)}: ${text}`);
   }
   if (notes.length) out.push('');
+
+  if (r.lenet) {
+    out.push(renderLenet(r.lenet));
+    out.push('');
+  }
 
   if (r.gemm) {
     const g = r.gemm;

@@ -1,12 +1,14 @@
 // `npm run bench` (after the root build and bench/install.mjs): descent and its peers on the
 // same cases, data and initial weights. Flags: --quick (tiny windows, one cold-start process:
 // a smoke test of every code path), --json (the results plus machine metadata as JSON on
-// stdout). Progress goes to stderr. Exits 1 on any error, including a failed cross-check;
-// timings are never asserted.
+// stdout), --only <sections> (a comma-separated subset of mlp, lenet, gemm, cold, sizes,
+// demo; e.g. `npm run bench -- --only lenet`). Progress goes to stderr. Exits 1 on any error,
+// including a failed cross-check; timings are never asserted.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { CASES } from './cases.mjs';
+import { runLenet } from './lenet.mjs';
 import { TOLERANCE, compareTrajectories } from './check.mjs';
 import { measureCold } from './cold.mjs';
 import { implList } from './impls.mjs';
@@ -17,13 +19,24 @@ import { relaxedExecArgv } from './relaxed.mjs';
 import { renderText } from './report.mjs';
 import { measureSizes, wasmFiles } from './sizes.mjs';
 
+const SECTIONS = ['mlp', 'lenet', 'gemm', 'cold', 'sizes', 'demo'];
 const argv = process.argv.slice(2);
-for (const a of argv) if (!['--quick', '--json'].includes(a)) usage(`unknown argument ${a}`);
+let only = null;
+for (let k = 0; k < argv.length; k++) {
+  const a = argv[k];
+  if (a === '--only' || a.startsWith('--only=')) {
+    const v = a === '--only' ? argv[++k] : a.slice('--only='.length);
+    only = (v ?? '').split(',').filter(Boolean);
+    if (only.length === 0 || only.some((x) => !SECTIONS.includes(x))) usage(`--only takes a comma-separated list of ${SECTIONS.join(', ')}; got ${JSON.stringify(v ?? '')}`);
+  } else if (!['--quick', '--json'].includes(a)) usage(`unknown argument ${a}`);
+}
+const runs = (section) => !only || only.includes(section);
 const quick = argv.includes('--quick');
 const json = argv.includes('--json');
+// LeNet's trajectory is 10 steps even in quick mode: the check is the point of the smoke test.
 const S = quick
-  ? { mode: 'quick', warmMs: 0, windowMs: 100, windows: 1, trajectorySteps: 2, coldRuns: 1, gemmMs: 30, gemmWindows: 1, pairMs: 50, pairs: 2 }
-  : { mode: 'full', warmMs: 1000, windowMs: 1000, windows: 5, trajectorySteps: 10, coldRuns: 10, gemmMs: 300, gemmWindows: 5, pairMs: 200, pairs: 30 };
+  ? { mode: 'quick', warmMs: 0, windowMs: 100, windows: 1, lenetWindows: 1, trajectorySteps: 2, lenetTrajectorySteps: 10, coldRuns: 1, gemmMs: 30, gemmWindows: 1, pairMs: 50, pairs: 2 }
+  : { mode: 'full', warmMs: 1000, windowMs: 1000, windows: 5, lenetWindows: 7, trajectorySteps: 10, lenetTrajectorySteps: 10, coldRuns: 10, gemmMs: 300, gemmWindows: 5, pairMs: 200, pairs: 30 };
 
 const DIST = new URL('../dist/node.js', import.meta.url);
 if (!existsSync(DIST)) usage('dist/node.js is missing: run `npm run build` first (npm run bench does)');
@@ -41,9 +54,9 @@ const progress = (s) => console.error(`bench: [${((performance.now() - t0) / 100
 
 // Every implementation process starts up front, in parallel with compiling peak.ts: none
 // of this is timed, and nothing timed runs until all of it is done.
-progress('starting implementation processes, compiling bench/peak.ts');
-const impls = implList();
-const peakBuilt = buildPeak().then(() => null, (err) => err);
+progress(`starting implementation processes${runs('gemm') ? ', compiling bench/peak.ts' : ''}`);
+const impls = runs('mlp') ? implList() : [];
+const peakBuilt = runs('gemm') ? buildPeak().then(() => null, (err) => err) : Promise.resolve(null);
 await Promise.all(impls.map(async (i) => {
   try {
     i.worker = await startWorker(i);
@@ -60,7 +73,7 @@ await Promise.all(impls.map(async (i) => {
 }));
 // A variant that is what the default already runs would be the same row twice.
 const def = impls.find((i) => i.id === 'descent');
-if (def.describe?.kernels) def.label = `descent ${def.describe.kernels} (default)`;
+if (def?.describe?.kernels) def.label = `descent ${def.describe.kernels} (default)`;
 for (const i of impls) {
   if (i.impl === 'descent' && i !== def && i.describe && !i.na && i.describe.kernels === def.describe?.kernels && i.describe.threads === def.describe?.threads && i.describe.diagnostics === def.describe?.diagnostics) {
     i.same = def.id; // no row of its own
@@ -72,11 +85,14 @@ for (const i of impls) {
 const peakError = await peakBuilt;
 const { createNetwork } = await import(DIST.href);
 const cases = [];
-for (const c of CASES) cases.push(await runCase(c));
+if (runs('mlp')) for (const c of CASES) cases.push(await runCase(c));
+for (const i of impls) i.worker?.close();
 
-progress('GEMM micro-bench and SIMD peak');
+const lenet = runs('lenet') ? await runLenet({ ...S, trajectorySteps: S.lenetTrajectorySteps }, progress, fail) : null;
+
 let gemm = null;
-try {
+if (runs('gemm')) try {
+  progress('GEMM micro-bench and SIMD peak');
   if (peakError) throw peakError;
   const args = [...(relaxedExecArgv() ?? []), new URL('./gemm.mjs', import.meta.url).pathname, JSON.stringify({ files: wasmFiles('dist/'), ms: S.gemmMs, windows: S.gemmWindows })];
   const p = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,28 +103,26 @@ try {
   fail('gemm', err);
 }
 
-progress(`cold start (${S.coldRuns} process(es) per case)`);
 let cold = null;
-try {
+if (runs('cold')) try {
+  progress(`cold start (${S.coldRuns} process(es) per case)`);
   cold = measureCold(S.coldRuns);
 } catch (err) {
   fail('cold start', err);
 }
 
 let sizes = null;
-try {
+if (runs('sizes')) try {
   sizes = measureSizes();
 } catch (err) {
   fail('sizes', err);
 }
 
-for (const i of impls) i.worker?.close();
-
 // The demo's Worker in Chromium against this library in Node, in a process of its own (it
 // builds the demo and drives a browser): bench/demo-worker.mjs.
-progress('demo Worker against Node (bench/demo-worker.mjs)');
 let demoWorker = null;
-try {
+if (runs('demo')) try {
+  progress('demo Worker against Node (bench/demo-worker.mjs)');
   const args = [new URL('./demo-worker.mjs', import.meta.url).pathname, '--json', ...(quick ? ['--quick'] : [])];
   const p = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   demoWorker = JSON.parse(p.stdout);
@@ -121,9 +135,11 @@ try {
 const result = {
   meta: { ...collectMeta(), loadAverage: { start: loadStart, end: loadavg() } },
   settings: S,
+  sections: only ?? SECTIONS,
   tolerance: TOLERANCE,
   impls: impls.map(({ id, label, note, na, same, detail, describe }) => ({ id, label, note: note ?? null, na: na ?? null, sameAs: same ?? null, detail: detail ?? null, describe: describe ?? null })),
   cases,
+  lenet,
   gemm,
   cold,
   sizes,
@@ -246,6 +262,6 @@ function fmt(xs) {
 }
 
 function usage(msg) {
-  console.error(`bench: ${msg}\nusage: node bench/run.mjs [--quick] [--json]`);
+  console.error(`bench: ${msg}\nusage: node bench/run.mjs [--quick] [--json] [--only ${SECTIONS.join(',')}]`);
   process.exit(2);
 }

@@ -3,6 +3,7 @@
 // row carry a node flag (relaxed SIMD), and let the orchestrator interleave timed windows
 // across implementations while only one of them runs at a time.
 import { makeData } from './cases.mjs';
+import { readLenetFile, toDescentParameters } from './lenet-case.mjs';
 
 const [impl, variant] = process.argv.slice(2);
 const mod = await import(`./impl-${impl}.mjs`);
@@ -13,7 +14,14 @@ let chunk = 1;
 const handlers = {
   async prepare({ c, init }) {
     session?.dispose();
-    session = await opened.prepare(c, makeData(c), init);
+    if (c.dataFile) {
+      // The LeNet case: MNIST rows and PyTorch-layout initial weights from the one file
+      // every implementation reads (lenet-case.mjs); descent takes them per layer.
+      const f = readLenetFile(c.dataFile);
+      session = await opened.prepare(c, { x: f.x, labels: f.labels, classes: 10, inputs: 784, tensors: f.tensors }, toDescentParameters(f.tensors));
+    } else {
+      session = await opened.prepare(c, makeData(c), init);
+    }
     chunk = 1;
     return {};
   },

@@ -1,0 +1,122 @@
+// The LeNet-5-like MNIST case: its network, its two batch sizes, and the one file every
+// implementation reads its rows and initial weights from. The orchestrator writes the file
+// once (real MNIST rows through the CLI's loader, weights from one seeded generator); descent,
+// tfjs and PyTorch each load it, so all three start from the same bytes.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ADAM, rng } from './cases.mjs';
+
+/** descent's spec of the network (torch.nn layers, the same order and options). */
+export const LENET_SPEC = {
+  inputs: [1, 28, 28],
+  layers: [
+    { type: 'conv2d', outChannels: 6, kernelSize: 5, padding: 2, activation: 'relu' },
+    { type: 'maxpool2d', kernelSize: 2 },
+    { type: 'conv2d', outChannels: 16, kernelSize: 5, padding: 0, activation: 'relu' },
+    { type: 'maxpool2d', kernelSize: 2 },
+    { type: 'flatten' },
+    { units: 120, activation: 'relu' },
+    { units: 84, activation: 'relu' },
+    { units: 10, activation: 'linear' },
+  ],
+  loss: 'softmax_cross_entropy',
+  seed: 1,
+};
+
+export const LENET_TITLE = 'LeNet-5-like (conv 6@5×5 pad 2, pool 2, conv 16@5×5, pool 2, 120-84-10)';
+
+/**
+ * The parameter tensors in PyTorch's names and layouts (conv [out, in, kh, kw], linear
+ * [out, in]), with the index of the spec layer each belongs to and its fan-in.
+ */
+export const LENET_TENSORS = [
+  { name: 'conv1.weight', layer: 0, shape: [6, 1, 5, 5], fanIn: 25 },
+  { name: 'conv1.bias', layer: 0, shape: [6], fanIn: 25 },
+  { name: 'conv2.weight', layer: 2, shape: [16, 6, 5, 5], fanIn: 150 },
+  { name: 'conv2.bias', layer: 2, shape: [16], fanIn: 150 },
+  { name: 'fc1.weight', layer: 5, shape: [120, 400], fanIn: 400 },
+  { name: 'fc1.bias', layer: 5, shape: [120], fanIn: 400 },
+  { name: 'fc2.weight', layer: 6, shape: [84, 120], fanIn: 120 },
+  { name: 'fc2.bias', layer: 6, shape: [84], fanIn: 120 },
+  { name: 'fc3.weight', layer: 7, shape: [10, 84], fanIn: 84 },
+  { name: 'fc3.bias', layer: 7, shape: [10], fanIn: 84 },
+];
+
+/** MNIST rows every implementation trains on: 32 batches of 32, 8 of 128, taken in order. */
+export const LENET_ROWS = 1024;
+/** The CLI's split whose training rows are used (`descent train --seed 0`). */
+export const LENET_SPLIT_SEED = 0;
+/** The brief's tolerance for the first steps' losses: f32 agreement, not "close". */
+export const LENET_TOLERANCE = 1e-4;
+
+export const LENET_CASES = [32, 128].map((batch) => ({
+  id: `lenet-b${batch}`,
+  title: LENET_TITLE,
+  batch,
+  rows: LENET_ROWS,
+  unit: 'samples/s',
+  spec: LENET_SPEC,
+  adam: ADAM,
+}));
+
+/**
+ * PyTorch's default initialisation of Conv2d and Linear — weight and bias both uniform in
+ * ±1/√fan_in (kaiming_uniform_ with a = √5 gives that bound) — drawn from the bench's
+ * seeded generator, tensor by tensor in LENET_TENSORS order, rounded to f32.
+ */
+export function lenetInitialWeights(seed = 0x1e5e7) {
+  const rand = rng(seed);
+  return LENET_TENSORS.map((t) => {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    const bound = 1 / Math.sqrt(t.fanIn);
+    return { ...t, values: Float32Array.from({ length: n }, () => (2 * rand() - 1) * bound) };
+  });
+}
+
+/** The named tensors as descent's setParameters takes them: one { weight, bias } per spec layer. */
+export function toDescentParameters(tensors) {
+  const empty = new Float32Array(0);
+  const layers = LENET_SPEC.layers.map(() => ({ weight: empty, bias: empty }));
+  for (const t of tensors) layers[t.layer] = { ...layers[t.layer], [t.name.endsWith('.weight') ? 'weight' : 'bias']: t.values };
+  return layers;
+}
+
+// The file: u32 header length, the JSON header (section names, dtypes, offsets, shapes),
+// padding to 4 bytes, then the sections as little-endian f32 / i32. Python reads the same
+// header (bench/lenet_pytorch.py).
+const ALIGN = 4;
+
+/** Writes x (rows × 784 f32), labels (i32) and the tensors to `path`. */
+export function writeLenetFile(path, { x, labels, tensors, source }) {
+  const parts = [
+    { name: 'x', dtype: 'f32', shape: [labels.length, 1, 28, 28], data: x },
+    { name: 'labels', dtype: 'i32', shape: [labels.length], data: labels },
+    ...tensors.map((t) => ({ name: t.name, dtype: 'f32', shape: t.shape, data: t.values })),
+  ];
+  let offset = 0;
+  const sections = parts.map((p) => {
+    const s = { name: p.name, dtype: p.dtype, shape: p.shape, offset, length: p.data.length };
+    offset += p.data.byteLength;
+    return s;
+  });
+  let header = Buffer.from(JSON.stringify({ source, sections }), 'utf8');
+  header = Buffer.concat([header, Buffer.alloc((ALIGN - ((4 + header.length) % ALIGN)) % ALIGN, 0x20)]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  writeFileSync(path, Buffer.concat([len, header, ...parts.map((p) => Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength))]));
+}
+
+/** Reads what writeLenetFile wrote: { x, labels, tensors, source }. */
+export function readLenetFile(path) {
+  const buf = readFileSync(path);
+  const headerLength = buf.readUInt32LE(0);
+  const { source, sections } = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
+  const base = 4 + headerLength;
+  const take = (s) => {
+    const bytes = buf.subarray(base + s.offset, base + s.offset + 4 * s.length);
+    const copy = new Uint8Array(bytes); // aligned, owned
+    return s.dtype === 'i32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
+  };
+  const byName = new Map(sections.map((s) => [s.name, s]));
+  const tensors = LENET_TENSORS.map((t) => ({ ...t, values: take(byName.get(t.name)) }));
+  return { x: take(byName.get('x')), labels: take(byName.get('labels')), tensors, source };
+}
