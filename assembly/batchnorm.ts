@@ -120,56 +120,92 @@ export function batchNormLayerBackward(layer: usize, dz: usize, x: usize, dx: us
 // ---- Training statistics.
 
 /**
- * S = 1 (rows of [C]): ATen's channels-last reduction, channel by channel down the rows in
- * f32 — the sum, then the squared deviations fused — written once over lanes of channels.
+ * S = 1 (rows of [C]): ATen's channels-last reduction — row by row, every channel's f32 sum
+ * in a buffer (here the scratch), then the squared deviations fused into a second one. Row
+ * after row keeps each channel's order ATen's, and no channel waits on its own last add.
  */
 function rowStatistics(x: usize, scratch: usize, rows: i32, C: i32): void {
-  let c = 0;
-  if (ASC_FEATURE_SIMD) for (; c + 4 <= C; c += 4) rowStatisticsAt<v128>(x, scratch, rows, C, c);
-  for (; c < C; c++) rowStatisticsAt<f32>(x, scratch, rows, C, c);
+  const cBytes = <usize>C << 2;
+  memory.fill(scratch, 0, cBytes << 1);
+  for (let r = 0, p = x; r < rows; r++, p += cBytes) {
+    let c: usize = 0;
+    if (ASC_FEATURE_SIMD) for (; c + 16 <= cBytes; c += 16) st<v128>(scratch + c, add<v128>(ld<v128>(p + c), ld<v128>(scratch + c)));
+    for (; c < cBytes; c += 4) st<f32>(scratch + c, ld<f32>(p + c) + ld<f32>(scratch + c));
+  }
+  const n = <f64>rows;
+  let c: usize = 0;
+  if (ASC_FEATURE_SIMD) for (; c + 16 <= cBytes; c += 16) st<v128>(scratch + c, overCount<v128>(ld<v128>(scratch + c), n));
+  for (; c < cBytes; c += 4) st<f32>(scratch + c, overCount<f32>(ld<f32>(scratch + c), n));
+  const squares = scratch + cBytes;
+  for (let r = 0, p = x; r < rows; r++, p += cBytes) {
+    let c: usize = 0;
+    if (ASC_FEATURE_SIMD) for (; c + 16 <= cBytes; c += 16) squareStep<v128>(p + c, scratch + c, squares + c);
+    for (; c < cBytes; c += 4) squareStep<f32>(p + c, scratch + c, squares + c);
+  }
 }
 
+/** squares += (x − mean)², fused. */
 // @ts-ignore: decorator
-@inline function rowStatisticsAt<T>(x: usize, scratch: usize, rows: i32, C: i32, c: i32): void {
-  const stride = <usize>C << 2, at = <usize>c << 2;
-  let s = splat<T>(0);
-  let p = x + at;
-  for (let r = 0; r < rows; r++, p += stride) s = add<T>(ld<T>(p), s);
-  const mean = overCount<T>(s, <f64>rows);
-  let v = splat<T>(0);
-  p = x + at;
-  for (let r = 0; r < rows; r++, p += stride) {
-    const d = sub<T>(ld<T>(p), mean);
-    v = fmaOf<T>(d, d, v);
-  }
-  st<T>(scratch + at, mean);
-  st<T>(scratch + stride + at, v);
+@inline function squareStep<T>(x: usize, mean: usize, squares: usize): void {
+  const d = sub<T>(ld<T>(x), ld<T>(mean));
+  st<T>(squares, fmaOf<T>(d, d, ld<T>(squares)));
 }
 
 /**
  * S > 1 (rows of [C, S]): ATen's contiguous reduction, per channel in f64 over rows then
- * positions, in that order; the squares are f32. Sequential on purpose: the order is ATen's.
+ * positions, in that order; the squares are f32. Four channels at a time: each channel's sum
+ * stays one sequential chain (ATen's order), and the four chains overlap.
  */
 function planeStatistics(x: usize, scratch: usize, rows: i32, C: i32, S: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) planeStatistics4(x, scratch, rows, C, S, c);
+  for (; c < C; c++) planeStatistics1(x, scratch, rows, C, S, c);
+}
+
+function planeStatistics4(x: usize, scratch: usize, rows: i32, C: i32, S: i32, c: i32): void {
   const plane = <usize>S << 2, rowBytes = <usize>C * plane;
   const n = <f64>rows * <f64>S;
-  for (let c = 0; c < C; c++) {
-    const first = x + <usize>c * plane;
-    let sum: f64 = 0;
-    for (let r = 0, p = first; r < rows; r++, p += rowBytes) {
-      for (let q: usize = 0; q < plane; q += 4) sum += <f64>load<f32>(p + q);
+  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+  for (let r = 0, p = x + <usize>c * plane; r < rows; r++, p += rowBytes) {
+    const p1 = p + plane, p2 = p1 + plane, p3 = p2 + plane;
+    for (let q: usize = 0; q < plane; q += 4) {
+      s0 += <f64>load<f32>(p + q); s1 += <f64>load<f32>(p1 + q);
+      s2 += <f64>load<f32>(p2 + q); s3 += <f64>load<f32>(p3 + q);
     }
-    const mean = <f32>(sum / n);
-    let squares: f64 = 0;
-    for (let r = 0, p = first; r < rows; r++, p += rowBytes) {
-      for (let q: usize = 0; q < plane; q += 4) {
-        const d = load<f32>(p + q) - mean;
-        squares += <f64>(d * d);
-      }
-    }
-    store<f32>(scratch + (<usize>c << 2), mean);
-    store<f32>(scratch + (<usize>(C + c) << 2), <f32>squares);
   }
+  const m0 = <f32>(s0 / n), m1 = <f32>(s1 / n), m2 = <f32>(s2 / n), m3 = <f32>(s3 / n);
+  let q0: f64 = 0, q1: f64 = 0, q2: f64 = 0, q3: f64 = 0;
+  for (let r = 0, p = x + <usize>c * plane; r < rows; r++, p += rowBytes) {
+    const p1 = p + plane, p2 = p1 + plane, p3 = p2 + plane;
+    for (let q: usize = 0; q < plane; q += 4) {
+      const d0 = load<f32>(p + q) - m0, d1 = load<f32>(p1 + q) - m1;
+      const d2 = load<f32>(p2 + q) - m2, d3 = load<f32>(p3 + q) - m3;
+      q0 += <f64>(d0 * d0); q1 += <f64>(d1 * d1); q2 += <f64>(d2 * d2); q3 += <f64>(d3 * d3);
+    }
+  }
+  const at = scratch + (<usize>c << 2), sq = at + (<usize>C << 2);
+  store<f32>(at, m0); store<f32>(at, m1, 4); store<f32>(at, m2, 8); store<f32>(at, m3, 12);
+  store<f32>(sq, <f32>q0); store<f32>(sq, <f32>q1, 4); store<f32>(sq, <f32>q2, 8); store<f32>(sq, <f32>q3, 12);
+}
+
+function planeStatistics1(x: usize, scratch: usize, rows: i32, C: i32, S: i32, c: i32): void {
+  const plane = <usize>S << 2, rowBytes = <usize>C * plane;
+  const n = <f64>rows * <f64>S;
+  const first = x + <usize>c * plane;
+  let sum: f64 = 0;
+  for (let r = 0, p = first; r < rows; r++, p += rowBytes) {
+    for (let q: usize = 0; q < plane; q += 4) sum += <f64>load<f32>(p + q);
+  }
+  const mean = <f32>(sum / n);
+  let squares: f64 = 0;
+  for (let r = 0, p = first; r < rows; r++, p += rowBytes) {
+    for (let q: usize = 0; q < plane; q += 4) {
+      const d = load<f32>(p + q) - mean;
+      squares += <f64>(d * d);
+    }
+  }
+  store<f32>(scratch + (<usize>c << 2), mean);
+  store<f32>(scratch + (<usize>(C + c) << 2), <f32>squares);
 }
 
 /**
