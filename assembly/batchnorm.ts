@@ -157,17 +157,17 @@ function rowStatistics(x: usize, scratch: usize, rows: i32, C: i32): void {
  * stays one sequential chain (ATen's order), and the four chains overlap.
  */
 function planeStatistics(x: usize, scratch: usize, rows: i32, C: i32, S: i32): void {
-  let c = 0;
-  for (; c + 4 <= C; c += 4) planeStatistics4(x, scratch, rows, C, S, c);
-  for (; c < C; c++) planeStatistics1(x, scratch, rows, C, S, c);
+  for (let c = 0; c < C; c += 4) planeStatistics4(x, scratch, rows, C, S, c);
 }
 
+/** Channels c … c + 3; past the last channel, lanes repeat it and are not stored. */
 function planeStatistics4(x: usize, scratch: usize, rows: i32, C: i32, S: i32, c: i32): void {
   const plane = <usize>S << 2, rowBytes = <usize>C * plane;
   const n = <f64>rows * <f64>S;
+  const o1 = <usize>min(c + 1, C - 1) * plane, o2 = <usize>min(c + 2, C - 1) * plane, o3 = <usize>min(c + 3, C - 1) * plane;
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
-  for (let r = 0, p = x + <usize>c * plane; r < rows; r++, p += rowBytes) {
-    const p1 = p + plane, p2 = p1 + plane, p3 = p2 + plane;
+  for (let r = 0, row = x; r < rows; r++, row += rowBytes) {
+    const p = row + <usize>c * plane, p1 = row + o1, p2 = row + o2, p3 = row + o3;
     for (let q: usize = 0; q < plane; q += 4) {
       s0 += <f64>load<f32>(p + q); s1 += <f64>load<f32>(p1 + q);
       s2 += <f64>load<f32>(p2 + q); s3 += <f64>load<f32>(p3 + q);
@@ -175,8 +175,8 @@ function planeStatistics4(x: usize, scratch: usize, rows: i32, C: i32, S: i32, c
   }
   const m0 = <f32>(s0 / n), m1 = <f32>(s1 / n), m2 = <f32>(s2 / n), m3 = <f32>(s3 / n);
   let q0: f64 = 0, q1: f64 = 0, q2: f64 = 0, q3: f64 = 0;
-  for (let r = 0, p = x + <usize>c * plane; r < rows; r++, p += rowBytes) {
-    const p1 = p + plane, p2 = p1 + plane, p3 = p2 + plane;
+  for (let r = 0, row = x; r < rows; r++, row += rowBytes) {
+    const p = row + <usize>c * plane, p1 = row + o1, p2 = row + o2, p3 = row + o3;
     for (let q: usize = 0; q < plane; q += 4) {
       const d0 = load<f32>(p + q) - m0, d1 = load<f32>(p1 + q) - m1;
       const d2 = load<f32>(p2 + q) - m2, d3 = load<f32>(p3 + q) - m3;
@@ -184,28 +184,11 @@ function planeStatistics4(x: usize, scratch: usize, rows: i32, C: i32, S: i32, c
     }
   }
   const at = scratch + (<usize>c << 2), sq = at + (<usize>C << 2);
-  store<f32>(at, m0); store<f32>(at, m1, 4); store<f32>(at, m2, 8); store<f32>(at, m3, 12);
-  store<f32>(sq, <f32>q0); store<f32>(sq, <f32>q1, 4); store<f32>(sq, <f32>q2, 8); store<f32>(sq, <f32>q3, 12);
-}
-
-function planeStatistics1(x: usize, scratch: usize, rows: i32, C: i32, S: i32, c: i32): void {
-  const plane = <usize>S << 2, rowBytes = <usize>C * plane;
-  const n = <f64>rows * <f64>S;
-  const first = x + <usize>c * plane;
-  let sum: f64 = 0;
-  for (let r = 0, p = first; r < rows; r++, p += rowBytes) {
-    for (let q: usize = 0; q < plane; q += 4) sum += <f64>load<f32>(p + q);
-  }
-  const mean = <f32>(sum / n);
-  let squares: f64 = 0;
-  for (let r = 0, p = first; r < rows; r++, p += rowBytes) {
-    for (let q: usize = 0; q < plane; q += 4) {
-      const d = load<f32>(p + q) - mean;
-      squares += <f64>(d * d);
-    }
-  }
-  store<f32>(scratch + (<usize>c << 2), mean);
-  store<f32>(scratch + (<usize>(C + c) << 2), <f32>squares);
+  store<f32>(at, m0);
+  store<f32>(sq, <f32>q0);
+  if (c + 1 < C) { store<f32>(at, m1, 4); store<f32>(sq, <f32>q1, 4); }
+  if (c + 2 < C) { store<f32>(at, m2, 8); store<f32>(sq, <f32>q2, 8); }
+  if (c + 3 < C) { store<f32>(at, m3, 12); store<f32>(sq, <f32>q3, 12); }
 }
 
 /**
