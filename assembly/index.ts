@@ -9,6 +9,8 @@ export { softmaxCrossEntropy, sigmoidBce, mse, mae, huber, softmaxRows } from ".
 export * from "./optimizers";
 export { clampValues, sumOfSquares, scaleValues } from "./clip";
 export { forwardPass, trainPass } from "./pass";
+// A layer kind's pass functions, exported for the kernel tests (they read a descriptor block).
+export { maxPool2dLayerForward, maxPool2dLayerBackward, avgPool2dLayerForward, avgPool2dLayerBackward } from "./pool2d";
 export { gradientStats, parameterStats, activationStats, outputGradStats, markActiveUnits } from "./stats";
 export { measureNextUpdate } from "./measured-update";
 export { valueRange, histogram } from "./histogram";
