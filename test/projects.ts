@@ -14,6 +14,7 @@ export const KERNEL_FILES = [
   'test/abi.test.ts', // the module's exports and ABI numbers against the host's
   'test/layers.test.ts', // layer kinds: spec, tensors, and the pass's dispatch on the kernels
   'test/erf.test.ts', // the kernels' erf against the references
+  'test/gradcheck-pool2d.test.ts', // a pooling network's gradients on the kernels vs finite differences
   'test/optimizer-options.test.ts', // resolved options, replayed on the kernels
   'test/replay.test.ts', // the replay format's edges, replayed on the kernels
   'test/surfaces.test.ts', // the loss-surface lab, trained on the kernels
