@@ -1,8 +1,358 @@
-// Layer normalisation (LAYER_LAYERNORM). Being written.
+// Layer normalisation (LAYER_LAYERNORM), torch.nn.LayerNorm: each row is `groups` groups of
+// `size` contiguous values (the normalized shape is the row's trailing dimensions), and each
+// group is normalised by its mean and biased variance, then scaled by weight and shifted by
+// bias (both of the group's shape) when elementwise-affine. Training and evaluation are the
+// same. The forward saves each group's mean and rstd = 1/√(var + eps) for the backward.
+//
+// The arithmetic mirrors ATen's CPU kernel in PyTorch 1.13 (layer_norm_kernel.cpp and
+// moments_utils.h) operation for operation, checked against torch 1.13 (AVX2 build):
+// - The moments: Welford's update over 8 lanes (ATen's Vectorized<float> on AVX2 and its
+//   default build), in chunks of 16 vectors whose moments merge up a cascade, then the tail
+//   values in scalar, then the 8 lanes merged in. Unfused f32 operations, as torch does there.
+// - Everything else as torch's build computes it: its compiler contracts a·b + c into a fused
+//   multiply-add in the output and the backward (measured: unfused arithmetic misses its y,
+//   dx and dweight, fused matches them). wasm has no deterministic FMA, so `fused` computes
+//   a·b + c in f64 (the product is exact) and rounds once to f32: the FMA's result unless the
+//   f64 sum lands exactly on an f32 rounding tie (odds about 2⁻²⁹ per operation).
+// - The backward's row sums (Σ dy·γ·x, Σ dy·γ) over 8 lane accumulators reduced in AVX2's
+//   order, and dweight, dbias summed over rows in row order (torch with one thread).
+// Scalar and SIMD builds run the same lanes in the same order, so all builds agree bit for bit.
+import {
+  LAYER_GRADS, LAYER_OUTPUTS, LAYER_PARAMS, LAYER_SCRATCH, LAYER_Z, LAYERNORM_AFFINE, LAYERNORM_EPS, LAYERNORM_GROUPS, LAYERNORM_SIZE,
+} from "./abi";
+import { layerWord } from "./descriptor";
+import { add, ld, mul, splat, st, sub } from "./lanes";
+
+// The scratch begins with a fixed workspace (src/model/layernorm.ts WORKSPACE_FLOATS): the
+// moments cascade's levels (8 lanes' m1, m2 and the count each; ⌈log₂⌈n/128⌉⌉ ≤ 22 levels for
+// any group that fits in memory), then 8 lanes' partial results. Each group's mean and rstd
+// follow it.
+const LEVELS: usize = 24;
+const LEVEL_BYTES: usize = 80; // m1 of lanes 0–7 at 0, m2 at 32, the count at 64
+const LANES: usize = LEVELS * LEVEL_BYTES; // two sets of 8 lanes (m1 and m2, or Σ dy·γ·x and Σ dy·γ)
+const WORKSPACE_BYTES: usize = LANES + 64;
+
+/** z of `rows` rows; each group's mean and rstd into the scratch. */
 export function layerNormLayerForward(layer: usize, x: usize, rows: i32): void {
-  abort("layernorm is not built yet");
+  const groups = layerWord(layer, LAYERNORM_GROUPS), size = layerWord(layer, LAYERNORM_SIZE);
+  const eps = reinterpret<f32>(layerWord(layer, LAYERNORM_EPS));
+  const affine = layerWord(layer, LAYERNORM_AFFINE) != 0;
+  const weight = <usize>layerWord(layer, LAYER_PARAMS), bias = weight + (<usize>size << 2);
+  const work = <usize>layerWord(layer, LAYER_SCRATCH);
+  const saved = work + WORKSPACE_BYTES;
+  const z = <usize>layerWord(layer, LAYER_Z);
+  const bytes = <usize>size << 2;
+  const count = rows * groups;
+  for (let g = 0; g < count; g++) {
+    const off = <usize>g * bytes;
+    const stat = saved + (<usize>g << 3);
+    moments(x + off, size, work, eps, stat);
+    normalise(z + off, x + off, weight, bias, size, load<f32>(stat), load<f32>(stat, 4), affine);
+  }
 }
 
+/**
+ * From dz: dweight and dbias (written, summed over this pass's rows) when affine, and dx
+ * unless `dx` is 0 (the first layer).
+ */
 export function layerNormLayerBackward(layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
-  abort("layernorm is not built yet");
+  const groups = layerWord(layer, LAYERNORM_GROUPS), size = layerWord(layer, LAYERNORM_SIZE);
+  const affine = layerWord(layer, LAYERNORM_AFFINE) != 0;
+  const weight = affine ? <usize>layerWord(layer, LAYER_PARAMS) : 0;
+  const dWeight = affine ? <usize>layerWord(layer, LAYER_GRADS) : 0;
+  const bytes = <usize>size << 2;
+  if (affine) memory.fill(dWeight, 0, bytes << 1); // dweight then dbias, from +0 as torch's buffer starts
+  if (!affine && !dx) return;
+  const work = <usize>layerWord(layer, LAYER_SCRATCH);
+  const saved = work + WORKSPACE_BYTES;
+  const count = rows * groups;
+  for (let g = 0; g < count; g++) {
+    const off = <usize>g * bytes;
+    const stat = saved + (<usize>g << 3);
+    backwardGroup(dx ? dx + off : 0, dWeight, dz + off, x + off, weight, size, work, load<f32>(stat), load<f32>(stat, 4));
+  }
+}
+
+/** a·b + c rounded once to f32 (see the file's head): a fused multiply-add, through f64. */
+// @ts-ignore: decorator
+@inline function fused<T>(a: T, b: T, c: T): T {
+  if (isVector<T>()) return <T>fusedLanes(<v128>a, <v128>b, <v128>c);
+  return <T>(<f32>(<f64><f32>a * <f64><f32>b + <f64><f32>c));
+}
+
+/** `fused` over 4 lanes, as two f64x2 halves. A call of its own: inlined at every use it would cost the module 1 KB. */
+function fusedLanes(a: v128, b: v128, c: v128): v128 {
+  const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b)), f64x2.promote_low_f32x4(c));
+  const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(high(a)), f64x2.promote_low_f32x4(high(b))), f64x2.promote_low_f32x4(high(c)));
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+// @ts-ignore: decorator
+@inline function high(v: v128): v128 {
+  return v128.shuffle<f32>(v, v, 2, 3, 2, 3);
+}
+
+/**
+ * ATen's RowwiseMoments over a group of `size` values at x: the mean and the biased variance,
+ * leaving the mean and 1/√(var + eps) at `stat`.
+ */
+function moments(x: usize, size: i32, work: usize, eps: f32, stat: usize): void {
+  const n = size >> 3; // whole 8-lane vectors
+  if (ASC_FEATURE_SIMD) {
+    laneMoments<v128>(x, n, work, 0);
+    laneMoments<v128>(x, n, work, 4);
+  } else {
+    for (let l = 0; l < 8; l++) laneMoments<f32>(x, n, work, l);
+  }
+  // The values past the last whole vector, one by one; then each lane merged into them.
+  let count = 0;
+  let m1: f32 = 0, m2: f32 = 0;
+  for (let i = n << 3; i < size; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    const d = v - m1;
+    count++;
+    m1 += d / <f32>count;
+    m2 += d * (v - m1);
+  }
+  for (let l = 0; l < 8; l++) {
+    const total = count + n;
+    const c: f32 = total == 0 ? 0 : <f32>n / <f32>total;
+    const p = work + LANES + (<usize>l << 2);
+    const delta = load<f32>(p) - m1;
+    m1 += c * delta;
+    m2 += load<f32>(p, 32) + delta * delta * c * <f32>count;
+    count = total;
+  }
+  store<f32>(stat, m1);
+  store<f32>(stat, <f32>1 / Mathf.sqrt(m2 / <f32>size + eps), 4);
+}
+
+/**
+ * Welford's moments of lanes [lane, lane + width) over the n whole 8-lane vectors at x, into
+ * those lanes of the workspace's lane results: chunks of 16 vectors, each chunk's moments added
+ * to level 0 of the cascade, and level j − 1 into level j at every 2ʲ-th chunk (a pairwise
+ * sum of chunks), then the levels left added into level 0 — RowwiseMomentsImpl step for step.
+ */
+function laneMoments<T>(x: usize, n: i32, work: usize, lane: i32): void {
+  const chunks = (n + 15) >> 4;
+  const depth = chunks <= 2 ? 1 : 32 - clz(chunks - 1); // ATen's CeilLog2, at least 1
+  const at = <usize>lane << 2;
+  for (let j = 0; j < depth; j++) clearLevel<T>(work + <usize>j * LEVEL_BYTES, at);
+  let p = x + at;
+  for (let i = 0; i < chunks; i++) {
+    const vectors = min(16, n - (i << 4));
+    let m1 = splat<T>(0), m2 = splat<T>(0);
+    for (let j = 0; j < vectors; j++) {
+      const v = ld<T>(p);
+      const d = sub<T>(v, m1);
+      m1 = add<T>(m1, mul<T>(d, splat<T>(<f32>1 / <f32>(j + 1))));
+      m2 = add<T>(m2, mul<T>(d, sub<T>(v, m1)));
+      p += 32;
+    }
+    addMoments<T>(work, at, vectors, m1, m2);
+    let carry = i + 1;
+    for (let j = 1; j < depth && (carry & 1) == 0; j++) {
+      const from = work + <usize>(j - 1) * LEVEL_BYTES;
+      addMoments<T>(from + LEVEL_BYTES, at, load<i32>(from, 64), ld<T>(from + at), ld<T>(from + 32 + at));
+      clearLevel<T>(from, at);
+      carry >>= 1;
+    }
+  }
+  for (let j = 1; j < depth; j++) {
+    const from = work + <usize>j * LEVEL_BYTES;
+    addMoments<T>(work, at, load<i32>(from, 64), ld<T>(from + at), ld<T>(from + 32 + at));
+  }
+  st<T>(work + LANES + at, ld<T>(work + at));
+  st<T>(work + LANES + 32 + at, ld<T>(work + 32 + at));
+}
+
+// @ts-ignore: decorator
+@inline function clearLevel<T>(level: usize, at: usize): void {
+  st<T>(level + at, splat<T>(0));
+  st<T>(level + 32 + at, splat<T>(0));
+  store<i32>(level, 0, 64);
+}
+
+/**
+ * ATen's AddMomentsVec: (countAdd, m1Add, m2Add) merged into the level (Chan et al.'s pairwise
+ * update). The count is the same for every lane; the last lane group to merge stores it.
+ */
+// @ts-ignore: decorator
+@inline function addMoments<T>(level: usize, at: usize, countAdd: i32, m1Add: T, m2Add: T): void {
+  const count = load<i32>(level, 64);
+  const total = count + countAdd;
+  const c: f32 = total == 0 ? 0 : <f32>countAdd / <f32>total;
+  const m1 = ld<T>(level + at);
+  const delta = sub<T>(m1Add, m1);
+  st<T>(level + at, add<T>(m1, mul<T>(splat<T>(c), delta)));
+  st<T>(level + 32 + at, add<T>(ld<T>(level + 32 + at), add<T>(m2Add, mul<T>(mul<T>(mul<T>(delta, delta), splat<T>(c)), splat<T>(<f32>count)))));
+  store<i32>(level, total, 64);
+}
+
+/**
+ * z = (x·rstd + (−rstd·mean))·weight + bias, each a·b + c fused as torch's build computes it.
+ * Unaffine, torch's loop takes weight 1 and bias 0: t·1 + 0 changes only a −0 (to +0).
+ */
+function normalise(z: usize, x: usize, weight: usize, bias: usize, size: i32, mean: f32, rstd: f32, affine: bool): void {
+  const shift = -rstd * mean;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vr = f32x4.splat(rstd), vs = f32x4.splat(shift), one = f32x4.splat(1), zero = f32x4.splat(0);
+    for (; i + 4 <= size; i += 4) {
+      const o = <usize>i << 2;
+      const t = fusedLanes(v128.load(x + o), vr, vs);
+      v128.store(z + o, fusedLanes(t, affine ? v128.load(weight + o) : one, affine ? v128.load(bias + o) : zero));
+    }
+  }
+  for (; i < size; i++) {
+    const o = <usize>i << 2;
+    const t = fused<f32>(load<f32>(x + o), rstd, shift);
+    store<f32>(z + o, affine ? fused<f32>(t, load<f32>(weight + o), load<f32>(bias + o)) : t + 0);
+  }
+}
+
+/**
+ * One group's backward (LayerNormBackwardKernelImplInternal's row): with ds = Σ dy·γ·x and
+ * db = Σ dy·γ (γ = 1 unaffine), b = (db·mean − ds)·a³/N and c = −b·mean − db·a/N for a = rstd,
+ * dx = a·dy·γ + b·x + c unless `dx` is 0; dweight += dy·(a·x − a·mean) and dbias += dy unless
+ * `dWeight` is 0 (unaffine).
+ */
+function backwardGroup(dx: usize, dWeight: usize, dy: usize, x: usize, weight: usize, size: i32, work: usize, mean: f32, a: f32): void {
+  if (dx) {
+    rowSums(dy, x, weight, size, work);
+    const ds = load<f32>(work + LANES), db = load<f32>(work + LANES, 4);
+    const scale = <f32>1 / <f32>size;
+    const b = fused<f32>(db, mean, -ds) * a * a * a * scale;
+    const c = fused<f32>(-b, mean, -(db * a * scale));
+    inputGradient(dx, dy, x, weight, size, a, b, c);
+  }
+  if (dWeight) parameterGradients(dWeight, dy, x, size, a, -a * mean);
+}
+
+/** dx = fused(b, x, a·dy·γ) + c (γ = 1 when `weight` is 0: no product by it). */
+function inputGradient(dx: usize, dy: usize, x: usize, weight: usize, size: i32, a: f32, b: f32, c: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f32x4.splat(a), vb = f32x4.splat(b), vc = f32x4.splat(c);
+    for (; i + 4 <= size; i += 4) {
+      const o = <usize>i << 2;
+      const t = f32x4.mul(va, v128.load(dy + o));
+      v128.store(dx + o, f32x4.add(fusedLanes(vb, v128.load(x + o), weight ? f32x4.mul(t, v128.load(weight + o)) : t), vc));
+    }
+  }
+  for (; i < size; i++) {
+    const o = <usize>i << 2;
+    const t = a * load<f32>(dy + o);
+    store<f32>(dx + o, fused<f32>(b, load<f32>(x + o), weight ? t * load<f32>(weight + o) : t) + c);
+  }
+}
+
+/** dweight += fused(dy, fused(a, x, shift), ·) and dbias += dy over one group (dbias follows dweight). */
+function parameterGradients(dWeight: usize, dy: usize, x: usize, size: i32, a: f32, shift: f32): void {
+  const dBias = dWeight + (<usize>size << 2);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f32x4.splat(a), vs = f32x4.splat(shift);
+    for (; i + 4 <= size; i += 4) {
+      const o = <usize>i << 2;
+      const g = v128.load(dy + o);
+      v128.store(dWeight + o, fused<v128>(g, fused<v128>(va, v128.load(x + o), vs), v128.load(dWeight + o)));
+      v128.store(dBias + o, f32x4.add(v128.load(dBias + o), g));
+    }
+  }
+  for (; i < size; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(dy + o);
+    store<f32>(dWeight + o, fused<f32>(g, fused<f32>(a, load<f32>(x + o), shift), load<f32>(dWeight + o)));
+    store<f32>(dBias + o, load<f32>(dBias + o) + g);
+  }
+}
+
+/**
+ * Σ dy·γ·x and Σ dy·γ over a group (γ = 1 when `weight` is 0) as ATen's map*_reduce_all sum
+ * them, left at the workspace's lane results 0 and 1. From 8 values on: 8 lane accumulators
+ * start at the first vector's terms, take each later term fused (acc + p·q in one rounding),
+ * the last partial vector into its first lanes, then reduce as AVX2's shuffles do: ((l0 + l4)
+ * + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). Under 8 values: lane 0's plain running sum.
+ */
+function rowSums(dy: usize, x: usize, weight: usize, size: i32, work: usize): void {
+  const out = work + LANES;
+  if (size < 8) {
+    let ds = term(dy, x, weight, 0), db = weight ? load<f32>(dy) * load<f32>(weight) : load<f32>(dy);
+    for (let i = 1; i < size; i++) {
+      const o = <usize>i << 2;
+      ds += term(dy, x, weight, o);
+      db += weight ? load<f32>(dy + o) * load<f32>(weight + o) : load<f32>(dy + o);
+    }
+    store<f32>(out, ds);
+    store<f32>(out, db, 4);
+    return;
+  }
+  const n = size >> 3;
+  if (ASC_FEATURE_SIMD) {
+    laneSums<v128>(dy, x, weight, n, out, 0);
+    laneSums<v128>(dy, x, weight, n, out, 4);
+  } else {
+    for (let l = 0; l < 8; l++) laneSums<f32>(dy, x, weight, n, out, l);
+  }
+  for (let l = 0, i = n << 3; i < size; l++, i++) {
+    const o = <usize>i << 2, p = out + (<usize>l << 2);
+    const g = load<f32>(dy + o);
+    if (weight) {
+      const w = load<f32>(weight + o);
+      store<f32>(p, fused<f32>(g * load<f32>(x + o), w, load<f32>(p)));
+      store<f32>(p, fused<f32>(g, w, load<f32>(p, 32)), 32);
+    } else {
+      store<f32>(p, fused<f32>(g, load<f32>(x + o), load<f32>(p)));
+      store<f32>(p, load<f32>(p, 32) + g, 32);
+    }
+  }
+  store<f32>(out, reduce8(out));
+  store<f32>(out, reduce8(out + 32), 4);
+}
+
+/** dy·x·γ (dy·x unaffine) at byte offset o, rounded as torch's map rounds it. */
+// @ts-ignore: decorator
+@inline function term(dy: usize, x: usize, weight: usize, o: usize): f32 {
+  const t = load<f32>(dy + o) * load<f32>(x + o);
+  return weight ? t * load<f32>(weight + o) : t;
+}
+
+/** The accumulators of lanes [lane, lane + width) over n whole vectors, into out (Σ dy·γ·x) and out + 32 (Σ dy·γ). */
+function laneSums<T>(dy: usize, x: usize, weight: usize, n: i32, out: usize, lane: i32): void {
+  const at = <usize>lane << 2;
+  let pd = dy + at, px = x + at, pw = weight + at;
+  let ds: T, db: T;
+  if (weight) {
+    let w = ld<T>(pw), g = ld<T>(pd);
+    ds = mul<T>(mul<T>(g, ld<T>(px)), w);
+    db = mul<T>(g, w);
+    for (let i = 1; i < n; i++) {
+      pd += 32; px += 32; pw += 32;
+      w = ld<T>(pw);
+      g = ld<T>(pd);
+      ds = fused<T>(mul<T>(g, ld<T>(px)), w, ds);
+      db = fused<T>(g, w, db);
+    }
+  } else {
+    let g = ld<T>(pd);
+    ds = mul<T>(g, ld<T>(px));
+    db = g;
+    for (let i = 1; i < n; i++) {
+      pd += 32; px += 32;
+      g = ld<T>(pd);
+      ds = fused<T>(g, ld<T>(px), ds);
+      db = add<T>(db, g);
+    }
+  }
+  st<T>(out + at, ds);
+  st<T>(out + 32 + at, db);
+}
+
+/** AVX2's horizontal sum of 8 lanes: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). */
+// @ts-ignore: decorator
+@inline function reduce8(p: usize): f32 {
+  const w0 = load<f32>(p) + load<f32>(p, 16), w1 = load<f32>(p, 4) + load<f32>(p, 20);
+  const w2 = load<f32>(p, 8) + load<f32>(p, 24), w3 = load<f32>(p, 12) + load<f32>(p, 28);
+  return (w0 + w2) + (w1 + w3);
 }
