@@ -25,10 +25,11 @@ import { add, ld, mul, splat, st, sub } from "./lanes";
 
 // The scratch begins with a fixed workspace (src/model/layernorm.ts WORKSPACE_FLOATS): the
 // moments cascade's levels (8 lanes' m1, m2 and the count each; ⌈log₂⌈n/128⌉⌉ ≤ 22 levels for
-// any group that fits in memory), then 8 lanes' partial results. Each group's mean and rstd
-// follow it.
+// any group that fits in memory, and the last slot holds a chunk's moments), then 8 lanes'
+// partial results. Each group's mean and rstd follow it.
 const LEVELS: usize = 24;
 const LEVEL_BYTES: usize = 80; // m1 of lanes 0–7 at 0, m2 at 32, the count at 64
+const CHUNK: usize = (LEVELS - 1) * LEVEL_BYTES; // a chunk's moments, on their way into level 0
 const LANES: usize = LEVELS * LEVEL_BYTES; // two sets of 8 lanes (m1 and m2, or Σ dy·γ·x and Σ dy·γ)
 const WORKSPACE_BYTES: usize = LANES + 64;
 
@@ -98,12 +99,8 @@ function fusedLanes(a: v128, b: v128, c: v128): v128 {
  */
 function moments(x: usize, size: i32, work: usize, eps: f32, stat: usize): void {
   const n = size >> 3; // whole 8-lane vectors
-  if (ASC_FEATURE_SIMD) {
-    laneMoments<v128>(x, n, work, 0);
-    laneMoments<v128>(x, n, work, 4);
-  } else {
-    for (let l = 0; l < 8; l++) laneMoments<f32>(x, n, work, l);
-  }
+  if (ASC_FEATURE_SIMD) laneMoments<v128>(x, n, work, 0, 16);
+  else for (let at: usize = 0; at < 32; at += 8) laneMoments<f32>(x, n, work, at, at + 4);
   // The values past the last whole vector, one by one; then each lane merged into them.
   let count = 0;
   let m1: f32 = 0, m2: f32 = 0;
@@ -127,66 +124,91 @@ function moments(x: usize, size: i32, work: usize, eps: f32, stat: usize): void 
   store<f32>(stat, <f32>1 / Mathf.sqrt(m2 / <f32>size + eps), 4);
 }
 
+/** 1/(j + 1) in f32 for j < 16: ATen's c_vecs, the Welford weights within a chunk. */
+const RECIPROCALS = memory.data<f32>([
+  1, 0.5, 0.33333334, 0.25, 0.2, 0.16666667, 0.14285715, 0.125,
+  0.11111111, 0.1, 0.09090909, 0.083333336, 0.07692308, 0.071428575, 0.06666667, 0.0625,
+]);
+
 /**
- * Welford's moments of lanes [lane, lane + width) over the n whole 8-lane vectors at x, into
- * those lanes of the workspace's lane results: chunks of 16 vectors, each chunk's moments added
- * to level 0 of the cascade, and level j − 1 into level j at every 2ʲ-th chunk (a pairwise
- * sum of chunks), then the levels left added into level 0 — RowwiseMomentsImpl step for step.
+ * Welford's moments of two lane groups (byte offsets a and b in a 32-byte vector: both halves
+ * with SIMD, two lanes without) over the n whole 8-lane vectors at x, into those lanes of the
+ * workspace's lane results: chunks of 16 vectors, each chunk's moments added to level 0 of the
+ * cascade, level j − 1 added into level j at every 2ʲ-th chunk (a pairwise sum of chunks), then
+ * the levels left added into level 0 — RowwiseMomentsImpl step for step. The two groups'
+ * chains are independent; running them side by side overlaps their latencies.
  */
-function laneMoments<T>(x: usize, n: i32, work: usize, lane: i32): void {
+function laneMoments<T>(x: usize, n: i32, work: usize, a: usize, b: usize): void {
   const chunks = (n + 15) >> 4;
   const depth = chunks <= 2 ? 1 : 32 - clz(chunks - 1); // ATen's CeilLog2, at least 1
-  const at = <usize>lane << 2;
-  for (let j = 0; j < depth; j++) clearLevel<T>(work + <usize>j * LEVEL_BYTES, at);
-  let p = x + at;
+  for (let j = 0; j < depth; j++) clearLevel<T>(work + <usize>j * LEVEL_BYTES, a, b);
+  let p = x;
   for (let i = 0; i < chunks; i++) {
     const vectors = min(16, n - (i << 4));
-    let m1 = splat<T>(0), m2 = splat<T>(0);
+    let m1a = splat<T>(0), m2a = splat<T>(0), m1b = splat<T>(0), m2b = splat<T>(0);
     for (let j = 0; j < vectors; j++) {
-      const v = ld<T>(p);
-      const d = sub<T>(v, m1);
-      m1 = add<T>(m1, mul<T>(d, splat<T>(<f32>1 / <f32>(j + 1))));
-      m2 = add<T>(m2, mul<T>(d, sub<T>(v, m1)));
+      const c = splat<T>(load<f32>(RECIPROCALS + (<usize>j << 2)));
+      const va = ld<T>(p + a), vb = ld<T>(p + b);
+      const da = sub<T>(va, m1a), db = sub<T>(vb, m1b);
+      m1a = add<T>(m1a, mul<T>(da, c));
+      m1b = add<T>(m1b, mul<T>(db, c));
+      m2a = add<T>(m2a, mul<T>(da, sub<T>(va, m1a)));
+      m2b = add<T>(m2b, mul<T>(db, sub<T>(vb, m1b)));
       p += 32;
     }
-    addMoments<T>(work, at, vectors, m1, m2);
+    const chunk = work + CHUNK;
+    st<T>(chunk + a, m1a);
+    st<T>(chunk + b, m1b);
+    st<T>(chunk + 32 + a, m2a);
+    st<T>(chunk + 32 + b, m2b);
+    store<i32>(chunk, vectors, 64);
+    addLevel<T>(work, chunk, a, b);
     let carry = i + 1;
     for (let j = 1; j < depth && (carry & 1) == 0; j++) {
       const from = work + <usize>(j - 1) * LEVEL_BYTES;
-      addMoments<T>(from + LEVEL_BYTES, at, load<i32>(from, 64), ld<T>(from + at), ld<T>(from + 32 + at));
-      clearLevel<T>(from, at);
+      addLevel<T>(from + LEVEL_BYTES, from, a, b);
+      clearLevel<T>(from, a, b);
       carry >>= 1;
     }
   }
-  for (let j = 1; j < depth; j++) {
-    const from = work + <usize>j * LEVEL_BYTES;
-    addMoments<T>(work, at, load<i32>(from, 64), ld<T>(from + at), ld<T>(from + 32 + at));
-  }
-  st<T>(work + LANES + at, ld<T>(work + at));
-  st<T>(work + LANES + 32 + at, ld<T>(work + 32 + at));
+  for (let j = 1; j < depth; j++) addLevel<T>(work, work + <usize>j * LEVEL_BYTES, a, b);
+  const lanes = work + LANES;
+  st<T>(lanes + a, ld<T>(work + a));
+  st<T>(lanes + b, ld<T>(work + b));
+  st<T>(lanes + 32 + a, ld<T>(work + 32 + a));
+  st<T>(lanes + 32 + b, ld<T>(work + 32 + b));
 }
 
 // @ts-ignore: decorator
-@inline function clearLevel<T>(level: usize, at: usize): void {
-  st<T>(level + at, splat<T>(0));
-  st<T>(level + 32 + at, splat<T>(0));
+@inline function clearLevel<T>(level: usize, a: usize, b: usize): void {
+  st<T>(level + a, splat<T>(0));
+  st<T>(level + b, splat<T>(0));
+  st<T>(level + 32 + a, splat<T>(0));
+  st<T>(level + 32 + b, splat<T>(0));
   store<i32>(level, 0, 64);
 }
 
 /**
- * ATen's AddMomentsVec: (countAdd, m1Add, m2Add) merged into the level (Chan et al.'s pairwise
- * update). The count is the same for every lane; the last lane group to merge stores it.
+ * ATen's AddMomentsVec: level `from` added into level `into` (Chan et al.'s pairwise update),
+ * for both lane groups; the count is every lane's. One function for its three callers (the
+ * module's size).
  */
-// @ts-ignore: decorator
-@inline function addMoments<T>(level: usize, at: usize, countAdd: i32, m1Add: T, m2Add: T): void {
-  const count = load<i32>(level, 64);
+function addLevel<T>(into: usize, from: usize, a: usize, b: usize): void {
+  const count = load<i32>(into, 64), countAdd = load<i32>(from, 64);
   const total = count + countAdd;
-  const c: f32 = total == 0 ? 0 : <f32>countAdd / <f32>total;
-  const m1 = ld<T>(level + at);
+  const c = splat<T>(total == 0 ? 0 : <f32>countAdd / <f32>total), k = splat<T>(<f32>count);
+  mergeLanes<T>(into + a, c, k, ld<T>(from + a), ld<T>(from + 32 + a));
+  mergeLanes<T>(into + b, c, k, ld<T>(from + b), ld<T>(from + 32 + b));
+  store<i32>(into, total, 64);
+}
+
+/** m1 += c·δ and m2 += m2Add + δ²·c·count for δ = m1Add − m1, on the lanes at p (m1) and p + 32 (m2). */
+// @ts-ignore: decorator
+@inline function mergeLanes<T>(p: usize, c: T, count: T, m1Add: T, m2Add: T): void {
+  const m1 = ld<T>(p);
   const delta = sub<T>(m1Add, m1);
-  st<T>(level + at, add<T>(m1, mul<T>(splat<T>(c), delta)));
-  st<T>(level + 32 + at, add<T>(ld<T>(level + 32 + at), add<T>(m2Add, mul<T>(mul<T>(mul<T>(delta, delta), splat<T>(c)), splat<T>(<f32>count)))));
-  store<i32>(level, total, 64);
+  st<T>(p, add<T>(m1, mul<T>(c, delta)));
+  st<T>(p + 32, add<T>(ld<T>(p + 32), add<T>(m2Add, mul<T>(mul<T>(mul<T>(delta, delta), c), count))));
 }
 
 /**
@@ -289,12 +311,8 @@ function rowSums(dy: usize, x: usize, weight: usize, size: i32, work: usize): vo
     return;
   }
   const n = size >> 3;
-  if (ASC_FEATURE_SIMD) {
-    laneSums<v128>(dy, x, weight, n, out, 0);
-    laneSums<v128>(dy, x, weight, n, out, 4);
-  } else {
-    for (let l = 0; l < 8; l++) laneSums<f32>(dy, x, weight, n, out, l);
-  }
+  if (ASC_FEATURE_SIMD) laneSums<v128>(dy, x, weight, n, out, 0, 16);
+  else for (let at: usize = 0; at < 32; at += 8) laneSums<f32>(dy, x, weight, n, out, at, at + 4);
   for (let l = 0, i = n << 3; i < size; l++, i++) {
     const o = <usize>i << 2, p = out + (<usize>l << 2);
     const g = load<f32>(dy + o);
@@ -318,35 +336,44 @@ function rowSums(dy: usize, x: usize, weight: usize, size: i32, work: usize): vo
   return weight ? t * load<f32>(weight + o) : t;
 }
 
-/** The accumulators of lanes [lane, lane + width) over n whole vectors, into out (Σ dy·γ·x) and out + 32 (Σ dy·γ). */
-function laneSums<T>(dy: usize, x: usize, weight: usize, n: i32, out: usize, lane: i32): void {
-  const at = <usize>lane << 2;
-  let pd = dy + at, px = x + at, pw = weight + at;
-  let ds: T, db: T;
+/**
+ * The accumulators of two lane groups (byte offsets a and b in a 32-byte vector) over n whole
+ * vectors, into out (Σ dy·γ·x) and out + 32 (Σ dy·γ); four independent chains side by side.
+ */
+function laneSums<T>(dy: usize, x: usize, weight: usize, n: i32, out: usize, a: usize, b: usize): void {
+  let sa: T, sb: T, ta: T, tb: T; // Σ dy·γ·x and Σ dy·γ, of groups a and b
   if (weight) {
-    let w = ld<T>(pw), g = ld<T>(pd);
-    ds = mul<T>(mul<T>(g, ld<T>(px)), w);
-    db = mul<T>(g, w);
-    for (let i = 1; i < n; i++) {
-      pd += 32; px += 32; pw += 32;
-      w = ld<T>(pw);
-      g = ld<T>(pd);
-      ds = fused<T>(mul<T>(g, ld<T>(px)), w, ds);
-      db = fused<T>(g, w, db);
+    let ga = ld<T>(dy + a), gb = ld<T>(dy + b), wa = ld<T>(weight + a), wb = ld<T>(weight + b);
+    sa = mul<T>(mul<T>(ga, ld<T>(x + a)), wa);
+    sb = mul<T>(mul<T>(gb, ld<T>(x + b)), wb);
+    ta = mul<T>(ga, wa);
+    tb = mul<T>(gb, wb);
+    for (let o: usize = 32, end = <usize>n << 5; o < end; o += 32) {
+      ga = ld<T>(dy + o + a); gb = ld<T>(dy + o + b);
+      wa = ld<T>(weight + o + a); wb = ld<T>(weight + o + b);
+      sa = fused<T>(mul<T>(ga, ld<T>(x + o + a)), wa, sa);
+      sb = fused<T>(mul<T>(gb, ld<T>(x + o + b)), wb, sb);
+      ta = fused<T>(ga, wa, ta);
+      tb = fused<T>(gb, wb, tb);
     }
   } else {
-    let g = ld<T>(pd);
-    ds = mul<T>(g, ld<T>(px));
-    db = g;
-    for (let i = 1; i < n; i++) {
-      pd += 32; px += 32;
-      g = ld<T>(pd);
-      ds = fused<T>(g, ld<T>(px), ds);
-      db = add<T>(db, g);
+    let ga = ld<T>(dy + a), gb = ld<T>(dy + b);
+    sa = mul<T>(ga, ld<T>(x + a));
+    sb = mul<T>(gb, ld<T>(x + b));
+    ta = ga;
+    tb = gb;
+    for (let o: usize = 32, end = <usize>n << 5; o < end; o += 32) {
+      ga = ld<T>(dy + o + a); gb = ld<T>(dy + o + b);
+      sa = fused<T>(ga, ld<T>(x + o + a), sa);
+      sb = fused<T>(gb, ld<T>(x + o + b), sb);
+      ta = add<T>(ta, ga);
+      tb = add<T>(tb, gb);
     }
   }
-  st<T>(out + at, ds);
-  st<T>(out + 32 + at, db);
+  st<T>(out + a, sa);
+  st<T>(out + b, sb);
+  st<T>(out + 32 + a, ta);
+  st<T>(out + 32 + b, tb);
 }
 
 /** AVX2's horizontal sum of 8 lanes: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). */
