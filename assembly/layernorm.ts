@@ -81,7 +81,38 @@ export function layerNormLayerBackward(layer: usize, dz: usize, x: usize, dx: us
   return <T>(<f32>(<f64><f32>a * <f64><f32>b + <f64><f32>c));
 }
 
-/** `fused` over 4 lanes, as two f64x2 halves. A call of its own: inlined at every use it would cost the module 1 KB. */
+// Where a loop's every step is fused (the output, dweight), SIMD builds run it two values at a
+// time in f64x2 lanes: f32s loaded and promoted, rounded back to f32 by a demotion where torch
+// rounds. Each lane is then `fused`, and an f32 product or sum of two f32s computed in f64 and
+// rounded once is the f32 product or sum (f64 has more than twice f32's precision). Measured
+// against f32x4 with `fusedLanes`: 0.94 against 1.00 ns/value for the forward; where most steps
+// are plain f32 (dx, the row sums) f32x4 stays ahead.
+
+/** Two f32 at p, promoted. */
+// @ts-ignore: decorator
+@inline function ld2(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/** Two values rounded to f32 and stored at p. */
+// @ts-ignore: decorator
+@inline function st2(p: usize, v: v128): void {
+  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
+/** Two values rounded to f32 (and kept in f64 lanes). */
+// @ts-ignore: decorator
+@inline function round2(v: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+}
+
+/** a·b + c in f64 lanes (rounded when stored or by round2). */
+// @ts-ignore: decorator
+@inline function madd2(a: v128, b: v128, c: v128): v128 {
+  return f64x2.add(f64x2.mul(a, b), c);
+}
+
+/** `fused` over 4 lanes, as two f64x2 halves. */
 function fusedLanes(a: v128, b: v128, c: v128): v128 {
   const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b)), f64x2.promote_low_f32x4(c));
   const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(high(a)), f64x2.promote_low_f32x4(high(b))), f64x2.promote_low_f32x4(high(c)));
@@ -219,11 +250,11 @@ function normalise(z: usize, x: usize, weight: usize, bias: usize, size: i32, me
   const shift = -rstd * mean;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    const vr = f32x4.splat(rstd), vs = f32x4.splat(shift), one = f32x4.splat(1), zero = f32x4.splat(0);
-    for (; i + 4 <= size; i += 4) {
+    const r = f64x2.splat(rstd), s = f64x2.splat(shift), zero = f64x2.splat(0);
+    for (; i + 2 <= size; i += 2) {
       const o = <usize>i << 2;
-      const t = fusedLanes(v128.load(x + o), vr, vs);
-      v128.store(z + o, fusedLanes(t, affine ? v128.load(weight + o) : one, affine ? v128.load(bias + o) : zero));
+      const t = round2(madd2(ld2(x + o), r, s));
+      st2(z + o, affine ? madd2(t, ld2(weight + o), ld2(bias + o)) : f64x2.add(t, zero));
     }
   }
   for (; i < size; i++) {
@@ -274,12 +305,12 @@ function parameterGradients(dWeight: usize, dy: usize, x: usize, size: i32, a: f
   const dBias = dWeight + (<usize>size << 2);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    const va = f32x4.splat(a), vs = f32x4.splat(shift);
-    for (; i + 4 <= size; i += 4) {
+    const va = f64x2.splat(a), vs = f64x2.splat(shift);
+    for (; i + 2 <= size; i += 2) {
       const o = <usize>i << 2;
-      const g = v128.load(dy + o);
-      v128.store(dWeight + o, fused<v128>(g, fused<v128>(va, v128.load(x + o), vs), v128.load(dWeight + o)));
-      v128.store(dBias + o, f32x4.add(v128.load(dBias + o), g));
+      const g = ld2(dy + o);
+      st2(dWeight + o, madd2(g, round2(madd2(va, ld2(x + o), vs)), ld2(dWeight + o)));
+      st2(dBias + o, f64x2.add(ld2(dBias + o), g));
     }
   }
   for (; i < size; i++) {
