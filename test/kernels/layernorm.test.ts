@@ -2,13 +2,19 @@
 // (test/helpers/layer-pass.ts), against the f64 reference (test/reference/layernorm.ts) over
 // many shapes, and against PyTorch 1.13's own answers bit for bit
 // (test/fixtures/layernorm/make_layernorm.py), which the kernel mirrors operation for operation.
+// Then in networks: a training step's gradients against an f64 network, training, threads.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { forEachBuild, expectNear, prng, type Wasm } from '../helpers/kernel-arena.js';
 import { layerPass, resolveLayer } from '../helpers/layer-pass.js';
+import { loadTestModule, loadThreadsModule, testKernels } from '../helpers/wasm.js';
 import { layernorm, WORKSPACE_FLOATS } from '../../src/model/layernorm.js';
-import type { ResolvedLayerNormLayer } from '../../src/types.js';
+import { Network } from '../../src/network.js';
+import { spawnWorker } from '../../src/node.js';
+import type { NetworkSpec, ResolvedLayerNormLayer } from '../../src/types.js';
+import { denseBackwardInput, denseBackwardParams, denseForward } from '../reference/dense.js';
 import { layerNormBackward, layerNormForward, type LayerNormShape } from '../reference/layernorm.js';
+import { softmaxCrossEntropy } from '../reference/losses.js';
 
 interface Fixture {
   name: string; shape: number[]; normalizedShape: number[]; elementwiseAffine: boolean; eps: number; rows: number;
@@ -176,5 +182,68 @@ forEachBuild((arena) => {
         expect(bitsOf(w.read(p.grads + size * 4, size)), 'dbias').toEqual(bitsOf(f32(c.dbias!)));
       }
     });
+  });
+});
+
+describe('layernorm in networks', () => {
+  const spec: NetworkSpec = {
+    inputs: [3, 8],
+    layers: [{ type: 'layernorm', normalizedShape: [8] }, { type: 'flatten' }, { units: 6, activation: 'tanh' }, { type: 'layernorm', normalizedShape: 6, elementwiseAffine: false }, { units: 3 }],
+    loss: 'softmax_cross_entropy', seed: 9,
+  };
+  const r = prng(31);
+  const x = Array.from({ length: 40 }, () => Array.from(r.f32s(24, -2, 2)));
+  const y = x.map((row) => (row[0] + row[9] > 0 ? (row[17] > 0 ? 2 : 1) : 0));
+
+  it('a step\'s gradients are the f64 network\'s: layernorm (weight, bias, dx) → dense → CE, with parameters in the kind\'s order', () => {
+    const small: NetworkSpec = { inputs: [2, 5], layers: [{ type: 'layernorm', normalizedShape: [5] }, { type: 'flatten' }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 2 };
+    const net = Network.create(small, loadTestModule());
+    const p = net.getParameters();
+    expect(p[0].weight).toEqual(new Float32Array(5).fill(1));
+    expect(p[0].bias).toEqual(new Float32Array(5));
+    const weight = r.f32s(5, 0.5, 1.5), bias = r.f32s(5, -0.5, 0.5);
+    net.setParameters([{ weight, bias }, p[1], p[2]]);
+    const rows = 4, xs = Array.from({ length: rows }, () => Array.from(r.f32s(10, -2, 2))), labels = [0, 2, 1, 2];
+    // One SGD step with lr 1: each parameter moves by minus its gradient.
+    const t = net.trainer(xs, labels, { optimizer: { type: 'sgd', lr: 1 }, mode: 'batch' });
+    t.step();
+    const after = net.getParameters();
+    const shape = { rows, groups: 2, size: 5, eps: Math.fround(1e-5) };
+    const fwd = layerNormForward(xs.flat(), weight, bias, shape);
+    const logits = denseForward(fwd.y, p[2].weight, p[2].bias, rows, 10, 3);
+    const ce = softmaxCrossEntropy(logits, labels, rows, 3);
+    expect(t.loss).toBeCloseTo(ce.loss, 5);
+    const dense = denseBackwardParams(ce.grad, fwd.y, rows, 10, 3);
+    const back = layerNormBackward(denseBackwardInput(ce.grad, p[2].weight, rows, 10, 3), xs.flat(), weight, true, shape);
+    const moved = (a: ArrayLike<number>, b: ArrayLike<number>) => Float64Array.from(a, (v, i) => b[i] - v);
+    expectNear(moved(after[0].weight, weight), back.dweight!, 'dweight', { rtol: 1e-4, atol: 1e-6 });
+    expectNear(moved(after[0].bias, bias), back.dbias!, 'dbias', { rtol: 1e-4, atol: 1e-6 });
+    expectNear(moved(after[2].weight, p[2].weight), dense.dw, 'dense dW after the layernorm', { rtol: 1e-4, atol: 1e-6 });
+    net.dispose();
+  });
+
+  it('trains; in evaluation (layerOutputs) it is the f64 forward to f32 rounding; 2 threads train within f32 rounding of 1, bit for bit run to run', () => {
+    const options = { optimizer: { type: 'adam', lr: 0.02 } as const, batchSize: 8, epochs: 15, preflight: 'off' as const, diagnostics: false };
+    const one = Network.create(spec, loadTestModule());
+    const h = one.fitSync(x, y, options);
+    expect(h.epochs[h.epochs.length - 1].loss).toBeLessThan(0.7 * h.epochs[0].loss);
+    const w0 = one.getParameters()[0];
+    expect(Array.from(w0.weight).some((v) => v !== 1) && Array.from(w0.bias).some((v) => v !== 0)).toBe(true);
+    // Evaluation is training's arithmetic: layer 0's output from layerOutputs is the f32 kernel's, near the f64 one.
+    const outs = one.layerOutputs(x.slice(0, 5));
+    const ref = layerNormForward(x.slice(0, 5).flat(), w0.weight, w0.bias, { rows: 5, groups: 3, size: 8, eps: Math.fround(1e-5) });
+    expectNear(outs[0].values, ref.y, 'layer 0 output', { rtol: 1e-5, atol: 1e-5 });
+    const threaded = () => Network.create(spec, loadThreadsModule(), { kernels: testKernels, threads: 2, spawnWorker });
+    const [a, b] = [threaded(), threaded()];
+    a.fitSync(x, y, options);
+    b.fitSync(x, y, options);
+    const bits = (n: Network) => n.getParameters().flatMap((l) => [...new Uint32Array(l.weight.buffer), ...new Uint32Array(l.bias.buffer)]);
+    expect(bits(b)).toEqual(bits(a));
+    const p1 = one.getParameters(), p2 = a.getParameters();
+    p1.forEach((l, i) => {
+      l.weight.forEach((v, j) => expect(Math.abs(v - p2[i].weight[j])).toBeLessThan(1e-3 + 1e-3 * Math.abs(v)));
+      l.bias.forEach((v, j) => expect(Math.abs(v - p2[i].bias[j])).toBeLessThan(1e-3 + 1e-3 * Math.abs(v)));
+    });
+    for (const n of [one, a, b]) n.dispose();
   });
 });
