@@ -18,7 +18,7 @@
 //   order, and dweight, dbias summed over rows in row order (torch with one thread).
 // Scalar and SIMD builds run the same lanes in the same order, so all builds agree bit for bit.
 import {
-  LAYER_GRADS, LAYER_OUTPUTS, LAYER_PARAMS, LAYER_SCRATCH, LAYER_Z, LAYERNORM_AFFINE, LAYERNORM_EPS, LAYERNORM_GROUPS, LAYERNORM_SIZE,
+  LAYER_GRADS, LAYER_PARAMS, LAYER_SCRATCH, LAYER_Z, LAYERNORM_AFFINE, LAYERNORM_EPS, LAYERNORM_GROUPS, LAYERNORM_SIZE,
 } from "./abi";
 import { layerWord } from "./descriptor";
 import { add, ld, mul, splat, st, sub } from "./lanes";
@@ -172,6 +172,7 @@ const RECIPROCALS = memory.data<f32>([
 function laneMoments<T>(x: usize, n: i32, work: usize, a: usize, b: usize): void {
   const chunks = (n + 15) >> 4;
   const depth = chunks <= 2 ? 1 : 32 - clz(chunks - 1); // ATen's CeilLog2, at least 1
+  assert(<usize>depth < LEVELS, "layernorm: group too large for the workspace"); // 2²⁹ values and more; debug builds check
   for (let j = 0; j < depth; j++) clearLevel<T>(work + <usize>j * LEVEL_BYTES, a, b);
   let p = x;
   for (let i = 0; i < chunks; i++) {
