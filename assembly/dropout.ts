@@ -14,8 +14,9 @@
 // construction, passes BigCrush, and its mixer is a bijection, so distinct (step seed, layer)
 // pairs get distinct keys; two keys' streams would only overlap if they lay within a batch's
 // count of γ-steps of each other (odds about n/2⁶⁴). The top 24 bits give u in [0, 1), and a
-// value is kept iff u < 1 − p. The hash runs in scalar i64 (one multiply each is cheaper than
-// SIMD's emulated i64x2.mul); the elementwise products run over lanes.
+// value is kept iff u < 1 − p. The hash runs in scalar i64: an i64x2 version (two values per
+// step) measured 1.62 ns/value against scalar's 1.30 for the whole draw, forward and backward
+// (V8 has no single instruction for i64x2.mul). The elementwise products run over lanes.
 import { DROPOUT_GIVEN_MASK, DROPOUT_KEEP, LAYER_INDEX, LAYER_OUTPUTS, LAYER_SCRATCH, LAYER_Z, PASS_ROW0, PASS_SEED } from "./abi";
 import { layerWord, passWord } from "./descriptor";
 
