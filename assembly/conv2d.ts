@@ -1,10 +1,534 @@
-// 2-D convolution (LAYER_CONV2D). Being written: the kind's kernels are not there yet.
+// 2-D convolution (LAYER_CONV2D), torch.nn.Conv2d: rows of [C, H, W] → rows of [O, OH, OW].
+// v3 (being measured): forward and dW as implicit GEMMs over output channels; dX by GEMM + col2im.
+import {
+  CONV2D_DILATION_HEIGHT, CONV2D_DILATION_WIDTH, CONV2D_HAS_BIAS, CONV2D_IN_CHANNELS, CONV2D_IN_HEIGHT, CONV2D_IN_WIDTH,
+  CONV2D_KERNEL_HEIGHT, CONV2D_KERNEL_WIDTH, CONV2D_OUT_CHANNELS, CONV2D_OUT_HEIGHT, CONV2D_OUT_WIDTH, CONV2D_PAD_LEFT,
+  CONV2D_PAD_TOP, CONV2D_STRIDE_HEIGHT, CONV2D_STRIDE_WIDTH, LAYER_GRADS, LAYER_PARAMS, LAYER_SCRATCH, LAYER_Z,
+} from "./abi";
+import { layerWord } from "./descriptor";
+import { gemm } from "./gemm";
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline function bytes(n: i32): usize {
+  return <usize>n << 2;
+}
+
+// @ts-ignore: decorator
+@inline function up4(n: i32): i32 {
+  return (n + 3) & ~3;
+}
+
+// ---- The layer's geometry, read from its descriptor block.
+
+// @ts-ignore: decorator
+@inline function inC(l: usize): i32 { return layerWord(l, CONV2D_IN_CHANNELS); }
+// @ts-ignore: decorator
+@inline function inH(l: usize): i32 { return layerWord(l, CONV2D_IN_HEIGHT); }
+// @ts-ignore: decorator
+@inline function inW(l: usize): i32 { return layerWord(l, CONV2D_IN_WIDTH); }
+// @ts-ignore: decorator
+@inline function outC(l: usize): i32 { return layerWord(l, CONV2D_OUT_CHANNELS); }
+// @ts-ignore: decorator
+@inline function outH(l: usize): i32 { return layerWord(l, CONV2D_OUT_HEIGHT); }
+// @ts-ignore: decorator
+@inline function outW(l: usize): i32 { return layerWord(l, CONV2D_OUT_WIDTH); }
+/** C·kH·kW: a window's size, the GEMMs' shared dimension. */
+// @ts-ignore: decorator
+@inline function windowSize(l: usize): i32 {
+  return inC(l) * layerWord(l, CONV2D_KERNEL_HEIGHT) * layerWord(l, CONV2D_KERNEL_WIDTH);
+}
+/** Height of the zero-padded input: every row a window reads (PyTorch's padding after included). */
+// @ts-ignore: decorator
+@inline function padH(l: usize): i32 {
+  const reach = (outH(l) - 1) * layerWord(l, CONV2D_STRIDE_HEIGHT) + (layerWord(l, CONV2D_KERNEL_HEIGHT) - 1) * layerWord(l, CONV2D_DILATION_HEIGHT) + 1;
+  return max(inH(l) + layerWord(l, CONV2D_PAD_TOP), reach);
+}
+// @ts-ignore: decorator
+@inline function padW(l: usize): i32 {
+  const reach = (outW(l) - 1) * layerWord(l, CONV2D_STRIDE_WIDTH) + (layerWord(l, CONV2D_KERNEL_WIDTH) - 1) * layerWord(l, CONV2D_DILATION_WIDTH) + 1;
+  return max(inW(l) + layerWord(l, CONV2D_PAD_LEFT), reach);
+}
+/** Whether the input needs no padded copy (no padding, and windows read nothing past it). */
+// @ts-ignore: decorator
+@inline function unpadded(l: usize): bool {
+  return layerWord(l, CONV2D_PAD_TOP) == 0 && layerWord(l, CONV2D_PAD_LEFT) == 0 && padH(l) == inH(l) && padW(l) == inW(l);
+}
+/** Output channels rounded up to 4: the width of packed weights and dzᵀ rows. */
+// @ts-ignore: decorator
+@inline function lanesOf(O: i32): i32 {
+  return up4(O);
+}
+
+// ---- Scratch layout (f32 slots; src/model/conv2d.ts `scratch` must match).
+//   off   K i32: byte offset of window entry k = (c, u, v) in a padded image
+//   base  P i32: byte offset of output position p = (i, j)'s window in a padded image
+//   wt    K × On: Wᵀ, channels zero-padded to On (forward) | dWᵀ accumulated over rows (backward)
+//   bias  On: b zero-padded (forward) | db accumulated (backward)
+//   pad   C·Hp·Wp: the padded input row (forward, dW) — zeros around, written once per call
+//   dzT   P × On: one row's dz transposed (backward)
+//   dcol  K × P: one row's Wᵀ·dz (dX)
+//   dpad  C·Hp·Wp: one row's padded dx (dX)
+
 /** z of the conv2d layer `layer` from `x` over `rows` rows. */
 export function conv2dLayerForward(layer: usize, x: usize, rows: i32): void {
-  abort("conv2d is not built yet");
+  const C = inC(layer), O = outC(layer), K = windowSize(layer);
+  const P = outH(layer) * outW(layer), On = lanesOf(O);
+  const Hp = padH(layer), Wp = padW(layer);
+  const w = <usize>layerWord(layer, LAYER_PARAMS);
+  const z = <usize>layerWord(layer, LAYER_Z);
+  const off = <usize>layerWord(layer, LAYER_SCRATCH);
+  const base = off + bytes(up4(K));
+  const wt = base + bytes(up4(P));
+  const bias = wt + bytes(K * On);
+  const pad = bias + bytes(On);
+  fillTables(off, base, layer, Wp, Hp);
+  // Wᵀ with zero channels up to On; b likewise (0 without a bias).
+  memory.fill(wt, 0, bytes(K * On + On));
+  for (let o = 0; o < O; o++) {
+    for (let k = 0; k < K; k++) store<f32>(wt + bytes(k * On + o), load<f32>(w + bytes(o * K + k)));
+  }
+  if (layerWord(layer, CONV2D_HAS_BIAS)) memory.copy(bias, w + bytes(O * K), bytes(O));
+  const copy = !unpadded(layer);
+  if (copy) memory.fill(pad, 0, bytes(C * Hp * Wp));
+  const inBytes = bytes(C * inH(layer) * inW(layer)), outBytes = bytes(O * P);
+  for (let r = 0; r < rows; r++) {
+    let xr = x + <usize>r * inBytes;
+    if (copy) {
+      padInto(pad, xr, layer, Hp, Wp);
+      xr = pad;
+    }
+    forwardRow(z + <usize>r * outBytes, xr, off, base, wt, bias, K, P, O, On);
+  }
 }
 
 /** dW, db from dz and x; dx unless it is 0. */
 export function conv2dLayerBackward(layer: usize, dz: usize, x: usize, dx: usize, rows: i32): void {
-  abort("conv2d is not built yet");
+  const C = inC(layer), O = outC(layer), K = windowSize(layer);
+  const P = outH(layer) * outW(layer), On = lanesOf(O);
+  const Hp = padH(layer), Wp = padW(layer);
+  const hasBias = layerWord(layer, CONV2D_HAS_BIAS) != 0;
+  const w = <usize>layerWord(layer, LAYER_PARAMS);
+  const dw = <usize>layerWord(layer, LAYER_GRADS);
+  const off = <usize>layerWord(layer, LAYER_SCRATCH);
+  const base = off + bytes(up4(K));
+  const dwt = base + bytes(up4(P));
+  const dbAcc = dwt + bytes(K * On);
+  const pad = dbAcc + bytes(On);
+  const dzT = pad + bytes(up4(C * Hp * Wp));
+  const dcol = dzT + bytes(P * On);
+  const dpad = dcol + bytes(up4(K * P));
+  fillTables(off, base, layer, Wp, Hp);
+  memory.fill(dwt, 0, bytes(K * On + On));
+  const copy = !unpadded(layer);
+  if (copy) memory.fill(pad, 0, bytes(C * Hp * Wp));
+  // dzT's channels past O stay 0.
+  if (On > O) memory.fill(dzT, 0, bytes(P * On));
+  const inBytes = bytes(C * inH(layer) * inW(layer)), outBytes = bytes(O * P);
+  for (let r = 0; r < rows; r++) {
+    const dzr = dz + <usize>r * outBytes;
+    let xr = x + <usize>r * inBytes;
+    if (copy) {
+      padInto(pad, xr, layer, Hp, Wp);
+      xr = pad;
+    }
+    transposeInto(dzT, dzr, O, P, On);
+    weightGradRow(dwt, xr, off, base, dzT, K, P, On);
+    if (hasBias) biasGradRow(dbAcc, dzT, P, On);
+    if (dx) {
+      // dcol = Wᵀ·dz (K × P); each entry goes back where its window read the input.
+      gemm(dcol, w, 1, K, dzr, P, P, K, O, P);
+      const dxr = dx + <usize>r * inBytes;
+      if (copy) {
+        memory.fill(dpad, 0, bytes(C * Hp * Wp));
+        col2im(dpad, dcol, off, layer, Wp);
+        cropInto(dxr, dpad, layer, Hp, Wp);
+      } else {
+        memory.fill(dxr, 0, inBytes);
+        col2im(dxr, dcol, off, layer, Wp);
+      }
+    }
+  }
+  for (let o = 0; o < O; o++) {
+    for (let k = 0; k < K; k++) store<f32>(dw + bytes(o * K + k), load<f32>(dwt + bytes(k * On + o)));
+  }
+  if (hasBias) memory.copy(dw + bytes(O * K), dbAcc, bytes(O));
+}
+
+/** The byte offsets of window entries (off) and of output positions' windows (base) in a padded image. */
+function fillTables(off: usize, base: usize, l: usize, Wp: i32, Hp: i32): void {
+  const C = inC(l), kH = layerWord(l, CONV2D_KERNEL_HEIGHT), kW = layerWord(l, CONV2D_KERNEL_WIDTH);
+  const dH = layerWord(l, CONV2D_DILATION_HEIGHT), dW = layerWord(l, CONV2D_DILATION_WIDTH);
+  const sH = layerWord(l, CONV2D_STRIDE_HEIGHT), sW = layerWord(l, CONV2D_STRIDE_WIDTH);
+  let k = 0;
+  for (let c = 0; c < C; c++) {
+    for (let u = 0; u < kH; u++) {
+      for (let v = 0; v < kW; v++) store<i32>(off + bytes(k++), ((c * Hp + u * dH) * Wp + v * dW) << 2);
+    }
+  }
+  const OH = outH(l), OW = outW(l);
+  let p = 0;
+  for (let i = 0; i < OH; i++) {
+    for (let j = 0; j < OW; j++) store<i32>(base + bytes(p++), (i * sH * Wp + j * sW) << 2);
+  }
+}
+
+/** Copies a [C, H, W] row into the interior of its zero-padded [C, Hp, Wp] image. */
+function padInto(pad: usize, x: usize, l: usize, Hp: i32, Wp: i32): void {
+  const C = inC(l), H = inH(l), W = inW(l);
+  const top = layerWord(l, CONV2D_PAD_TOP), left = layerWord(l, CONV2D_PAD_LEFT);
+  for (let c = 0; c < C; c++) {
+    for (let h = 0; h < H; h++) copyRun(pad + bytes((c * Hp + h + top) * Wp + left), x + bytes((c * H + h) * W), W);
+  }
+}
+
+/** The interior of a padded [C, Hp, Wp] image as a [C, H, W] row. */
+function cropInto(x: usize, pad: usize, l: usize, Hp: i32, Wp: i32): void {
+  const C = inC(l), H = inH(l), W = inW(l);
+  const top = layerWord(l, CONV2D_PAD_TOP), left = layerWord(l, CONV2D_PAD_LEFT);
+  for (let c = 0; c < C; c++) {
+    for (let h = 0; h < H; h++) copyRun(x + bytes((c * H + h) * W), pad + bytes((c * Hp + h + top) * Wp + left), W);
+  }
+}
+
+/** dst[p·ld + o] = src[o·P + p] for o < O. */
+function transposeInto(dst: usize, src: usize, O: i32, P: i32, ld: i32): void {
+  const step = bytes(ld);
+  for (let o = 0; o < O; o++) {
+    let s = src + bytes(o * P);
+    let d = dst + bytes(o);
+    for (let p = 0; p < P; p++) {
+      store<f32>(d, load<f32>(s));
+      s += 4;
+      d += step;
+    }
+  }
+}
+
+/** db[o] += Σ_p dzT[p, o], position by position (the same order in every build). */
+function biasGradRow(db: usize, dzT: usize, P: i32, On: i32): void {
+  for (let n = 0; n < On; n += 4) {
+    if (ASC_FEATURE_SIMD) {
+      let s = v128.load(db + bytes(n));
+      let q = dzT + bytes(n);
+      for (let p = 0; p < P; p++) {
+        s = f32x4.add(s, v128.load(q));
+        q += bytes(On);
+      }
+      v128.store(db + bytes(n), s);
+    } else {
+      for (let t = n; t < n + 4; t++) {
+        let s = load<f32>(db + bytes(t));
+        let q = dzT + bytes(t);
+        for (let p = 0; p < P; p++) {
+          s += load<f32>(q);
+          q += bytes(On);
+        }
+        store<f32>(db + bytes(t), s);
+      }
+    }
+  }
+}
+
+/** n f32 values from src to dst. */
+// @ts-ignore: decorator
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) v128.store(dst + bytes(i), v128.load(src + bytes(i)));
+  }
+  for (; i < n; i++) store<f32>(dst + bytes(i), load<f32>(src + bytes(i)));
+}
+
+/** dst[i] += src[i] over n f32 values. */
+// @ts-ignore: decorator
+@inline function addRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) v128.store(dst + bytes(i), f32x4.add(v128.load(dst + bytes(i)), v128.load(src + bytes(i))));
+  }
+  for (; i < n; i++) store<f32>(dst + bytes(i), load<f32>(dst + bytes(i)) + load<f32>(src + bytes(i)));
+}
+
+/** dpad[window of p, entry k] += dcol[k, p] over every k and p (dpad: a padded image, or the unpadded row). */
+function col2im(dpad: usize, dcol: usize, off: usize, l: usize, Wp: i32): void {
+  const K = windowSize(l), OH = outH(l), OW = outW(l);
+  const sH = layerWord(l, CONV2D_STRIDE_HEIGHT), sW = layerWord(l, CONV2D_STRIDE_WIDTH);
+  const rowStep = bytes(sH * Wp);
+  let src = dcol;
+  for (let k = 0; k < K; k++) {
+    let d = dpad + <usize>load<i32>(off + bytes(k));
+    for (let i = 0; i < OH; i++) {
+      if (sW == 1) {
+        addRun(d, src, OW);
+      } else {
+        for (let j = 0; j < OW; j++) {
+          const p = d + bytes(j * sW);
+          store<f32>(p, load<f32>(p) + load<f32>(src + bytes(j)));
+        }
+      }
+      src += bytes(OW);
+      d += rowStep;
+    }
+  }
+}
+
+// ---- The forward: z[o, p] = b[o] + Σ_k W[o, k]·x̃[base[p] + off[k]] (x̃ the padded image).
+// Output channels are the vector lanes: Wᵀ's row k holds W[·, k] for 8 channels in 2 vectors,
+// each position's input value is splatted, and a block of 4 positions × 8 channels keeps 8
+// accumulators (as gemm.ts's 4×8). Four positions' accumulators transposed are 4 consecutive
+// z values per channel, one store each. The input is read where it lies: no im2col copy.
+
+function forwardRow(z: usize, x: usize, off: usize, base: usize, wt: usize, bias: usize, K: i32, P: i32, O: i32, On: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    let n = 0;
+    for (; n + 8 <= On; n += 8) {
+      let p = 0;
+      for (; p + 4 <= P; p += 4) forward4x8(z, x, off, base, wt, bias, K, P, O, On, p, n);
+      for (; p < P; p++) forward1x8(z, x, off, base, wt, bias, K, P, O, On, p, n);
+    }
+    if (n < On) {
+      let p = 0;
+      for (; p + 4 <= P; p += 4) forward4x4(z, x, off, base, wt, bias, K, P, O, On, p, n);
+      for (; p < P; p++) forward1x4(z, x, off, base, wt, bias, K, P, O, On, p, n);
+    }
+  } else {
+    forwardScalar(z, x, off, base, wt, bias, K, P, O, On);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function forward4x8(z: usize, x: usize, off: usize, base: usize, wt: usize, bias: usize, K: i32, P: i32, O: i32, On: i32, p: i32, n: i32): void {
+  const q0 = x + <usize>load<i32>(base + bytes(p));
+  const q1 = x + <usize>load<i32>(base + bytes(p), 4);
+  const q2 = x + <usize>load<i32>(base + bytes(p), 8);
+  const q3 = x + <usize>load<i32>(base + bytes(p), 12);
+  const bv0 = v128.load(bias + bytes(n)), bv1 = v128.load(bias + bytes(n), 16);
+  let c00 = bv0, c01 = bv1, c10 = bv0, c11 = bv1, c20 = bv0, c21 = bv1, c30 = bv0, c31 = bv1;
+  let pw = wt + bytes(n);
+  const ws = bytes(On);
+  let po = off;
+  const end = off + bytes(K);
+  while (po < end) {
+    const o = <usize>load<i32>(po);
+    const b0 = v128.load(pw), b1 = v128.load(pw, 16);
+    let a = v128.load32_splat(q0 + o);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(q1 + o);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(q2 + o);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(q3 + o);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    po += 4;
+    pw += ws;
+  }
+  storeTransposed(z, P, O, p, n, c00, c10, c20, c30);
+  storeTransposed(z, P, O, p, n + 4, c01, c11, c21, c31);
+}
+
+// @ts-ignore: decorator
+@inline function forward4x4(z: usize, x: usize, off: usize, base: usize, wt: usize, bias: usize, K: i32, P: i32, O: i32, On: i32, p: i32, n: i32): void {
+  const q0 = x + <usize>load<i32>(base + bytes(p));
+  const q1 = x + <usize>load<i32>(base + bytes(p), 4);
+  const q2 = x + <usize>load<i32>(base + bytes(p), 8);
+  const q3 = x + <usize>load<i32>(base + bytes(p), 12);
+  const bv = v128.load(bias + bytes(n));
+  let c0 = bv, c1 = bv, c2 = bv, c3 = bv;
+  let pw = wt + bytes(n);
+  const ws = bytes(On);
+  let po = off;
+  const end = off + bytes(K);
+  while (po < end) {
+    const o = <usize>load<i32>(po);
+    const b0 = v128.load(pw);
+    c0 = madd(v128.load32_splat(q0 + o), b0, c0);
+    c1 = madd(v128.load32_splat(q1 + o), b0, c1);
+    c2 = madd(v128.load32_splat(q2 + o), b0, c2);
+    c3 = madd(v128.load32_splat(q3 + o), b0, c3);
+    po += 4;
+    pw += ws;
+  }
+  storeTransposed(z, P, O, p, n, c0, c1, c2, c3);
+}
+
+// @ts-ignore: decorator
+@inline function forward1x8(z: usize, x: usize, off: usize, base: usize, wt: usize, bias: usize, K: i32, P: i32, O: i32, On: i32, p: i32, n: i32): void {
+  const q = x + <usize>load<i32>(base + bytes(p));
+  let c0 = v128.load(bias + bytes(n)), c1 = v128.load(bias + bytes(n), 16);
+  let pw = wt + bytes(n);
+  const ws = bytes(On);
+  let po = off;
+  const end = off + bytes(K);
+  while (po < end) {
+    const a = v128.load32_splat(q + <usize>load<i32>(po));
+    c0 = madd(a, v128.load(pw), c0);
+    c1 = madd(a, v128.load(pw, 16), c1);
+    po += 4;
+    pw += ws;
+  }
+  storeLanes(z, P, O, p, n, c0);
+  storeLanes(z, P, O, p, n + 4, c1);
+}
+
+// @ts-ignore: decorator
+@inline function forward1x4(z: usize, x: usize, off: usize, base: usize, wt: usize, bias: usize, K: i32, P: i32, O: i32, On: i32, p: i32, n: i32): void {
+  const q = x + <usize>load<i32>(base + bytes(p));
+  let c0 = v128.load(bias + bytes(n));
+  let pw = wt + bytes(n);
+  const ws = bytes(On);
+  let po = off;
+  const end = off + bytes(K);
+  while (po < end) {
+    c0 = madd(v128.load32_splat(q + <usize>load<i32>(po)), v128.load(pw), c0);
+    po += 4;
+    pw += ws;
+  }
+  storeLanes(z, P, O, p, n, c0);
+}
+
+/** Positions p..p+3 of channels n..n+3 (those below O) from one accumulator per position. */
+// @ts-ignore: decorator
+@inline function storeTransposed(z: usize, P: i32, O: i32, p: i32, n: i32, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  const t0 = f32x4.shuffle(a0, a1, 0, 4, 1, 5), t1 = f32x4.shuffle(a0, a1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(a2, a3, 0, 4, 1, 5), t3 = f32x4.shuffle(a2, a3, 2, 6, 3, 7);
+  const pz = z + bytes(n * P + p), ps = bytes(P);
+  v128.store(pz, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  if (n + 1 < O) v128.store(pz + ps, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  if (n + 2 < O) v128.store(pz + 2 * ps, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  if (n + 3 < O) v128.store(pz + 3 * ps, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/** Position p of channels n..n+3 (those below O). */
+// @ts-ignore: decorator
+@inline function storeLanes(z: usize, P: i32, O: i32, p: i32, n: i32, a: v128): void {
+  const pz = z + bytes(n * P + p), ps = bytes(P);
+  store<f32>(pz, f32x4.extract_lane(a, 0));
+  if (n + 1 < O) store<f32>(pz + ps, f32x4.extract_lane(a, 1));
+  if (n + 2 < O) store<f32>(pz + 2 * ps, f32x4.extract_lane(a, 2));
+  if (n + 3 < O) store<f32>(pz + 3 * ps, f32x4.extract_lane(a, 3));
+}
+
+/** The scalar build: the same sums in the same order (bias, then k ascending). */
+function forwardScalar(z: usize, x: usize, off: usize, base: usize, wt: usize, bias: usize, K: i32, P: i32, O: i32, On: i32): void {
+  for (let o = 0; o < O; o++) {
+    const b = load<f32>(bias + bytes(o));
+    for (let p = 0; p < P; p++) {
+      const q = x + <usize>load<i32>(base + bytes(p));
+      let s = b;
+      let pw = wt + bytes(o);
+      for (let k = 0; k < K; k++) {
+        s += load<f32>(pw) * load<f32>(q + <usize>load<i32>(off + bytes(k)));
+        pw += bytes(On);
+      }
+      store<f32>(z + bytes(o * P + p), s);
+    }
+  }
+}
+
+// ---- dW: dWᵀ[k, o] += Σ_p x̃[off[k] + base[p]]·dzᵀ[p, o], one row at a time. The same shape
+// of block: 4 window entries × 8 channels, the input splatted, dzᵀ's rows the vectors.
+
+function weightGradRow(dwt: usize, x: usize, off: usize, base: usize, dzT: usize, K: i32, P: i32, On: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    let n = 0;
+    for (; n + 8 <= On; n += 8) {
+      let k = 0;
+      for (; k + 4 <= K; k += 4) weight4x8(dwt, x, off, base, dzT, P, On, k, n);
+      for (; k < K; k++) weight1x8(dwt, x, off, base, dzT, P, On, k, n);
+    }
+    if (n < On) {
+      for (let k = 0; k < K; k++) weight1x4(dwt, x, off, base, dzT, P, On, k, n);
+    }
+  } else {
+    for (let k = 0; k < K; k++) {
+      const q = x + <usize>load<i32>(off + bytes(k));
+      for (let o = 0; o < On; o++) {
+        const pd = dwt + bytes(k * On + o);
+        let s = load<f32>(pd);
+        let g = dzT + bytes(o);
+        for (let p = 0; p < P; p++) {
+          s += load<f32>(q + <usize>load<i32>(base + bytes(p))) * load<f32>(g);
+          g += bytes(On);
+        }
+        store<f32>(pd, s);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function weight4x8(dwt: usize, x: usize, off: usize, base: usize, dzT: usize, P: i32, On: i32, k: i32, n: i32): void {
+  const q0 = x + <usize>load<i32>(off + bytes(k));
+  const q1 = x + <usize>load<i32>(off + bytes(k), 4);
+  const q2 = x + <usize>load<i32>(off + bytes(k), 8);
+  const q3 = x + <usize>load<i32>(off + bytes(k), 12);
+  const rs = bytes(On);
+  const pd = dwt + bytes(k * On + n);
+  let c00 = v128.load(pd), c01 = v128.load(pd, 16);
+  let c10 = v128.load(pd + rs), c11 = v128.load(pd + rs, 16);
+  let c20 = v128.load(pd + 2 * rs), c21 = v128.load(pd + 2 * rs, 16);
+  let c30 = v128.load(pd + 3 * rs), c31 = v128.load(pd + 3 * rs, 16);
+  let pg = dzT + bytes(n);
+  let pb = base;
+  const end = base + bytes(P);
+  while (pb < end) {
+    const o = <usize>load<i32>(pb);
+    const b0 = v128.load(pg), b1 = v128.load(pg, 16);
+    let a = v128.load32_splat(q0 + o);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(q1 + o);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(q2 + o);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(q3 + o);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    pb += 4;
+    pg += rs;
+  }
+  v128.store(pd, c00); v128.store(pd, c01, 16);
+  v128.store(pd + rs, c10); v128.store(pd + rs, c11, 16);
+  v128.store(pd + 2 * rs, c20); v128.store(pd + 2 * rs, c21, 16);
+  v128.store(pd + 3 * rs, c30); v128.store(pd + 3 * rs, c31, 16);
+}
+
+// @ts-ignore: decorator
+@inline function weight1x8(dwt: usize, x: usize, off: usize, base: usize, dzT: usize, P: i32, On: i32, k: i32, n: i32): void {
+  const q = x + <usize>load<i32>(off + bytes(k));
+  const pd = dwt + bytes(k * On + n);
+  let c0 = v128.load(pd), c1 = v128.load(pd, 16);
+  let pg = dzT + bytes(n);
+  let pb = base;
+  const end = base + bytes(P);
+  const rs = bytes(On);
+  while (pb < end) {
+    const a = v128.load32_splat(q + <usize>load<i32>(pb));
+    c0 = madd(a, v128.load(pg), c0);
+    c1 = madd(a, v128.load(pg, 16), c1);
+    pb += 4;
+    pg += rs;
+  }
+  v128.store(pd, c0); v128.store(pd, c1, 16);
+}
+
+// @ts-ignore: decorator
+@inline function weight1x4(dwt: usize, x: usize, off: usize, base: usize, dzT: usize, P: i32, On: i32, k: i32, n: i32): void {
+  const q = x + <usize>load<i32>(off + bytes(k));
+  const pd = dwt + bytes(k * On + n);
+  let c0 = v128.load(pd);
+  let pg = dzT + bytes(n);
+  let pb = base;
+  const end = base + bytes(P);
+  const rs = bytes(On);
+  while (pb < end) {
+    c0 = madd(v128.load32_splat(q + <usize>load<i32>(pb)), v128.load(pg), c0);
+    pb += 4;
+    pg += rs;
+  }
+  v128.store(pd, c0);
 }
