@@ -137,9 +137,8 @@ export function conv2dLayerBackward(layer: usize, dz: usize, x: usize, dx: usize
       padInto(pad, xr, layer, Hp, Wp);
       xr = pad;
     }
-    transposeInto(dzT, dzr, O, P, On);
+    transposeInto(dzT, dbAcc, dzr, O, P, On, hasBias);
     weightGradRow(dwt, xr, off, base, dzT, K, P, On);
-    if (hasBias) biasGradRow(dbAcc, dzT, P, On);
     if (dx) {
       // dcol = Wᵀ·dz (K × P); each entry goes back where its window read the input.
       gemm(dcol, w, 1, K, dzr, P, P, K, O, P);
@@ -196,41 +195,58 @@ function cropInto(x: usize, pad: usize, l: usize, Hp: i32, Wp: i32): void {
   }
 }
 
-/** dst[p·ld + o] = src[o·P + p] for o < O. */
-function transposeInto(dst: usize, src: usize, O: i32, P: i32, ld: i32): void {
+/**
+ * dzᵀ[p, o] = dz[o, p] for o < O (ld = On values a row), and db[o] += Σ_p dz[o, p] in
+ * position order when `bias` (the same order in every build: lanes are channels).
+ */
+function transposeInto(dzT: usize, db: usize, dz: usize, O: i32, P: i32, ld: i32, bias: bool): void {
   const step = bytes(ld);
-  for (let o = 0; o < O; o++) {
-    let s = src + bytes(o * P);
-    let d = dst + bytes(o);
-    for (let p = 0; p < P; p++) {
-      store<f32>(d, load<f32>(s));
-      s += 4;
-      d += step;
+  let o = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f32x4.splat(0);
+    for (; o < O; o += 4) {
+      // Four channels' rows (a missing one reads as zeros), four positions at a time.
+      const s0 = dz + bytes(o * P), s1 = s0 + bytes(P), s2 = s1 + bytes(P), s3 = s2 + bytes(P);
+      let acc = v128.load(db + bytes(o));
+      let d = dzT + bytes(o);
+      let p = 0;
+      for (; p + 4 <= P; p += 4) {
+        const r0 = v128.load(s0 + bytes(p));
+        const r1 = o + 1 < O ? v128.load(s1 + bytes(p)) : zero;
+        const r2 = o + 2 < O ? v128.load(s2 + bytes(p)) : zero;
+        const r3 = o + 3 < O ? v128.load(s3 + bytes(p)) : zero;
+        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        const c0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), c1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+        const c2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), c3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+        v128.store(d, c0); v128.store(d + step, c1); v128.store(d + 2 * step, c2); v128.store(d + 3 * step, c3);
+        if (bias) acc = f32x4.add(f32x4.add(f32x4.add(f32x4.add(acc, c0), c1), c2), c3);
+        d += 4 * step;
+      }
+      for (; p < P; p++) {
+        let c = f32x4.splat(load<f32>(s0 + bytes(p)));
+        c = f32x4.replace_lane(c, 1, o + 1 < O ? load<f32>(s1 + bytes(p)) : 0);
+        c = f32x4.replace_lane(c, 2, o + 2 < O ? load<f32>(s2 + bytes(p)) : 0);
+        c = f32x4.replace_lane(c, 3, o + 3 < O ? load<f32>(s3 + bytes(p)) : 0);
+        v128.store(d, c);
+        if (bias) acc = f32x4.add(acc, c);
+        d += step;
+      }
+      v128.store(db + bytes(o), acc);
     }
-  }
-}
-
-/** db[o] += Σ_p dzT[p, o], position by position (the same order in every build). */
-function biasGradRow(db: usize, dzT: usize, P: i32, On: i32): void {
-  for (let n = 0; n < On; n += 4) {
-    if (ASC_FEATURE_SIMD) {
-      let s = v128.load(db + bytes(n));
-      let q = dzT + bytes(n);
+  } else {
+    for (; o < O; o++) {
+      let s = dz + bytes(o * P);
+      let d = dzT + bytes(o);
+      let acc = load<f32>(db + bytes(o));
       for (let p = 0; p < P; p++) {
-        s = f32x4.add(s, v128.load(q));
-        q += bytes(On);
+        const v = load<f32>(s);
+        store<f32>(d, v);
+        acc += v;
+        s += 4;
+        d += step;
       }
-      v128.store(db + bytes(n), s);
-    } else {
-      for (let t = n; t < n + 4; t++) {
-        let s = load<f32>(db + bytes(t));
-        let q = dzT + bytes(t);
-        for (let p = 0; p < P; p++) {
-          s += load<f32>(q);
-          q += bytes(On);
-        }
-        store<f32>(db + bytes(t), s);
-      }
+      if (bias) store<f32>(db + bytes(o), acc);
     }
   }
 }
@@ -438,9 +454,18 @@ function weightGradRow(dwt: usize, x: usize, off: usize, base: usize, dzT: usize
   if (ASC_FEATURE_SIMD) {
     let n = 0;
     for (; n + 8 <= On; n += 8) {
+      // 4-entry blocks; 1 to 3 left over take 2- and 3-entry blocks (4 + 1 as 3 + 2), since a
+      // lone entry's 2 accumulators wait on the adder's latency.
       let k = 0;
-      for (; k + 4 <= K; k += 4) weight4x8(dwt, x, off, base, dzT, P, On, k, n);
-      for (; k < K; k++) weight1x8(dwt, x, off, base, dzT, P, On, k, n);
+      const rest = K & 3;
+      for (; k + 4 <= K - (rest == 1 ? 4 : 0); k += 4) weight4x8(dwt, x, off, base, dzT, P, On, k, n);
+      if (K - k == 5) {
+        weight3x8(dwt, x, off, base, dzT, P, On, k, n);
+        k += 3;
+      }
+      if (K - k == 3) weight3x8(dwt, x, off, base, dzT, P, On, k, n);
+      else if (K - k == 2) weight2x8(dwt, x, off, base, dzT, P, On, k, n);
+      else if (K - k == 1) weight1x8(dwt, x, off, base, dzT, P, On, k, n);
     }
     if (n < On) {
       for (let k = 0; k < K; k++) weight1x4(dwt, x, off, base, dzT, P, On, k, n);
@@ -495,6 +520,61 @@ function weightGradRow(dwt: usize, x: usize, off: usize, base: usize, dzT: usize
   v128.store(pd + rs, c10); v128.store(pd + rs, c11, 16);
   v128.store(pd + 2 * rs, c20); v128.store(pd + 2 * rs, c21, 16);
   v128.store(pd + 3 * rs, c30); v128.store(pd + 3 * rs, c31, 16);
+}
+
+// @ts-ignore: decorator
+@inline function weight3x8(dwt: usize, x: usize, off: usize, base: usize, dzT: usize, P: i32, On: i32, k: i32, n: i32): void {
+  const q0 = x + <usize>load<i32>(off + bytes(k));
+  const q1 = x + <usize>load<i32>(off + bytes(k), 4);
+  const q2 = x + <usize>load<i32>(off + bytes(k), 8);
+  const rs = bytes(On);
+  const pd = dwt + bytes(k * On + n);
+  let c00 = v128.load(pd), c01 = v128.load(pd, 16);
+  let c10 = v128.load(pd + rs), c11 = v128.load(pd + rs, 16);
+  let c20 = v128.load(pd + 2 * rs), c21 = v128.load(pd + 2 * rs, 16);
+  let pg = dzT + bytes(n);
+  let pb = base;
+  const end = base + bytes(P);
+  while (pb < end) {
+    const o = <usize>load<i32>(pb);
+    const b0 = v128.load(pg), b1 = v128.load(pg, 16);
+    let a = v128.load32_splat(q0 + o);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(q1 + o);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(q2 + o);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    pb += 4;
+    pg += rs;
+  }
+  v128.store(pd, c00); v128.store(pd, c01, 16);
+  v128.store(pd + rs, c10); v128.store(pd + rs, c11, 16);
+  v128.store(pd + 2 * rs, c20); v128.store(pd + 2 * rs, c21, 16);
+}
+
+// @ts-ignore: decorator
+@inline function weight2x8(dwt: usize, x: usize, off: usize, base: usize, dzT: usize, P: i32, On: i32, k: i32, n: i32): void {
+  const q0 = x + <usize>load<i32>(off + bytes(k));
+  const q1 = x + <usize>load<i32>(off + bytes(k), 4);
+  const rs = bytes(On);
+  const pd = dwt + bytes(k * On + n);
+  let c00 = v128.load(pd), c01 = v128.load(pd, 16);
+  let c10 = v128.load(pd + rs), c11 = v128.load(pd + rs, 16);
+  let pg = dzT + bytes(n);
+  let pb = base;
+  const end = base + bytes(P);
+  while (pb < end) {
+    const o = <usize>load<i32>(pb);
+    const b0 = v128.load(pg), b1 = v128.load(pg, 16);
+    let a = v128.load32_splat(q0 + o);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(q1 + o);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    pb += 4;
+    pg += rs;
+  }
+  v128.store(pd, c00); v128.store(pd, c01, 16);
+  v128.store(pd + rs, c10); v128.store(pd + rs, c11, 16);
 }
 
 // @ts-ignore: decorator
