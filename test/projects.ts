@@ -14,10 +14,12 @@ export const KERNEL_FILES = [
   'test/abi.test.ts', // the module's exports and ABI numbers against the host's
   'test/layers.test.ts', // layer kinds: spec, tensors, and the pass's dispatch on the kernels
   'test/erf.test.ts', // the kernels' erf against the references
+  'test/gradcheck-conv2d.test.ts', // conv networks' gradients: references by finite differences, kernels through a pass
   'test/optimizer-options.test.ts', // resolved options, replayed on the kernels
   'test/replay.test.ts', // the replay format's edges, replayed on the kernels
   'test/surfaces.test.ts', // the loss-surface lab, trained on the kernels
   'test/threads.test.ts', // the variant's threaded twin, at thread counts it sets itself
+  'test/threads-conv2d.test.ts', // conv networks on the threaded twin: 2 threads as 1
   'test/variants.test.ts', // kernel selection on the project's engine, every variant's result
 ];
 
