@@ -19,12 +19,12 @@ import { FitRun } from './train/fit.js';
 import { Guard } from './train/guard.js';
 import { RestartPlan } from './train/restarts.js';
 import { splitRows } from './data/validation-split.js';
-import { batchRows, openSchedule, resolveFitOptions, TRAINER_KEYS, type ResolvedFit } from './train/fit-options.js';
+import { batchRows, checkFitBatches, openSchedule, resolveFitOptions, TRAINER_KEYS, type ResolvedFit } from './train/fit-options.js';
 import { yieldToEventLoop } from './util/event-loop.js';
 import { Trainer } from './train/trainer.js';
 import { checkResume } from './train/resume.js';
 import { resolveNetworkOptions, type NetworkSetup } from './wasm/variants.js';
-import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerOutput, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -208,6 +208,27 @@ export class Network {
     return result;
   }
 
+  /**
+   * Every layer's output for every row of `x`, in evaluation mode: what a layer gives the next
+   * one (after its activation), rows × the layer's shape (`net.spec.layers[i].shape`), e.g. the
+   * feature maps of a conv2d layer as [rows, C, H, W].
+   */
+  layerOutputs(x: Inputs): LayerOutput[] {
+    this.alive();
+    const m = toMatrix(x, this.spec.inputs, 'x');
+    const e = this.e;
+    if (!this.fitting) e.reserve(Math.min(m.rows, EVAL_CHUNK), 0, 0);
+    const out = e.layers.map((l, i): LayerOutput => ({ type: l.spec.type, shape: [m.rows, ...this.spec.layers[i].shape], values: new Float32Array(m.rows * l.outputs) }));
+    const src = hostRows(e, m.data, null, m.rows);
+    for (let start = 0; start < m.rows; start += e.batchCapacity) {
+      const count = Math.min(e.batchCapacity, m.rows - start);
+      e.forward(src.load(start, count), count);
+      const f32 = e.f32;
+      e.layers.forEach((l, i) => out[i].values.set(f32.subarray(l.a >> 2, (l.a >> 2) + count * l.outputs), start * l.outputs));
+    }
+    return out;
+  }
+
   /** Loss and metrics on (x, y): accuracy for classifiers, MAE and RMSE for regression. */
   evaluate(x: Inputs, y: Targets): Metrics {
     this.alive();
@@ -285,6 +306,8 @@ export class Network {
     if (v !== undefined && (typeof v !== 'object' || v === null || !('x' in v) || !('y' in v))) {
       throw new DataError(`options.validationData must be { x, y }, got ${describe(v)}`, 'options.validationData', v);
     }
+    // The rows left to train on once validationSplit has taken its share (validation-split.ts).
+    checkFitBatches(this.spec.layers, fit, v || fit.validationSplit === 0 ? train.m.rows : train.m.rows - Math.round(train.m.rows * fit.validationSplit));
     return [fit, train, v ? this.data(v.x, v.y, 'options.validationData.x', 'options.validationData.y') : null] as const;
   }
 
@@ -368,6 +391,7 @@ export class Network {
     const train = this.data(x, y, 'x', 'y');
     const e = this.e;
     const batch = batchRows(fit, train.m.rows);
+    checkFitBatches(this.spec.layers, fit, train.m.rows);
     // A trainer has no epoch count to run out of.
     if (options.resume !== undefined) checkResume(options.resume, { fit: { ...fit, epochs: Infinity }, optimizer, batch, rows: train.m.rows, validationRows: 0, parameters: e.paramCount });
     e.reserve(batch, train.m.rows, 0);
