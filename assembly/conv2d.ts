@@ -430,19 +430,32 @@ function forwardRow(z: usize, x: usize, off: usize, base: usize, wt: usize, bias
   if (n + 3 < O) store<f32>(pz + 3 * ps, f32x4.extract_lane(a, 3));
 }
 
-/** The scalar build: the same sums in the same order (bias, then k ascending). */
+/**
+ * The scalar build: the same sums in the same order (bias, then k ascending), four channels
+ * at a time so each input value is loaded once for four products.
+ */
 function forwardScalar(z: usize, x: usize, off: usize, base: usize, wt: usize, bias: usize, K: i32, P: i32, O: i32, On: i32): void {
-  for (let o = 0; o < O; o++) {
-    const b = load<f32>(bias + bytes(o));
+  const ws = bytes(On);
+  for (let o = 0; o < O; o += 4) {
+    const b0 = load<f32>(bias + bytes(o)), b1 = load<f32>(bias + bytes(o), 4);
+    const b2 = load<f32>(bias + bytes(o), 8), b3 = load<f32>(bias + bytes(o), 12);
     for (let p = 0; p < P; p++) {
       const q = x + <usize>load<i32>(base + bytes(p));
-      let s = b;
+      let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
       let pw = wt + bytes(o);
       for (let k = 0; k < K; k++) {
-        s += load<f32>(pw) * load<f32>(q + <usize>load<i32>(off + bytes(k)));
-        pw += bytes(On);
+        const v = load<f32>(q + <usize>load<i32>(off + bytes(k)));
+        s0 += load<f32>(pw) * v;
+        s1 += load<f32>(pw, 4) * v;
+        s2 += load<f32>(pw, 8) * v;
+        s3 += load<f32>(pw, 12) * v;
+        pw += ws;
       }
-      store<f32>(z + bytes(o * P + p), s);
+      const pz = z + bytes(o * P + p), ps = bytes(P);
+      store<f32>(pz, s0);
+      if (o + 1 < O) store<f32>(pz + ps, s1);
+      if (o + 2 < O) store<f32>(pz + 2 * ps, s2);
+      if (o + 3 < O) store<f32>(pz + 3 * ps, s3);
     }
   }
 }
@@ -471,17 +484,23 @@ function weightGradRow(dwt: usize, x: usize, off: usize, base: usize, dzT: usize
       for (let k = 0; k < K; k++) weight1x4(dwt, x, off, base, dzT, P, On, k, n);
     }
   } else {
+    // Four channels at a time: each input value loaded once for four products.
+    const rs = bytes(On);
     for (let k = 0; k < K; k++) {
       const q = x + <usize>load<i32>(off + bytes(k));
-      for (let o = 0; o < On; o++) {
+      for (let o = 0; o < On; o += 4) {
         const pd = dwt + bytes(k * On + o);
-        let s = load<f32>(pd);
+        let s0 = load<f32>(pd), s1 = load<f32>(pd, 4), s2 = load<f32>(pd, 8), s3 = load<f32>(pd, 12);
         let g = dzT + bytes(o);
         for (let p = 0; p < P; p++) {
-          s += load<f32>(q + <usize>load<i32>(base + bytes(p))) * load<f32>(g);
-          g += bytes(On);
+          const v = load<f32>(q + <usize>load<i32>(base + bytes(p)));
+          s0 += v * load<f32>(g);
+          s1 += v * load<f32>(g, 4);
+          s2 += v * load<f32>(g, 8);
+          s3 += v * load<f32>(g, 12);
+          g += rs;
         }
-        store<f32>(pd, s);
+        store<f32>(pd, s0); store<f32>(pd, s1, 4); store<f32>(pd, s2, 8); store<f32>(pd, s3, 12);
       }
     }
   }
