@@ -1,5 +1,35 @@
-// 2-D convolution (LAYER_CONV2D), torch.nn.Conv2d: rows of [C, H, W] → rows of [O, OH, OW].
-// v3 (being measured): forward and dW as implicit GEMMs over output channels; dX by GEMM + col2im.
+// 2-D convolution (LAYER_CONV2D), torch.nn.Conv2d: rows of [C, H, W] → rows of [O, OH, OW],
+// weight [O, C, kH, kW], bias [O]; stride, zero padding (top/left words; the bottom/right is
+// whatever the output size implies, as PyTorch's 'same' with an even kernel), dilation.
+//
+// The choice, measured (bench/conv2d-kernels.mjs shapes: LeNet-5's 1×28×28 → 6@5×5 pad 2 and
+// 6×14×14 → 16@5×5; SIMD build, Node 20, CPU time, best of 30 interleaved windows, GFLOP/s of
+// forward / dW / dX at batch 128; at batch 32 the same within 5%, but batch-wide im2col's 16.9
+// for conv1's forward):
+//                                            conv1                conv2
+//   direct, implicit GEMM (this file)        31.2 / 28.3 / 28.3   44.3 / 44.0 / 36.8
+//   im2col per row + gemm.ts                 22.0 / 18.6 / 23.0   29.6 / 26.9 / 29.7
+//   im2col batch-wide + gemm.ts              10.3 / 14.2 / 21.5   24.3 / 26.4 / 28.5
+// (the f32x4 mul+add peak here is 48). Profiled, the im2col copy (runs of OW values between
+// zero borders) took 37% of conv1's forward and 17% of conv2's backward; batch-wide, the
+// matrix (10 MB for conv1 at batch 128) leaves the caches.
+// - Forward and dW are direct convolutions organised as gemm.ts's register blocks: output
+//   channels are the vector lanes (Wᵀ's rows, dzᵀ's rows), and each input value a window reads
+//   is splatted straight from the row (a zero-padded copy when there is padding) through two
+//   offset tables, one per window entry (c, u, v) and one per output position (i, j). Any
+//   stride, dilation and padding take the same path; nothing is copied per window entry.
+//   Blocks of 4 positions (or window entries, for dW) × 8 channels keep 8 accumulators, as
+//   gemm.ts's 4×8; the transposed accumulators of 4 consecutive positions are 4 consecutive
+//   z values per channel. Channels are padded to a multiple of 4 (LeNet's 6 computes 8 lanes:
+//   a packed 4×6 block of 6 vectors measured no faster, being bound by its loads as much).
+// - dX = col2im(Wᵀ·dz): gemm.ts's transposed-A blocks, then each entry added back where its
+//   window read (a padded buffer when there is padding, cropped after). The alternatives pull
+//   dx through a flipped kernel over a zero-padded dz (about half the products on zeros for
+//   LeNet's conv2) or scatter lanes of window entries with scalar adds; neither was built.
+// - Rows go one at a time (scratch of one row, not growing with the batch); dW accumulates
+//   across rows in a K × On block of the scratch. Every sum keeps one order — bias or the
+//   previous rows first, then window entries or positions ascending — in the SIMD and scalar
+//   builds alike, so they agree bit for bit (relaxed builds fuse the multiply-add).
 import {
   CONV2D_DILATION_HEIGHT, CONV2D_DILATION_WIDTH, CONV2D_HAS_BIAS, CONV2D_IN_CHANNELS, CONV2D_IN_HEIGHT, CONV2D_IN_WIDTH,
   CONV2D_KERNEL_HEIGHT, CONV2D_KERNEL_WIDTH, CONV2D_OUT_CHANNELS, CONV2D_OUT_HEIGHT, CONV2D_OUT_WIDTH, CONV2D_PAD_LEFT,

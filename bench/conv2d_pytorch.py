@@ -1,7 +1,8 @@
 # PyTorch's one-thread times for the conv2d bench (bench/conv2d-kernels.mjs runs this): the
 # forward, dW (with db) and dX of a LeNet-5's two convolutions, each product alone through
-# aten's convolution_backward with an output mask, as the autograd of nn.Conv2d calls it.
-# Argument: JSON {batches, ms, windows}; prints JSON.
+# aten's convolution_backward with an output mask, as the autograd of nn.Conv2d calls it; and
+# the whole LeNet-5's training step (zero_grad, forward, cross-entropy, backward, SGD step).
+# Argument: JSON {batches, ms, windows, step}; prints JSON.
 import json
 import sys
 import time
@@ -21,8 +22,8 @@ LAYERS = [('conv1', 1, 28, 28, 6, 5, 2), ('conv2', 6, 14, 14, 16, 5, 0)]
 
 
 def timed(f):
-    """Median ms of CPU time per call over WINDOWS windows of about MS ms, after a warm-up window
-    (CPU time, not wall time: the bench machine may be shared)."""
+    """ms of CPU time per call over WINDOWS windows of about MS ms, after a warm-up window
+    (CPU time, not wall time: the bench machine may be shared): median and best."""
     t0 = time.process_time()
     while time.process_time() - t0 < MS / 1000:
         f()
@@ -38,7 +39,7 @@ def timed(f):
                 break
         samples.append((t - t0) * 1000 / calls)
     samples.sort()
-    return samples[len(samples) // 2]
+    return samples[len(samples) // 2], samples[0]
 
 
 results = []
@@ -54,10 +55,33 @@ for rows in BATCHES:
         def back(mask):
             return torch.ops.aten.convolution_backward(dz, x, weight, [o], [1, 1], [pad, pad], [1, 1], False, [0, 0], 1, mask)
 
-        ms = {
+        t = {
             'forward': timed(lambda: F.conv2d(x, weight, bias, 1, pad)),
             'dW': timed(lambda: back([False, True, True])),
             'dX': timed(lambda: back([True, False, False])),
         }
-        results.append({'rows': rows, 'layer': name, 'ms': ms, 'gflops': {key: flop / v / 1e6 for key, v in ms.items()}})
-print(json.dumps({'version': torch.__version__.split('a')[0].split('+')[0], 'results': results}))
+        results.append({
+            'rows': rows, 'layer': name, 'ms': {k: v[0] for k, v in t.items()},
+            'gflops': {k: flop / v[0] / 1e6 for k, v in t.items()}, 'bestGflops': {k: flop / v[1] / 1e6 for k, v in t.items()},
+        })
+
+steps = []
+if opts.get('step', True):
+    nn = torch.nn
+    net = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    for rows in BATCHES:
+        x = torch.rand(rows, 1, 28, 28)
+        y = torch.randint(0, 10, (rows,))
+
+        def step():
+            opt.zero_grad()
+            loss_fn(net(x), y).backward()
+            opt.step()
+
+        ms, best = timed(step)
+        steps.append({'rows': rows, 'ms': ms, 'best': best})
+print(json.dumps({'version': torch.__version__.split('a')[0].split('+')[0], 'results': results, 'steps': steps}))
