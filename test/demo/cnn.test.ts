@@ -19,7 +19,7 @@ async function status(page: Page): Promise<Status> {
   });
 }
 
-async function until(page: Page, ok: (s: Status) => boolean, timeout = 30_000): Promise<Status> {
+async function until(page: Page, ok: (s: Status) => boolean, timeout = 45_000): Promise<Status> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const s = await status(page);
@@ -54,7 +54,7 @@ function maps(page: Page): Promise<Maps> {
   });
 }
 
-async function mapsWhen(page: Page, ok: (m: Maps) => boolean, timeout = 20_000): Promise<Maps> {
+async function mapsWhen(page: Page, ok: (m: Maps) => boolean, timeout = 30_000): Promise<Maps> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const m = await page.isVisible('#pg-maps') ? await maps(page) : null;
