@@ -64,6 +64,12 @@ export async function runLenet(S, progress, fail) {
         i.error = String(err?.message ?? err).split('\n')[0];
       }
     }));
+    // The fair-comparison rule: PyTorch's dense layers go through BLAS, and the reference BLAS
+    // Debian installs by default would make it slower than it is on a normal install.
+    const py = impls.find((i) => i.python);
+    if (py.describe && !py.describe.blas?.openblas) {
+      fail('lenet', `PyTorch loaded ${py.describe.blas?.libblas ?? 'an unknown BLAS'}, not OpenBLAS: its figures would be unfair to it (apt-get install -y libopenblas0-pthread)`);
+    }
     out.impls = impls.map(({ id, label, note, na, error, describe, reference, descent, extra }) => ({ id, label, note: note ?? null, na: na ?? null, error: error ?? null, describe: describe ?? null, reference: !!reference, descent: !!descent, extra: !!extra }));
 
     for (const c of LENET_CASES) out.cases.push(await runCase({ ...c, dataFile: file }, impls, S, progress, fail));
