@@ -676,8 +676,10 @@ describe('descent train --diagnostics', () => {
   it('prints a per-layer table after every epoch; --json carries the diagnostics and verdicts', () => {
     const t = descent('train', '--dataset', 'spiral', '--epochs', '2', '--layers', '16', '--diagnostics=3');
     expect(t.code, t.stderr).toBe(0);
-    expect(t.stdout.match(/layer\s+‖∂W‖\s+‖W‖\s+update:data/g)).toHaveLength(2);
-    expect(t.stdout).toMatch(/\n\s+0\s+\d\.\d\de[-+]\d+\s+\d+\.\d\d\s+-?\d+\.\d\d/);
+    expect(t.stdout.match(/layer\s+kind\s+‖∂W‖\s+‖∂b‖\s+‖W‖\s+update:data\s+RMS ∂L\/∂a\s+∂a gain\s+saturated\s+dead/g)).toHaveLength(2);
+    // Layer 0 has no input gradient (its ∂a gain is –); layer 1's is a number.
+    expect(t.stdout).toMatch(/\n\s+0\s+dense\s+\d\.\d\de[-+]\d+\s+\d\.\d\de[-+]\d+\s+\d+\.\d\d\s+-?\d+\.\d\d\s+\d\.\d\de[-+]\d+\s+–\s/);
+    expect(t.stdout).toMatch(/\n\s+1\s+dense\s+(\S+\s+){5}\d+(\.\d+)?(e[-+]\d+)?\s/);
     const j = descent('train', '--dataset', 'spiral', '--epochs', '2', '--layers', '16', '--json');
     const report = JSON.parse(j.stdout);
     expect(report.history[1].diagnostics.mean.weightGradNorm).toHaveLength(2);
