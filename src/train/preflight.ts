@@ -53,8 +53,11 @@ export function preflight(e: Engine, x: number, y: number, rows: number, xHost: 
   const stages = stagesOf(e);
   const name = (l: number) => `${e.layers[l].spec.type} layer ${l}`;
   // Each hidden stage's output against the one before (the last stage holds the output layer).
+  // Not across a normalised stage: this pass is in evaluation mode, where a fresh batch norm
+  // divides by its running variance (1), while training divides by the batch's.
   for (let s = 1; s < stages.length - 1; s++) {
     const [now, before] = [stages[s], stages[s - 1]];
+    if (now.normalised || before.normalised) continue;
     const ratio = layers[now.end].std / layers[before.end].std;
     if (!(ratio >= STD_RATIO[0] && ratio <= STD_RATIO[1])) {
       const at = (g: Stage) => (g.end > g.layer ? ` (after ${name(g.end)})` : '');

@@ -1,0 +1,177 @@
+// The pre-flight check on networks of every kind: it reads them as stages (a layer the
+// initialiser fills and the pools, flatten, dropout, normalisations and activation layers
+// after it), so a pool's or a batch norm's change of scale raises nothing and a rescaled
+// convolution does, named by kind; the initialiser checks count initialised layers with the
+// activation of their stage, leave out normalised stages, and weigh Xavier under ReLU by
+// each layer's fans (a convolution's are channels × kernel area).
+import { describe, expect, it } from 'vitest';
+import type { Init, LayerSpec, NetworkSpec, PreflightReport } from '../src/types.js';
+import { makeNetwork } from './helpers/network.js';
+import { testThreads } from './helpers/wasm.js';
+
+/** Seeded uniform values in [0, 1). */
+function uniforms(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** `rows` images of [1, 12, 12], pixels in [0, scale), labels from the top half's brightness. */
+function images(rows: number, scale = 1) {
+  const u = uniforms(21);
+  const x = Array.from({ length: rows }, () => Array.from({ length: 144 }, () => u() * scale));
+  const y = x.map((r) => (r.slice(0, 72).reduce((a, b) => a + b, 0) > 36 * scale ? 1 : 0));
+  return { x, y };
+}
+const data = images(64);
+
+/** A small LeNet on [1, 12, 12]: conv 4@3×3 pad 1 → pool → conv 8@3×3 → pool → flatten → 16 → 2. */
+function lenet(init: Init, activation: 'relu' | 'tanh' = 'relu'): NetworkSpec {
+  return {
+    inputs: [1, 12, 12],
+    layers: [
+      { type: 'conv2d', outChannels: 4, kernelSize: 3, padding: 1, activation }, { type: 'maxpool2d', kernelSize: 2 },
+      { type: 'conv2d', outChannels: 8, kernelSize: 3, activation }, { type: 'maxpool2d', kernelSize: 2 },
+      { type: 'flatten' }, { units: 16, activation }, { units: 2 },
+    ],
+    loss: 'softmax_cross_entropy', init, seed: 4,
+  };
+}
+
+/** Three 3×3 convolutions doubling the channels (1 → 8 → 16 → 32, padding 1), ReLU, then a pool, flatten and a linear output. */
+function widening(init: Init, normalise = false): NetworkSpec {
+  const conv = (outChannels: number): LayerSpec[] => (normalise
+    ? [{ type: 'conv2d', outChannels, kernelSize: 3, padding: 1 }, { type: 'batchnorm2d', activation: 'relu' }]
+    : [{ type: 'conv2d', outChannels, kernelSize: 3, padding: 1, activation: 'relu' }]);
+  return {
+    inputs: [1, 12, 12],
+    layers: [...conv(8), ...conv(16), ...conv(32), { type: 'maxpool2d', kernelSize: 4 }, { type: 'flatten' }, { units: 2 }],
+    loss: 'softmax_cross_entropy', init, seed: 4,
+  };
+}
+
+const check = (spec: NetworkSpec, edit?: (p: ReturnType<ReturnType<typeof makeNetwork>['getParameters']>) => void, x = data.x): PreflightReport => {
+  const net = makeNetwork(spec);
+  if (edit) {
+    const p = net.getParameters();
+    edit(p);
+    net.setParameters(p);
+  }
+  const r = net.preflight(x, data.y);
+  net.dispose();
+  return r;
+};
+const codes = (r: PreflightReport) => r.warnings.map((w) => w.code);
+
+describe('convolutional networks', () => {
+  it('ReLU + He on a LeNet: no warning (pools and flatten change the scale on their own); a figure per layer', () => {
+    const r = check(lenet('he_uniform'));
+    expect(r.warnings).toEqual([]);
+    expect(r.layers).toHaveLength(7);
+    for (const l of r.layers) expect(l.std).toBeGreaterThan(0);
+    // flatten changes nothing.
+    expect(r.layers[4]).toEqual(r.layers[3]);
+  });
+
+  it('a convolution with 10× its weights: activation_scale, naming the kinds and where each stage ends', () => {
+    const r = check(lenet('he_uniform'), (p) => {
+      p[2].weight = p[2].weight.map((w) => w * 10);
+    });
+    const w = r.warnings.find((x) => x.code === 'activation_scale')!;
+    expect(w).toBeDefined();
+    expect(w.message).toMatch(/^hidden conv2d layer 2's output std \(after flatten layer 4\) is (\d+(\.\d+)?)× conv2d layer 0's \(after maxpool2d layer 1\) \(outside \[0\.5, 2\]\)$/);
+    const ratio = Number(/is ([\d.]+)×/.exec(w.message)![1]);
+    expect(ratio).toBeCloseTo(r.layers[4].std / r.layers[1].std, 2);
+    expect(w.remedy).toMatch(/explode/);
+    // The dense layer after it sees the larger scale as its input: 16 / flatten is not out of range.
+    expect(r.warnings.filter((x) => x.code === 'activation_scale')).toHaveLength(1);
+  });
+
+  it('Xavier under ReLU weighed by fans: three widening 3×3 convolutions warn, three dense layers of one width do not', () => {
+    const r = check(widening('xavier_uniform'));
+    const w = r.warnings.find((x) => x.code === 'xavier_with_deep_relu')!;
+    expect(w).toBeDefined();
+    // conv fans: 1·9 in, 8·9 out; 8·9, 16·9; 16·9, 32·9: 9/81, then 1/3 and 1/3.
+    expect(w.message).toContain('conv2d layer 0 0.11 (fan-in 9, fan-out 72)');
+    expect(w.message).toContain('conv2d layer 1 0.33 (fan-in 72, fan-out 144)');
+    expect(w.message).toMatch(/×0\.11 after the first$/);
+    const mlp: NetworkSpec = { inputs: 144, layers: [{ units: 32, activation: 'relu' }, { units: 32, activation: 'relu' }, { units: 32, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', init: 'xavier_uniform', seed: 4 };
+    expect(codes(check(mlp))).not.toContain('xavier_with_deep_relu');
+    expect(codes(check(widening('he_uniform')))).not.toContain('xavier_with_deep_relu');
+  });
+
+  it('tanh convolutions with He: he_with_saturating names them', () => {
+    const w = check(lenet('he_normal', 'tanh')).warnings.find((x) => x.code === 'he_with_saturating')!;
+    expect(w.message).toBe('he_normal with sigmoid/tanh hidden layers (conv2d layer 0, conv2d layer 2, dense layer 5): He\'s larger weights push them into their flat tails');
+  });
+
+  it('unscaled pixels (0–255) are unscaled inputs', () => {
+    expect(codes(check(lenet('he_uniform'), undefined, images(64, 255).x))).toContain('unscaled_inputs');
+  });
+});
+
+describe('activation layers', () => {
+  /** `n` hidden dense layers of 32 (linear), each followed by an activation layer. */
+  const separate = (n: number, activation: 'relu' | 'tanh', init: Init): NetworkSpec => ({
+    inputs: 8,
+    layers: [...Array.from({ length: n }, (): LayerSpec[] => [{ units: 32 }, { type: 'activation', activation }]).flat(), { units: 2 }],
+    loss: 'softmax_cross_entropy', init, seed: 1,
+  });
+  const u = uniforms(3);
+  const x = Array.from({ length: 64 }, () => Array.from({ length: 8 }, () => 2 * u() - 1));
+  const y = x.map((r) => (r[0] + r[1] > 0 ? 1 : 0));
+  const found = (spec: NetworkSpec) => makeNetwork(spec).preflight(x, y).warnings.map((w) => w.code);
+
+  it('count with the activation of their stage, as the same activations inside the dense layers do', () => {
+    expect(found(separate(4, 'tanh', 'xavier_uniform'))).toContain('deep_saturating');
+    expect(found(separate(3, 'tanh', 'xavier_uniform'))).not.toContain('deep_saturating');
+    expect(found(separate(5, 'relu', 'xavier_normal'))).toContain('xavier_with_deep_relu');
+    expect(found(separate(2, 'tanh', 'he_uniform'))).toContain('he_with_saturating');
+    expect(found(separate(3, 'relu', 'he_uniform'))).toEqual([]);
+  });
+});
+
+describe('dropout', () => {
+  it('passes values through in the check (evaluation mode): a network with dropout gives the figures of the same network without', () => {
+    const without: NetworkSpec = { inputs: 8, layers: [{ units: 32, activation: 'relu' }, { units: 32, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', init: 'he_uniform', seed: 1 };
+    const withDropout: NetworkSpec = { ...without, layers: [without.layers[0], { type: 'dropout', p: 0.5 }, without.layers[1], { type: 'dropout', p: 0.5 }, without.layers[2]] };
+    const u = uniforms(7);
+    const x = Array.from({ length: 64 }, () => Array.from({ length: 8 }, () => 2 * u() - 1));
+    const y = x.map((r) => (r[0] > 0 ? 1 : 0));
+    const a = makeNetwork(without).preflight(x, y);
+    const b = makeNetwork(withDropout).preflight(x, y);
+    expect(b.warnings).toEqual(a.warnings);
+    expect(b.firstLoss).toBe(a.firstLoss);
+    expect([b.layers[0], b.layers[2], b.layers[4]]).toEqual(a.layers);
+    expect(b.layers[1]).toEqual(b.layers[0]);
+  });
+});
+
+// Batch norm refuses threads.
+describe.skipIf(testThreads > 1)('batch norm', () => {
+  it('stages with a batch norm are not compared: a convolution with 10× its weights before one raises no activation_scale', () => {
+    const spec: NetworkSpec = {
+      inputs: [1, 12, 12],
+      layers: [
+        { type: 'conv2d', outChannels: 4, kernelSize: 3, padding: 1 }, { type: 'batchnorm2d', activation: 'relu' }, { type: 'maxpool2d', kernelSize: 2 },
+        { type: 'conv2d', outChannels: 8, kernelSize: 3 }, { type: 'batchnorm2d', activation: 'relu' }, { type: 'maxpool2d', kernelSize: 2 },
+        { type: 'flatten' }, { units: 16, activation: 'relu' }, { units: 2 },
+      ],
+      loss: 'softmax_cross_entropy', init: 'he_uniform', seed: 4,
+    };
+    // The check's pass is in evaluation mode, where a fresh batch norm divides by its running
+    // variance (1): the 10× reaches the layers after it here, though training normalises it
+    // away with the batch's own statistics. So its stage is not compared.
+    const r = check(spec, (p) => {
+      p[0].weight = p[0].weight.map((w) => w * 10);
+    });
+    expect(codes(r)).not.toContain('activation_scale');
+    expect(r.layers).toHaveLength(9);
+  });
+
+  it('normalised stages are left out of the initialiser checks: widening convolutions with batch norms do not warn under Xavier', () => {
+    expect(codes(check(widening('xavier_uniform', true)))).not.toContain('xavier_with_deep_relu');
+  });
+});
