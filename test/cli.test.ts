@@ -713,7 +713,7 @@ describe('descent train --model', () => {
 
   it('--help gives the choices, the default and the cnn\'s epochs', () => {
     const help = descent('train', '--help').stdout;
-    expect(help).toMatch(/--model <kind>[\s\S]*10 epochs by default[\s\S]*choices: "mlp", "cnn", default: "mlp"/);
+    expect(help).toMatch(/--model <kind>[\s\S]*10 epochs\s+by\s+default\)\s+\(choices:\s+"mlp",\s+"cnn",\s+default:\s+"mlp"\)/);
   });
 
   it('cnn --diagnostics: a row per layer; pools and flatten show – for the weight figures, not NaN', () => {
