@@ -3,9 +3,12 @@
 // after it), so a pool's or a batch norm's change of scale raises nothing and a rescaled
 // convolution does, named by kind; the initialiser checks count initialised layers with the
 // activation of their stage, leave out normalised stages, and weigh Xavier under ReLU by
-// each layer's fans (a convolution's are channels × kernel area).
+// each layer's fans (a convolution's are channels × kernel area). The CLI's LeNet on its
+// MNIST split is the realistic case; small networks on synthetic images the edge cases.
 import { describe, expect, it } from 'vitest';
-import type { Init, LayerSpec, NetworkSpec, PreflightReport } from '../src/types.js';
+import { cnnLayers } from '../src/cli/train-command.js';
+import { loadMnistSplit } from '../src/cli/mnist.js';
+import type { Init, Inputs, LayerSpec, NetworkSpec, PreflightReport, Targets } from '../src/types.js';
 import { makeNetwork } from './helpers/network.js';
 import { testThreads } from './helpers/wasm.js';
 
@@ -26,6 +29,10 @@ function images(rows: number, scale = 1) {
   return { x, y };
 }
 const data = images(64);
+/** MNIST's split 0 (the CLI's), loaded once. */
+const mnist = loadMnistSplit(0);
+/** `descent train --model cnn`'s network. */
+const mnistLenet = (init: Init): NetworkSpec => ({ inputs: [1, 28, 28], layers: cnnLayers('relu', 10), loss: 'softmax_cross_entropy', init, seed: 0 });
 
 /** A small LeNet on [1, 12, 12]: conv 4@3×3 pad 1 → pool → conv 8@3×3 → pool → flatten → 16 → 2. */
 function lenet(init: Init, activation: 'relu' | 'tanh' = 'relu'): NetworkSpec {
@@ -52,41 +59,62 @@ function widening(init: Init, normalise = false): NetworkSpec {
   };
 }
 
-const check = (spec: NetworkSpec, edit?: (p: ReturnType<ReturnType<typeof makeNetwork>['getParameters']>) => void, x = data.x): PreflightReport => {
+const check = (spec: NetworkSpec, edit?: (p: ReturnType<ReturnType<typeof makeNetwork>['getParameters']>) => void, x: Inputs = data.x, y: Targets = data.y): PreflightReport => {
   const net = makeNetwork(spec);
   if (edit) {
     const p = net.getParameters();
     edit(p);
     net.setParameters(p);
   }
-  const r = net.preflight(x, data.y);
+  const r = net.preflight(x, y);
   net.dispose();
   return r;
 };
 const codes = (r: PreflightReport) => r.warnings.map((w) => w.code);
 
 describe('convolutional networks', () => {
-  it('ReLU + He on a LeNet: no warning (pools and flatten change the scale on their own); a figure per layer', () => {
-    const r = check(lenet('he_uniform'));
-    expect(r.warnings).toEqual([]);
-    expect(r.layers).toHaveLength(7);
-    for (const l of r.layers) expect(l.std).toBeGreaterThan(0);
-    // flatten changes nothing.
-    expect(r.layers[4]).toEqual(r.layers[3]);
+  it('the CLI\'s LeNet on MNIST with ReLU + He: no warning for seeds 0–4 (pools and flatten change the scale on their own); a figure per layer', async () => {
+    const { xTrain, yTrain } = await mnist;
+    for (let seed = 0; seed < 5; seed++) {
+      const r = check({ ...mnistLenet('he_uniform'), seed }, undefined, xTrain, yTrain);
+      expect(r.warnings, `seed ${seed}`).toEqual([]);
+      expect(r.layers).toHaveLength(8);
+      for (const l of r.layers) expect(l.std).toBeGreaterThan(0);
+      expect(r.layers[4]).toEqual(r.layers[3]); // flatten changes nothing
+      // A 2×2 max pool of ReLU outputs raises their scale by itself (no fault of the weights).
+      expect(r.layers[1].std).toBeGreaterThan(r.layers[0].std);
+    }
   });
 
-  it('a convolution with 10× its weights: activation_scale, naming the kinds and where each stage ends', () => {
-    const r = check(lenet('he_uniform'), (p) => {
+  it('a convolution with 10× its weights: activation_scale against its input, a pool\'s output, named by kind', async () => {
+    const { xTrain, yTrain } = await mnist;
+    const r = check(mnistLenet('he_uniform'), (p) => {
       p[2].weight = p[2].weight.map((w) => w * 10);
-    });
-    const w = r.warnings.find((x) => x.code === 'activation_scale')!;
-    expect(w).toBeDefined();
-    expect(w.message).toMatch(/^hidden conv2d layer 2's output std \(after flatten layer 4\) is (\d+(\.\d+)?)× conv2d layer 0's \(after maxpool2d layer 1\) \(outside \[0\.5, 2\]\)$/);
-    const ratio = Number(/is ([\d.]+)×/.exec(w.message)![1]);
-    expect(ratio).toBeCloseTo(r.layers[4].std / r.layers[1].std, 2);
-    expect(w.remedy).toMatch(/explode/);
-    // The dense layer after it sees the larger scale as its input: 16 / flatten is not out of range.
-    expect(r.warnings.filter((x) => x.code === 'activation_scale')).toHaveLength(1);
+      p[2].bias = p[2].bias.map((b) => b * 10);
+    }, xTrain, yTrain);
+    const scale = r.warnings.filter((x) => x.code === 'activation_scale');
+    // The next layer gets the 10× as its input and keeps its own scale: only the convolution is named.
+    expect(scale).toHaveLength(1);
+    expect(scale[0].message).toMatch(/^hidden conv2d layer 2's output std is (\d+(\.\d+)?)× maxpool2d layer 1's, its input \(outside \[0\.5, 2\]\)$/);
+    const ratio = Number(/is ([\d.]+)×/.exec(scale[0].message)![1]);
+    expect(ratio).toBeCloseTo(r.layers[2].std / r.layers[1].std, 1);
+    expect(ratio).toBeGreaterThan(5);
+    expect(scale[0].remedy).toMatch(/explode/);
+  });
+
+  it('PyTorch\'s default-like uniform initialisation shrinks the LeNet\'s signal: activation_scale on the dense layers', async () => {
+    const { xTrain, yTrain } = await mnist;
+    const r = check(mnistLenet('uniform'), undefined, xTrain, yTrain);
+    const named = r.warnings.filter((x) => x.code === 'activation_scale').map((w) => /^hidden (\w+ layer \d+)/.exec(w.message)![1]);
+    expect(named.length).toBeGreaterThan(0);
+    for (const n of named) expect(n).toMatch(/^(conv2d|dense) layer \d$/);
+    expect(r.warnings.every((w) => w.code !== 'xavier_with_deep_relu')).toBe(true);
+  });
+
+  it('Xavier on the LeNet: the four ReLU layers keep 0.27 × 0.77 × 0.59 of the second moment after the first', async () => {
+    const { xTrain, yTrain } = await mnist;
+    const w = check(mnistLenet('xavier_uniform'), undefined, xTrain, yTrain).warnings.find((x) => x.code === 'xavier_with_deep_relu')!;
+    expect(w.message).toBe('4 ReLU hidden layers with xavier_uniform: each keeps fan_in/(fan_in + fan_out) of the signal\'s second moment — conv2d layer 0 0.14 (fan-in 25, fan-out 150), conv2d layer 2 0.27 (fan-in 150, fan-out 400), dense layer 5 0.77 (fan-in 400, fan-out 120), dense layer 6 0.59 (fan-in 120, fan-out 84) — ×0.12 after the first');
   });
 
   it('Xavier under ReLU weighed by fans: three widening 3×3 convolutions warn, three dense layers of one width do not', () => {

@@ -4,14 +4,15 @@
 // activation and initialisation. Catches a bad set-up before any step is spent on it.
 // A network of any kinds is read as stages: a layer with weights the initialiser fills
 // (dense, conv2d: fan-in > 0) and the layers after it up to the next such one — pooling,
-// flatten, dropout, normalisation, activation layers, which have no initialiser of their own.
+// flatten, dropout, normalisation, activation layers, which have no initialiser of their own;
+// the checks of the initialiser look at the first kind, through the activation after it.
 import type { Engine } from '../engine/engine.js';
 import { isRectifier, isSaturating } from '../model/activations.js';
 import type { Activation, PreflightReport, PreflightWarning } from '../types.js';
 
 /** Highest first loss, as a multiple of the expected one, that passes. */
 const LOSS_FACTOR = 1.5;
-/** Allowed ratio of a hidden layer's output std to the previous hidden layer's. */
+/** Allowed ratio of a hidden layer's output std to its input's. */
 const STD_RATIO: readonly [number, number] = [0.5, 2];
 /** Hidden layers from which sigmoid/tanh with Xavier counts as deep. */
 const DEEP = 4;
@@ -52,16 +53,18 @@ export function preflight(e: Engine, x: number, y: number, rows: number, xHost: 
   }
   const stages = stagesOf(e);
   const name = (l: number) => `${e.layers[l].spec.type} layer ${l}`;
-  // Each hidden stage's output against the one before (the last stage holds the output layer).
-  // Not across a normalised stage: this pass is in evaluation mode, where a fresh batch norm
-  // divides by its running variance (1), while training divides by the batch's.
+  // Each hidden initialised layer, through its activation, against its input: what its weights
+  // do to the signal's scale (for an MLP, a layer against the one before). Not the first, whose
+  // input is the data, nor the output layer; nor a stage with a normalisation: this pass is in
+  // evaluation mode, where a fresh batch norm divides by its running variance (1), while
+  // training divides by the batch's. A pool's own change of scale is not an initialiser's fault.
   for (let s = 1; s < stages.length - 1; s++) {
-    const [now, before] = [stages[s], stages[s - 1]];
-    if (now.normalised || before.normalised) continue;
-    const ratio = layers[now.end].std / layers[before.end].std;
+    const g = stages[s];
+    if (g.normalised) continue;
+    const ratio = layers[g.activated].std / layers[g.layer - 1].std;
     if (!(ratio >= STD_RATIO[0] && ratio <= STD_RATIO[1])) {
-      const at = (g: Stage) => (g.end > g.layer ? ` (after ${name(g.end)})` : '');
-      warn('activation_scale', `hidden ${name(now.layer)}'s output std${at(now)} is ${ratio.toPrecision(3)}× ${name(before.layer)}'s${at(before)} (outside [${STD_RATIO.join(', ')}])`,
+      const after = g.activated > g.layer ? ` (after ${name(g.activated)})` : '';
+      warn('activation_scale', `hidden ${name(g.layer)}'s output std${after} is ${ratio.toPrecision(3)}× ${name(g.layer - 1)}'s, its input (outside [${STD_RATIO.join(', ')}])`,
         ratio < STD_RATIO[0] ? 'signals shrink layer by layer and gradients will vanish: use an initialisation matched to the activation (He for ReLU, Xavier for tanh)'
           : 'signals grow layer by layer and gradients may explode: use a smaller initialisation (Xavier or He) or fewer layers');
     }
@@ -138,9 +141,9 @@ function expectedFirstLoss(e: Engine, y: number, rows: number): number | null {
 
 /** A layer the initialiser fills and the layers after it, up to the next one. */
 interface Stage {
-  /** The initialised layer, and the last layer of the stage (whose output the stage gives). */
+  /** The initialised layer, and the layer whose output is its output activated (itself, or an activation layer after it). */
   layer: number;
-  end: number;
+  activated: number;
   fanIn: number;
   fanOut: number;
   /** The activation its output goes through: its own, else an activation layer's in the stage. */
@@ -156,15 +159,17 @@ function stagesOf(e: Engine): Stage[] {
     const { fanIn, fanOut } = l.kind.fans(l.spec);
     const type = l.spec.type;
     if (fanIn > 0) {
-      stages.push({ layer: i, end: i, fanIn, fanOut, activation: l.spec.activation, normalised: false });
+      stages.push({ layer: i, activated: i, fanIn, fanOut, activation: l.spec.activation, normalised: false });
       return;
     }
     const s = stages.at(-1);
     if (!s) return;
-    s.end = i;
     if (NORMALISING.has(type)) s.normalised = true;
     // An activation after a normalisation acts on the normalised signal, not on this layer's.
-    else if (s.activation === 'linear' && !s.normalised) s.activation = l.spec.activation;
+    else if (s.activation === 'linear' && !s.normalised && type === 'activation') {
+      s.activation = l.spec.activation;
+      s.activated = i;
+    }
   });
   return stages;
 }
