@@ -697,7 +697,7 @@ describe('descent train --model', () => {
     const r = descent('train', '--model', 'cnn', ...few);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/pre-flight/);
-    expect(r.stdout).toMatch(/^network cnn 1×28×28 → conv 6@5×5 pad 2, maxpool 2, conv 16@5×5, maxpool 2, 400-120-84-10 \(relu, he_uniform, softmax cross-entropy\), 61,706 parameters$/m);
+    expect(r.stdout).toMatch(/^network cnn 1×28×28 → conv 6@5×5 pad 2, maxpool 2, conv 16@5×5, maxpool 2, 400-120-84-10 \(relu, lecun_normal, softmax cross-entropy\), 61,706 parameters$/m);
     expect(r.stdout).toMatch(/^training adam \(PyTorch defaults\), mini-batch 32, 1 epochs, seed 0$/m);
     for (const kind of ['conv2d', 'maxpool2d', 'flatten', 'dense']) expect(r.stdout).toContain(kind);
     const acc = Number(/^test accuracy ([\d.]+)%/m.exec(r.stdout)![1]);
@@ -709,6 +709,17 @@ describe('descent train --model', () => {
     expect(json.options.epochs).toBe(1);
     // The same seed gives the same run.
     expect(json.test.accuracy).toBeCloseTo(acc / 100, 4);
+  });
+
+  it('cnn\'s default initialiser (LeCun normal for ReLU) does not trip its own pre-flight check on seeds 0–4', () => {
+    for (const seed of ['0', '1', '2', '3', '4']) {
+      const r = descent('train', '--model', 'cnn', '--train-rows', '32', '--epochs', '1', '--seed', seed);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/\(relu, lecun_normal, softmax cross-entropy\)/);
+      expect(r.stderr, `seed ${seed}`).not.toMatch(/pre-flight/);
+    }
+    // tanh: Xavier, as for the MLP.
+    expect(descent('train', '--model', 'cnn', '--train-rows', '32', '--epochs', '1', '--activation', 'tanh').stdout).toMatch(/\(tanh, xavier_uniform,/);
   });
 
   it('--help gives the choices, the default and the cnn\'s epochs', () => {
