@@ -4,8 +4,11 @@
 // a gradient: flatten copies it, a 2×2 max pool routes each to one input, a dense layer
 // multiplies by W); dead units after a convolution are channels; a batch norm's γ and β
 // gradients and its ∂L/∂a gain are reported, and undo a rescaled convolution before it;
-// verdicts, histograms and CSV. Gradient norms are checked against the update of plain SGD,
-// ‖ΔW‖ / lr, which does not go through the statistics.
+// verdicts, histograms and CSV; and a reporting step on such a network allocates nothing.
+// Gradient norms are checked against the update of plain SGD, ‖ΔW‖ / lr, which does not go
+// through the statistics.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { diagnosticsCsv } from '../src/diagnostics/csv.js';
 import { histograms } from '../src/diagnostics/histograms.js';
@@ -186,6 +189,45 @@ describe('a conv → maxpool → flatten → dense network', () => {
     expect(csv).toContain('1,2,updateToData,,');
     expect(csv.find((l) => l.startsWith('1,0,weightGradNorm,'))).toMatch(/^1,0,weightGradNorm,\d[\d.e+-]*,\d[\d.e+-]*$/);
     expect(csv.find((l) => l.startsWith('1,1,activationGradRms,'))).toMatch(/^1,1,activationGradRms,\d[\d.e+-]*,\d[\d.e+-]*$/);
+  });
+});
+
+describe('a reporting step allocates nothing', () => {
+  // test/allocation.test.ts's measure: new space's growth over 10,000 steps, in a window
+  // without a GC, the least of up to 8 windows, under 10 KB.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+  const newSpaceUsed = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
+
+  it('on a conv → maxpool → flatten → dropout → dense network, reports on every step, dead channels and histograms', async () => {
+    const spec: NetworkSpec = { ...convNet, layers: [...convNet.layers.slice(0, 3), { type: 'dropout', p: 0.2 }, convNet.layers[3]] };
+    const net = makeNetwork(spec);
+    const data = images(64, 8);
+    let seen = 0;
+    const t = net.trainer(data.x, data.y, {
+      optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 }, batchSize: 16,
+      diagnostics: { every: 1, deadWindow: 32, histograms: histograms({ bins: 16 }) },
+      onDiagnostics: (r) => { seen += r.dead[0] >= 0 && r.weightGradNorm[1] !== r.weightGradNorm[1] ? 1 : 0; },
+    });
+    for (let i = 0; i < 2_000; i++) t.step();
+    let least = Infinity;
+    const windows: string[] = [];
+    for (let w = 0; w < 8 && !(least < 10_000); w++) {
+      if (w > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      gc({ type: 'minor' });
+      const profiler = new v8.GCProfiler();
+      profiler.start();
+      const start = newSpaceUsed();
+      for (let i = 0; i < 10_000; i++) t.step();
+      const end = newSpaceUsed();
+      const clean = profiler.stop().statistics.length === 0 && end >= start;
+      windows.push(clean ? `${end - start} B` : 'GC inside');
+      if (clean) least = Math.min(least, end - start);
+    }
+    net.dispose();
+    expect(least, `new space growth per window: ${windows.join(', ')}`).toBeLessThan(10_000);
+    // Every report read a dead fraction of channels and a pool's NaN weight figure.
+    expect(seen).toBeGreaterThan(10_000);
   });
 });
 
