@@ -233,7 +233,7 @@ describe('dropout in networks', () => {
     for (const n of [one, a, c, d, single]) n.dispose();
   });
 
-  it('every training step draws a new mask from the network\'s seed and the step: fit, trainer and the LR finder', () => {
+  it('every training step draws a new mask from the fit\'s seed (the network\'s by default) and the step: fit, trainer and the LR finder', () => {
     const seeds: number[] = [];
     vi.spyOn(Engine.prototype, 'setStepSeed').mockImplementation(function (this: Engine, seed: number) {
       seeds.push(seed);
