@@ -329,7 +329,7 @@ describe('verdicts on layers of every kind', () => {
     expect(v.figures.ratio).toBeCloseTo(1e-6, 12);
     expect(v.figures).toMatchObject({ dropLayer: 1 });
     expect(v.figures.drop).toBeCloseTo(0.01, 12);
-    expect(v.message).toBe('vanishing: RMS(∂W conv2d layer 1) / RMS(∂W dense layer 3) 0.00000100; ∂L/∂a falls most across conv2d layer 1 (RMS ×0.0100 from its output to its input)');
+    expect(v.message).toBe('vanishing: RMS(∂W conv2d layer 1) / RMS(∂W dense layer 3) 0.00000100; RMS(∂L/∂a) falls most across conv2d layer 1, ×0.0100');
   });
 
   it('a normalisation\'s γ is not an end of the vanishing ratio (a small γ gradient at the input is no vanishing gradient)', () => {

@@ -85,6 +85,8 @@ export class VerdictJudge {
   private lastLoss = NaN;
   private lastValLoss = NaN;
   private lastTrainLoss = NaN;
+  /** The largest update:data of the layers with weights at the last report (what the learning-rate verdicts read). */
+  private maxUpdate = NaN;
 
   // The thresholds as plain number fields: reading a double from the options object (a
   // spread copy) allocated in optimized code, and judgeReport must not allocate.
@@ -200,6 +202,7 @@ export class VerdictJudge {
     // Over the layers with weights: the others' update:data is NaN (no weights), which Math.max would spread.
     let maxUpdate = -Infinity;
     for (let l = 0; l < L; l++) if (this.weighted[l] === 1) maxUpdate = Math.max(maxUpdate, r.updateToData[l]);
+    this.maxUpdate = maxUpdate;
     const rising = r.loss > this.lastLoss;
     const change = Math.abs(r.loss - this.lastLoss) / Math.abs(this.lastLoss);
     this.update('lr_too_high', null, r, this.plainSgd && maxUpdate > this.lrHigh && rising);
@@ -284,7 +287,7 @@ export class VerdictJudge {
       if (drop.layer >= 0) {
         figures.dropLayer = drop.layer;
         figures.drop = drop.factor;
-        detail += `; ∂L/∂a falls most across ${this.name(drop.layer)} (RMS ×${drop.factor.toPrecision(3)} from its output to its input)`;
+        detail += `; RMS(∂L/∂a) falls most across ${this.name(drop.layer)}, ×${drop.factor.toPrecision(3)}`;
       }
     }
     this.raise(code, layer, r.step, r.epoch, figures, detail);
@@ -300,7 +303,7 @@ export class VerdictJudge {
     switch (code) {
       case 'vanishing': return ['ratio', this.gradientRatio(r), `RMS(∂W ${this.name(this.first)}) / RMS(∂W ${this.name(this.last)})`];
       case 'lr_too_high':
-      case 'lr_too_low': return ['updateToData', this.maxUpdateToData(r), 'largest log10 update:data'];
+      case 'lr_too_low': return ['updateToData', this.maxUpdate, 'largest log10 update:data'];
       case 'plateau': return ['gradNorm', r.gradNorm, 'loss flat, gradient norm'];
       case 'saturated': return ['saturated', r.saturated[layer!], 'fraction of outputs saturated'];
       default: return ['dead', r.dead[layer!], `fraction of ReLU ${this.layers[layer!].deadUnits} dead`];
@@ -316,13 +319,6 @@ export class VerdictJudge {
   /** RMS(∂W) of the first linear-map layer over that of the last (only called when raising: it returns a double). */
   private gradientRatio(r: DiagnosticsReport): number {
     return (r.weightGradNorm[this.first] / this.sqrtFirst) / (r.weightGradNorm[this.last] / this.sqrtLast);
-  }
-
-  /** Largest update:data of the layers with weights (NaN if one of theirs is). */
-  private maxUpdateToData(r: DiagnosticsReport): number {
-    let m = -Infinity;
-    for (let l = 0; l < r.layers; l++) if (this.weighted[l] === 1) m = Math.max(m, r.updateToData[l]);
-    return m;
   }
 }
 

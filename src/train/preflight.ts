@@ -91,8 +91,7 @@ export function preflight(e: Engine, x: number, y: number, rows: number, xHost: 
     const kept = relus.filter((g) => g.layer !== stages[0].layer).map((g) => g.fanIn / (g.fanIn + g.fanOut));
     const product = kept.reduce((a, b) => a * b, 1);
     if (kept.length > 0 && product <= SHRINK_LIMIT) {
-      const each = relus.map((g) => `${name(g.layer)} ${(g.fanIn / (g.fanIn + g.fanOut)).toPrecision(2)} (fan-in ${g.fanIn}, fan-out ${g.fanOut})`).join(', ');
-      warn('xavier_with_deep_relu', `${relus.length} ReLU hidden layers with ${init}: each keeps fan_in/(fan_in + fan_out) of the signal's second moment — ${each} — ×${product.toPrecision(2)} after the first`,
+      warn('xavier_with_deep_relu', `${relus.length} ReLU hidden layers with ${init} keep ${product.toPrecision(2)} of the signal's second moment after the first, fan_in/(fan_in + fan_out) each: ${relus.map((g) => `${name(g.layer)} ${g.fanIn}/${g.fanIn + g.fanOut}`).join(', ')}`,
         'use He initialisation for ReLU');
     }
   }
