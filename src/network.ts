@@ -24,7 +24,8 @@ import { yieldToEventLoop } from './util/event-loop.js';
 import { Trainer } from './train/trainer.js';
 import { checkResume } from './train/resume.js';
 import { resolveNetworkOptions, type NetworkSetup } from './wasm/variants.js';
-import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+import { kindOf } from './model/layers.js';
+import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, LayerState, LayerSummary, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -93,18 +94,8 @@ export class Network {
     this.alive();
     return {
       inputs: this.spec.inputs,
-      layers: this.e.layers.map((l) => {
-        // A dense layer's two tensors; a kind with others will report them its own way.
-        const [weight, bias] = l.kind.tensors(l.spec);
-        return {
-          type: l.spec.type,
-          units: l.outputs,
-          activation: l.spec.activation,
-          weightShape: [...weight.shape] as [number, number],
-          biasShape: [...bias.shape] as [number],
-          parameters: l.weightCount + l.biasCount,
-        };
-      }),
+      inputShape: [...this.spec.inputShape],
+      layers: layerSummaries(this.spec),
       loss: this.spec.loss,
       init: this.spec.init,
       seed: this.spec.seed,
@@ -140,7 +131,10 @@ export class Network {
     }
   }
 
-  /** Copies of every layer's parameters, weight as [units, inputs] row-major. */
+  /**
+   * Copies of every layer's parameters as { weight, bias }, PyTorch's layout (a dense weight
+   * [units, inputs] row-major); a tensor the layer lacks is an empty Float32Array.
+   */
   getParameters(): LayerParameters[] {
     this.alive();
     const f32 = this.e.f32;
@@ -150,8 +144,12 @@ export class Network {
     }));
   }
 
-  /** Replaces every layer's parameters; all shapes and values are checked first. */
-  setParameters(params: { weight: ArrayLike<number>; bias: ArrayLike<number> }[]): void {
+  /**
+   * Replaces every layer's parameters ({ weight, bias } per layer, as getParameters gives
+   * them; a tensor the layer lacks may be empty or left out). All shapes and values are
+   * checked first.
+   */
+  setParameters(params: { weight?: ArrayLike<number>; bias?: ArrayLike<number> }[]): void {
     this.alive();
     const layers = this.e.layers;
     if (!Array.isArray(params) || params.length !== layers.length) {
@@ -160,19 +158,65 @@ export class Network {
     params.forEach((p, i) => {
       const l = layers[i];
       for (const [key, size] of [['weight', l.weightCount], ['bias', l.biasCount]] as const) {
-        const v = p?.[key];
-        if (v == null || typeof v.length !== 'number' || v.length !== size) {
-          throw new DataError(`parameters[${i}].${key} must have ${size} values, got ${describe(v)}`, `parameters[${i}].${key}`, v);
-        }
-        for (let j = 0; j < size; j++) {
-          if (!isF32(v[j])) throw notF32(`parameters[${i}].${key}[${j}]`, v[j]);
-        }
+        checkValues(p?.[key], size, `parameters[${i}].${key}`);
       }
     });
     const f32 = this.e.f32;
     params.forEach((p, i) => {
-      f32.set(p.weight, layers[i].weight >> 2);
-      f32.set(p.bias, layers[i].bias >> 2);
+      if (p.weight) f32.set(p.weight, layers[i].weight >> 2);
+      if (p.bias) f32.set(p.bias, layers[i].bias >> 2);
+    });
+  }
+
+  /**
+   * Copies of every layer's non-trainable state by torch's buffer name (BatchNorm's
+   * running_mean, running_var, num_batches_tracked); `{}` for a layer without state.
+   */
+  getState(): LayerState[] {
+    this.alive();
+    const f32 = this.e.f32;
+    return this.e.layers.map((l) => {
+      let at = l.state >> 2;
+      return Object.fromEntries(l.kind.state(l.spec).map((t) => {
+        const n = size(t.shape);
+        at += n;
+        return [t.name, f32.slice(at - n, at)];
+      }));
+    });
+  }
+
+  /**
+   * Replaces every layer's state (getState's form: each of the layer's buffers, by name, and
+   * no other). Sizes and values are checked first; num_batches_tracked must be an integer
+   * from 0 to 2^24 (kept as an f32, exact up to there).
+   */
+  setState(state: Record<string, ArrayLike<number>>[]): void {
+    this.alive();
+    const layers = this.e.layers;
+    if (!Array.isArray(state) || state.length !== layers.length) {
+      throw new DataError(`state must be an array of ${layers.length} layers' state objects, got ${describe(state)}`, 'state', state);
+    }
+    state.forEach((s, i) => {
+      const tensors = layers[i].kind.state(layers[i].spec);
+      const path = `state[${i}]`;
+      if (typeof s !== 'object' || s === null) throw new DataError(`${path} must be an object of ${tensors.map((t) => t.name).join(', ') || 'no'} tensors, got ${describe(s)}`, path, s);
+      const extra = Object.keys(s).find((k) => !tensors.some((t) => t.name === k));
+      if (extra !== undefined) throw new DataError(`${path}.${extra} is not state of layer ${i} (${layers[i].spec.type}), which has ${tensors.map((t) => t.name).join(', ') || 'none'}`, `${path}.${extra}`, s[extra]);
+      for (const t of tensors) {
+        const v = s[t.name];
+        checkValues(v, size(t.shape), `${path}.${t.name}`);
+        if (t.integer && !(Number.isInteger(v[0]) && v[0] >= 0 && v[0] <= 2 ** 24)) {
+          throw new DataError(`${path}.${t.name} must be an integer from 0 to 2^24, got ${describe(v[0])}`, `${path}.${t.name}`, v[0]);
+        }
+      }
+    });
+    const f32 = this.e.f32;
+    state.forEach((s, i) => {
+      let at = layers[i].state >> 2;
+      for (const t of layers[i].kind.state(layers[i].spec)) {
+        f32.set(s[t.name], at);
+        at += size(t.shape);
+      }
     });
   }
 
@@ -392,12 +436,13 @@ export class Network {
 
   /**
    * A new network with this one's spec, kernels, threads and current parameters (no
-   * optimizer state, no resident data). Dispose it when done.
+   * optimizer state, no resident data) and state (running statistics). Dispose it when done.
    */
   clone(): Network {
     this.alive();
     const copy = new Network(this.spec, this.module, this.setup);
     copy.setParameters(this.getParameters());
+    copy.setState(this.getState());
     return copy;
   }
 
@@ -436,6 +481,33 @@ export class Network {
     this.alive();
     if (this.fitting) throw new StateError('a fit is running on this network; await it first', 'network', 'fitting');
   }
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Throws unless `v` holds `n` values finite as f32 (absent passes for n = 0). */
+function checkValues(v: ArrayLike<number> | undefined, n: number, path: string): asserts v is ArrayLike<number> {
+  if (v == null && n === 0) return;
+  if (v == null || typeof v.length !== 'number' || v.length !== n) throw new DataError(`${path} must have ${n} values, got ${describe(v)}`, path, v);
+  for (let j = 0; j < n; j++) if (!isF32(v[j])) throw notF32(`${path}[${j}]`, v[j]);
+}
+
+/**
+ * Each layer of a resolved spec as summary() gives it: shapes in and out, and its tensors and
+ * state as its kind names them (torch.nn's names and shapes).
+ */
+export function layerSummaries(spec: Pick<ResolvedNetworkSpec, 'layers'>): LayerSummary[] {
+  return spec.layers.map((l) => {
+    const { kind } = kindOf(l);
+    const info = (t: { name: string; shape: readonly number[] }) => ({ name: t.name, shape: [...t.shape] });
+    const params = kind.tensors(l);
+    const shapeOf = (role: string) => params.find((t) => t.role === role)?.shape.slice() ?? null;
+    return {
+      type: l.type, activation: l.activation, inputShape: [...l.inputShape], outputShape: [...l.shape], units: l.outputs,
+      tensors: params.map(info), state: kind.state(l).map(info), parameters: params.reduce((n, t) => n + size(t.shape), 0),
+      weightShape: shapeOf('weight'), biasShape: shapeOf('bias'),
+    };
+  });
 }
 
 function argmaxRows(z: Float32Array, rows: number, cols: number): Int32Array {
