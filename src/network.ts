@@ -4,7 +4,8 @@
 import { isF32, notF32, toLabels, toMatrix, type DenseMatrix } from './data/matrix.js';
 import { createDiagnostics } from './diagnostics/gradient-flow.js';
 import { preflight } from './train/preflight.js';
-import { Engine } from './engine/engine.js';
+import { Engine, type LayerPlan } from './engine/engine.js';
+import type { StateTensor } from './model/layer-kind.js';
 import { ConfigError, DataError, StateError } from './errors.js';
 import { describe } from './util/describe.js';
 import { mustBe } from './util/must-be.js';
@@ -122,12 +123,7 @@ export class Network {
     for (const l of this.e.layers) {
       const tensors = l.tensors.map((at, i) => f32.subarray(at >> 2, (at >> 2) + l.tensorSizes[i]));
       l.kind.initialize(l.spec, tensors, this.spec.init, rng);
-      let at = l.state >> 2;
-      for (const t of l.kind.state(l.spec)) {
-        const n = t.shape.reduce((a, b) => a * b, 1);
-        f32.fill(t.initial, at, at + n);
-        at += n;
-      }
+      for (const [t, from, to] of stateSlots(l)) f32.fill(t.initial, from, to);
     }
   }
 
@@ -174,19 +170,11 @@ export class Network {
    */
   getState(): LayerState[] {
     this.alive();
-    const f32 = this.e.f32;
-    return this.e.layers.map((l) => {
-      let at = l.state >> 2;
-      return Object.fromEntries(l.kind.state(l.spec).map((t) => {
-        const n = size(t.shape);
-        at += n;
-        return [t.name, f32.slice(at - n, at)];
-      }));
-    });
+    return this.e.layers.map((l) => Object.fromEntries(stateSlots(l).map(([t, from, to]) => [t.name, this.e.f32.slice(from, to)])));
   }
 
   /**
-   * Replaces every layer's state (getState's form: each of the layer's buffers, by name, and
+   * Replaces every layer's state (getState's form: each of the layer's buffers by name, and
    * no other). Sizes and values are checked first; num_batches_tracked must be an integer
    * from 0 to 2^24 (kept as an f32, exact up to there).
    */
@@ -194,29 +182,22 @@ export class Network {
     this.alive();
     const layers = this.e.layers;
     if (!Array.isArray(state) || state.length !== layers.length) {
-      throw new DataError(`state must be an array of ${layers.length} layers' state objects, got ${describe(state)}`, 'state', state);
+      throw new DataError(`state must be an array of ${layers.length} objects, got ${describe(state)}`, 'state', state);
     }
     state.forEach((s, i) => {
-      const tensors = layers[i].kind.state(layers[i].spec);
-      const path = `state[${i}]`;
-      if (typeof s !== 'object' || s === null) throw new DataError(`${path} must be an object of ${tensors.map((t) => t.name).join(', ') || 'no'} tensors, got ${describe(s)}`, path, s);
-      const extra = Object.keys(s).find((k) => !tensors.some((t) => t.name === k));
-      if (extra !== undefined) throw new DataError(`${path}.${extra} is not state of layer ${i} (${layers[i].spec.type}), which has ${tensors.map((t) => t.name).join(', ') || 'none'}`, `${path}.${extra}`, s[extra]);
-      for (const t of tensors) {
-        const v = s[t.name];
-        checkValues(v, size(t.shape), `${path}.${t.name}`);
-        if (t.integer && !(Number.isInteger(v[0]) && v[0] >= 0 && v[0] <= 2 ** 24)) {
-          throw new DataError(`${path}.${t.name} must be an integer from 0 to 2^24, got ${describe(v[0])}`, `${path}.${t.name}`, v[0]);
-        }
+      const slots = stateSlots(layers[i]);
+      const names = slots.map(([t]) => t.name);
+      const extra = Object.keys(Object(s)).find((k) => !names.includes(k));
+      if (extra !== undefined) throw new DataError(`state[${i}].${extra} is not state of layer ${i} (${layers[i].spec.type}), which has ${names.join(', ') || 'none'}`, `state[${i}].${extra}`, s[extra]);
+      for (const [t, from, to] of slots) {
+        const path = `state[${i}].${t.name}`;
+        const v = s?.[t.name];
+        checkValues(v, to - from, path);
+        if (t.integer && !(Number.isInteger(v[0]) && v[0] >= 0 && v[0] <= 2 ** 24)) throw new DataError(`${path} must be an integer from 0 to 2^24, got ${describe(v[0])}`, path, v[0]);
       }
     });
-    const f32 = this.e.f32;
     state.forEach((s, i) => {
-      let at = layers[i].state >> 2;
-      for (const t of layers[i].kind.state(layers[i].spec)) {
-        f32.set(s[t.name], at);
-        at += size(t.shape);
-      }
+      for (const [t, from] of stateSlots(layers[i])) this.e.f32.set(s[t.name], from);
     });
   }
 
@@ -484,6 +465,12 @@ export class Network {
 }
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Each state tensor of a layer and where its values lie ([from, to) in f32 elements). */
+function stateSlots(l: LayerPlan): [StateTensor, number, number][] {
+  let at = l.state >> 2;
+  return l.kind.state(l.spec).map((t) => [t, at, (at += size(t.shape))]);
+}
 
 /** Throws unless `v` holds `n` values finite as f32 (absent passes for n = 0). */
 function checkValues(v: ArrayLike<number> | undefined, n: number, path: string): asserts v is ArrayLike<number> {

@@ -173,7 +173,7 @@ describe('checkpoints of every layer kind', () => {
     const bytes = saveCheckpoint(net, { training });
     const names = [...readCheckpoint(bytes).tensors.keys()].filter((k) => k.startsWith('optimizer.state.') && k.endsWith('.exp_avg'));
     expect(names).toEqual(['0.weight', '1.weight', '1.bias', '5.weight', '5.bias'].map((p) => `optimizer.state.${p}.exp_avg`));
-    expect(Array.from(readCheckpoint(bytes).tensors.get('optimizer.state.1.bias.exp_avg')!.data)).toEqual([10.5, 11.5]);
+    expect(Array.from(readCheckpoint(bytes).tensors.get('optimizer.state.1.bias.exp_avg')!.data as Float32Array)).toEqual([10.5, 11.5]);
     const back = loadCheckpoint(await createNetwork(small), bytes).training!;
     expect(back.optimizer).toEqual(training.optimizer);
   });
@@ -239,7 +239,7 @@ describe('parameters, state and summary of every kind', () => {
   it('getState and setState: BatchNorm\'s running statistics by torch\'s names, checked before anything changes; clone copies them', async () => {
     const net = await createNetwork(small);
     expect(net.getState()).toEqual([{}, { running_mean: new Float32Array(2), running_var: Float32Array.of(1, 1), num_batches_tracked: new Float32Array(1) }, {}, {}, {}]);
-    const state = [{}, { running_mean: [0.5, -1], running_var: [2, 3], num_batches_tracked: [12] }, {}, {}, {}];
+    const state: Record<string, number[]>[] = [{}, { running_mean: [0.5, -1], running_var: [2, 3], num_batches_tracked: [12] }, {}, {}, {}];
     net.setState(state);
     expect(net.getState()[1]).toEqual({ running_mean: Float32Array.of(0.5, -1), running_var: Float32Array.of(2, 3), num_batches_tracked: Float32Array.of(12) });
     const kept = net.getState();

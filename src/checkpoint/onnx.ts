@@ -53,12 +53,16 @@ function valueInfo(name: string, dims: readonly number[]): Uint8Array {
   return message(string(1, name), bytes(2, type));
 }
 
-/** The graph as it is built: nodes, initializers, and shared scalar constants. */
+/**
+ * The graph as it is built: nodes, initializers, and shared scalar constants. A node and its
+ * output are named after the layer it belongs to (`at`), its op and its place: layers.3/Conv_7.
+ */
 class Graph {
   nodes: Node[] = [];
   inits: Uint8Array[] = [];
   consts = new Map<string, number>();
-  add(op: string, inputs: string[], output: string, attrs: Attr[] = []): string {
+  at = '';
+  add(op: string, inputs: string[], attrs: Attr[] = [], output = `${this.at}/${op}_${this.nodes.length}`): string {
     this.nodes.push({ op, inputs, outputs: [output], name: output, attrs });
     return output;
   }
@@ -72,50 +76,41 @@ class Graph {
   }
 }
 
+// The activations that are one ONNX op, and their alpha.
+const ACTS: Partial<Record<Activation, [string, number?]>> = { relu: ['Relu'], sigmoid: ['Sigmoid'], tanh: ['Tanh'], softplus: ['Softplus'], leaky_relu: ['LeakyRelu', 0.01], elu: ['Elu', 1] };
+
 /** `act(x)` (x itself for linear). */
-function activation(g: Graph, act: Activation, x: string, at: string): string {
-  const out = `${at}/${act}`;
-  switch (act) {
-    case 'relu': return g.add('Relu', [x], out);
-    case 'sigmoid': return g.add('Sigmoid', [x], out);
-    case 'tanh': return g.add('Tanh', [x], out);
-    case 'leaky_relu': return g.add('LeakyRelu', [x], out, [attrFloat('alpha', 0.01)]);
-    case 'elu': return g.add('Elu', [x], out, [attrFloat('alpha', 1)]);
-    case 'softplus': return g.add('Softplus', [x], out);
-    case 'gelu': {
-      const erf = g.add('Erf', [g.add('Div', [x, g.constant('sqrt2', Math.SQRT2)], `${out}/scaled`)], `${out}/erf`);
-      const times = g.add('Mul', [x, g.add('Add', [erf, g.constant('one', 1)], `${out}/plus1`)], `${out}/times`);
-      return g.add('Mul', [times, g.constant('half', 0.5)], out);
-    }
-    default: return x;
+function activation(g: Graph, act: Activation, x: string): string {
+  if (act === 'gelu') {
+    const erf = g.add('Erf', [g.add('Div', [x, g.constant('sqrt2', Math.SQRT2)])]);
+    return g.add('Mul', [g.add('Mul', [x, g.add('Add', [erf, g.constant('one', 1)])]), g.constant('half', 0.5)]);
   }
+  const op = ACTS[act];
+  return op ? g.add(op[0], [x], op[1] === undefined ? [] : [attrFloat('alpha', op[1])]) : x;
 }
 
 /** (x − mean) / √(var + eps) over `axes`, with the biased variance, as PyTorch normalises. */
-function normalize(g: Graph, x: string, axes: number[], eps: string, at: string): string {
+function normalize(g: Graph, x: string, axes: number[], eps: number): string {
   const keep = [attrInts('axes', axes), attrInt('keepdims', 1)];
-  const d = g.add('Sub', [x, g.add('ReduceMean', [x], `${at}/mean`, keep)], `${at}/centred`);
-  const v = g.add('ReduceMean', [g.add('Mul', [d, d], `${at}/squares`)], `${at}/var`, keep);
-  return g.add('Div', [d, g.add('Sqrt', [g.add('Add', [v, eps], `${at}/var+eps`)], `${at}/std`)], `${at}/normalized`);
+  const d = g.add('Sub', [x, g.add('ReduceMean', [x], keep)]);
+  const v = g.add('ReduceMean', [g.add('Mul', [d, d])], keep);
+  return g.add('Div', [d, g.add('Sqrt', [g.add('Add', [v, g.init(`${g.at}.eps`, [], [eps])])])]);
 }
 
 /**
  * The nodes of one layer (before its activation) from `x`, a row of `layer.inputShape`, with
  * its tensors `v` by torch's name; returns its output.
  */
-function layerNodes(g: Graph, layer: ResolvedLayerSpec, x: string, at: string, v: Record<string, { shape: readonly number[]; data: Float32Array }>): string {
-  const pair = (p: readonly number[]) => [p[0], p[1]];
+function layerNodes(g: Graph, layer: ResolvedLayerSpec, x: string, v: Record<string, { shape: readonly number[]; data: Float32Array }>): string {
   // An initializer of the layer's tensor `name`, in its own shape or another.
-  const t = (name: string, shape = v[name].shape) => g.init(`${at}.${name}`, shape, v[name].data);
+  const t = (name: string, shape = v[name].shape) => g.init(`${g.at}.${name}`, shape, v[name].data);
   switch (layer.type) {
-    case 'dense': return g.add('Gemm', [x, t('weight'), t('bias')], `${at}/Gemm`, [attrInt('transB', 1)]);
+    case 'dense': return g.add('Gemm', [x, t('weight'), t('bias')], [attrInt('transB', 1)]);
     case 'conv2d': {
       // 'same' puts the odd one of an even kernel's padding after (below and to the right).
-      const total = [0, 1].map((d) => layer.dilation[d] * (layer.kernelSize[d] - 1));
-      const after = layer.paddingMode === 'same' ? [0, 1].map((d) => total[d] - layer.padding[d]) : pair(layer.padding);
-      return g.add('Conv', [x, t('weight'), ...(v.bias ? [t('bias')] : [])], `${at}/Conv`, [
-        attrInts('kernel_shape', pair(layer.kernelSize)), attrInts('strides', pair(layer.stride)), attrInts('pads', [...pair(layer.padding), ...after]),
-        attrInts('dilations', pair(layer.dilation)), attrInt('group', 1),
+      const after = [0, 1].map((d) => (layer.paddingMode === 'same' ? layer.dilation[d] * (layer.kernelSize[d] - 1) - layer.padding[d] : layer.padding[d]));
+      return g.add('Conv', [x, t('weight'), ...(v.bias ? [t('bias')] : [])], [
+        attrInts('kernel_shape', layer.kernelSize), attrInts('strides', layer.stride), attrInts('pads', [...layer.padding, ...after]), attrInts('dilations', layer.dilation), attrInt('group', 1),
       ]);
     }
     case 'maxpool2d':
@@ -125,44 +120,42 @@ function layerNodes(g: Graph, layer: ResolvedLayerSpec, x: string, at: string, v
       // as the last window ATen keeps reaches (≥ the padding before): max ignores the padding,
       // an average excludes it from the divisor (count_include_pad 0).
       const dilation = layer.type === 'maxpool2d' ? layer.dilation : [1, 1];
-      const before = pair(layer.padding);
+      const before = layer.padding;
       const after = [0, 1].map((d) => Math.max(before[d], (layer.shape[d + 1] - 1) * layer.stride[d] + dilation[d] * (layer.kernelSize[d] - 1) + 1 - layer.inputShape[d + 1] - before[d]));
-      const window = [attrInts('kernel_shape', pair(layer.kernelSize)), attrInts('strides', pair(layer.stride))];
-      if (layer.type === 'maxpool2d') return g.add('MaxPool', [x], `${at}/MaxPool`, [...window, attrInts('pads', [...before, ...after]), attrInts('dilations', pair(dilation))]);
+      const window = [attrInts('kernel_shape', layer.kernelSize), attrInts('strides', layer.stride)];
+      if (layer.type === 'maxpool2d') return g.add('MaxPool', [x], [...window, attrInts('pads', [...before, ...after]), attrInts('dilations', dilation)]);
       if (!layer.countIncludePad || after.every((a, d) => a === before[d])) {
-        return g.add('AveragePool', [x], `${at}/AveragePool`, [...window, attrInts('pads', [...before, ...after]), attrInt('count_include_pad', layer.countIncludePad ? 1 : 0)]);
+        return g.add('AveragePool', [x], [...window, attrInts('pads', [...before, ...after]), attrInt('count_include_pad', layer.countIncludePad ? 1 : 0)]);
       }
       // Counting the padding, ATen's divisor stops at the padding after the input: pad with
       // zeros explicitly, then average without counting what lies beyond.
-      const padded = g.add('Pad', [x, g.init(`${at}.pads`, [8], [0, 0, ...before, 0, 0, ...before], INT64)], `${at}/Pad`);
-      return g.add('AveragePool', [padded], `${at}/AveragePool`, [...window, attrInts('pads', [0, 0, after[0] - before[0], after[1] - before[1]]), attrInt('count_include_pad', 0)]);
+      const padded = g.add('Pad', [x, g.init(`${g.at}.pads`, [8], [0, 0, ...before, 0, 0, ...before], INT64)]);
+      return g.add('AveragePool', [padded], [...window, attrInts('pads', [0, 0, after[0] - before[0], after[1] - before[1]]), attrInt('count_include_pad', 0)]);
     }
-    case 'flatten': return layer.inputShape.length > 1 ? g.add('Flatten', [x], `${at}/Flatten`, [attrInt('axis', 1)]) : x;
-    case 'dropout': return x;
+    case 'flatten': return layer.inputShape.length > 1 ? g.add('Flatten', [x], [attrInt('axis', 1)]) : x;
     case 'batchnorm1d':
     case 'batchnorm2d': {
       const c = layer.numFeatures;
       // Without affine the scale is 1 and the shift 0.
       v.weight ??= { shape: [c], data: new Float32Array(c).fill(1) };
       v.bias ??= { shape: [c], data: new Float32Array(c) };
-      if (layer.trackRunningStats) {
-        return g.add('BatchNormalization', [x, t('weight'), t('bias'), t('running_mean'), t('running_var')], `${at}/BatchNormalization`, [attrFloat('epsilon', layer.eps)]);
-      }
+      if (layer.trackRunningStats) return g.add('BatchNormalization', [x, t('weight'), t('bias'), t('running_mean'), t('running_var')], [attrFloat('epsilon', layer.eps)]);
       // Evaluation with the batch's statistics, over the batch and every position of a channel;
       // the scale and shift as [C, 1, …] to broadcast over those positions.
-      const rank = layer.inputShape.length + 1;
-      const perChannel = [c, ...Array<number>(rank - 2).fill(1)];
-      const y = normalize(g, x, [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)], g.init(`${at}.eps`, [], [layer.eps]), at);
-      return g.add('Add', [g.add('Mul', [y, t('weight', perChannel)], `${at}/scaled`), t('bias', perChannel)], `${at}/affine`);
+      const spatial = layer.inputShape.length - 1;
+      const perChannel = [c, ...Array<number>(spatial).fill(1)];
+      const y = normalize(g, x, [0, ...Array.from({ length: spatial }, (_, i) => i + 2)], layer.eps);
+      return g.add('Add', [g.add('Mul', [y, t('weight', perChannel)]), t('bias', perChannel)]);
     }
     case 'layernorm': {
       const rank = layer.inputShape.length + 1;
       const k = layer.normalizedShape.length;
-      const y = normalize(g, x, Array.from({ length: k }, (_, i) => rank - k + i), g.init(`${at}.eps`, [], [layer.eps]), at);
+      const y = normalize(g, x, Array.from({ length: k }, (_, i) => rank - k + i), layer.eps);
       // The weight and bias have the normalised shape, which broadcasting lines up with the trailing dimensions.
-      return layer.elementwiseAffine ? g.add('Add', [g.add('Mul', [y, t('weight')], `${at}/scaled`), t('bias')], `${at}/affine`) : y;
+      return layer.elementwiseAffine ? g.add('Add', [g.add('Mul', [y, t('weight')]), t('bias')]) : y;
     }
-    case 'activation': return x;
+    // Dropout is the identity in evaluation; an activation layer is its activation alone.
+    default: return x;
   }
 }
 
@@ -175,26 +168,23 @@ export function exportOnnx(net: Network): Uint8Array {
   let current = 'input';
   sequentialLayout(spec).forEach((l, i) => {
     const layer = spec.layers[i];
-    const at = `layers.${i}`;
+    g.at = `layers.${i}`;
     const values = splitParameters(l.parameters, params[i]);
     const v = Object.fromEntries([
       ...l.parameters.map((p, j) => [p.attribute, { shape: p.shape, data: values[j] }]),
       ...l.state.map((s) => [s.attribute, { shape: s.shape, data: state[i][s.attribute] }]),
     ]);
-    current = activation(g, layer.activation, layerNodes(g, layer, current, at, v), at);
+    current = activation(g, layer.activation, layerNodes(g, layer, current, v));
   });
   // The last value is `output`: its node's output renamed, or the input passed through.
-  if (current === 'input') current = g.add('Identity', [current], 'output');
-  for (const n of g.nodes) {
-    n.outputs = n.outputs.map((o) => (o === current ? 'output' : o));
-    n.inputs = n.inputs.map((o) => (o === current ? 'output' : o));
-  }
+  if (current === 'input') current = g.add('Identity', [current], [], 'output');
+  for (const n of g.nodes) n.outputs = n.outputs.map((o) => (o === current ? 'output' : o));
   const outputs = [valueInfo('output', [net.outputs])];
   if (spec.loss === 'softmax_cross_entropy') {
-    g.add('Softmax', ['output'], 'probabilities', [attrInt('axis', 1)]);
+    g.add('Softmax', ['output'], [attrInt('axis', 1)], 'probabilities');
     outputs.push(valueInfo('probabilities', [net.outputs]));
   } else if (spec.loss === 'sigmoid_bce') {
-    g.add('Sigmoid', ['output'], 'probabilities');
+    g.add('Sigmoid', ['output'], [], 'probabilities');
     outputs.push(valueInfo('probabilities', [net.outputs]));
   }
   for (const [name, v] of g.consts) g.init(name, [], [v]);
