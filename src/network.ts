@@ -159,8 +159,8 @@ export class Network {
     });
     const f32 = this.e.f32;
     params.forEach((p, i) => {
-      if (p.weight) f32.set(p.weight, layers[i].weight >> 2);
-      if (p.bias) f32.set(p.bias, layers[i].bias >> 2);
+      if (p?.weight) f32.set(p.weight, layers[i].weight >> 2);
+      if (p?.bias) f32.set(p.bias, layers[i].bias >> 2);
     });
   }
 

@@ -178,6 +178,25 @@ describe('checkpoints of every layer kind', () => {
     expect(back.optimizer).toEqual(training.optimizer);
   });
 
+  it('resume a run of a network with batch norm and dropout as if it had never stopped: parameters and running statistics bit for bit', async () => {
+    const spec: NetworkSpec = { inputs: [1, 6, 6], layers: [{ type: 'conv2d', outChannels: 3, kernelSize: 3, padding: 1, activation: 'relu' }, { type: 'batchnorm2d' }, { type: 'maxpool2d', kernelSize: 2 }, { type: 'flatten' }, { type: 'dropout', p: 0.3 }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 4 };
+    const x = Float32Array.from({ length: 24 * 36 }, (_, i) => Math.sin(0.37 * i) + 0.3 * Math.cos(1.3 * i));
+    const y = Array.from({ length: 24 }, (_, i) => i % 3);
+    const options = { optimizer: { type: 'adam' as const, lr: 0.01 }, batchSize: 8, epochs: 3, preflight: 'off' as const, diagnostics: false as const };
+    const whole = await createNetwork(spec);
+    whole.fitSync(x, y, options);
+    const first = await createNetwork(spec);
+    let bytes: Uint8Array | null = null;
+    first.fitSync(x, y, { ...options, onBatchEnd: (info, run) => { if (info.step === 4) bytes = saveCheckpoint(first, { training: run.snapshot() }); } });
+    const second = await createNetwork(spec);
+    second.reinitialize(9);
+    const { training } = loadCheckpoint(second, bytes!);
+    expect(second.getState()[1].num_batches_tracked).toEqual(Float32Array.of(4));
+    second.fitSync(x, y, { ...options, resume: training! });
+    expect(second.getState()[1].num_batches_tracked).toEqual(Float32Array.of(9));
+    expect(bits(second)).toEqual(bits(whole));
+  });
+
   it('keep loading a dense-only checkpoint written before the layer kinds (no state, the old spec)', async () => {
     const bytes = bytesOf('descent-mlp.safetensors');
     const { spec, metadata } = readCheckpoint(bytes);
@@ -228,7 +247,7 @@ describe('parameters, state and summary of every kind', () => {
     expect(p.map((l) => [l.weight.length, l.bias.length])).toEqual([[8, 0], [2, 2], [0, 0], [0, 0], [4, 2]]);
     scramble(net, 4);
     const copy = await createNetwork(small);
-    copy.setParameters(net.getParameters().map((l, i) => (i === 2 ? {} : i === 0 ? { weight: l.weight } : l)));
+    copy.setParameters(net.getParameters().map((l, i) => (i === 2 ? {} : i === 3 ? null : i === 0 ? { weight: l.weight } : l)) as never);
     expect(copy.getParameters()).toEqual(net.getParameters());
     const before = copy.getParameters();
     expect(() => copy.setParameters(before.map((l, i) => (i === 3 ? { weight: [1], bias: [] } : l)))).toThrow(expect.objectContaining({ name: 'DataError', path: 'parameters[3].weight', message: expect.stringMatching(/must have 0 values/) }));
