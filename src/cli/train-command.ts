@@ -50,8 +50,8 @@ export const TRAIN_DEFAULTS = {
   model: 'mlp' as Model,
   /**
    * Epochs of --model cnn (its optimizer and batch are the MLP's: Adam at PyTorch's lr 1e-3,
-   * batch 32; its initialiser is cnnInit). PyTorch 1.13 trains the same network on split 0 to
-   * 96.9–97.9% after 5–12 epochs with no clear gain after 10 (bench/pytorch-mnist-cnn.py); 10
+   * batch 32; its initialiser is cnnInit). PyTorch 1.13 trained the same network (He uniform)
+   * on split 0 to 96.9–97.9% after 5–12 epochs with no clear gain after 10 (bench/pytorch-mnist-cnn.py); 10
    * take 10–11 s on one thread of the project's 2-core machine (19–26 s under a load of 7–9).
    */
   cnnEpochs: 10,
