@@ -24,7 +24,7 @@ import { yieldToEventLoop } from './util/event-loop.js';
 import { Trainer } from './train/trainer.js';
 import { checkResume } from './train/resume.js';
 import { resolveNetworkOptions, type NetworkSetup } from './wasm/variants.js';
-import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerOutput, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -206,6 +206,27 @@ export class Network {
       result.classes = outW === 1 ? Int32Array.from(outputs, (z) => (z > 0 ? 1 : 0)) : argmaxRows(outputs, m.rows, outW);
     }
     return result;
+  }
+
+  /**
+   * Every layer's output for every row of `x`, in evaluation mode: what a layer gives the next
+   * one (after its activation), rows × the layer's shape (`net.spec.layers[i].shape`), e.g. the
+   * feature maps of a conv2d layer as [rows, C, H, W].
+   */
+  layerOutputs(x: Inputs): LayerOutput[] {
+    this.alive();
+    const m = toMatrix(x, this.spec.inputs, 'x');
+    const e = this.e;
+    if (!this.fitting) e.reserve(Math.min(m.rows, EVAL_CHUNK), 0, 0);
+    const out = e.layers.map((l, i): LayerOutput => ({ type: l.spec.type, shape: [m.rows, ...this.spec.layers[i].shape], values: new Float32Array(m.rows * l.outputs) }));
+    const src = hostRows(e, m.data, null, m.rows);
+    for (let start = 0; start < m.rows; start += e.batchCapacity) {
+      const count = Math.min(e.batchCapacity, m.rows - start);
+      e.forward(src.load(start, count), count);
+      const f32 = e.f32;
+      e.layers.forEach((l, i) => out[i].values.set(f32.subarray(l.a >> 2, (l.a >> 2) + count * l.outputs), start * l.outputs));
+    }
+    return out;
   }
 
   /** Loss and metrics on (x, y): accuracy for classifiers, MAE and RMSE for regression. */

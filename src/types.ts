@@ -446,6 +446,13 @@ export interface Prediction {
   classes?: Int32Array;
 }
 
+/** One layer's outputs from `net.layerOutputs(x)`: its kind, [rows, ...the layer's row shape], and the values, row-major. */
+export interface LayerOutput {
+  type: LayerSpec['type'] & string;
+  shape: number[];
+  values: Float32Array;
+}
+
 /** Metrics from `evaluate` (and per epoch in `fit`). */
 export interface Metrics {
   loss: number;

@@ -13,6 +13,7 @@ export const KERNEL_FILES = [
   'test/kernels/', // each kernel against the f64 references, release and debug builds
   'test/abi.test.ts', // the module's exports and ABI numbers against the host's
   'test/layers.test.ts', // layer kinds: spec, tensors, and the pass's dispatch on the kernels
+  'test/layer-outputs.test.ts', // every layer's output, against an f64 forward
   'test/erf.test.ts', // the kernels' erf against the references
   'test/optimizer-options.test.ts', // resolved options, replayed on the kernels
   'test/replay.test.ts', // the replay format's edges, replayed on the kernels
