@@ -38,11 +38,14 @@ function viaTrainer(net: Network, c: GoldenCase, layout: Layout): string[] {
   return [
     ...mismatches(losses, c.expected.losses, LOSS_TOL).map((m) => `losses${m}`),
     ...parameterMismatches(net.getParameters(), c.expected.final),
+    ...evalMismatches(net, c),
   ];
 }
 
 /** The same through fitSync, onBatchEnd's losses; a case whose steps end inside an epoch stops there, as a callback may. */
 function viaFit(net: Network, c: GoldenCase, layout: Layout): string[] {
+  // Batch norm's running statistics start again at torch's 0 and 1 (the trainer moved them).
+  net.reinitialize();
   net.setParameters(publicParameters(c));
   const losses: number[] = [];
   const sizes: number[] = [];
