@@ -9,6 +9,8 @@ export { softmaxCrossEntropy, sigmoidBce, mse, mae, huber, softmaxRows } from ".
 export * from "./optimizers";
 export { clampValues, sumOfSquares, scaleValues } from "./clip";
 export { forwardPass, trainPass } from "./pass";
+// A layer kind's pass functions on a descriptor block of their own, for direct tests.
+export { batchNormLayerForward, batchNormLayerBackward } from "./batchnorm";
 export { gradientStats, parameterStats, activationStats, outputGradStats, markActiveUnits } from "./stats";
 export { measureNextUpdate } from "./measured-update";
 export { valueRange, histogram } from "./histogram";

@@ -19,7 +19,7 @@ import { FitRun } from './train/fit.js';
 import { Guard } from './train/guard.js';
 import { RestartPlan } from './train/restarts.js';
 import { splitRows } from './data/validation-split.js';
-import { batchRows, openSchedule, resolveFitOptions, TRAINER_KEYS, type ResolvedFit } from './train/fit-options.js';
+import { batchRows, checkFitBatches, openSchedule, resolveFitOptions, TRAINER_KEYS, type ResolvedFit } from './train/fit-options.js';
 import { yieldToEventLoop } from './util/event-loop.js';
 import { Trainer } from './train/trainer.js';
 import { checkResume } from './train/resume.js';
@@ -306,6 +306,8 @@ export class Network {
     if (v !== undefined && (typeof v !== 'object' || v === null || !('x' in v) || !('y' in v))) {
       throw new DataError(`options.validationData must be { x, y }, got ${describe(v)}`, 'options.validationData', v);
     }
+    // The rows left to train on once validationSplit has taken its share (validation-split.ts).
+    checkFitBatches(this.spec.layers, fit, v || fit.validationSplit === 0 ? train.m.rows : train.m.rows - Math.round(train.m.rows * fit.validationSplit));
     return [fit, train, v ? this.data(v.x, v.y, 'options.validationData.x', 'options.validationData.y') : null] as const;
   }
 
@@ -389,6 +391,7 @@ export class Network {
     const train = this.data(x, y, 'x', 'y');
     const e = this.e;
     const batch = batchRows(fit, train.m.rows);
+    checkFitBatches(this.spec.layers, fit, train.m.rows);
     // A trainer has no epoch count to run out of.
     if (options.resume !== undefined) checkResume(options.resume, { fit: { ...fit, epochs: Infinity }, optimizer, batch, rows: train.m.rows, validationRows: 0, parameters: e.paramCount });
     e.reserve(batch, train.m.rows, 0);

@@ -11,6 +11,7 @@ import { OptionsReader } from '../util/options.js';
 import type { Network } from '../network.js';
 import { resolveOptimizer } from '../optim/options.js';
 import type { ResolvedOptimizer } from '../optim/rules.js';
+import { checkBatchNormBatches } from '../train/fit-options.js';
 import { BatchStepper } from '../train/stepper.js';
 import type { Inputs, LrFinderOptions, LrFinderResult, Targets } from '../types.js';
 
@@ -47,12 +48,13 @@ function resolveFinder(o: LrFinderOptions, networkSeed: () => number): ResolvedF
 /**
  * Smith's learning-rate range test on `net`: up to `numIter` steps of `optimizer` while the
  * rate grows from startLr to endLr; returns the curve and a suggested rate (`suggest`: in the
- * valley of the smoothed loss, or where it fell fastest). Parameters, optimizer state and any trainer's data are restored bit for bit.
+ * valley of the smoothed loss, or where it fell fastest). Parameters, running statistics, optimizer state and any trainer's data are restored bit for bit.
  */
 export function findLearningRate(net: Network, x: Inputs, y: Targets, options: LrFinderOptions): LrFinderResult {
   const finder = resolveFinder(options, () => net.spec.seed);
   const optimizer = resolveOptimizer(options.optimizer, 'options.optimizer');
   const data = net.stepAccess(x, y, 'findLearningRate');
+  checkBatchNormBatches(net.spec.layers, data.rows, Math.min(finder.batchSize, data.rows), 'options.batchSize', finder.batchSize);
   return rangeTest(data.engine, data.x, data.y, data.rows, optimizer, finder);
 }
 
@@ -68,6 +70,8 @@ function rangeTest(e: Engine, x: Float32Array, y: Float32Array | Int32Array, row
     params: e.f32.slice(e.params >> 2, (e.params >> 2) + P),
     slots: e.slots.map((s) => e.f32.slice(s >> 2, (s >> 2) + P)),
     words: diagnosticWords.map((w) => e.i32[w]),
+    // Running statistics (batch norm) move with every training step: they are put back too.
+    state: e.layers.map((l) => e.f32.slice(l.state >> 2, (l.state >> 2) + l.stateSize)),
   };
   const batch = Math.min(f.batchSize, rows);
   e.reserve(batch, e.sets[0].rows, rows);
@@ -103,6 +107,7 @@ function rangeTest(e: Engine, x: Float32Array, y: Float32Array | Int32Array, row
     f32.set(saved.params, e.params >> 2);
     e.slots.forEach((s, i) => f32.set(saved.slots[i], s >> 2));
     diagnosticWords.forEach((w, i) => { i32[w] = saved.words[i]; });
+    e.layers.forEach((l, i) => f32.set(saved.state[i], l.state >> 2));
     // The range test's data stays in the second resident set, which only a fit's validation
     // data uses; a trainer's data, in the first, is untouched.
   }

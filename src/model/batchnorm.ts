@@ -43,12 +43,22 @@ function batchnorm<T extends Type>(type: T, dims: readonly number[], takes: stri
     ] : []),
     // The batch's mean and 1/√(var + eps) per channel, saved for the backward.
     scratch: (l) => 2 * l.numFeatures,
-    ownWords: ['channels', 'spatial', 'eps', 'momentum', 'affine', 'trackRunningStats'],
+    // eps twice: as f32 (evaluation adds it in f32) and as f64 bits (training adds it in f64), as ATen.
+    ownWords: ['channels', 'spatial', 'eps', 'momentum', 'affine', 'trackRunningStats', 'epsF64', 'epsF64High'],
     words: (l) => [
       l.numFeatures, l.inputs / l.numFeatures, f32Bits(l.eps), f32Bits(l.momentum ?? -1), l.affine ? 1 : 0, l.trackRunningStats ? 1 : 0,
+      ...f64Words(l.eps),
     ],
   };
 }
+
+/** The two i32 words of x's f64 bits, low word first (wasm memory is little-endian). */
+function f64Words(x: number): [number, number] {
+  F64[0] = x;
+  return [WORDS[0], WORDS[1]];
+}
+const F64 = new Float64Array(1);
+const WORDS = new Int32Array(F64.buffer);
 
 export const batchnorm1d = batchnorm('batchnorm1d', [1, 2], '[features] or [channels, length]');
 export const batchnorm2d = batchnorm('batchnorm2d', [3], '[channels, height, width]');

@@ -2,13 +2,13 @@
 // (a rejected call leaves the network as it was).
 import { MODES, MONITORS, PREFLIGHT_MODES } from '../names.js';
 import { resolveDiagnostics, type ResolvedDiagnostics } from '../diagnostics/gradient-flow.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
 import { describe } from '../util/describe.js';
 import { mustBe } from '../util/must-be.js';
 import { isOneOf, OptionsReader } from '../util/options.js';
 import { resolveGuard, type ResolvedGuard } from './guard.js';
 import type { ResolvedOptimizer } from '../optim/rules.js';
-import type { EarlyStopping, FitOptions, GradientDescentMode, Monitor, Scheduler } from '../types.js';
+import type { EarlyStopping, FitOptions, GradientDescentMode, Monitor, ResolvedLayerSpec, Scheduler } from '../types.js';
 
 const FIT_KEYS = [
   'optimizer', 'mode', 'batchSize', 'epochs', 'shuffle', 'seed', 'validationData', 'validationSplit',
@@ -143,4 +143,29 @@ function resolveRestarts(o: FitOptions['restarts'], networkSeed: number, check: 
 /** Rows per step (the last batch of an epoch may be smaller). */
 export function batchRows(fit: ResolvedFit, rows: number): number {
   return fit.mode === 'batch' ? rows : fit.mode === 'stochastic' ? 1 : Math.min(fit.batchSize, rows);
+}
+
+/**
+ * Batch normalisation in training needs more than one value per channel (PyTorch raises
+ * "Expected more than 1 value per channel when training"): a step on a batch of one row is
+ * refused, before anything changes, when a batch-norm layer's rows hold one value per channel.
+ * An epoch of `rows` rows has batches of `batch` rows and a last one of the remainder.
+ * `path` and `value` name the option that sets the batch; throws DataError.
+ */
+export function checkBatchNormBatches(layers: readonly ResolvedLayerSpec[], rows: number, batch: number, path: string, value: unknown): void {
+  if (rows < 1 || (batch !== 1 && rows % batch !== 1)) return;
+  const i = layers.findIndex((l) => (l.type === 'batchnorm1d' || l.type === 'batchnorm2d') && l.inputs === l.numFeatures);
+  if (i < 0) return;
+  const gives = batch === 1 ? 'batches of 1 row' : `a last batch of 1 row in every epoch (${rows} rows in batches of ${batch})`;
+  throw new DataError(
+    `${path} ${describe(value)} gives ${gives}, and spec.layers[${i}] (${layers[i].type} over ${layers[i].inputs} features) would then have 1 value per channel: `
+    + 'batch normalisation needs more than 1 in training, as PyTorch ("Expected more than 1 value per channel when training"); choose a batch size that leaves no batch of 1 row',
+    path, value,
+  );
+}
+
+/** checkBatchNormBatches for a fit or trainer of `rows` training rows, naming the option that sets its batches. */
+export function checkFitBatches(layers: readonly ResolvedLayerSpec[], fit: ResolvedFit, rows: number): void {
+  const minibatch = fit.mode === 'mini-batch';
+  checkBatchNormBatches(layers, rows, batchRows(fit, rows), minibatch ? 'options.batchSize' : 'options.mode', minibatch ? fit.batchSize : fit.mode);
 }
