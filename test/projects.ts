@@ -15,6 +15,7 @@ export const KERNEL_FILES = [
   'test/layers.test.ts', // layer kinds: spec, tensors, and the pass's dispatch on the kernels
   'test/layer-outputs.test.ts', // every layer's output, against an f64 forward
   'test/erf.test.ts', // the kernels' erf against the references
+  'test/gradcheck-pool2d.test.ts', // a pooling network's gradients on the kernels vs finite differences
   'test/optimizer-options.test.ts', // resolved options, replayed on the kernels
   'test/replay.test.ts', // the replay format's edges, replayed on the kernels
   'test/surfaces.test.ts', // the loss-surface lab, trained on the kernels

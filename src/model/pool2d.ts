@@ -17,7 +17,7 @@ function readWindow(r: OptionsReader<PoolKey>, input: readonly number[], path: s
   const kernelSize = readPair(r, 'kernelSize', 1);
   const stride = readPair(r, 'stride', 1, kernelSize);
   const padding = readPair(r, 'padding', 0, [0, 0]);
-  // ATen: "pad should be at most half of effective kernel size" (half the kernel, rounded down).
+  // ATen (1.13) refuses padding beyond half the kernel, rounded down, dilation or not.
   for (const d of [0, 1]) {
     if (padding[d] > Math.floor(kernelSize[d] / 2)) {
       throw new ConfigError(`${r.at('padding')} must be at most half the kernel size (${kernelSize.join('×')}), as in PyTorch; got ${padding.join('×')}`, r.at('padding'), r.value('padding'));
@@ -40,12 +40,34 @@ const noParameters = {
   state: () => [],
 };
 
+/**
+ * The first output along one dimension whose window has no tap inside [0, size) (dilated taps
+ * can straddle a small input), or −1.
+ */
+function emptyWindow(size: number, kernel: number, pad: number, stride: number, dilation: number, out: number): number {
+  for (let o = 0; o < out; o++) {
+    const start = o * stride - pad;
+    const first = start >= 0 ? start : start + Math.ceil(-start / dilation) * dilation;
+    if (first >= size || first > start + (kernel - 1) * dilation) return o;
+  }
+  return -1;
+}
+
 export const maxpool2d: LayerKind<MaxPool2dLayer> = {
   type: 'maxpool2d',
   keys: ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'],
   resolve(r, input, path) {
     const dilation = readPair(r, 'dilation', 1, [1, 1]);
-    return { type: 'maxpool2d', ...readWindow(r, input, path, 'maxpool2d', dilation), dilation, activation: 'linear' };
+    const window = readWindow(r, input, path, 'maxpool2d', dilation);
+    // PyTorch gives −inf for such a window, and its backward then writes outside the input.
+    for (const d of [0, 1]) {
+      const o = emptyWindow(input[d + 1], window.kernelSize[d], window.padding[d], window.stride[d], dilation[d], window.shape[d + 1]);
+      if (o >= 0) {
+        const along = d === 0 ? 'row' : 'column';
+        throw new ConfigError(`${r.at('dilation')}: with dilation ${dilation.join('×')}, the window of output ${along} ${o} of this maxpool2d over an input of [${input.join(', ')}] covers only padding; PyTorch gives -inf there, and its backward then writes outside the input`, r.at('dilation'), r.value('dilation'));
+      }
+    }
+    return { type: 'maxpool2d', ...window, dilation, activation: 'linear' };
   },
   ...noParameters,
   // Each output's argmax (an index into its channel's H·W plane, as i32), for the backward.

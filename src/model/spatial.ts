@@ -2,7 +2,6 @@
 // them: a size is one number for both dimensions or [height, width], and an output is
 // floor((in + pads − dilation·(kernel − 1) − 1) / stride) + 1, pooling's ceil mode aside.
 import { ConfigError } from '../errors.js';
-import { describe } from '../util/describe.js';
 import type { OptionsReader } from '../util/options.js';
 
 export type Pair = readonly [number, number];
@@ -42,6 +41,6 @@ export function poolOutput(size: number, kernel: number, pad: number, stride: nu
 /** Throws unless every output size is at least 1, naming the layer and its input. */
 export function requireOutput(path: string, what: string, input: readonly number[], out: Pair): void {
   if (out[0] < 1 || out[1] < 1) {
-    throw new ConfigError(`${path}: a ${what} over an input of [${input.join(', ')}] would have an output of ${out[0]}×${out[1]}; the window is larger than the padded input`, path, describe(input));
+    throw new ConfigError(`${path}: a ${what} over an input of [${input.join(', ')}] would have an output of ${out[0]}×${out[1]}; the window is larger than the padded input`, path, input);
   }
 }
