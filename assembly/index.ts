@@ -9,13 +9,9 @@ export { softmaxCrossEntropy, sigmoidBce, mse, mae, huber, softmaxRows } from ".
 export * from "./optimizers";
 export { clampValues, sumOfSquares, scaleValues } from "./clip";
 export { forwardPass, trainPass } from "./pass";
-<<<<<<< HEAD
-// A layer kind's pass functions on a descriptor block of their own, for direct tests.
+// Layer kinds' pass functions, exported for the kernel tests (each reads a descriptor block).
 export { batchNormLayerForward, batchNormLayerBackward } from "./batchnorm";
-=======
-// A layer kind's pass functions, exported for the kernel tests (they read a descriptor block).
 export { maxPool2dLayerForward, maxPool2dLayerBackward, avgPool2dLayerForward, avgPool2dLayerBackward } from "./pool2d";
->>>>>>> pool2d
 export { gradientStats, parameterStats, activationStats, outputGradStats, markActiveUnits } from "./stats";
 export { measureNextUpdate } from "./measured-update";
 export { valueRange, histogram } from "./histogram";

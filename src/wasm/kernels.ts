@@ -35,16 +35,13 @@ export type Kernels = {
   erf64(x: number): number;
   forwardPass(desc: Ptr): void;
   trainPass(desc: Ptr): void;
-<<<<<<< HEAD
   /** Batch normalisation's pass functions on one layer block (`training`: 1 or 0). */
   batchNormLayerForward(layer: Ptr, x: Ptr, rows: number, training: number): void;
   batchNormLayerBackward(layer: Ptr, dz: Ptr, x: Ptr, dx: Ptr, rows: number): void;
-=======
   maxPool2dLayerForward(layer: Ptr, x: Ptr, rows: number): void;
   maxPool2dLayerBackward(layer: Ptr, dz: Ptr, x: Ptr, dx: Ptr, rows: number): void;
   avgPool2dLayerForward(layer: Ptr, x: Ptr, rows: number): void;
   avgPool2dLayerBackward(layer: Ptr, dz: Ptr, x: Ptr, dx: Ptr, rows: number): void;
->>>>>>> pool2d
   gradientStats(stats: Ptr, dW: Ptr, db: Ptr, weights: number, units: number): void;
   parameterStats(stats: Ptr, W: Ptr, b: Ptr, weights: number, units: number): void;
   activationStats(stats: Ptr, a: Ptr, count: number, act: number): void;

@@ -16,11 +16,8 @@ export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K
   softmaxCrossEntropy: 7, sigmoidBce: 7, mse: 7, mae: 7, huber: 7, softmaxRows: 4,
   clampValues: 3, sumOfSquares: 3, scaleValues: 3, erf64: 1,
   forwardPass: 1, trainPass: 1,
-<<<<<<< HEAD
   batchNormLayerForward: 4, batchNormLayerBackward: 5,
-=======
   maxPool2dLayerForward: 3, maxPool2dLayerBackward: 5, avgPool2dLayerForward: 3, avgPool2dLayerBackward: 5,
->>>>>>> pool2d
   gradientStats: 5, parameterStats: 5, activationStats: 4, outputGradStats: 3, markActiveUnits: 5, measureNextUpdate: 4,
   valueRange: 3, histogram: 5,
   ...STEP_ARITY,
