@@ -12,8 +12,9 @@ import { replayLikeNetworks } from './helpers/network.js';
 import { loadTestModule, testThreads } from './helpers/wasm.js';
 import { LAYER_TYPES } from '../src/model/layers.js';
 
-// cases/: the factor-by-factor suite (MLPs, then every layer kind); random/: cases drawn by
-// `make_golden.py --random 40 --seed 2026 --mlp` and `--random 30 --seed 15` (test/golden/README.md).
+// cases/: the factor-by-factor MLP suite; layers/: every other layer kind, alone and combined;
+// random/: cases drawn by `make_golden.py --random 40 --seed 2026 --mlp` and `--random 30
+// --seed 15` (test/golden/README.md).
 const cases = loadGoldenCases();
 // scheduled/: cases with a learning-rate schedule (make_golden.py's scheduled_cases()).
 const scheduled = loadScheduledCases();
@@ -61,7 +62,7 @@ describe.each(builds)('golden replays (%s)', (_, replay) => {
 });
 
 describe('the golden suite covers', () => {
-  const fixed = cases.filter(({ file }) => file.startsWith('cases/'));
+  const fixed = cases.filter(({ file }) => file.startsWith('layers/'));
   it('every layer kind, alone and in random networks', () => {
     for (const set of [fixed, cases.filter(({ file }) => file.startsWith('random/random-layers'))]) {
       const seen = new Set(set.flatMap(({ c }) => layerTypes(c)));

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Golden training trajectories from PyTorch 1.13 for the descent conformance tests.
 
-Each case is a small MLP + loss + optimizer + data + batching schedule. We replay it
-in torch (float32, CPU) and record per-step losses, the step-0 gradients and the
-final parameters. The JSON format is described in test/golden/README.md.
+Each case is a small network of descent's layer kinds (golden_model.py builds it as torch.nn
+modules) + loss + optimizer + data + batching schedule (+ dropout keep masks). We replay it in
+torch (float32, CPU) and record per-step losses, the step-0 gradients and the final
+parameters, and for networks beyond dense layers the evaluation-mode outputs after training
+and batch norm's running statistics. The JSON format is described in test/golden/README.md.
 
-  /usr/bin/python3 test/golden/make_golden.py                 # fixed suite -> test/golden/cases/
+  /usr/bin/python3 test/golden/make_golden.py                 # fixed suites -> test/golden/cases/, layers/, scheduled/
   /usr/bin/python3 test/golden/make_golden.py --random 50 --seed 7 --out /tmp/rnd
 
 Both modes are deterministic: all randomness comes from explicitly seeded generators.
@@ -543,7 +545,7 @@ def fixed_cases():
 
 
 def layer_cases():
-    """The layer kinds of descent beyond dense (src/types.ts LayerSpec): each kind alone with its
+    """layers/: the layer kinds of descent beyond dense (src/types.ts LayerSpec): each kind alone with its
     options varied, then three combinations with every optimizer. Each kind's cases share one
     network around it (`around`), data and init, so they differ from the first case of the kind
     in the kind's options only. Images are small (x rounded to 1/32: short JSON)."""
@@ -1041,7 +1043,9 @@ def main():
     if args.random is None:
         out = args.out or os.path.join(HERE, "cases")
         check_dropout()
-        cases = [attach_expected(c) for c in fixed_cases() + layer_cases()]
+        # The MLP suite in cases/, the layer kinds' in layers/ beside it.
+        layers = os.path.join(os.path.dirname(out), "layers") if args.out else os.path.join(HERE, "layers")
+        cases = [(attach_expected(c), out) for c in fixed_cases()] + [(attach_expected(c), layers) for c in layer_cases()]
         scheduled = os.path.join(os.path.dirname(out), "scheduled") if args.out else os.path.join(HERE, "scheduled")
         os.makedirs(scheduled, exist_ok=True)
         for c in scheduled_cases():
@@ -1065,20 +1069,20 @@ def main():
             if not is_finite_case(c) or f64_drift(c) > RANDOM_MAX_DRIFT:
                 rejected += 1
                 continue
-            cases.append(c)
+            cases.append((c, out))
         if not args.quiet:
             print("rejected %d ill-conditioned random cases" % rejected, file=sys.stderr)
 
-    os.makedirs(out, exist_ok=True)
     names = set()
-    for c in cases:
+    for c, where in cases:
         assert c["name"] not in names, c["name"]
         names.add(c["name"])
         assert len(c["x"]) == c["n"] * features_of(Model(c["spec"]).input_shape)
         if c["spec"]["loss"] in ("softmax_cross_entropy", "sigmoid_bce"):
             assert c["spec"]["layers"][-1].get("activation", "linear") == "linear"
         assert is_finite_case(c), c["name"]
-        dump(c, os.path.join(out, c["name"] + ".json"))
+        os.makedirs(where, exist_ok=True)
+        dump(c, os.path.join(where, c["name"] + ".json"))
         if not args.quiet:
             print("%-34s drift(f64) %.1e  loss %s -> %s" % (
                 c["name"], f64_drift(c),
