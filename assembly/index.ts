@@ -3,6 +3,8 @@
 // read are the ABI's (abi.ts; docs/design.md).
 export { heapBase, gatherRows, fillF32, addF32 } from "./memory";
 export { denseForward, denseBackwardInput, denseBackwardParams } from "./dense";
+// A conv2d layer's forward and backward on its descriptor block, for the kernel tests and the bench.
+export { conv2dLayerForward, conv2dLayerBackward } from "./conv2d";
 export { activationForward, activationBackward } from "./activations";
 export { softmaxCrossEntropy, sigmoidBce, mse, mae, huber, softmaxRows } from "./losses";
 // Every rule's step kernel: sgdStep, adamStep, … (each `export function` of optimizers.ts).

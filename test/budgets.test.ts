@@ -1,5 +1,7 @@
 // Size budgets, measured deterministically on the built dist/ (npm test builds it first):
-// every shipped .wasm ≤ 20 KB gzip -9, each library entry's whole import graph
+// every shipped .wasm ≤ 32 KB gzip -9 (20 KB until the layer kinds beyond dense, whose kernels —
+// convolution, pooling, dropout, batch and layer norm, each matched to ATen's arithmetic — take
+// about 10 KB; tfjs-backend-wasm's SIMD build is 137 KB), each library entry's whole import graph
 // (dist/node.js, dist/browser.js; never the CLI or the demo), bundled and minified by
 // esbuild, ≤ 32 KB gzip -9, and each subpath export (heavier, optional parts) ≤ its own
 // budget. 1 KB = 1000 bytes. The sizes are in the test names. The entry budget was 25 KB until
@@ -16,7 +18,7 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const WASM_BUDGET = 20_000;
+const WASM_BUDGET = 32_000;
 const ENTRY_BUDGET = 32_000;
 /** Subpath exports and their budgets (gzip -9 of the subpath's own code, the main entry's modules left out). */
 const SUBPATHS = [
@@ -41,7 +43,7 @@ const wasm = readdirSync(dist).filter((f) => f.endsWith('.wasm')).sort()
     return { file, raw: bytes.length, gz: gzip9(bytes) };
   });
 
-describe('wasm budget: each dist/*.wasm ≤ 20 KB gzip -9', () => {
+describe('wasm budget: each dist/*.wasm ≤ 32 KB gzip -9', () => {
   it('ships the three kernel variants', () => {
     expect(wasm.map((w) => w.file)).toEqual(expect.arrayContaining(['descent.wasm', 'descent-relaxed.wasm', 'descent-scalar.wasm']));
   });

@@ -15,11 +15,13 @@ export const KERNEL_FILES = [
   'test/layers.test.ts', // layer kinds: spec, tensors, and the pass's dispatch on the kernels
   'test/layer-outputs.test.ts', // every layer's output, against an f64 forward
   'test/erf.test.ts', // the kernels' erf against the references
+  'test/gradcheck-conv2d.test.ts', // conv networks' gradients: references by finite differences, kernels through a pass
   'test/gradcheck-pool2d.test.ts', // a pooling network's gradients on the kernels vs finite differences
   'test/optimizer-options.test.ts', // resolved options, replayed on the kernels
   'test/replay.test.ts', // the replay format's edges, replayed on the kernels
   'test/surfaces.test.ts', // the loss-surface lab, trained on the kernels
   'test/threads.test.ts', // the variant's threaded twin, at thread counts it sets itself
+  'test/threads-conv2d.test.ts', // conv networks on the threaded twin: 2 threads as 1
   'test/variants.test.ts', // kernel selection on the project's engine, every variant's result
   'test/gradcheck-batchnorm.test.ts', // batch norm's gradients through networks (one thread: batch norm refuses more)
   'test/batchnorm-fit.test.ts', // batch norm around the kernels: batches of one row, evaluation mode (one thread)

@@ -9,6 +9,17 @@ import { convOutput, readPair, requireImage, requireOutput, type Pair } from './
 
 export type Conv2dLayer = ResolvedConv2dLayer;
 
+const up4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * The padded input's size along dimension d (0: height, 1: width): the padding before, the
+ * input, and as much after as the windows reach (assembly/conv2d.ts padH, padW).
+ */
+function paddedSize(l: Conv2dLayer, d: 0 | 1): number {
+  const reach = (l.shape[d + 1] - 1) * l.stride[d] + (l.kernelSize[d] - 1) * l.dilation[d] + 1;
+  return Math.max(l.inputShape[d + 1] + l.padding[d], reach);
+}
+
 /** Keeps channel counts well inside memory (a dense layer's units have the same bound). */
 const MAX_CHANNELS = 1 << 16;
 
@@ -35,7 +46,7 @@ export const conv2d: LayerKind<Conv2dLayer> = {
       padding = after = [0, 0];
       paddingMode = 'valid';
     } else {
-      padding = after = readPair(r, 'padding', 0);
+      padding = after = readPair(r, 'padding', 0, [0, 0]);
     }
     const out: Pair = [
       convOutput(h, kernelSize[0], padding[0], after[0], stride[0], dilation[0]),
@@ -61,8 +72,16 @@ export const conv2d: LayerKind<Conv2dLayer> = {
     bias?.fill(0);
   },
   state: () => [],
-  // One row's im2col matrix: [inChannels·kH·kW, outH·outW].
-  scratch: (l) => l.inChannels * l.kernelSize[0] * l.kernelSize[1] * l.shape[1] * l.shape[2],
+  // assembly/conv2d.ts's layout: offset tables (window entries, output positions), Wᵀ or dWᵀ
+  // and b or db over the channels rounded up to 4, the padded input row, one row's dzᵀ, Wᵀ·dz
+  // and padded dx. Nothing grows with the rows.
+  scratch: (l) => {
+    const k = l.inChannels * l.kernelSize[0] * l.kernelSize[1];
+    const p = l.shape[1] * l.shape[2];
+    const on = up4(l.outChannels);
+    const padded = l.inChannels * paddedSize(l, 0) * paddedSize(l, 1);
+    return up4(k) + up4(p) + k * on + on + up4(padded) + p * on + up4(k * p) + padded;
+  },
   ownWords: [
     'inChannels', 'inHeight', 'inWidth', 'outChannels', 'outHeight', 'outWidth', 'kernelHeight', 'kernelWidth',
     'strideHeight', 'strideWidth', 'padTop', 'padLeft', 'dilationHeight', 'dilationWidth', 'hasBias',

@@ -20,6 +20,9 @@ export const dropout: LayerKind<ResolvedDropoutLayer> = {
   state: () => [],
   // The pass's mask, one f32 per value (what the backward multiplies by).
   scratch: (l, rows) => rows * l.outputs,
-  ownWords: ['p', 'givenMask'],
-  words: (l) => [f32Bits(l.p), 0],
+  // PyTorch computes 1 − p in double and rounds it to f32 once, then divides by it in f32
+  // (bernoulli_(1 − p), div_(1 − p)): the kernel needs that f32, which f32(p) does not give
+  // (p = 0.6, 0.8 or 0.9 would each scale kept values by a different f32 than PyTorch's).
+  ownWords: ['keep', 'givenMask'],
+  words: (l) => [f32Bits(1 - l.p), 0],
 };

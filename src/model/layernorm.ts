@@ -34,11 +34,18 @@ export const layernorm: LayerKind<ResolvedLayerNormLayer> = {
     bias?.fill(0);
   },
   state: () => [],
-  // Each group's mean and 1/√(var + eps), saved for the backward.
-  scratch: (l, rows) => 2 * rows * groups(l),
+  // A fixed workspace for the kernel's moments and sums, then each group's mean and
+  // 1/√(var + eps), saved for the backward.
+  scratch: (l, rows) => WORKSPACE_FLOATS + 2 * rows * groups(l),
   ownWords: ['groups', 'size', 'eps', 'affine'],
   words: (l) => [groups(l), l.outputs / groups(l), f32Bits(l.eps), l.elementwiseAffine ? 1 : 0],
 };
+
+/**
+ * f32 values of the kernel's workspace at the start of the scratch (assembly/layernorm.ts
+ * WORKSPACE_BYTES / 4: 24 cascade levels of 80 bytes, then 64 bytes of lane results).
+ */
+export const WORKSPACE_FLOATS = 496;
 
 function groups(l: ResolvedLayerNormLayer): number {
   return l.outputs / l.normalizedShape.reduce((a, b) => a * b, 1);

@@ -28,6 +28,9 @@ export class BatchStepper {
   readonly loss = new Float64Array(1);
   private readonly rng: Rng;
 
+  /** The fit's seed, which dropout's masks follow from. */
+  private readonly maskSeed: number;
+
   /**
    * `batchSize` rows per step (the last batch of an epoch keeps the remainder); `shuffle`
    * permutes the rows at every epoch start with a PRNG seeded by `seed`.
@@ -41,6 +44,7 @@ export class BatchStepper {
     optimizer: ResolvedOptimizer,
   ) {
     this.rng = createRng(seed);
+    this.maskSeed = seed;
     this.optimizer = new OptimizerState(optimizer, e.k, {
       param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount, hp: e.hp,
     }, () => e.f64);
@@ -114,8 +118,9 @@ export class BatchStepper {
     this.pending = count;
     e.gather(this.train, this.train.indices + this.cursor * 4, count);
     this.diagnostics?.beforePass(count);
-    // Dropout's masks follow from the network's seed and this step alone (a resumed run draws the same).
-    e.setStepSeed(stepSeed(e.spec.seed, this.steps));
+    // Dropout's masks follow from the fit's seed (as its shuffles do) and this step alone, so a
+    // resumed run draws what the uninterrupted one would.
+    e.setStepSeed(stepSeed(this.maskSeed, this.steps));
     if (e.parallel) e.parallel.begin(e.xBatch, e.yBatch, count);
     else e.trainPass(e.xBatch, e.yBatch, count);
   }

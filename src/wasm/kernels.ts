@@ -21,6 +21,10 @@ export type Kernels = {
   denseForward(y: Ptr, x: Ptr, w: Ptr, b: Ptr, rows: number, inDim: number, outDim: number): void;
   denseBackwardInput(dx: Ptr, dy: Ptr, w: Ptr, rows: number, inDim: number, outDim: number): void;
   denseBackwardParams(dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, rows: number, inDim: number, outDim: number): void;
+  /** A conv2d layer's z over `rows` rows of `x`, from its descriptor block `layer` (words LAYER_* and CONV2D_*). */
+  conv2dLayerForward(layer: Ptr, x: Ptr, rows: number): void;
+  /** Its dW and db from dz and x (written, not accumulated), and dx unless `dx` is 0. */
+  conv2dLayerBackward(layer: Ptr, dz: Ptr, x: Ptr, dx: Ptr, rows: number): void;
   activationForward(kind: number, a: Ptr, z: Ptr, count: number): void;
   activationBackward(kind: number, dz: Ptr, da: Ptr, z: Ptr, a: Ptr, count: number): void;
   softmaxCrossEntropy(loss: Ptr, dout: Ptr, out: Ptr, labels: Ptr, rows: number, classes: number, meanRows: number): void;

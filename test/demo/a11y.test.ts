@@ -228,6 +228,28 @@ describe('keyboard and screen readers', () => {
     }
   });
 
+  it('the states the defaults do not show (a CNN on MNIST with its feature maps, BatchNorm in the flow panel) name every control and fit 390 px', async () => {
+    for (const [hash, id, ready] of [
+      ['pg.data=mnist&pgm.model=lenet-bn', 'playground', '#pg-maps:not([hidden]) .fm-layer[data-channels]'],
+      ['tab=flow&gf.cmpAct=sigmoid&gf.cmpInit=xavier_uniform&gf.cmpBn=1&gf.bn=1&gf.fig=1', 'flow', '#panel-flow table.summary tbody tr'],
+    ] as const) {
+      const { page, problems, close } = await demo.open({ hash, width: 390, height: 844 });
+      try {
+        await page.waitForSelector(ready, { timeout: 60_000 });
+        const controls = await interactive(page, `#panel-${id}`);
+        expect(controls.filter((c) => c.name === '').map((c) => `${c.what} (role ${c.role})`), `${id}: controls with no accessible name`).toEqual([]);
+        // The new controls are among them, as native labelled elements.
+        const names = controls.map((c) => c.name);
+        if (id === 'playground') expect(names).toEqual(expect.arrayContaining(['model', 'test digit #']));
+        else expect(names).toEqual(expect.arrayContaining(['BatchNorm after each hidden layer (Linear → BatchNorm → activation)', 'its BatchNorm after each hidden layer', 'figures below show']));
+        expect(await horizontalOverflow(page), `${id} at 390 px`).toEqual({ overflow: 0, culprits: [] });
+        expect(problems).toEqual([]);
+      } finally {
+        await close();
+      }
+    }
+  });
+
   it('no panel scrolls sideways at 390 px', async () => {
     const { page, problems, close } = await demo.open({ width: 390, height: 844 });
     try {

@@ -1,7 +1,9 @@
 // The Gradient flow panel in real Chromium: the vanishing preset (8 sigmoid layers, Xavier)
 // raises `vanishing` while its fix (ReLU, He) beside it stays healthy; one-click remedies
 // change the settings in the hash and restart the run without the verdict; every figure is
-// drawn; the panel fits 390 px. Runs go at full speed (gf.speed=0) to keep the file short.
+// drawn; the panel fits 390 px. The BatchNorm preset runs the same deep sigmoid net without
+// and with BatchNorm: the first vanishes, the second passes the gradient down, and every
+// per-layer figure names each layer's kind. Runs go at full speed (gf.speed=0) to keep the file short.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { readStatus, useDemo } from './page.js';
@@ -17,7 +19,10 @@ function verdicts(page: Page, side: 0 | 1): Promise<string[]> {
 function inkedPixels(page: Page, selector: string): Promise<number[]> {
   return page.$$eval(selector, (canvases) => canvases.map((c) => {
     const canvas = c as HTMLCanvasElement;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    // Read through a copy: reading the page's canvases again and again makes Chromium warn.
+    const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d', { willReadFrequently: true })!;
+    copy.drawImage(canvas, 0, 0);
+    const data = copy.getImageData(0, 0, canvas.width, canvas.height).data;
     let inked = 0;
     for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i] + data[i + 1] + data[i + 2] < 720) inked++;
     return inked;
@@ -121,6 +126,66 @@ describe('the Gradient flow panel', () => {
       await page.selectOption('#panel-flow select[name=speed]', '0');
       await page.waitForSelector(`${card(0)} [data-verdict="vanishing"]`, { timeout: 20_000 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('the BatchNorm preset runs the deep sigmoid net without and with BatchNorm: one vanishes, the other does not, each layer labelled with its kind', async () => {
+    const { page, problems, close } = await demo.open({ hash: 'tab=flow&gf.speed=0' });
+    try {
+      await page.click('#panel-flow button[name=preset-bn]');
+      const params = await hashParams(page);
+      expect(params.get('gf.cmpBn')).toBe('1');
+      expect(params.get('gf.cmpAct')).toBe('sigmoid');
+      expect(params.get('gf.cmpInit')).toBe('xavier_uniform');
+      expect(params.get('gf.bn')).toBeNull();
+      expect(params.get('gf.fig')).toBe('1');
+      // The preset plays at the speed it sets (200 steps/s): full speed again, for a short test.
+      await page.selectOption('#panel-flow select[name=speed]', '0');
+      expect(await page.textContent(`${card(0)} h3`)).toMatch(/8 × 16 sigmoid, xavier_uniform$/);
+      expect(await page.textContent(`${card(1)} h3`)).toMatch(/8 × 16 sigmoid, xavier_uniform, BatchNorm$/);
+      expect(await page.isChecked('#panel-flow input[name=cmpBn]')).toBe(true);
+      // Generous waits: on a loaded machine (load 11 on 2 cores) the two 2,000-step runs took 20 s.
+      await page.waitForSelector(`${card(0)} [data-verdict="vanishing"]`, { timeout: 60_000 });
+      await readStatus(page, '#gf-status-1', (s) => s.step >= 2000, 60_000);
+      // Both sides ran the same steps; only the one without BatchNorm lost its gradient.
+      expect((await readStatus(page, '#gf-status-0')).step).toBeGreaterThanOrEqual(2000);
+      expect(await verdicts(page, 1)).not.toContain('vanishing');
+      const ratio = (side: 0 | 1) => page.$eval(`${card(side)} .ratio`, (e) => Number((e as HTMLElement).dataset.ratio));
+      expect(await ratio(0)).toBeLessThan(1e-3);
+      expect(await ratio(1)).toBeGreaterThan(1e-2);
+      expect((await readStatus(page, '#gf-status-1')).loss).toBeLessThan(1);
+      expect((await readStatus(page, '#gf-status-0')).loss).toBeGreaterThan(1);
+      // Bars for both sides inked; the BatchNorm side names its 17 layers' kinds in its label.
+      for (const n of await inkedPixels(page, '#panel-flow canvas.bars')) expect(n).toBeGreaterThan(500);
+      const barsLabel = await page.$eval(`${card(1)} canvas.bars`, (c) => c.getAttribute('aria-label') ?? '');
+      expect(barsLabel).toContain('layer 1 (dense)');
+      expect(barsLabel).toContain('layer 2 (BatchNorm, sigmoid)');
+      expect(barsLabel).toContain('output layer (dense)');
+      // Meters: only layers with an activation, i.e. the BatchNorm ones on that side.
+      expect(await page.$$eval(`${card(1)} table.meters tbody th`, (th) => th.map((e) => e.textContent))).toEqual(['2 BN', '4 BN', '6 BN', '8 BN', '10 BN', '12 BN', '14 BN', '16 BN']);
+      expect(await page.$$eval(`${card(0)} table.meters tbody th`, (th) => th.map((e) => e.textContent))).toEqual(['1 dense', '2 dense', '3 dense', '4 dense', '5 dense', '6 dense', '7 dense', '8 dense']);
+      // The figures below show the BatchNorm side: its table has every layer with its kind.
+      const kinds = () => page.$$eval('#panel-flow table.summary tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.kind));
+      await expect.poll(kinds, { timeout: 20_000 }).toHaveLength(17);
+      expect(await kinds()).toEqual([...Array.from({ length: 8 }, () => ['dense', 'batchnorm1d']).flat(), 'dense']);
+      expect(await page.textContent('#panel-flow table.summary caption')).toMatch(/BatchNorm\)$/);
+      for (const n of await inkedPixels(page, '#panel-flow canvas.histograms')) expect(n).toBeGreaterThan(500);
+      // Switching the figures to the main side does not restart the run.
+      const before = (await readStatus(page, '#gf-status-1')).step;
+      await page.selectOption('#panel-flow select[name=fig]', '0');
+      await expect.poll(kinds, { timeout: 20_000 }).toHaveLength(9);
+      expect((await readStatus(page, '#gf-status-1')).step).toBeGreaterThanOrEqual(before);
+      expect((await hashParams(page)).get('gf.fig')).toBeNull();
+      // The vanishing verdict's "add BatchNorm" remedy gives the main side BatchNorm too: restarted, it no longer vanishes.
+      await page.click(`${card(0)} [data-verdict="vanishing"] button:has-text("add BatchNorm")`);
+      expect((await hashParams(page)).get('gf.bn')).toBe('1');
+      expect(await page.textContent(`${card(0)} h3`)).toMatch(/, BatchNorm$/);
+      await readStatus(page, '#gf-status-0', (s) => s.step >= 1000, 60_000);
+      expect(await verdicts(page, 0)).not.toContain('vanishing');
+      expect(await ratio(0)).toBeGreaterThan(1e-2);
       expect(problems).toEqual([]);
     } finally {
       await close();

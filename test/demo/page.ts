@@ -1,5 +1,6 @@
 // Opens the built demo in Debian's headless Chromium (never a downloaded browser) and records
-// what must never happen: console errors, uncaught page errors, failed or 4xx/5xx requests.
+// what must never happen: console errors and warnings (the page's and its Workers'), uncaught
+// page errors, failed or 4xx/5xx requests.
 // One browser per test file (`useDemo()` in a describe); a fresh page per `open`.
 import { afterAll, beforeAll, inject } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright';
@@ -9,7 +10,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 
 export interface DemoPage {
   page: Page;
-  /** Console errors, page errors and failed requests, in order. */
+  /** Console errors and warnings, page errors and failed requests, in order. */
   problems: string[];
   close(): Promise<void>;
 }
@@ -38,7 +39,7 @@ export function useDemo(): { open(o?: OpenOptions): Promise<DemoPage>; url: stri
       const context = await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 900 } });
       const page = await context.newPage();
       const problems: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       // ERR_ABORTED is a request the page dropped itself (a navigation away, a terminated
       // Worker): site.test.ts leaves each page mid-load, which under load caught a kernel fetch.

@@ -37,7 +37,11 @@ describe('optimizer race panel', () => {
       expect(legend).toEqual(expect.arrayContaining(['sgd', 'adagrad', 'rmsprop', 'adam', 'adadelta']));
       // Every small surface is painted (not blank white).
       const painted = await page.$$eval('#panel-race .race-surfaces canvas', (cs) => cs.map((c) => {
-        const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+        // Read through a copy: repeated readbacks of the page's own canvas make Chromium warn.
+        const { width, height } = c as HTMLCanvasElement;
+        const copy = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+        copy.drawImage(c as HTMLCanvasElement, 0, 0);
+        const d = copy.getImageData(0, 0, width, height).data;
         let coloured = 0;
         for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) coloured++;
         return coloured;

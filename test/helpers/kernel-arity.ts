@@ -12,6 +12,7 @@ const STEP_ARITY = Object.fromEntries(OPTIMIZERS.map((o) => [`${o}Step`, 7])) as
 export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K]>['length'] } = {
   heapBase: 0, gatherRows: 5, fillF32: 3, addF32: 3,
   denseForward: 7, denseBackwardInput: 6, denseBackwardParams: 7,
+  conv2dLayerForward: 3, conv2dLayerBackward: 5,
   activationForward: 4, activationBackward: 6,
   softmaxCrossEntropy: 7, sigmoidBce: 7, mse: 7, mae: 7, huber: 7, softmaxRows: 4,
   clampValues: 3, sumOfSquares: 3, scaleValues: 3, erf64: 1,

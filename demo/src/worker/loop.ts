@@ -23,6 +23,8 @@ export class Loop {
   private readonly channel = new MessageChannel();
   private budget = 0;
   private lastTick = 0;
+  /** Steps between clock reads at full speed (fewer for slow steps). */
+  private perClock = CLOCK_EVERY;
 
   constructor(private readonly o: LoopOptions) {
     this.channel.port1.onmessage = () => this.tick();
@@ -73,9 +75,15 @@ export class Loop {
       }
     } else {
       // The clock is read every CLOCK_EVERY steps: a tiny net's step takes a few µs, and a
-      // performance.now() per step cost a measurable share of it.
-      while (go && performance.now() - start < slice) {
-        for (let i = 0; go && i < CLOCK_EVERY; i++) go = this.o.step();
+      // performance.now() per step cost a measurable share of it. A net whose step takes
+      // milliseconds (a CNN) reads it about every millisecond instead, so a slice stays a slice.
+      let at = start;
+      while (go && at - start < slice) {
+        let n = 0;
+        for (; go && n < this.perClock; n++) go = this.o.step();
+        const now = performance.now();
+        this.perClock = Math.max(1, Math.min(CLOCK_EVERY, Math.floor(n / Math.max(1e-3, now - at))));
+        at = now;
       }
     }
     this.lastTick = start;

@@ -1,12 +1,15 @@
 // Activation-gradient RMS as bars by depth, on a log scale: under sigmoid each layer passes
 // back at most a quarter of the gradient, so the bars fall layer by layer towards the input —
 // a staircase. Both sides of the comparison share one range so their staircases compare.
+// Normalisation layers (BatchNorm) are bars of their own, drawn paler and outlined.
 import { decade, fitCanvas } from './canvas.js';
 
 export interface BarsOptions {
   color: string;
   /** log10 range of the axis, whole decades [low, high]. */
   range: [number, number];
+  /** Per layer: a normalisation layer (drawn paler, outlined). */
+  norm?: boolean[];
 }
 
 const HEIGHT = 170;
@@ -53,15 +56,24 @@ export function drawBars(canvas: HTMLCanvasElement, values: ArrayLike<number>, o
   const slot = plotW / Math.max(1, n);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
+  // Every layer's number while they fit; past that every other one (and always the output's).
+  const every = slot < 20 ? 2 : 1;
   for (let l = 0; l < n; l++) {
     const x = left + l * slot;
     const v = values[l];
     ctx.fillStyle = '#333';
-    ctx.fillText(l === n - 1 ? 'out' : String(l + 1), x + slot / 2, h - bottom + 5);
+    if (l === n - 1 || l % every === 0) ctx.fillText(l === n - 1 ? 'out' : String(l + 1), x + slot / 2, h - bottom + 5);
     if (!(v > 0 && Number.isFinite(v))) continue;
     const top = y(Math.max(lo, Math.min(hi, Math.log10(v))));
+    const norm = o.norm?.[l] ?? false;
     ctx.fillStyle = o.color;
+    ctx.globalAlpha = norm ? 0.4 : 1;
     ctx.fillRect(x + slot * 0.15, top, slot * 0.7, h - bottom - top);
+    ctx.globalAlpha = 1;
+    if (norm) {
+      ctx.strokeStyle = o.color;
+      ctx.strokeRect(x + slot * 0.15 + 0.5, top + 0.5, slot * 0.7 - 1, h - bottom - top - 1);
+    }
   }
   ctx.strokeStyle = '#333';
   ctx.beginPath();

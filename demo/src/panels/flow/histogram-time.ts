@@ -26,7 +26,8 @@ function bandRange(columns: HistogramColumn[], kind: HistogramKind, l: number): 
   return lo < hi ? [lo, hi] : [lo - 0.5, hi + 0.5];
 }
 
-export function drawHistograms(canvas: HTMLCanvasElement, columns: HistogramColumn[], kind: HistogramKind, color: string): void {
+/** `labels`: each layer's band label ("1 dense", "2 BN", "out dense"). */
+export function drawHistograms(canvas: HTMLCanvasElement, columns: HistogramColumn[], kind: HistogramKind, color: string, labels: string[]): void {
   if (columns.length === 0) return;
   const layers = columns[0][kind].lo.length;
   const bins = columns[0].bins;
@@ -73,7 +74,7 @@ export function drawHistograms(canvas: HTMLCanvasElement, columns: HistogramColu
   ctx.textBaseline = 'middle';
   for (let l = 0; l < layers; l++) {
     const y = l * bandH;
-    ctx.fillText(l === layers - 1 ? 'out' : `layer ${l + 1}`, 2, y + ROWS / 2 - 6);
+    ctx.fillText(labels[l] ?? (l === layers - 1 ? 'out' : `layer ${l + 1}`), 2, y + ROWS / 2 - 6);
     ctx.fillStyle = '#666';
     ctx.fillText(`${short(ranges[l][0])}…${short(ranges[l][1])}`, 2, y + ROWS / 2 + 7);
     ctx.fillStyle = '#333';

@@ -2,6 +2,7 @@
 // (they are the time series' points), so frames carry the reports taken since the last
 // frame; the latest report, the verdicts and the newest histograms ride along for drawing.
 import type { Verdict } from 'descent';
+import type { LayerInfo } from './layers.js';
 
 /** Reports since the last frame, flattened: `n` reports × `layers` values per figure. */
 export interface SeriesChunk {
@@ -53,7 +54,7 @@ export interface RunFrame {
   series: SeriesChunk;
   latest: LatestReport | null;
   verdicts: Verdict[];
-  /** Only when a report newer than the last column sent exists (main run only). */
+  /** Only when a report newer than the last column sent exists. */
   histograms: HistogramColumn | null;
 }
 
@@ -70,9 +71,8 @@ export interface FlowFrame {
 export interface BuiltMessage {
   type: 'built';
   build: number;
-  layers: number;
   classes: number;
-  /** Weights per layer (RMS ∂W = ‖∂W‖ / √count). */
-  weightCounts: number[];
+  /** Per side (main first): every layer's kind, activation and weight count (RMS ∂W = ‖∂W‖ / √count). */
+  sides: LayerInfo[][];
   samples: number;
 }

@@ -1,12 +1,14 @@
-// Saturation and dead-unit meters, one row per hidden layer: the share of sigmoid/tanh outputs
+// Saturation and dead-unit meters, one row per hidden layer with an activation (labelled with its
+// kind: in a BatchNorm net the activation follows the BatchNorm layer): the share of sigmoid/tanh outputs
 // pinned near their limits (their slope ≈ 0, so no gradient passes) and the share of ReLU
 // units that output 0 for every recent sample (they never learn again). "—" where a figure
 // does not apply (saturation for ReLU, dead units for sigmoid) or is not measured yet.
 import { el } from '../../ui/controls.js';
+import { shortLabel, type LayerInfo } from './layers.js';
 
 export interface Meters {
   root: HTMLElement;
-  update(saturated: ArrayLike<number>, dead: ArrayLike<number>): void;
+  update(saturated: ArrayLike<number>, dead: ArrayLike<number>, layers: LayerInfo[]): void;
 }
 
 const WARN = 0.5;
@@ -28,23 +30,27 @@ function show(c: ReturnType<typeof cell>, v: number): void {
 export function meters(): Meters {
   const body = el('tbody');
   const root = el('table', { className: 'meters' },
-    el('caption', { className: 'visually-hidden' }, 'Saturated outputs and dead units per hidden layer'),
+    el('caption', { className: 'visually-hidden' }, 'Saturated outputs and dead units per hidden layer with an activation'),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'layer'), el('th', { scope: 'col' }, 'saturated'), el('th', { scope: 'col' }, 'dead'))),
     body);
-  let rows: { sat: ReturnType<typeof cell>; dead: ReturnType<typeof cell> }[] = [];
+  let rows: { l: number; sat: ReturnType<typeof cell>; dead: ReturnType<typeof cell> }[] = [];
+  let shape = '';
   return {
     root,
-    update(saturated, dead) {
-      // The output layer is linear (logits): neither figure applies, so only hidden layers.
-      const hidden = Math.max(0, saturated.length - 1);
-      if (rows.length !== hidden) {
-        rows = Array.from({ length: hidden }, () => ({ sat: cell(), dead: cell() }));
-        body.replaceChildren(...rows.map((r, l) => el('tr', {}, el('th', { scope: 'row' }, String(l + 1)), r.sat.td, r.dead.td)));
+    update(saturated, dead, layers) {
+      // Only hidden layers with an activation: the output layer gives logits, and a linear
+      // layer (a dense layer before its BatchNorm) can neither saturate nor die.
+      const shown = layers.flatMap((info, l) => (l < layers.length - 1 && info.activation !== 'linear' ? [l] : []));
+      const key = shown.map((l) => shortLabel(layers, l)).join();
+      if (key !== shape) {
+        shape = key;
+        rows = shown.map((l) => ({ l, sat: cell(), dead: cell() }));
+        body.replaceChildren(...rows.map((r) => el('tr', {}, el('th', { scope: 'row' }, shortLabel(layers, r.l)), r.sat.td, r.dead.td)));
       }
-      rows.forEach((r, l) => {
-        show(r.sat, saturated[l]);
-        show(r.dead, dead[l]);
-      });
+      for (const r of rows) {
+        show(r.sat, saturated[r.l]);
+        show(r.dead, dead[r.l]);
+      }
     },
   };
 }

@@ -2,7 +2,9 @@
 // The main network (and, beside it, a comparison network) trains in this panel's Worker; every
 // diagnostics report reaches the page, which draws once per animation frame: the per-side
 // cards (gradient bars by depth, meters, verdicts with one-click remedies), the loss, ‖∂W‖
-// and update:data over time, histograms over time and the per-layer summary.
+// and update:data over time, histograms over time and the per-layer summary — the last four
+// for the side `fig` names. Either side may insert BatchNorm after each hidden dense layer;
+// every per-layer figure then labels each layer with its kind.
 import type { Verdict } from 'descent';
 import type { Panel, PanelContext } from '../../app/panel.js';
 import type { Store } from '../../app/hash-state.js';
@@ -15,10 +17,11 @@ import { sharedRange } from './bars.js';
 import { drawHistograms, type HistogramKind } from './histogram-time.js';
 import { RunHistory } from './history.js';
 import type { BuiltMessage, FlowFrame, HistogramColumn, RunFrame } from './messages.js';
+import { longLabel, shortLabel, type LayerInfo } from './layers.js';
 import { NOTES } from './notes.js';
 import type { Remedy } from './remedies.js';
 import { runCard, type RunCard } from './run-card.js';
-import { describeSide, VANISHING_PRESET, type FlowSettings, type Side } from './settings.js';
+import { BATCHNORM_PRESET, describeSide, VANISHING_PRESET, type FlowSettings, type Side } from './settings.js';
 import { settingsForm, type SettingsForm } from './settings-form.js';
 import { summary, type Summary } from './summary.js';
 import './flow.css';
@@ -33,8 +36,9 @@ const KINDS: [HistogramKind, string, string][] = [
   ['activations', 'Layer outputs', PALETTE.green],
 ];
 
-const layerLabel = (l: number, L: number) => (l === L - 1 ? 'output layer' : `layer ${l + 1}`);
-const layerSeries = (L: number) => Array.from({ length: L }, (_, l) => ({ label: layerLabel(l, L), color: SERIES[l % SERIES.length], dash: l >= SERIES.length }));
+const layerSeries = (layers: LayerInfo[]) => layers.map((_, l) => ({ label: longLabel(layers, l), color: SERIES[l % SERIES.length], dash: l >= SERIES.length }));
+/** Settings that change how the run is shown, not the run: no restart. */
+const VIEW_KEYS = new Set(['speed', 'fig']);
 
 export function flowPanel(): Panel {
   let ctx: PanelContext;
@@ -48,7 +52,10 @@ export function flowPanel(): Panel {
   let built: BuiltMessage | null = null;
   let frames: (RunFrame | null)[] = [null, null];
   let histories: RunHistory[] = [];
-  let columns: HistogramColumn[] = [];
+  /** Histogram columns per side. */
+  let columns: HistogramColumn[][] = [[], []];
+  /** The side whose charts are built (-1: none yet). */
+  let chartSide = -1;
   let announced = [0, 0];
   let dirty = false;
   /** New histogram columns since the last drawing, and the report step the table shows. */
@@ -63,6 +70,9 @@ export function flowPanel(): Panel {
   let updateChart: LineChart | null = null;
   const gradHolder = el('div');
   const updateHolder = el('div');
+  const gradFigure = figure('', gradHolder);
+  const updateFigure = figure('', updateHolder);
+  const histogramTitle = el('h3', {});
   const histogramCanvases = KINDS.map(([kind, name]) => {
     const c = el('canvas', { className: 'histograms' });
     c.dataset.kind = kind;
@@ -78,7 +88,8 @@ export function flowPanel(): Panel {
     built = null;
     frames = [null, null];
     histories = [];
-    columns = [];
+    columns = [[], []];
+    chartSide = -1;
     announced = [0, 0];
     tableStep = -1;
     errorBox.textContent = '';
@@ -93,9 +104,35 @@ export function flowPanel(): Panel {
   function change(patch: Partial<FlowSettings>): void {
     settings = { ...settings, ...patch };
     store.set(patch);
-    // The pace does not change the run: no rebuild, the run goes on at the new speed.
-    if (Object.keys(patch).length === 1 && 'speed' in patch) return worker.send('speed', { stepsPerSecond: settings.speed });
+    // The pace and the side shown do not change the run: no rebuild, the run goes on.
+    if (Object.keys(patch).every((k) => VIEW_KEYS.has(k))) {
+      if ('speed' in patch) worker.send('speed', { stepsPerSecond: settings.speed });
+      if ('fig' in patch) showSide();
+      return;
+    }
     rebuild();
+  }
+
+  /** The side the charts, histograms and table show: the comparison only when there is one. */
+  const shownSide = (): Side => (settings.cmp && settings.fig === 1 && (built?.sides.length ?? 0) > 1 ? 1 : 0);
+
+  /** (Re)builds the per-layer charts for the shown side's layers and redraws everything. */
+  function showSide(): void {
+    if (!built) return;
+    const side = shownSide();
+    if (side !== chartSide) {
+      chartSide = side;
+      makeCharts(built.sides[side]);
+      const name = `${SIDE_NAMES[side].toLowerCase()}: ${describeSide(settings, side)}`;
+      gradFigure.querySelector('figcaption')!.textContent = `Per-layer ‖∂L/∂W‖ over time, log axis (${name})`;
+      updateFigure.querySelector('figcaption')!.textContent = `Per-layer log₁₀ update:data ratio over time; dashed line at −3 (${name})`;
+      histogramTitle.textContent = `Histograms over time (${name})`;
+      table.setTitle(`Per-layer summary of the latest report (${name})`);
+    }
+    dirty = true;
+    histogramsDirty = true;
+    tableStep = -1;
+    slowDrawn = -Infinity;
   }
 
   function applyRemedy(r: Remedy, v: Verdict, side: Side): void {
@@ -116,12 +153,16 @@ export function flowPanel(): Panel {
   function onBuilt(m: BuiltMessage): void {
     if (m.build !== build) return;
     built = m;
-    histories = [new RunHistory(m.layers), new RunHistory(m.layers)];
-    gradChart = lineChart({ series: layerSeries(m.layers), xLabel: 'step', yLabel: '‖∂W‖', yLog: true, height: 240 });
+    histories = m.sides.map((layers) => new RunHistory(layers.length));
+    showSide();
+  }
+
+  function makeCharts(layers: LayerInfo[]): void {
+    gradChart = lineChart({ series: layerSeries(layers), xLabel: 'step', yLabel: '‖∂W‖', yLog: true, height: 240 });
     // Powers of ten as 1e-5 (uPlot's default writes small ones as 0 at this width).
     gradChart.plot.axes[1].values = (_u: unknown, splits: number[]) => splits.map((v) => (v == null ? '' : v.toExponential(0)));
     updateChart = lineChart({
-      series: layerSeries(m.layers), xLabel: 'step', yLabel: 'log₁₀ ‖ΔW‖/‖W‖', height: 240,
+      series: layerSeries(layers), xLabel: 'step', yLabel: 'log₁₀ ‖ΔW‖/‖W‖', height: 240,
       draw: (u) => {
         const y = u.valToPos(-3, 'y', true);
         if (!Number.isFinite(y) || y < u.bbox.top || y > u.bbox.top + u.bbox.height) return;
@@ -147,9 +188,9 @@ export function flowPanel(): Panel {
       frames[side] = r;
       histories[side].append(r.series);
       if (r.histograms) {
-        columns.push(r.histograms);
-        histogramsDirty = true;
-        if (columns.length > HISTOGRAM_COLUMNS) columns = columns.filter((_, i) => i % 2 === 1);
+        columns[side].push(r.histograms);
+        histogramsDirty ||= side === shownSide();
+        if (columns[side].length > HISTOGRAM_COLUMNS) columns[side] = columns[side].filter((_, i) => i % 2 === 1);
       }
       for (const v of r.verdicts.slice(announced[side])) {
         const where = v.layer === null ? '' : ` in layer ${v.layer + 1}`;
@@ -170,26 +211,30 @@ export function flowPanel(): Panel {
     if (!built) return;
     const m = built;
     const a = histories[0];
+    const side = shownSide();
+    const shown = histories[side];
+    const layers = m.sides[side];
     if (dirty) {
       dirty = false;
       slowPending = true;
       const live = frames.filter((f): f is RunFrame => f !== null);
       const range = sharedRange(live.map((f) => f.latest?.activationGradRms ?? []));
-      frames.forEach((f, side) => { if (f) cards[side].draw(f, m.weightCounts, settings, range); });
+      frames.forEach((f, s) => { if (f && m.sides[s]) cards[s].draw(f, m.sides[s], settings, range); });
       const b = settings.cmp ? histories[1] : null;
       lossChart.setData([a.step, a.loss, b ? b.loss.slice(0, a.step.length) : a.step.map(() => null)]);
-      gradChart?.setData([a.step, ...a.gradNorm]);
-      updateChart?.setData([a.step, ...a.update]);
+      gradChart?.setData([shown.step, ...shown.gradNorm]);
+      updateChart?.setData([shown.step, ...shown.update]);
     }
     // The histograms and the table change slowly and cost the most: four times a second is enough.
     const now = performance.now();
     if (!slowPending || now - slowDrawn < SLOW_MS) return;
     slowPending = false;
     slowDrawn = now;
-    if (histogramsDirty) KINDS.forEach(([kind, , color], i) => drawHistograms(histogramCanvases[i], columns, kind, color));
+    const labels = layers.map((_, l) => shortLabel(layers, l));
+    if (histogramsDirty) KINDS.forEach(([kind, , color], i) => drawHistograms(histogramCanvases[i], columns[side], kind, color, labels));
     histogramsDirty = false;
-    const latest = frames[0]?.latest;
-    if (latest && latest.step !== tableStep) table.update(latest, m.weightCounts, settings.act);
+    const latest = frames[side]?.latest;
+    if (latest && latest.step !== tableStep) table.update(latest, layers);
     tableStep = latest?.step ?? -1;
   }
 
@@ -222,15 +267,10 @@ export function flowPanel(): Panel {
         button('Pause', () => setPlaying(false), { name: 'pause' }),
         button('Step', () => { playing = false; worker.send('pause'); worker.send('step', { steps: 1 }); }, { name: 'step', title: 'One optimizer step on each network' }),
         button('Restart', () => rebuild(), { name: 'restart', title: 'Same settings, same seed: the same run from the start' }),
-        button('Vanishing preset', () => {
-          const patch = { ...VANISHING_PRESET };
-          settings = patch;
-          store.set(patch);
-          form.set(settings);
-          playing = true;
-          ctx.announce('Vanishing preset: 8 sigmoid layers with Xavier beside ReLU with He; training restarted.');
-          rebuild();
-        }, { name: 'preset', title: 'Deep sigmoid with Xavier beside its fix, ReLU with He' }));
+        button('Vanishing preset', () => preset(VANISHING_PRESET, 'Vanishing preset: 8 sigmoid layers with Xavier beside ReLU with He; training restarted.'),
+          { name: 'preset', title: 'Deep sigmoid with Xavier beside its fix, ReLU with He' }),
+        button('BatchNorm preset', () => preset(BATCHNORM_PRESET, 'BatchNorm preset: 8 sigmoid layers with Xavier, without BatchNorm and beside it with BatchNorm; the figures show the BatchNorm network; training restarted.'),
+          { name: 'preset-bn', title: 'The same deep sigmoid net without and with BatchNorm after each hidden layer' }));
       root.append(
         el('h2', {}, 'Gradient flow: vanishing gradients, seen'),
         note(...NOTES.intro),
@@ -241,20 +281,29 @@ export function flowPanel(): Panel {
           el('div', { className: 'controls' }, form.root),
           el('div', { className: 'figures' },
             el('div', { className: 'grid2 cards' }, cards[0].root, cards[1].root),
-            note(NOTES.cards, NOTES.verdicts),
+            note(NOTES.cards, NOTES.batchnorm, NOTES.verdicts),
             figure('Batch loss at each report: main network solid, the one beside it dashed', lossChart.root),
             note(NOTES.loss),
-            figure('Per-layer ‖∂L/∂W‖ over time, log axis (main network)', gradHolder),
+            gradFigure,
             note(NOTES.gradNorm),
-            figure('Per-layer log₁₀ update:data ratio over time; dashed line at −3 (main network)', updateHolder),
+            updateFigure,
             note(NOTES.update),
-            el('h3', {}, 'Histograms over time'),
+            histogramTitle,
             ...histogramCanvases.map((c, i) => figure(KINDS[i][1], c)),
             note(NOTES.histograms),
             table.root,
             note(NOTES.summary))),
       );
       rebuild();
+
+      function preset(values: FlowSettings, announcement: string): void {
+        settings = { ...values };
+        store.set(settings);
+        form.set(settings);
+        playing = true;
+        ctx.announce(announcement);
+        rebuild();
+      }
     },
     show() {
       stopDrawing = onFrame(draw);

@@ -26,6 +26,7 @@ export function remediesFor(code: VerdictCode, side: Side, s: FlowSettings): Rem
   switch (code) {
     case 'vanishing': {
       const out = act === 'relu' ? [] : [reluHe];
+      if (!(side === 0 ? s.bn : s.cmpBn)) out.push({ label: 'add BatchNorm', done: 'inserted BatchNorm after each hidden layer', patch: () => (side === 0 ? { bn: true } : { cmpBn: true }) });
       if (s.depth > DEPTH_RANGE[0]) out.push({ label: 'halve the depth', done: 'halved the number of hidden layers', patch: (v) => ({ depth: Math.max(DEPTH_RANGE[0], Math.ceil(v.depth / 2)) }) });
       return out;
     }

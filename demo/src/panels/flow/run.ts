@@ -7,6 +7,7 @@ import type { Dataset } from 'descent/data';
 import { toOptimizerConfig } from '../../ui/optimizer-form.js';
 import { networkSpec, type FlowSettings, type Side } from './settings.js';
 import type { HistogramColumn, KindHistogram, LatestReport, RunFrame, SeriesChunk } from './messages.js';
+import { layerInfo, type LayerInfo } from './layers.js';
 
 export const HISTOGRAM_BINS = 24;
 
@@ -17,25 +18,26 @@ export class Run {
   private updates: number[] = [];
   private lastHistogramStep = -1;
   readonly layers: number;
-  readonly weightCounts: number[];
+  /** Each layer's kind, activation and weight count (a BatchNorm layer is one of them). */
+  readonly info: LayerInfo[];
 
-  private constructor(readonly net: Network, readonly trainer: Trainer, private readonly data: Dataset, private readonly withHistograms: boolean) {
-    this.layers = net.getParameters().length;
-    this.weightCounts = net.getParameters().map((p) => p.weight.length);
+  private constructor(readonly net: Network, readonly trainer: Trainer, private readonly data: Dataset) {
+    this.info = layerInfo(net.spec, net.getParameters().map((p) => p.weight.length));
+    this.layers = this.info.length;
   }
 
+  /** Both sides take histograms: the page shows either side's (settings.fig) without a restart. */
   static async create(s: FlowSettings, side: Side, data: Dataset): Promise<Run> {
     const net = await createNetwork(networkSpec(s, side, data.classes));
     let run: Run | null = null;
-    const withHistograms = side === 0;
     const trainer = net.trainer(data.x, data.y, {
       optimizer: toOptimizerConfig(s),
       batchSize: s.batch,
       seed: s.seed,
-      diagnostics: { every: s.every, ...(withHistograms ? { histograms: histograms({ bins: HISTOGRAM_BINS }) } : {}) },
+      diagnostics: { every: s.every, histograms: histograms({ bins: HISTOGRAM_BINS }) },
       onDiagnostics: (r) => run?.record(r),
     });
-    run = new Run(net, trainer, data, withHistograms);
+    run = new Run(net, trainer, data);
     return run;
   }
 
@@ -71,7 +73,7 @@ export class Run {
     const r = t.diagnostics;
     const latest = r && r.step > 0 ? copyLatest(r) : null;
     let histogramColumn: HistogramColumn | null = null;
-    if (this.withHistograms && r?.histograms && r.step > this.lastHistogramStep) {
+    if (r?.histograms && r.step > this.lastHistogramStep) {
       const h = r.histograms;
       const kind = (k: typeof h.weights): KindHistogram => ({ lo: k.lo.slice(), hi: k.hi.slice(), counts: k.counts.slice() });
       histogramColumn = { step: r.step, bins: h.bins, weights: kind(h.weights), gradients: kind(h.gradients), activations: kind(h.activations) };

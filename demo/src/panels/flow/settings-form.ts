@@ -19,6 +19,8 @@ function optimizerPart(s: FlatOptimizer): FlatOptimizer {
 }
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'linear');
+/** Which side the charts, histograms and table show (the comparison only when it runs). */
+const FIG_SIDES = [['0', 'the main network'], ['1', 'the one beside it']] as const;
 
 export function settingsForm(initial: FlowSettings, onChange: (patch: Partial<FlowSettings>) => void): SettingsForm {
   const controls: { key: keyof FlowSettings; control: Control<never> }[] = [];
@@ -36,17 +38,22 @@ export function settingsForm(initial: FlowSettings, onChange: (patch: Partial<Fl
     add('depth', slider({ label: 'hidden layers', name: 'depth', min: DEPTH_RANGE[0], max: DEPTH_RANGE[1], value: s.depth, live: false, onChange: (depth) => onChange({ depth }) })),
     add('width', slider({ label: 'units per layer', name: 'width', min: WIDTH_RANGE[0], max: WIDTH_RANGE[1], value: s.width, live: false, onChange: (width) => onChange({ width }) })),
     add('act', select({ label: 'activation', name: 'act', options: HIDDEN_ACTIVATIONS, value: s.act as (typeof HIDDEN_ACTIVATIONS)[number], onChange: (act) => onChange({ act }) })),
-    add('init', select({ label: 'initialiser', name: 'init', options: INITS, value: s.init as (typeof INITS)[number], onChange: (init) => onChange({ init }) })));
+    add('init', select({ label: 'initialiser', name: 'init', options: INITS, value: s.init as (typeof INITS)[number], onChange: (init) => onChange({ init }) })),
+    add('bn', checkbox({ label: 'BatchNorm after each hidden layer (Linear → BatchNorm → activation)', name: 'bn', value: s.bn, onChange: (bn) => onChange({ bn }) })));
   const compare = group('Beside it',
     add('cmp', checkbox({ label: 'train a second network beside it (same data, seed, depth, width, optimizer)', name: 'cmp', value: s.cmp, onChange: (cmp) => onChange({ cmp }) })),
     add('cmpAct', select({ label: 'its activation', name: 'cmpAct', options: HIDDEN_ACTIVATIONS, value: s.cmpAct as (typeof HIDDEN_ACTIVATIONS)[number], onChange: (cmpAct) => onChange({ cmpAct }) })),
-    add('cmpInit', select({ label: 'its initialiser', name: 'cmpInit', options: INITS, value: s.cmpInit as (typeof INITS)[number], onChange: (cmpInit) => onChange({ cmpInit }) })));
+    add('cmpInit', select({ label: 'its initialiser', name: 'cmpInit', options: INITS, value: s.cmpInit as (typeof INITS)[number], onChange: (cmpInit) => onChange({ cmpInit }) })),
+    add('cmpBn', checkbox({ label: 'its BatchNorm after each hidden layer', name: 'cmpBn', value: s.cmpBn, onChange: (cmpBn) => onChange({ cmpBn }) })));
   const optimizer = optimizerForm({ value: optimizerPart(s), onChange: (flat) => onChange(optimizerPart(flat)) });
   const speed = select({ label: 'speed', name: 'speed', options: SPEEDS, value: String(s.speed) as (typeof SPEEDS)[number][0], onChange: (v) => onChange({ speed: Number(v) }) });
   // The select holds strings; the setting is a number.
   add('speed', { root: speed.root, input: speed.input, get: () => Number(speed.get()), set: (v) => speed.set(String(v) as (typeof SPEEDS)[number][0]) });
+  const fig = select({ label: 'figures below show', name: 'fig', options: FIG_SIDES, value: String(s.fig) as (typeof FIG_SIDES)[number][0], onChange: (v) => onChange({ fig: Number(v) }) });
+  add('fig', { root: fig.root, input: fig.input, get: () => Number(fig.get()), set: (v) => fig.set(String(v) as (typeof FIG_SIDES)[number][0]) });
   const diagnostics = group('Pace and diagnostics',
     speed.root,
+    fig.root,
     add('every', slider({ label: 'report every (steps)', name: 'every', min: 1, max: 50, value: s.every, live: false, onChange: (every) => onChange({ every }) })));
   const root = document.createElement('div');
   root.className = 'flow-settings';

@@ -60,7 +60,7 @@ async function init(s: FlowSettings, b: number, port: Port, play: boolean): Prom
     return;
   }
   runs = built;
-  const message: BuiltMessage = { type: 'built', build, layers: runs[0].layers, classes: data.classes, weightCounts: runs[0].weightCounts, samples: SAMPLES };
+  const message: BuiltMessage = { type: 'built', build, classes: data.classes, sides: runs.map((r) => r.info), samples: SAMPLES };
   port.post(message as unknown as FromWorker);
   loop = new Loop({ step, publish: () => publish(port) });
   setSpeed(s.speed);

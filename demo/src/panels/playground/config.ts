@@ -2,6 +2,7 @@
 // the page sends its worker. Both halves import this file, so the message shapes agree.
 import type { Activation, Init, OptimizerConfig } from 'descent';
 import { flatDefaults, type FlatOptimizer } from '../../ui/optimizer-form.js';
+import type { ModelName } from './cnn.js';
 
 export const DATASETS = [
   ['spiral', 'spiral'], ['circle', 'circle'], ['xor', 'xor'], ['gauss', 'two Gaussian blobs'],
@@ -17,6 +18,8 @@ export type PgState = FlatOptimizer & {
   data: string; noise: number; test: number; samples: number; arms: number; dseed: number; pts: string;
   layers: string; init: string; mode: string; batch: number; seed: number; speed: number;
   restarts: number; budget: number;
+  /** MNIST only (kept in its `pgm` store): the model, and the test digit whose feature maps are shown. */
+  model: string; digit: number;
 };
 
 /** The network and optimizer settings: kept apart for 2-D sets (prefix `pg`) and MNIST (`pgm`). */
@@ -28,10 +31,16 @@ export const NET_2D: NetFields = { layers: '16:tanh,16:tanh', init: 'xavier_unif
 export const NET_MNIST: NetFields = { layers: '64:relu', init: 'he_uniform', ...flatDefaults('adam'), lr: 1e-3, mode: 'mini-batch', batch: 32 };
 export const NET_KEYS = Object.keys(NET_2D) as (keyof NetFields)[];
 
+/** MNIST's own settings: its network and optimizer, the model (MLP or a CNN preset), the feature maps' test digit. */
+export type MnistFields = NetFields & { model: string; digit: number };
+export const MNIST_DEFAULTS: MnistFields = { ...NET_MNIST, model: 'mlp', digit: 0 };
+export const MNIST_KEYS = Object.keys(MNIST_DEFAULTS) as (keyof MnistFields)[];
+
 export const DEFAULTS: PgState = {
   ...NET_2D,
   data: 'spiral', noise: 0.05, test: 0.2, samples: 400, arms: 3, dseed: 1, pts: '',
   seed: 1, speed: SPEEDS.indexOf(200), restarts: 5, budget: 200,
+  model: 'mlp', digit: 0,
 };
 
 export interface HiddenLayer { units: number; activation: Activation }
@@ -79,6 +88,8 @@ export interface RunConfig {
   dataSeed: number;
   points: OwnPoint[];
   hidden: HiddenLayer[];
+  /** MNIST: 'mlp' (the hidden layers) or a CNN preset, trained beside an MLP of `hidden` for comparison. */
+  model: ModelName;
   init: Init;
   optimizer: OptimizerConfig;
   mode: GdMode;
@@ -89,7 +100,11 @@ export interface RunConfig {
 }
 
 /** One evaluation over the whole train and test sets (test NaN when there is none). */
-export interface EvalRecord { step: number; epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number }
+export interface EvalRecord {
+  step: number; epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number;
+  /** A CNN run's MLP baseline on the same test rows at the same step (NaN without one). */
+  baseTestLoss: number; baseTestAccuracy: number;
+}
 
 export interface RestartResult { seed: number; testLoss: number; testAccuracy: number; trainLoss: number }
 
@@ -97,10 +112,12 @@ export interface RestartResult { seed: number; testLoss: number; testAccuracy: n
  * Page → worker: `config` {config} (rebuild: data, net at `seed`, fresh trainer; keeps playing
  * if it was), `play`, `pause`, `step` (exactly one step), `epoch` (to the end of the current
  * epoch), `reset` (same initialisation, fresh trainer), `speed` {stepsPerSecond, 0 = max},
- * `restarts` {n, budget}, `predict` {pixels: Float32Array(784)} (MNIST pad).
+ * `restarts` {n, budget}, `predict` {pixels: Float32Array(784)} (MNIST pad), `digit` {index}
+ * (the test digit whose feature maps are shown while the pad is empty).
  * Worker → page: `data` (per run: points, classes, bounds), `frame` (newest state; grid
- * transferred), `loading` {done}, `restart-progress` {done, n}, `restarts` {results, best},
- * `prediction` {probs}, `error` (from entry.ts).
+ * transferred), `maps` (a CNN's feature maps, throttled), `loading` {done},
+ * `restart-progress` {done, n}, `restarts` {results, best}, `prediction` {probs}, `error`
+ * (from entry.ts).
  */
 export interface DataMessage {
   type: 'data';
@@ -115,6 +132,27 @@ export interface DataMessage {
   train?: { xy: Float32Array; labels: Int32Array };
   test?: { xy: Float32Array; labels: Int32Array };
   bounds?: [[number, number], [number, number]];
+  /** The trained network's layers in words, its parameter count, and the baseline MLP's (CNN runs). */
+  layers: string[];
+  parameters: number;
+  baseline: { layers: string[]; parameters: number } | null;
+}
+
+/** One conv layer's feature maps for one digit: channels × h × w values, row-major. */
+export interface FeatureMapLayer { label: string; channels: number; h: number; w: number; values: Float32Array }
+
+/** A CNN's feature maps for the pad's digit, or for test digit `index` while the pad is empty. */
+export interface MapsMessage {
+  type: 'maps';
+  run: number;
+  step: number;
+  source: 'pad' | 'test';
+  /** The test digit's index and label (source 'test'). */
+  index: number;
+  label: number;
+  /** The 28 × 28 input as the net saw it. */
+  input: Float32Array;
+  layers: FeatureMapLayer[];
 }
 
 export interface FrameMessage {

@@ -1,8 +1,9 @@
 // Train and test curves from the worker's evaluations: loss on one chart, accuracy on another,
-// train solid and test dashed in the same colour, x = optimizer steps. Redrawn at most once
-// per animation frame, and only when new evaluations came in.
+// train solid and test dashed in the same colour, x = optimizer steps. A CNN run adds its MLP
+// baseline's test curve (green, dotted). Redrawn at most once per animation frame, and only
+// when new evaluations came in.
 import { lineChart, type LineChart } from '../../ui/chart.js';
-import { figure, note } from '../../ui/controls.js';
+import { el, figure, note } from '../../ui/controls.js';
 import { PALETTE } from '../../ui/palette.js';
 import type { EvalRecord } from './config.js';
 
@@ -12,7 +13,9 @@ export class Curves {
   private readonly lossChart: LineChart;
   private readonly accChart: LineChart;
   private steps: number[] = [];
-  private cols: number[][] = [[], [], [], []];
+  private cols: number[][] = [[], [], [], [], [], []];
+  /** Whether the charts have the baseline's series (a third one). */
+  private baseline = false;
   private dirty = true;
   /** Keep at most this many points: past it every other one is dropped (the shape stays). */
   private static readonly MAX_POINTS = 2000;
@@ -28,7 +31,23 @@ export class Curves {
 
   reset(): void {
     this.steps = [];
-    this.cols = [[], [], [], []];
+    this.cols = [[], [], [], [], [], []];
+    this.dirty = true;
+  }
+
+  /** Shows the baseline MLP's test curves (named `label`), or removes them (null). */
+  setBaseline(label: string | null): void {
+    const on = label !== null;
+    if (on === this.baseline) return;
+    this.baseline = on;
+    for (const [chart, what] of [[this.lossChart, 'test loss'], [this.accChart, 'test accuracy']] as const) {
+      if (on) chart.plot.addSeries({ label: `${label} ${what}`, stroke: PALETTE.green, width: 1.75, dash: [2, 3], points: { show: false }, spanGaps: false });
+      else chart.plot.delSeries(3);
+    }
+    for (const [fig, text] of [[this.loss, 'loss'], [this.accuracy, 'accuracy']] as const) {
+      fig.querySelector('.pg-baseline-caption')?.remove();
+      if (on) fig.querySelector('figcaption')!.append(el('span', { className: 'pg-baseline-caption' }, ` Green, dotted: the test ${text} of the MLP trained beside the CNN on the same batches.`));
+    }
     this.dirty = true;
   }
 
@@ -36,7 +55,7 @@ export class Curves {
     for (const r of records) {
       if (this.steps.length && r.step <= this.steps[this.steps.length - 1]) continue;
       this.steps.push(r.step);
-      const v = [r.trainLoss, r.testLoss, r.trainAccuracy, r.testAccuracy];
+      const v = [r.trainLoss, r.testLoss, r.trainAccuracy, r.testAccuracy, r.baseTestLoss, r.baseTestAccuracy];
       v.forEach((x, i) => this.cols[i].push(x));
       this.dirty = true;
     }
@@ -51,7 +70,8 @@ export class Curves {
     if (!this.dirty) return;
     this.dirty = false;
     const gap = (a: number[]) => a.map((x) => (Number.isFinite(x) ? x : null));
-    this.lossChart.setData([this.steps, gap(this.cols[0]), gap(this.cols[1])]);
-    this.accChart.setData([this.steps, gap(this.cols[2]), gap(this.cols[3])]);
+    const base = (i: number) => (this.baseline ? [gap(this.cols[i])] : []);
+    this.lossChart.setData([this.steps, gap(this.cols[0]), gap(this.cols[1]), ...base(4)]);
+    this.accChart.setData([this.steps, gap(this.cols[2]), gap(this.cols[3]), ...base(5)]);
   }
 }

@@ -13,10 +13,10 @@ export interface NetworkBuilder {
   set(layers: HiddenLayer[]): void;
 }
 
-export function networkBuilder(o: { value: HiddenLayer[]; onChange(layers: HiddenLayer[]): void }): NetworkBuilder {
+export function networkBuilder(o: { value: HiddenLayer[]; onChange(layers: HiddenLayer[]): void; legend?: string }): NetworkBuilder {
   let layers = o.value.map((l) => ({ ...l }));
   const rows = el('div', { className: 'pg-layers' });
-  const root = group('Hidden layers', rows);
+  const root = group(o.legend ?? 'Hidden layers', rows);
   const changed = () => o.onChange(layers.map((l) => ({ ...l })));
   const render = () => {
     const children: HTMLElement[] = layers.map((l, i) => {

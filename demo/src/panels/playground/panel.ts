@@ -3,21 +3,26 @@
 // reset to the same initialisation, draw a new one, or keep the best of N restarts. Every
 // control lives in the hash (prefix `pg`), so a link reproduces the run. Training runs in the
 // panel's worker (worker.ts); this file draws its newest frame on each animation frame.
+// On MNIST the model may be a CNN (cnn.ts): its feature maps are drawn (feature-maps.ts) and
+// the MLP trained beside it gives the test accuracy to compare with.
 import { ACTIVATIONS, INITS, type Init } from 'descent';
 import { downloadCheckpoint } from 'descent/checkpoint';
 import type { Panel, PanelContext } from '../../app/panel.js';
 import type { Store } from '../../app/hash-state.js';
 import { onFrame } from '../../app/frames.js';
 import { button, el, figure, fmt, group, note, numberField, select, slider } from '../../ui/controls.js';
+import { PALETTE } from '../../ui/palette.js';
 import { drawDecision } from '../../ui/heatmap.js';
 import { optimizerForm } from '../../ui/optimizer-form.js';
 import { toOptimizerConfig, type FlatOptimizer } from '../../ui/optimizer-form.js';
 import { DrawingPad } from '../../ui/drawing-pad.js';
 import { PanelWorker } from '../../worker/client.js';
 import {
-  DATASETS, DEFAULTS, NET_KEYS, NET_MNIST, SPEEDS, formatLayers, formatPoints, parseLayers, parsePoints,
-  type DataMessage, type DatasetName, type NetFields, type FrameMessage, type GdMode, type PgState, type RestartResult, type RunConfig,
+  DATASETS, DEFAULTS, MNIST_DEFAULTS, MNIST_KEYS, SPEEDS, formatLayers, formatPoints, parseLayers, parsePoints,
+  type DataMessage, type DatasetName, type MapsMessage, type MnistFields, type FrameMessage, type GdMode, type PgState, type RestartResult, type RunConfig,
 } from './config.js';
+import { isCnn, MODELS, type ModelName } from './cnn.js';
+import { featureMaps } from './feature-maps.js';
 import { parseCsv } from './csv.js';
 import { Curves } from './curves.js';
 import { networkBuilder } from './network-builder.js';
@@ -34,8 +39,8 @@ const num = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
 export function playgroundPanel(): Panel {
   let worker: PanelWorker;
   let store: Store<PgState>;
-  /** MNIST's own network and optimizer settings (prefix `pgm`), so each family keeps its own. */
-  let mnistNet: Store<NetFields>;
+  /** MNIST's own network, optimizer and model settings (prefix `pgm`), so each family keeps its own. */
+  let mnistNet: Store<MnistFields>;
   let state: PgState;
   let ctx: PanelContext;
   let stopDrawing: (() => void) | null = null;
@@ -58,10 +63,15 @@ export function playgroundPanel(): Panel {
   const outputInfo = el('p', { className: 'pg-hint', id: 'pg-output' });
   const restartTable = el('div', { id: 'pg-restarts' });
   const restartProgress = el('p', { className: 'pg-hint', id: 'pg-restart-progress' });
+  const cnnLayerList = el('ol', { className: 'pg-cnn-layers', id: 'pg-cnn-layers' });
+  const compare = el('div', { className: 'pg-compare', id: 'pg-compare', hidden: true });
+  let maps: ReturnType<typeof featureMaps>;
   let seedField: ReturnType<typeof numberField> | null = null;
   let playButton: HTMLButtonElement;
 
   const isMnist = () => state.data === 'mnist';
+  /** The model trained: a CNN preset on MNIST, else the MLP of the hidden layers. */
+  const model = (): ModelName => (isMnist() && isCnn(state.model) ? state.model : 'mlp');
   const dataset = (): DatasetName => (DATASETS.some(([d]) => d === state.data) ? (state.data as DatasetName) : 'spiral');
 
   /** The state as the controls see it: the main store, with MNIST's net settings over it. */
@@ -73,8 +83,8 @@ export function playgroundPanel(): Panel {
   /** Writes a patch: net settings go to the store of the data family they belong to. */
   function write(patch: Partial<PgState>): void {
     const mnist = (patch.data ?? state.data) === 'mnist';
-    const main: Partial<PgState> = {}, net: Partial<NetFields> = {};
-    for (const [k, v] of Object.entries(patch)) Object.assign(mnist && (NET_KEYS as string[]).includes(k) ? net : main, { [k]: v });
+    const main: Partial<PgState> = {}, net: Partial<MnistFields> = {};
+    for (const [k, v] of Object.entries(patch)) Object.assign(mnist && (MNIST_KEYS as string[]).includes(k) ? net : main, { [k]: v });
     store.set(main);
     if (Object.keys(net).length) mnistNet.set(net);
     state = read();
@@ -91,7 +101,7 @@ export function playgroundPanel(): Panel {
     const d = dataset();
     const config: RunConfig = {
       data: d, noise: s.noise, testFraction: s.test, samples: s.samples, arms: s.arms, dataSeed: s.dseed,
-      points: d === 'own' ? parsePoints(s.pts) : [], hidden: parseLayers(s.layers, ACTIVATIONS),
+      points: d === 'own' ? parsePoints(s.pts) : [], hidden: parseLayers(s.layers, ACTIVATIONS), model: model(),
       init: (INITS as readonly string[]).includes(s.init) ? (s.init as Init) : 'xavier_uniform',
       optimizer: toOptimizerConfig(s), mode: s.mode as GdMode, batchSize: s.batch, seed: s.seed,
       ...(d === 'mnist' ? { mnistUrl: new URL('mnist-digits.bin', document.baseURI).href } : {}),
@@ -111,6 +121,10 @@ export function playgroundPanel(): Panel {
     const mnist = isMnist();
     canvas.hidden = mnist;
     padBox.hidden = !mnist;
+    if (model() === 'mlp') {
+      maps.reset();
+      compare.hidden = true;
+    }
     if (mnist && !pad) {
       pad = new DrawingPad({
         onChange: (pixels) => {
@@ -124,7 +138,9 @@ export function playgroundPanel(): Panel {
       ? 'Draw a digit: the bars are the net’s probability for each class, updated as it trains.'
       : 'Decision surface: each colour is a class, paler where the net is unsure. Training points filled, test points hollow.';
     plotNote.replaceChildren(...(mnist
-      ? ['Each of the 784 pixels is an input. A digit drawn off-centre or much thicker than MNIST’s strokes is often misread: the net only knows what its training digits look like.']
+      ? [model() === 'mlp'
+        ? 'Each of the 784 pixels is an input. A digit drawn off-centre or much thicker than MNIST’s strokes is often misread: the net only knows what its training digits look like.'
+        : 'The CNN sees the 784 pixels as a 28 × 28 image: each filter looks at a small patch and is slid over every place, so a stroke is recognised wherever it is. A dense layer (the MLP) has one weight per pixel instead and must learn each place on its own. A digit drawn off-centre or much thicker than MNIST’s strokes can still fool it.']
       : ['Watch the boundary bend as the hidden layers learn features. Test points (hollow) were never trained on: where they sit on the wrong colour, the net has not generalised.',
         state.data === 'own' ? 'Click the plot to add a class-A point, shift-click for class B (or use the fields under “Your points”).' : 'Choose “your own points / CSV” to place points yourself.'])
       .map((t) => el('p', {}, t)));
@@ -157,8 +173,20 @@ export function playgroundPanel(): Panel {
     }
     if (d === 'own') dataGroup.append(ownPointsGroup());
 
-    const net = networkBuilder({ value: parseLayers(s.layers, ACTIVATIONS), onChange: (layers) => update({ layers: formatLayers(layers) }) });
-    const netGroup = group('Network', net.root,
+    const cnn = model() !== 'mlp';
+    const net = networkBuilder({
+      value: parseLayers(s.layers, ACTIVATIONS), onChange: (layers) => update({ layers: formatLayers(layers) }),
+      legend: cnn ? 'The MLP beside it: hidden layers' : 'Hidden layers',
+    });
+    const netGroup = group('Network');
+    if (d === 'mnist') {
+      netGroup.append(select({ label: 'model', name: 'model', options: MODELS, value: model(), onChange: (m) => update({ model: m }, true) }).root);
+      if (cnn) {
+        netGroup.append(el('p', { className: 'pg-hint' }, 'The CNN’s layers (input 1 × 28 × 28):'), cnnLayerList,
+          el('p', { className: 'pg-hint' }, 'An MLP of the hidden layers below trains beside it on the same batches, with the same optimizer and seed, so their test accuracies compare.'));
+      }
+    }
+    netGroup.append(net.root,
       select({ label: 'initialiser', name: 'init', options: INITS, value: s.init as Init, onChange: (init) => update({ init }) }).root,
       outputInfo);
 
@@ -168,6 +196,7 @@ export function playgroundPanel(): Panel {
     const gd = group('Gradient descent',
       select({ label: 'mode', name: 'mode', options: [['batch', 'batch (every row each step)'], ['mini-batch', 'mini-batch'], ['stochastic', 'stochastic (one row each step)']] as const, value: mode, onChange: (m) => update({ mode: m }, true) }).root);
     if (mode === 'mini-batch') gd.append(slider({ label: 'batch size', name: 'batch', min: 1, max: 256, value: s.batch, live: false, onChange: (batch) => update({ batch }) }).root);
+    if (mode === 'batch' && model() !== 'mlp') gd.append(el('p', { className: 'pg-hint' }, 'A CNN’s step over all 8,000 training digits takes seconds: the controls answer between steps.'));
     seedField = numberField({ label: 'seed (initialisation, shuffling)', name: 'seed', value: s.seed, min: 0, max: 2 ** 31 - 1, onChange: (seed) => update({ seed }) });
     gd.append(seedField.root);
 
@@ -274,7 +303,31 @@ export function playgroundPanel(): Panel {
     showAlert(null);
     status.dataset.run = String(m.run);
     const classes = m.classes;
-    outputInfo.textContent = `Output: ${classes} units, one per class, then softmax with cross-entropy loss. ${m.trainRows} training rows, ${m.testRows} test rows, ${m.stepsPerEpoch} steps per epoch.`;
+    const count = (n: number) => n.toLocaleString('en');
+    outputInfo.textContent = `Output: ${classes} units, one per class, then softmax with cross-entropy loss. ${m.trainRows} training rows, ${m.testRows} test rows, ${m.stepsPerEpoch} steps per epoch. `
+      + (m.baseline ? `The CNN has ${count(m.parameters)} parameters, the MLP beside it ${count(m.baseline.parameters)}.` : `${count(m.parameters)} parameters.`);
+    cnnLayerList.replaceChildren(...(m.baseline ? m.layers.map((l) => el('li', {}, l)) : []));
+    curves.setBaseline(m.baseline ? 'MLP' : null);
+    compare.hidden = !m.baseline;
+    if (!m.baseline) maps.reset();
+  }
+
+  /** The CNN's and its MLP's test accuracy side by side, as two labelled meters. */
+  function showCompare(e: NonNullable<FrameMessage['last']>): void {
+    if (!Number.isFinite(e.baseTestAccuracy)) return;
+    const name = MODELS.find(([m]) => m === model())?.[1].replace(/^CNN: /, '') ?? 'CNN';
+    const row = (id: string, label: string, v: number, color: string) => {
+      const meter = el('meter', { id, min: 0, max: 1, value: v });
+      meter.style.setProperty('--fill', color);
+      const out = el('output', {}, pct(v));
+      out.setAttribute('for', id);
+      return el('div', { className: 'pg-compare-row' }, el('label', { htmlFor: id }, label), meter, out);
+    };
+    compare.replaceChildren(
+      el('p', { className: 'pg-compare-title' }, `Test accuracy on the ${data?.testRows.toLocaleString('en') ?? ''} held-out digits after ${e.step} steps (${data ? (e.step / data.stepsPerEpoch).toFixed(1) : "?"} epochs), same batches for both:`),
+      row('pg-compare-cnn', `CNN (${name})`, e.testAccuracy, PALETTE.vermillion),
+      row('pg-compare-mlp', 'MLP beside it', e.baseTestAccuracy, PALETTE.green));
+    Object.assign(compare.dataset, { step: String(e.step), cnn: String(e.testAccuracy), mlp: String(e.baseTestAccuracy) });
   }
 
   function onFrameMessage(f: FrameMessage): void {
@@ -309,6 +362,7 @@ export function playgroundPanel(): Panel {
         drawDecision(canvas, f.grid, [{ xy: data.train.xy, labels: data.train.labels }, { xy: data.test.xy, labels: data.test.labels, hollow: true }]);
       }
       if (f.pad && pad) showProbabilities(f.pad);
+      if (e && compare.dataset.step !== String(e.step)) showCompare(e);
       if (f.diverged && announcedDivergence !== f.run) {
         announcedDivergence = f.run;
         const text = `Training stopped at step ${f.step}: the loss is no longer a number (it overflowed to ${f.loss}). The updates grew until the numbers blew up, which usually means the learning rate is too high for this net. Lower lr (try ÷ 10) or set “clip grad norm” to 1, then press Reset.`;
@@ -316,6 +370,8 @@ export function playgroundPanel(): Panel {
         ctx.announce(text);
       }
     }
+    const m = worker.take<MapsMessage>('maps');
+    if (m && m.run === run && model() !== 'mlp') maps.show(m);
     curves.draw();
   }
 
@@ -330,10 +386,14 @@ export function playgroundPanel(): Panel {
     mount(root, c) {
       ctx = c;
       store = c.state.register('pg', DEFAULTS);
-      mnistNet = c.state.register('pgm', NET_MNIST);
+      mnistNet = c.state.register('pgm', MNIST_DEFAULTS);
       state = read();
       worker = new PanelWorker('playground');
-      worker.coalesce('frame');
+      worker.coalesce('frame', 'maps');
+      maps = featureMaps({
+        digit: state.digit, tests: () => data?.testRows ?? 0,
+        onDigit: (index) => { write({ digit: index }); worker.send('digit', { index }); },
+      });
       worker.onError = (f) => {
         const text = `${f.path ? `${f.path}: ` : ''}${f.message}`;
         showAlert(text);
@@ -405,12 +465,13 @@ export function playgroundPanel(): Panel {
         note('Train a small network on data you choose and watch it learn. Each press of <b>Step</b> is one optimizer step on one batch — not a whole epoch — so you can follow every update. Change any setting and the run starts again from the same initial weights: the link in the address bar reproduces it exactly.'),
         el('div', { className: 'layout' },
           controls,
-          el('div', { className: 'pg-view' }, transport, speed.root, status, alert, decision, curves.loss, curves.accuracy)),
+          el('div', { className: 'pg-view' }, transport, speed.root, status, alert, decision, compare, maps.root, curves.loss, curves.accuracy)),
       );
       renderControls();
       showView();
       sendSpeed();
       sendConfig();
+      worker.send('digit', { index: state.digit });
       // A pasted link changes both stores at once: apply it once, after both have heard.
       let pending = false;
       const external = () => {
@@ -423,6 +484,8 @@ export function playgroundPanel(): Panel {
           speed.set(Math.min(state.speed, SPEEDS.length - 1));
           sendSpeed();
           sendConfig();
+          maps.setDigit(state.digit);
+          worker.send('digit', { index: state.digit });
         });
       };
       store.onExternalChange(external);

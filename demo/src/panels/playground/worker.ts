@@ -3,11 +3,16 @@
 // few dozen steps, never every step), and publishes frames: the decision grid's probabilities
 // (transferred), the evaluations since the last frame, and the pad digit's probabilities.
 // A non-finite loss stops the run (diverged) instead of training a wrecked net on.
-import { createNetwork, createRng, type Network, type Trainer, type TrainerOptions } from 'descent';
+// On MNIST the model may be a CNN: an MLP of the hidden layers then trains beside it, on the
+// same batches in the same order, so its test accuracy is there to compare; and the CNN's
+// feature maps (each conv layer's channels for the pad's digit or a test digit) are posted
+// a few times a second.
+import { createNetwork, createRng, type LayerSpec, type Network, type Trainer, type TrainerOptions } from 'descent';
 import { saveCheckpoint } from 'descent/checkpoint';
 import type { Handler, Port } from '../../worker/protocol.js';
 import { Loop } from '../../worker/loop.js';
-import type { DataMessage, EvalRecord, FrameMessage, RestartResult, RunConfig } from './config.js';
+import type { DataMessage, EvalRecord, FeatureMapLayer, FrameMessage, MapsMessage, RestartResult, RunConfig } from './config.js';
+import { cnnLayers, describeLayer, featureMapLayers, IMAGE_SHAPE, isCnn } from './cnn.js';
 import { prepare, type Prepared } from './datasets.js';
 import { gridPoints } from '../../ui/heatmap.js';
 
@@ -20,17 +25,33 @@ const EVAL_MAX_MNIST = 100;
  * small set would cost a third of the training time; there, the curves take a point at most
  * every EVAL_GAP_MS. Evaluations never change the run, only how densely the curves sample it. */
 const EVAL_GAP_MS = 50;
+/** And never more than a fifth of the time: a CNN's evaluation of 3,000 digits takes a while. */
+const EVAL_COST_RATIO = 4;
+/** Feature maps while training, at most this often. */
+const MAPS_MS = 400;
 /** MNIST evaluations use evenly spread subsets, so an evaluation costs a few dozen steps. */
 const MNIST_EVAL_ROWS = 1000;
 
 interface Subset { x: Float32Array; y: Int32Array }
+
+/** The MLP a CNN trains beside (same data, batches, optimizer and seed). */
+interface Baseline {
+  net: Network;
+  key: string;
+  trainer: Trainer;
+  diverged: boolean;
+}
 
 interface Run {
   cfg: RunConfig;
   data: Prepared;
   net: Network;
   netKey: string;
+  layers: LayerSpec[];
   trainer: Trainer;
+  baseline: Baseline | null;
+  /** CNN: which layers' outputs are each conv layer's feature maps. */
+  maps: ReturnType<typeof featureMapLayers>;
   stepsPerEpoch: number;
   evalEvery: number;
   evalTrain: Subset;
@@ -50,7 +71,13 @@ let speed = Infinity;
 let records: EvalRecord[] = [];
 let lastEvalAt = 0;
 let last: EvalRecord | null = null;
+let lastEvalMs = 0;
 let pad: Float32Array | null = null;
+/** The test digit whose feature maps are shown while the pad is empty. */
+let mapsDigit = 0;
+let mapsAt = -Infinity;
+/** The step and input the last feature maps were for (-1: none sent, or the input changed). */
+let mapsStep = -1;
 let queue: Promise<void> = Promise.resolve();
 
 const loop = new Loop({ step: stepOnce, publish });
@@ -60,6 +87,11 @@ function stepOnce(): boolean {
   const t = run.trainer;
   if (target !== null && t.steps >= target) return halt();
   t.step();
+  const b = run.baseline;
+  if (b && !b.diverged) {
+    b.trainer.step();
+    b.diverged = !Number.isFinite(b.trainer.loss);
+  }
   if (!Number.isFinite(t.loss)) {
     diverged = true;
     evaluate();
@@ -67,7 +99,8 @@ function stepOnce(): boolean {
   }
   const s = t.steps;
   const due = s % run.evalEvery === 0 || (run.stepsPerEpoch >= EVAL_MIN && s % run.stepsPerEpoch === 0);
-  if (due && (target !== null || Number.isFinite(loop.stepsPerSecond) || performance.now() - lastEvalAt >= EVAL_GAP_MS)) evaluate();
+  const gap = Math.max(Number.isFinite(loop.stepsPerSecond) ? 0 : EVAL_GAP_MS, EVAL_COST_RATIO * lastEvalMs);
+  if (due && (target !== null || performance.now() - lastEvalAt >= gap)) evaluate();
   return true;
 }
 
@@ -83,12 +116,40 @@ function halt(): false {
 
 function evaluate(): void {
   if (!run) return;
-  const { net, trainer, evalTrain, evalTest } = run;
+  const start = performance.now();
+  const { net, trainer, evalTrain, evalTest, baseline } = run;
   const tr = net.evaluate(evalTrain.x, evalTrain.y);
   const te = evalTest.y.length ? net.evaluate(evalTest.x, evalTest.y) : { loss: NaN, accuracy: NaN };
-  last = { step: trainer.steps, epoch: trainer.epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy ?? NaN, testLoss: te.loss, testAccuracy: te.accuracy ?? NaN };
+  const base = baseline && evalTest.y.length ? baseline.net.evaluate(evalTest.x, evalTest.y) : { loss: NaN, accuracy: NaN };
+  last = {
+    step: trainer.steps, epoch: trainer.epoch, trainLoss: tr.loss, trainAccuracy: tr.accuracy ?? NaN, testLoss: te.loss, testAccuracy: te.accuracy ?? NaN,
+    baseTestLoss: base.loss, baseTestAccuracy: base.accuracy ?? NaN,
+  };
   records.push(last);
   lastEvalAt = performance.now();
+  // Step 0's evaluation also warms the kernels up (and grows memory): not what later ones cost.
+  if (trainer.steps > 0) lastEvalMs = lastEvalAt - start;
+}
+
+/** A CNN's feature maps for the pad's digit (or the chosen test digit), at most every MAPS_MS while playing. */
+function publishMaps(force: boolean): void {
+  if (!run || run.maps.length === 0) return;
+  const now = performance.now();
+  const step = run.trainer.steps;
+  if (!force && (step === mapsStep || (playing && now - mapsAt < MAPS_MS))) return;
+  const fromPad = pad !== null && pad.length === run.data.features;
+  const tests = run.data.yTest.length;
+  const index = Math.min(Math.max(0, mapsDigit), tests - 1);
+  const input = fromPad ? pad!.slice() : run.data.xTest.slice(index * run.data.features, (index + 1) * run.data.features);
+  const outputs = run.net.layerOutputs(input);
+  const layers: FeatureMapLayer[] = run.maps.map((m) => {
+    const [, channels, h, w] = outputs[m.shown].shape;
+    return { label: m.label, channels, h, w, values: outputs[m.shown].values };
+  });
+  const message: MapsMessage = { type: 'maps', run: runId, step, source: fromPad ? 'pad' : 'test', index, label: fromPad ? -1 : run.data.yTest[index], input, layers };
+  port.post(message as unknown as Record<string, unknown> & { type: string }, [input.buffer, ...layers.map((l) => l.values.buffer)]);
+  mapsAt = now;
+  mapsStep = step;
 }
 
 function publish(): void {
@@ -104,6 +165,7 @@ function publish(): void {
   }
   if (pad && run.data.features === pad.length) f.pad = run.net.predict(pad).probabilities!;
   port.post(f as unknown as Record<string, unknown> & { type: string }, transfer);
+  publishMaps(false);
 }
 
 function gridInputs(data: Prepared): Float32Array | null {
@@ -132,24 +194,36 @@ async function build(cfg: RunConfig): Promise<Run> {
   if (mnist) port.post({ type: 'loading', done: false });
   const data = await prepare(cfg);
   if (mnist) port.post({ type: 'loading', done: true });
-  const layers = [...cfg.hidden.map((l) => ({ units: l.units, activation: l.activation })), { units: data.classes }];
-  const netKey = JSON.stringify([data.features, layers, cfg.init]);
-  let net: Network;
-  if (run && run.netKey === netKey) net = run.net;
-  else {
-    net = await createNetwork({ inputs: data.features, layers, loss: 'softmax_cross_entropy', init: cfg.init, seed: cfg.seed });
-    run?.net.dispose();
-  }
+  const mlp: LayerSpec[] = [...cfg.hidden.map((l) => ({ units: l.units, activation: l.activation })), { units: data.classes }];
+  const cnn = mnist && isCnn(cfg.model);
+  const layers = cnn ? cnnLayers(cfg.model as Parameters<typeof cnnLayers>[0], data.classes) : mlp;
+  const inputs = cnn ? [...IMAGE_SHAPE] : data.features;
+  const netKey = JSON.stringify([inputs, layers, cfg.init]);
+  const baseKey = JSON.stringify([data.features, mlp, cfg.init]);
+  const make = (inp: number | number[], ls: LayerSpec[]) => createNetwork({ inputs: inp, layers: ls, loss: 'softmax_cross_entropy', init: cfg.init, seed: cfg.seed });
+  // A net whose spec is unchanged is kept, whichever role it had (the MLP becomes a CNN's
+  // baseline and back); the rest are released once their successors exist.
+  const previous = run ? [{ key: run.netKey, net: run.net }, ...(run.baseline ? [{ key: run.baseline.key, net: run.baseline.net }] : [])] : [];
+  const take = (key: string): Network | null => {
+    const i = previous.findIndex((p) => p.key === key);
+    return i < 0 ? null : previous.splice(i, 1)[0].net;
+  };
+  const net = take(netKey) ?? await make(inputs, layers);
+  const baseNet = cnn ? take(baseKey) ?? await make(data.features, mlp) : null;
+  for (const p of previous) p.net.dispose();
   const rows = data.yTrain.length;
   const stepsPerEpoch = cfg.mode === 'batch' ? 1 : cfg.mode === 'stochastic' ? rows : Math.ceil(rows / cfg.batchSize);
   const cap = mnist ? EVAL_MAX_MNIST : EVAL_MAX_2D;
   const evalEvery = stepsPerEpoch >= EVAL_MIN ? Math.min(stepsPerEpoch, cap) : stepsPerEpoch * Math.ceil(EVAL_MIN / stepsPerEpoch);
-  const evalRows = mnist ? MNIST_EVAL_ROWS : Infinity;
+  // A CNN's forward pass costs ten times an MLP's: its train curve is measured on half the rows.
+  const evalRows = mnist ? (cnn ? MNIST_EVAL_ROWS / 2 : MNIST_EVAL_ROWS) : Infinity;
   // No trainer yet: the caller's `restart` makes it (making one here would copy the data twice).
   const partial: Omit<Run, 'trainer'> = {
-    cfg, data, net, netKey, stepsPerEpoch, evalEvery, grid: gridInputs(data),
+    cfg, data, net, netKey, layers, stepsPerEpoch, evalEvery, grid: gridInputs(data),
+    baseline: baseNet ? { net: baseNet, key: baseKey, trainer: null as unknown as Trainer, diverged: false } : null,
+    maps: cnn ? featureMapLayers(layers) : [],
     evalTrain: spread(data.xTrain, data.yTrain, data.features, evalRows),
-    evalTest: spread(data.xTest, data.yTest, data.features, evalRows * 2),
+    evalTest: spread(data.xTest, data.yTest, data.features, mnist ? 2 * MNIST_EVAL_ROWS : Infinity),
   };
   return partial as Run;
 }
@@ -159,6 +233,13 @@ function restart(r: Run, seed: number): void {
   r.cfg.seed = seed;
   r.net.reinitialize(seed);
   r.trainer = r.net.trainer(r.data.xTrain, r.data.yTrain, trainerOptions(r.cfg, seed));
+  if (r.baseline) {
+    r.baseline.net.reinitialize(seed);
+    r.baseline.trainer = r.baseline.net.trainer(r.data.xTrain, r.data.yTrain, trainerOptions(r.cfg, seed));
+    r.baseline.diverged = false;
+  }
+  mapsStep = -1;
+  lastEvalMs = 0;
   diverged = false;
   target = null;
   records = [];
@@ -169,6 +250,8 @@ function restart(r: Run, seed: number): void {
   const message: DataMessage = {
     type: 'data', run: runId, data: r.cfg.data, classes: d.classes, features: d.features,
     trainRows: d.yTrain.length, testRows: d.yTest.length, stepsPerEpoch: r.stepsPerEpoch,
+    layers: r.layers.map(describeLayer), parameters: r.net.parameterCount,
+    baseline: r.baseline ? { layers: r.cfg.hidden.map((l) => describeLayer({ units: l.units, activation: l.activation })).concat(describeLayer({ units: d.classes })), parameters: r.baseline.net.parameterCount } : null,
     ...(d.shown ? { train: { xy: d.shown.train, labels: d.yTrain }, test: { xy: d.shown.test, labels: d.yTest }, bounds: d.shown.bounds } : {}),
   };
   port.post(message as unknown as Record<string, unknown> & { type: string });
@@ -227,13 +310,22 @@ async function handle(m: Record<string, unknown>): Promise<void> {
       if (cfg.data === 'own' && cfg.points.length < 2) {
         // Nothing to train on yet: not an error, an invitation.
         run?.net.dispose();
+        run?.baseline?.net.dispose();
         run = null;
         port.post({ type: 'idle', message: 'Add at least two points to train on: click the plot (shift-click for class B), use the fields under “Your points”, or load a CSV.' });
         return;
       }
       const next = await build(cfg);
       run = next;
-      restart(run, cfg.seed);
+      try {
+        restart(run, cfg.seed);
+      } catch (err) {
+        // A trainer the library refuses (batch norm given batches of one row): no run, the page shows why.
+        run.net.dispose();
+        run.baseline?.net.dispose();
+        run = null;
+        throw err;
+      }
       publish();
       if (wasPlaying) play();
       return;
@@ -275,12 +367,17 @@ async function handle(m: Record<string, unknown>): Promise<void> {
       return;
     }
     case 'predict': {
-      pad = m.pixels as Float32Array;
-      if (!run || run.data.features !== pad.length) return;
+      pad = (m.pixels as Float32Array | null) ?? null;
+      mapsStep = -1;
+      if (!run || !pad || run.data.features !== pad.length) return publishMaps(true);
       const probs = run.net.predict(pad).probabilities!;
       port.post({ type: 'prediction', probs }, [probs.buffer]);
+      publishMaps(true);
       return;
     }
+    case 'digit':
+      mapsDigit = Number(m.index) || 0;
+      return publishMaps(true);
   }
 }
 
