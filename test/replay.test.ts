@@ -93,7 +93,7 @@ describe('replay', () => {
     expect(run(good()).evalOutputs).toBeUndefined();
   });
   it('refuses to split a batch norm network across threads', () => {
-    const c = { ...good(), spec: { inputs: 2, layers: [{ type: 'batchnorm1d' }, { units: 2 }], loss: 'softmax_cross_entropy' }, init: [{ weight: [1, 1], bias: [0, 0] }, { weight: [1, 0, 0, 1], bias: [0, 0] }] };
+    const c = { ...good(), spec: { inputs: 2, layers: [{ type: 'batchnorm1d' }, { units: 2 }], loss: 'softmax_cross_entropy' }, init: [{ weight: [1, 1], bias: [0, 0] }, { weight: [1, 0, 0, 1], bias: [0, 0] }], batches: [[0, 1], [1, 2]] };
     expect(() => runReplay(c, loadTestModule(), { threads: 2, spawnWorker: () => ({ terminate: () => undefined }) }))
       .toThrow(expect.objectContaining({ name: 'ConfigError', path: 'threads' }));
   });
@@ -109,6 +109,28 @@ describe('replay', () => {
     ...good(),
     spec: { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { type: 'batchnorm1d', momentum: null }, { units: 2 }], loss: 'softmax_cross_entropy' },
     init: [good().init[0], { weight: [1, 0.5, 2], bias: [0, 0.1, -0.1], running_var: [2, 2, 2], num_batches_tracked: [3] }, good().init[1]],
+    batches: [[0, 1], [1, 2]],
+  });
+  it('starts batch norm from the given buffers (torch\'s for the rest) and reports them after training', () => {
+    const r = run(withBn());
+    expect(Object.keys(r.state![1])).toEqual(['running_mean', 'running_var', 'num_batches_tracked']);
+    expect(r.state![1].num_batches_tracked).toEqual([3 + 3]);
+    expect(r.state![0]).toEqual({});
+    // momentum null from 3 batches tracked: the mean is the average of 0, 0, 0 and the three batches' means.
+    expect(r.state![1].running_mean.every((m) => m !== 0)).toBe(true);
+    const fresh = run({ ...withBn(), init: [good().init[0], { weight: [1, 0.5, 2], bias: [0, 0.1, -0.1] }, good().init[1]] });
+    expect(fresh.state![1].num_batches_tracked).toEqual([3]);
+    expect(fresh.losses[0]).toBe(r.losses[0]); // training normalises with the batch's statistics
+    expect(fresh.evalOutputs).not.toEqual(r.evalOutputs); // evaluation with the running ones
+  });
+  it('feeds each step its keep masks, as a string or an array of 0 and 1', () => {
+    const a = run(dropped());
+    expect(run({ ...dropped(), dropoutMasks: { 1: [[1, 0, 1, 0, 1, 1], '010', [1, 1, 1, 0, 0, 0]] } })).toEqual(a);
+    const other = run({ ...dropped(), dropoutMasks: { 1: ['111111', '010', '111000'] } });
+    expect(other.losses[0]).not.toBe(a.losses[0]);
+    expect(other.losses[1]).not.toBe(a.losses[1]);
+    // Evaluation passes values through: the trained network's outputs, no mask applied.
+    expect(a.evalOutputs).toHaveLength(3 * 2);
   });
 
   const bad: [string, (c: any) => unknown, string, string][] = [
@@ -146,6 +168,8 @@ describe('replay', () => {
     ['a batch norm weight missing', () => ({ ...withBn(), init: [good().init[0], { bias: [0, 0, 0] }, good().init[1]] }), 'DataError', 'case.init[1].weight'],
     ['a fractional num_batches_tracked', () => ({ ...withBn(), init: [good().init[0], { ...withBn().init[1], num_batches_tracked: [1.5] }, good().init[1]] }), 'DataError', 'case.init[1].num_batches_tracked'],
     ['a running_mean of the wrong size', () => ({ ...withBn(), init: [good().init[0], { ...withBn().init[1], running_mean: [0, 0] }, good().init[1]] }), 'DataError', 'case.init[1].running_mean'],
+    ['a batch of 1 row through batch norm over features', () => ({ ...withBn(), batches: [[0, 1], [2]] }), 'DataError', 'case.batches[1]'],
+    ['a mask of the wrong length for its batch', () => ({ ...dropped(), batches: [[0, 1], [1, 2]], dropoutMasks: { 1: ['101011', '010', '111000'] } }), 'ReplayFormatError', 'case.dropoutMasks.1[1]'],
     ['a dropout layer with p > 0 and no masks', () => ({ ...dropped(), dropoutMasks: undefined }), 'ReplayFormatError', 'case.dropoutMasks.1'],
     ['dropoutMasks not an object', () => ({ ...dropped(), dropoutMasks: ['101011'] }), 'ReplayFormatError', 'case.dropoutMasks'],
     ['masks for a layer that is not dropout', () => ({ ...dropped(), dropoutMasks: { ...dropped().dropoutMasks, 0: ['1', '1', '1'] } }), 'ReplayFormatError', 'case.dropoutMasks.0'],

@@ -117,6 +117,7 @@ export function runReplay(input: unknown, module: WebAssembly.Module, options: R
   if (!Array.isArray(init) || init.length !== spec.layers.length) {
     throw new ReplayFormatError(`case.init must have one object of tensors ({ weight, bias } for a dense layer) per layer (${spec.layers.length}), got ${describe(init)}`, 'case.init', init);
   }
+  checkBatchNormRows(spec.layers, batches as number[][], steps as number);
   const start = init.map((v, i) => initialTensors(spec.layers[i], v, i));
   const masks = dropoutMasks(c.dropoutMasks, spec.layers, batches as number[][], steps as number);
 
@@ -136,6 +137,21 @@ export function runReplay(input: unknown, module: WebAssembly.Module, options: R
     return replaySteps(e, optimizer, x.data, targets, rows, batches as number[][], steps as number, start, masks, c, schedule);
   } finally {
     pool?.dispose();
+  }
+}
+
+/**
+ * PyTorch raises "Expected more than 1 value per channel when training" for batch norm over a
+ * batch of one row whose rows hold one value per channel; so does a replay, for the batches its
+ * steps train on (step 0's also when steps is 0), as fit refuses such batches.
+ */
+function checkBatchNormRows(layers: readonly AnyLayer[], batches: number[][], steps: number): void {
+  const i = layers.findIndex((l) => (l.type === 'batchnorm1d' || l.type === 'batchnorm2d') && l.inputs === l.numFeatures);
+  if (i < 0) return;
+  const trained = Math.min(Math.max(steps, 1), batches.length);
+  const b = batches.slice(0, trained).findIndex((rows) => rows.length === 1);
+  if (b >= 0) {
+    throw new DataError(`case.batches[${b}] has 1 row, and spec.layers[${i}] (${layers[i].type} over ${layers[i].inputs} features) would then have 1 value per channel: batch normalisation needs more than 1 in training, as PyTorch ("Expected more than 1 value per channel when training")`, `case.batches[${b}]`, batches[b]);
   }
 }
 
