@@ -13,8 +13,8 @@ import { loadTestModule, testThreads } from './helpers/wasm.js';
 import { LAYER_TYPES } from '../src/model/layers.js';
 
 // cases/: the factor-by-factor MLP suite; layers/: every other layer kind, alone and combined;
-// random/: cases drawn by `make_golden.py --random 40 --seed 2026 --mlp` and `--random 30
-// --seed 15` (test/golden/README.md).
+// random/: MLPs drawn by `make_golden.py --random 40 --seed 2026 --mlp`; random-layers/:
+// networks of any kinds drawn by `--random 30 --seed 15` (test/golden/README.md).
 const cases = loadGoldenCases();
 // scheduled/: cases with a learning-rate schedule (make_golden.py's scheduled_cases()).
 const scheduled = loadScheduledCases();
@@ -64,7 +64,7 @@ describe.each(builds)('golden replays (%s)', (_, replay) => {
 describe('the golden suite covers', () => {
   const fixed = cases.filter(({ file }) => file.startsWith('layers/'));
   it('every layer kind, alone and in random networks', () => {
-    for (const set of [fixed, cases.filter(({ file }) => file.startsWith('random/random-layers'))]) {
+    for (const set of [fixed, cases.filter(({ file }) => file.startsWith('random-layers/'))]) {
       const seen = new Set(set.flatMap(({ c }) => layerTypes(c)));
       expect([...LAYER_TYPES].filter((t) => !seen.has(t))).toEqual([]);
     }

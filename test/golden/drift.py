@@ -59,10 +59,10 @@ def group(case):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="*", help="case files (default: cases/, layers/, random/ and scheduled/)")
+    ap.add_argument("files", nargs="*", help="case files (default: cases/, layers/, random/, random-layers/ and scheduled/)")
     ap.add_argument("--cases", action="store_true", help="one line per case, not per kind")
     args = ap.parse_args()
-    files = args.files or sorted(glob.glob(os.path.join(HERE, d, "*.json")) for d in ("cases", "layers", "random", "scheduled"))
+    files = args.files or sorted(glob.glob(os.path.join(HERE, d, "*.json")) for d in ("cases", "layers", "random", "random-layers", "scheduled"))
     files = [f for fs in files for f in (fs if isinstance(fs, list) else [fs])]
     worst = {}
     for f in files:

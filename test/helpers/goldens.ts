@@ -39,9 +39,12 @@ export interface GoldenCase {
 
 const root = new URL('../golden/', import.meta.url);
 
-/** Every committed case: cases/ (MLPs factor by factor), layers/ (the other layer kinds), then random/, each sorted by file name. */
+/**
+ * Every committed case: cases/ (MLPs factor by factor), layers/ (the other layer kinds), random/
+ * (random MLPs), random-layers/ (random networks of any kinds), each sorted by file name.
+ */
 export function loadGoldenCases(): { file: string; c: GoldenCase }[] {
-  return ['cases', 'layers', 'random'].flatMap((dir) =>
+  return ['cases', 'layers', 'random', 'random-layers'].flatMap((dir) =>
     readdirSync(new URL(`${dir}/`, root)).filter((f) => f.endsWith('.json')).sort()
       .map((f) => ({ file: `${dir}/${f}`, c: JSON.parse(readFileSync(new URL(`${dir}/${f}`, root), 'utf8')) as GoldenCase })));
 }
