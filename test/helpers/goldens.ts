@@ -64,6 +64,7 @@ export const LOSS_TOL: Tol = REPLAY_TOLERANCES.losses;
 export const GRAD_TOL: Tol = REPLAY_TOLERANCES.grads0;
 export const PARAM_TOL: Tol = REPLAY_TOLERANCES.final;
 export const EVAL_TOL: Tol = REPLAY_TOLERANCES.evalOutputs;
+export const STATE_TOL: Tol = REPLAY_TOLERANCES.state;
 export { mismatches, tensorMismatches };
 
 /** Mismatches of per-layer parameters (Network.getParameters' { weight, bias }) against a case's `expected.final`. */
@@ -75,6 +76,16 @@ export function parameterMismatches(got: readonly { weight: ArrayLike<number>; b
 /** A case's starting parameters as Network.setParameters takes them: { weight, bias } per layer, empty when the layer has none. */
 export function publicParameters(c: GoldenCase): { weight: number[]; bias: number[] }[] {
   return c.init.map((t) => ({ weight: t.weight ?? [], bias: t.bias ?? [] }));
+}
+
+/**
+ * Starts `net` as the case starts: its parameters, and batch norm's running statistics at the
+ * case's buffers where it gives them, torch's 0, 1 and 0 elsewhere (reinitialize resets them).
+ */
+export function startLikeCase(net: { reinitialize(): void; setParameters(p: { weight: number[]; bias: number[] }[]): void; getState(): Record<string, ArrayLike<number>>[]; setState(s: Record<string, ArrayLike<number>>[]): void }, c: GoldenCase): void {
+  net.reinitialize();
+  net.setParameters(publicParameters(c));
+  net.setState(net.getState().map((s, i) => Object.fromEntries(Object.entries(s).map(([name, v]) => [name, c.init[i][name] ?? v]))));
 }
 
 /** Features per sample of a case (the product of an image's [C, H, W]). */
@@ -106,8 +117,6 @@ export type PublicLayout =
 export function publicLayout(c: GoldenCase): PublicLayout {
   if (c.steps === 0) return { ok: false, reason: 'steps 0 (gradients only: the public loop always updates)' };
   if (c.dropoutMasks) return { ok: false, reason: "dropout with p > 0 (PyTorch's keep masks: the public loop draws its own)" };
-  const buffers = c.init.findIndex((t) => Object.keys(t).some((k) => k.startsWith('running_') || k === 'num_batches_tracked'));
-  if (buffers >= 0) return { ok: false, reason: `batch norm buffers that start away from torch's 0 and 1 (layer ${buffers}; a network starts at those)` };
   const used = c.batches.slice(0, Math.min(c.steps, c.batches.length));
   const sizes = used.map((b) => b.length);
   const batchSize = sizes[0];
