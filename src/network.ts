@@ -316,6 +316,8 @@ export class Network {
       initialize: (seed) => this.initialize(seed),
       getParameters: () => this.getParameters(),
       setParameters: (p) => this.setParameters(p),
+      getState: () => this.getState(),
+      setState: (st) => this.setState(st),
     });
   }
 

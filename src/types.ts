@@ -946,6 +946,8 @@ export interface EarlyStoppingState {
   bestEpoch: number | null;
   /** With restoreBestWeights: the best epoch's parameters (getParameters' order, flat). */
   bestWeights: number[] | null;
+  /** With restoreBestWeights and batch norm: the best epoch's running statistics (the layers' state in order, flat). */
+  bestState?: number[];
 }
 
 /** The NaN/Inf guard's state. */
