@@ -13,35 +13,11 @@ import { conv2dBackward, conv2dForward, type ConvShape } from './reference/conv2
 import { denseBackwardInput, denseBackwardParams, denseForward } from './reference/dense.js';
 import { mse, softmaxCrossEntropy, type LossResult } from './reference/losses.js';
 import { loadTestModule } from './helpers/wasm.js';
+import { expectClose, numericGradient } from './helpers/finite-differences.js';
 
 const SEED = Number(process.env.FC_SEED ?? 0xc0c0);
 fc.configureGlobal({ seed: SEED, numRuns: 25 });
 
-const H = 1e-6;
-
-/** ∂f/∂v[i] for every i by central differences (v is restored afterwards). */
-function numericGradient(f: () => number, v: Float64Array, h = H): Float64Array {
-  const g = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const keep = v[i];
-    v[i] = keep + h;
-    const up = f();
-    v[i] = keep - h;
-    const down = f();
-    v[i] = keep;
-    g[i] = (up - down) / (2 * h);
-  }
-  return g;
-}
-
-/** |a − b| ≤ atol + rtol·|b| elementwise. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol: number, atol: number): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= atol + rtol * Math.abs(expected[i]))) expect.fail(`${what}[${i}]: ${actual[i]} vs ${expected[i]} (|Δ| = ${err})`);
-  }
-}
 
 function shapeOf(l: ResolvedConv2dLayer): ConvShape {
   return {
