@@ -4,7 +4,8 @@
 import { isF32, notF32, toLabels, toMatrix, type DenseMatrix } from './data/matrix.js';
 import { createDiagnostics } from './diagnostics/gradient-flow.js';
 import { preflight } from './train/preflight.js';
-import { Engine } from './engine/engine.js';
+import { Engine, type LayerPlan } from './engine/engine.js';
+import type { StateTensor } from './model/layer-kind.js';
 import { ConfigError, DataError, StateError } from './errors.js';
 import { describe } from './util/describe.js';
 import { mustBe } from './util/must-be.js';
@@ -24,7 +25,8 @@ import { yieldToEventLoop } from './util/event-loop.js';
 import { Trainer } from './train/trainer.js';
 import { checkResume } from './train/resume.js';
 import { resolveNetworkOptions, type NetworkSetup } from './wasm/variants.js';
-import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerOutput, LayerParameters, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
+import { kindOf } from './model/layers.js';
+import type { ResolvedNetworkSpec, PreflightReport, FitOptions, History, Inputs, KernelVariant, LayerOutput, LayerParameters, LayerState, LayerSummary, Loss, Metrics, NetworkOptions, NetworkSpec, NetworkSummary, Prediction, Targets, TrainerOptions } from './types.js';
 
 /** Rows per chunk when predicting or evaluating outside of training. */
 const EVAL_CHUNK = 256;
@@ -93,18 +95,8 @@ export class Network {
     this.alive();
     return {
       inputs: this.spec.inputs,
-      layers: this.e.layers.map((l) => {
-        // A dense layer's two tensors; a kind with others will report them its own way.
-        const [weight, bias] = l.kind.tensors(l.spec);
-        return {
-          type: l.spec.type,
-          units: l.outputs,
-          activation: l.spec.activation,
-          weightShape: [...weight.shape] as [number, number],
-          biasShape: [...bias.shape] as [number],
-          parameters: l.weightCount + l.biasCount,
-        };
-      }),
+      inputShape: [...this.spec.inputShape],
+      layers: layerSummaries(this.spec),
       loss: this.spec.loss,
       init: this.spec.init,
       seed: this.spec.seed,
@@ -131,16 +123,14 @@ export class Network {
     for (const l of this.e.layers) {
       const tensors = l.tensors.map((at, i) => f32.subarray(at >> 2, (at >> 2) + l.tensorSizes[i]));
       l.kind.initialize(l.spec, tensors, this.spec.init, rng);
-      let at = l.state >> 2;
-      for (const t of l.kind.state(l.spec)) {
-        const n = t.shape.reduce((a, b) => a * b, 1);
-        f32.fill(t.initial, at, at + n);
-        at += n;
-      }
+      for (const [t, from, to] of stateSlots(l)) f32.fill(t.initial, from, to);
     }
   }
 
-  /** Copies of every layer's parameters, weight as [units, inputs] row-major. */
+  /**
+   * Copies of every layer's parameters as { weight, bias }, PyTorch's layout (a dense weight
+   * [units, inputs] row-major); a tensor the layer lacks is an empty Float32Array.
+   */
   getParameters(): LayerParameters[] {
     this.alive();
     const f32 = this.e.f32;
@@ -150,8 +140,12 @@ export class Network {
     }));
   }
 
-  /** Replaces every layer's parameters; all shapes and values are checked first. */
-  setParameters(params: { weight: ArrayLike<number>; bias: ArrayLike<number> }[]): void {
+  /**
+   * Replaces every layer's parameters ({ weight, bias } per layer, as getParameters gives
+   * them; a tensor the layer lacks may be empty or left out). All shapes and values are
+   * checked first.
+   */
+  setParameters(params: { weight?: ArrayLike<number>; bias?: ArrayLike<number> }[]): void {
     this.alive();
     const layers = this.e.layers;
     if (!Array.isArray(params) || params.length !== layers.length) {
@@ -160,19 +154,50 @@ export class Network {
     params.forEach((p, i) => {
       const l = layers[i];
       for (const [key, size] of [['weight', l.weightCount], ['bias', l.biasCount]] as const) {
-        const v = p?.[key];
-        if (v == null || typeof v.length !== 'number' || v.length !== size) {
-          throw new DataError(`parameters[${i}].${key} must have ${size} values, got ${describe(v)}`, `parameters[${i}].${key}`, v);
-        }
-        for (let j = 0; j < size; j++) {
-          if (!isF32(v[j])) throw notF32(`parameters[${i}].${key}[${j}]`, v[j]);
-        }
+        checkValues(p?.[key], size, `parameters[${i}].${key}`);
       }
     });
     const f32 = this.e.f32;
     params.forEach((p, i) => {
-      f32.set(p.weight, layers[i].weight >> 2);
-      f32.set(p.bias, layers[i].bias >> 2);
+      if (p?.weight) f32.set(p.weight, layers[i].weight >> 2);
+      if (p?.bias) f32.set(p.bias, layers[i].bias >> 2);
+    });
+  }
+
+  /**
+   * Copies of every layer's non-trainable state by torch's buffer name (BatchNorm's
+   * running_mean, running_var, num_batches_tracked); `{}` for a layer without state.
+   */
+  getState(): LayerState[] {
+    this.alive();
+    return this.e.layers.map((l) => Object.fromEntries(stateSlots(l).map(([t, from, to]) => [t.name, this.e.f32.slice(from, to)])));
+  }
+
+  /**
+   * Replaces every layer's state (getState's form: each of the layer's buffers by name, and
+   * no other). Sizes and values are checked first; num_batches_tracked must be an integer
+   * from 0 to 2^24 (kept as an f32, exact up to there).
+   */
+  setState(state: Record<string, ArrayLike<number>>[]): void {
+    this.alive();
+    const layers = this.e.layers;
+    if (!Array.isArray(state) || state.length !== layers.length) {
+      throw new DataError(`state must be an array of ${layers.length} objects, got ${describe(state)}`, 'state', state);
+    }
+    state.forEach((s, i) => {
+      const slots = stateSlots(layers[i]);
+      const names = slots.map(([t]) => t.name);
+      const extra = Object.keys(Object(s)).find((k) => !names.includes(k));
+      if (extra !== undefined) throw new DataError(`state[${i}].${extra} is not state of layer ${i} (${layers[i].spec.type}), which has ${names.join(', ') || 'none'}`, `state[${i}].${extra}`, s[extra]);
+      for (const [t, from, to] of slots) {
+        const path = `state[${i}].${t.name}`;
+        const v = s?.[t.name];
+        checkValues(v, to - from, path);
+        if (t.integer && !(Number.isInteger(v[0]) && v[0] >= 0 && v[0] <= 2 ** 24)) throw new DataError(`${path} must be an integer from 0 to 2^24, got ${describe(v[0])}`, path, v[0]);
+      }
+    });
+    state.forEach((s, i) => {
+      for (const [t, from] of stateSlots(layers[i])) this.e.f32.set(s[t.name], from);
     });
   }
 
@@ -291,6 +316,8 @@ export class Network {
       initialize: (seed) => this.initialize(seed),
       getParameters: () => this.getParameters(),
       setParameters: (p) => this.setParameters(p),
+      getState: () => this.getState(),
+      setState: (st) => this.setState(st),
     });
   }
 
@@ -416,12 +443,13 @@ export class Network {
 
   /**
    * A new network with this one's spec, kernels, threads and current parameters (no
-   * optimizer state, no resident data). Dispose it when done.
+   * optimizer state, no resident data) and state (running statistics). Dispose it when done.
    */
   clone(): Network {
     this.alive();
     const copy = new Network(this.spec, this.module, this.setup);
     copy.setParameters(this.getParameters());
+    copy.setState(this.getState());
     return copy;
   }
 
@@ -460,6 +488,39 @@ export class Network {
     this.alive();
     if (this.fitting) throw new StateError('a fit is running on this network; await it first', 'network', 'fitting');
   }
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Each state tensor of a layer and where its values lie ([from, to) in f32 elements). */
+function stateSlots(l: LayerPlan): [StateTensor, number, number][] {
+  let at = l.state >> 2;
+  return l.kind.state(l.spec).map((t) => [t, at, (at += size(t.shape))]);
+}
+
+/** Throws unless `v` holds `n` values finite as f32 (absent passes for n = 0). */
+function checkValues(v: ArrayLike<number> | undefined, n: number, path: string): asserts v is ArrayLike<number> {
+  if (v == null && n === 0) return;
+  if (v == null || typeof v.length !== 'number' || v.length !== n) throw new DataError(`${path} must have ${n} values, got ${describe(v)}`, path, v);
+  for (let j = 0; j < n; j++) if (!isF32(v[j])) throw notF32(`${path}[${j}]`, v[j]);
+}
+
+/**
+ * Each layer of a resolved spec as summary() gives it: shapes in and out, and its tensors and
+ * state as its kind names them (torch.nn's names and shapes).
+ */
+export function layerSummaries(spec: Pick<ResolvedNetworkSpec, 'layers'>): LayerSummary[] {
+  return spec.layers.map((l) => {
+    const { kind } = kindOf(l);
+    const info = (t: { name: string; shape: readonly number[] }) => ({ name: t.name, shape: [...t.shape] });
+    const params = kind.tensors(l);
+    const shapeOf = (role: string) => params.find((t) => t.role === role)?.shape.slice() ?? null;
+    return {
+      type: l.type, activation: l.activation, inputShape: [...l.inputShape], outputShape: [...l.shape], units: l.outputs,
+      tensors: params.map(info), state: kind.state(l).map(info), parameters: params.reduce((n, t) => n + size(t.shape), 0),
+      weightShape: shapeOf('weight'), biasShape: shapeOf('bias'),
+    };
+  });
 }
 
 function argmaxRows(z: Float32Array, rows: number, cols: number): Int32Array {

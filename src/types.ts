@@ -404,24 +404,57 @@ export type Inputs = ArrayLike<number>[] | Matrix | Float32Array | number[];
  */
 export type Targets = ArrayLike<number>[] | Matrix | ArrayLike<number>;
 
-/** Parameters of one layer, PyTorch layout: weight is [units, inputs] row-major. */
+/**
+ * Parameters of one layer in PyTorch's layout, flat and row-major: a dense layer's weight
+ * [units, inputs], a conv2d layer's [outChannels, inChannels, kH, kW], a normalisation's weight
+ * (γ) and bias (β). A tensor the layer lacks (pools, flatten, dropout, activation layers; a
+ * conv2d's bias with `bias: false`; a normalisation without affine) is an empty Float32Array.
+ */
 export interface LayerParameters {
   weight: Float32Array;
   bias: Float32Array;
 }
 
+/**
+ * A layer's non-trainable state (torch.nn's buffers) by torch's name: BatchNorm's
+ * `running_mean` and `running_var` [numFeatures] and `num_batches_tracked` (one value); `{}`
+ * for a layer without state.
+ */
+export type LayerState = Record<string, Float32Array>;
+
+/** A tensor of a layer: torch.nn's attribute name and its shape. */
+export interface TensorInfo {
+  name: string;
+  shape: number[];
+}
+
+/** One layer of `summary()`. */
+export interface LayerSummary {
+  /** The layer's kind. */
+  type: LayerSpec['type'] & string;
+  activation: Activation;
+  /** A row's shape coming in and going out ([features], [C, L] or [C, H, W]). */
+  inputShape: number[];
+  outputShape: number[];
+  /** Features out per row (a dense layer's units; the product of outputShape). */
+  units: number;
+  /** Its trainable tensors in memory order (weights, then biases). */
+  tensors: TensorInfo[];
+  /** Its non-trainable state (BatchNorm's running statistics); empty for most kinds. */
+  state: TensorInfo[];
+  /** Trainable values. */
+  parameters: number;
+  /** The shape of its weight tensor and bias tensor (a dense layer's [units, inputs] and [units]); null when it has none. */
+  weightShape: number[] | null;
+  biasShape: number[] | null;
+}
+
 /** Shapes and sizes of a network. */
 export interface NetworkSummary {
   inputs: number;
-  layers: {
-    /** The layer's kind. */
-    type: LayerSpec['type'] & string;
-    units: number;
-    activation: Activation;
-    weightShape: [number, number];
-    biasShape: [number];
-    parameters: number;
-  }[];
+  /** A sample's shape: [inputs], or [C, H, W] for images. */
+  inputShape: number[];
+  layers: LayerSummary[];
   loss: Loss;
   init: Init;
   seed: number;
@@ -913,6 +946,8 @@ export interface EarlyStoppingState {
   bestEpoch: number | null;
   /** With restoreBestWeights: the best epoch's parameters (getParameters' order, flat). */
   bestWeights: number[] | null;
+  /** With restoreBestWeights and batch norm: the best epoch's running statistics (the layers' state in order, flat). */
+  bestState?: number[];
 }
 
 /** The NaN/Inf guard's state. */

@@ -144,3 +144,36 @@ describe('evaluation mode', () => {
     for (const n of [withValidation, without, batchMode]) n.dispose();
   });
 });
+
+describe('the best epoch\'s running statistics come back with its weights', () => {
+  it('restoreBestWeights puts back the state gathered under the best weights, and so do restarts', () => {
+    const net = Network.create(FEATURES, loadTestModule());
+    const { x, y } = data(40, 3, 5);
+    const val = data(20, 3, 9);
+    const states: number[][] = [];
+    const params: Float32Array[][] = [];
+    const h = net.fitSync(x, y, {
+      optimizer: { type: 'sgd', lr: 0.8 }, batchSize: 8, epochs: 12, validationData: val, preflight: 'off',
+      earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true },
+      onEpochEnd: () => {
+        states.push(state(net));
+        params.push(net.getParameters().map((p) => p.weight));
+      },
+    });
+    const best = h.epochs.reduce((b, e, i) => (e.validation!.loss < h.epochs[b].validation!.loss ? i : b), 0);
+    expect(h.bestEpoch).toBe(best);
+    // The run must have moved past its best epoch for the restore to mean anything.
+    expect(best).toBeLessThan(h.epochs.length - 1);
+    expect(state(net)).toEqual(states[best]);
+    expect(state(net)).not.toEqual(states[states.length - 1]);
+    expect(net.getParameters().map((p) => p.weight)).toEqual(params[best]);
+
+    const restarts = net.fitSync(x, y, { optimizer: sgd, batchSize: 8, epochs: 2, preflight: 'off', restarts: { count: 3, seeds: [1, 2, 3] } });
+    const again = Network.create(FEATURES, loadTestModule());
+    again.reinitialize([1, 2, 3][restarts.restarts!.best]);
+    again.fitSync(x, y, { optimizer: sgd, batchSize: 8, epochs: 2, preflight: 'off' });
+    expect(state(net)).toEqual(state(again));
+    net.dispose();
+    again.dispose();
+  });
+});

@@ -75,7 +75,7 @@ describe('help and version', () => {
       '--json', '--quiet',
       // What a real training run needs (each has its own test below).
       '--save', '--resume', '--checkpoint-every', '--early-stopping', '--restore-best', '--schedule', '--guard', '--validation-split',
-      '--threads', '--kernels', '--log', '--diagnostics']) {
+      '--threads', '--kernels', '--log', '--diagnostics', '--model', '--train-rows']) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/default: "mnist"/);
@@ -132,6 +132,15 @@ describe('usage errors exit 2 and name the flag and value', () => {
     expectError(descent('train', '--dataset', 'xor', '--classes', '4'), 2, /--classes only applies to --dataset spiral/);
     expectError(descent('train', '--test-fraction', '0.3'), 2, /--test-fraction does not apply to mnist/);
     expectError(descent('train', '--dataset', 'spirals'), 2, /--dataset .* "spirals"/);
+  });
+
+  it('--model and --train-rows where they do not apply', () => {
+    expectError(descent('train', '--model', 'rnn'), 2, /--model <kind>' argument 'rnn' is invalid.*mlp, cnn/);
+    expectError(descent('train', '--model', 'cnn', '--dataset', 'spiral'), 2, /^descent: --model cnn needs --dataset mnist \(it reads each row as a 28×28 image\), got "spiral"$/m);
+    expectError(descent('train', '--model', 'cnn', '--layers', '64'), 2, /--layers sets an MLP's hidden layers; --model cnn has its own .* got 64/);
+    expectError(descent('train', '--dataset', 'xor', '--train-rows', '10'), 2, /--train-rows only applies to --dataset mnist, not "xor"/);
+    expectError(descent('train', '--train-rows', '8001'), 2, /--train-rows must be at most 8000 .* got 8001/);
+    expectError(descent('train', '--train-rows', '0'), 2, /--train-rows <n>' argument '0' is invalid/);
   });
 
   it('--batch-size outside mini-batch mode', () => {
@@ -672,12 +681,88 @@ describe('descent lr-find', () => {
   });
 });
 
+describe('descent train --model', () => {
+  // A few hundred training rows and one epoch keep these fast; the test split stays 2,000.
+  const few = ['--train-rows', '320', '--epochs', '1'];
+
+  it('--train-rows trains an MLP on the first rows of the MNIST split', () => {
+    const r = descent('train', ...few, '--layers', '32');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^dataset mnist: 320 train \/ 2,000 test rows, 784 features, 10 classes; scaling none \(pixels in \[0, 1\]\)$/m);
+    expect(r.stdout).toMatch(/^network 784-32-10 \(relu, he_uniform, softmax cross-entropy\), 25,450 parameters$/m);
+    expect(r.stdout).toMatch(/^stopped: completed after 1 epoch, 10 steps/m);
+  });
+
+  it('cnn: the LeNet-5-like network on [1, 28, 28] images, its layer table, and a run that learns', () => {
+    const r = descent('train', '--model', 'cnn', ...few);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/pre-flight/);
+    expect(r.stdout).toMatch(/^network cnn 1×28×28 → conv 6@5×5 pad 2, maxpool 2, conv 16@5×5, maxpool 2, 400-120-84-10 \(relu, lecun_normal, softmax cross-entropy\), 61,706 parameters$/m);
+    expect(r.stdout).toMatch(/^training adam \(PyTorch defaults\), mini-batch 32, 1 epochs, seed 0$/m);
+    for (const kind of ['conv2d', 'maxpool2d', 'flatten', 'dense']) expect(r.stdout).toContain(kind);
+    const acc = Number(/^test accuracy ([\d.]+)%/m.exec(r.stdout)![1]);
+    expect(acc).toBeGreaterThan(30); // 10 steps of Adam from chance (10%)
+    const json = JSON.parse(descent('train', '--model', 'cnn', ...few, '--json').stdout);
+    expect(json.spec.inputs).toEqual([1, 28, 28]);
+    expect(json.spec.layers.map((l: { type?: string }) => l.type ?? 'dense')).toEqual(['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'flatten', 'dense', 'dense', 'dense']);
+    expect(json.parameters).toBe(61_706);
+    expect(json.options.epochs).toBe(1);
+    // The same seed gives the same run.
+    expect(json.test.accuracy).toBeCloseTo(acc / 100, 4);
+  });
+
+  it('cnn\'s default initialiser (LeCun normal for ReLU) does not trip its own pre-flight check on seeds 0–2 (He uniform did on seed 2)', () => {
+    for (const seed of ['0', '1', '2']) {
+      const r = descent('train', '--model', 'cnn', '--train-rows', '32', '--epochs', '1', '--seed', seed);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/\(relu, lecun_normal, softmax cross-entropy\)/);
+      expect(r.stderr, `seed ${seed}`).not.toMatch(/pre-flight/);
+    }
+    // tanh: Xavier, as for the MLP.
+    expect(descent('train', '--model', 'cnn', '--train-rows', '32', '--epochs', '1', '--activation', 'tanh').stdout).toMatch(/\(tanh, xavier_uniform,/);
+  });
+
+  it('--help gives the choices, the default and the cnn\'s epochs', () => {
+    const help = descent('train', '--help').stdout;
+    expect(help).toMatch(/--model <kind>[\s\S]*10 epochs\s+by\s+default\)\s+\(choices:\s+"mlp",\s+"cnn",\s+default:\s+"mlp"\)/);
+  });
+
+  it('cnn --diagnostics: a row per layer; pools and flatten show – for the weight figures, not NaN', () => {
+    const r = descent('train', '--model', 'cnn', ...few, '--diagnostics=2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/NaN/);
+    // The diagnostics table's rows (the layer table at the start is indented less).
+    const rows = r.stdout.split('\n').filter((l) => /^ {8}\d {2}(conv2d|maxpool2d|flatten|dense)\s/.test(l));
+    expect(rows.map((l) => l.trim().split(/\s+/)[1])).toEqual(['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'flatten', 'dense', 'dense', 'dense']);
+    // layer, kind, ‖∂W‖, ‖∂b‖, ‖W‖, update:data: – for the pools and the flatten; numbers for the others.
+    for (const l of [1, 3, 4]) expect(rows[l].trim().split(/\s+/).slice(2, 6)).toEqual(['–', '–', '–', '–']);
+    for (const l of [0, 2, 5]) expect(rows[l].trim().split(/\s+/).slice(2, 6).every((v) => Number.isFinite(Number(v)))).toBe(true);
+    // RMS ∂L/∂a for every layer; the ∂a gain of a 2×2 max pool is about ½ (√(outputs/inputs)).
+    for (const row of rows) expect(Number(row.trim().split(/\s+/)[6])).toBeGreaterThan(0);
+    expect(Number(rows[1].trim().split(/\s+/)[7])).toBeCloseTo(0.5, 1);
+    expect(Number(rows[4].trim().split(/\s+/)[7])).toBe(1);
+  });
+
+  it('cnn --save writes a checkpoint that descent inspect reads', () => {
+    const file = join(dir, 'cnn.safetensors');
+    const r = descent('train', '--model', 'cnn', ...few, '--save', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^saved .*cnn\.safetensors$/m);
+    const shown = descent('inspect', file);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/conv2d/);
+    expect(shown.stdout).toMatch(/^ {2}0\.weight +\[6, 1, 5, 5\]$/m);
+  });
+});
+
 describe('descent train --diagnostics', () => {
   it('prints a per-layer table after every epoch; --json carries the diagnostics and verdicts', () => {
     const t = descent('train', '--dataset', 'spiral', '--epochs', '2', '--layers', '16', '--diagnostics=3');
     expect(t.code, t.stderr).toBe(0);
-    expect(t.stdout.match(/layer\s+‖∂W‖\s+‖W‖\s+update:data/g)).toHaveLength(2);
-    expect(t.stdout).toMatch(/\n\s+0\s+\d\.\d\de[-+]\d+\s+\d+\.\d\d\s+-?\d+\.\d\d/);
+    expect(t.stdout.match(/layer\s+kind\s+‖∂W‖\s+‖∂b‖\s+‖W‖\s+update:data\s+RMS ∂L\/∂a\s+∂a gain\s+saturated\s+dead/g)).toHaveLength(2);
+    // Layer 0 has no input gradient (its ∂a gain is –); layer 1's is a number.
+    expect(t.stdout).toMatch(/\n\s+0\s+dense\s+\d\.\d\de[-+]\d+\s+\d\.\d\de[-+]\d+\s+\d+\.\d\d\s+-?\d+\.\d\d\s+\d\.\d\de[-+]\d+\s+–\s/);
+    expect(t.stdout).toMatch(/\n\s+1\s+dense\s+(\S+\s+){5}\d+(\.\d+)?(e[-+]\d+)?\s/);
     const j = descent('train', '--dataset', 'spiral', '--epochs', '2', '--layers', '16', '--json');
     const report = JSON.parse(j.stdout);
     expect(report.history[1].diagnostics.mean.weightGradNorm).toHaveLength(2);

@@ -17,35 +17,11 @@ import {
   avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward, type Pool2dGeometry,
 } from './reference/pool2d.js';
 import { loadTestModule } from './helpers/wasm.js';
+import { expectClose, numericGradient } from './helpers/finite-differences.js';
 
 const SEED = Number(process.env.FC_SEED ?? 0x9002);
 fc.configureGlobal({ seed: SEED, numRuns: 40 });
 
-const H = 1e-6;
-
-/** ∂f/∂v[i] for every i by central differences (v is restored afterwards). */
-function numericGradient(f: () => number, v: Float64Array, h = H): Float64Array {
-  const g = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const keep = v[i];
-    v[i] = keep + h;
-    const up = f();
-    v[i] = keep - h;
-    const down = f();
-    v[i] = keep;
-    g[i] = (up - down) / (2 * h);
-  }
-  return g;
-}
-
-/** |numeric − analytic| ≤ atol + rtol·|analytic| elementwise. */
-function expectClose(numeric: ArrayLike<number>, analytic: ArrayLike<number>, what: string, rtol: number, atol: number): void {
-  expect(numeric.length, what).toBe(analytic.length);
-  for (let i = 0; i < analytic.length; i++) {
-    const err = Math.abs(numeric[i] - analytic[i]);
-    if (!(err <= atol + rtol * Math.abs(analytic[i]))) expect.fail(`${what}[${i}]: numeric ${numeric[i]} vs analytic ${analytic[i]} (|Δ| = ${err})`);
-  }
-}
 
 type PoolLayer = ResolvedMaxPool2dLayer | ResolvedAvgPool2dLayer;
 /** A pooling layer on rows of `inputs` as a network's spec resolves it (throws its ConfigError). */

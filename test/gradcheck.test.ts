@@ -15,6 +15,7 @@ import {
 } from './reference/losses.js';
 import * as opt from './reference/optimizers.js';
 import { clipCoefficient, clipGradNorm, clipGradValue, totalNorm } from './reference/clip.js';
+import { expectClose, numericGradient } from './helpers/finite-differences.js';
 
 const SEED = Number(process.env.FC_SEED ?? 0x5eed);
 fc.configureGlobal({ seed: SEED, numRuns: 60 });
@@ -24,32 +25,6 @@ const H = 1e-6;
 /** Central difference of a scalar function at x. */
 function centralDiff(f: (x: number) => number, x: number, h = H): number {
   return (f(x + h) - f(x - h)) / (2 * h);
-}
-
-/** ∂f/∂v[i] for every i by central differences (v is restored afterwards). */
-function numericGradient(f: () => number, v: Float64Array, h = H): Float64Array {
-  const g = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const keep = v[i];
-    v[i] = keep + h;
-    const up = f();
-    v[i] = keep - h;
-    const down = f();
-    v[i] = keep;
-    g[i] = (up - down) / (2 * h);
-  }
-  return g;
-}
-
-/** Asserts |numeric − analytic| ≤ atol + rtol·|analytic| elementwise. */
-function expectClose(numeric: ArrayLike<number>, analytic: ArrayLike<number>, what: string, rtol = 1e-6, atol = 1e-7): void {
-  expect(numeric.length, what).toBe(analytic.length);
-  for (let i = 0; i < analytic.length; i++) {
-    const err = Math.abs(numeric[i] - analytic[i]);
-    if (!(err <= atol + rtol * Math.abs(analytic[i]))) {
-      expect.fail(`${what}[${i}]: numeric ${numeric[i]} vs analytic ${analytic[i]} (|Δ| = ${err})`);
-    }
-  }
 }
 
 const f64 = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });

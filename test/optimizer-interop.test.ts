@@ -103,7 +103,7 @@ describe('optimizer state crosses to PyTorch and back, and the next steps match'
         expect(training.optimizer.step).toBe(1);
         expect(Object.keys(training.optimizer.state)).toEqual(['momentum_buffer']);
       } else {
-        expect(steps.map(([k, t]) => [k, t.shape, Array.from(t.data)])).toEqual(['0.weight', '0.bias', '2.weight', '2.bias'].map((p) => [`optimizer.state.${p}.step`, [], [K]]));
+        expect(steps.map(([k, t]) => [k, t.shape, Array.from(t.data as Float32Array)])).toEqual(['0.weight', '0.bias', '2.weight', '2.bias'].map((p) => [`optimizer.state.${p}.step`, [], [K]]));
         expect(training.optimizer.step).toBe(K);
         expect(Object.keys(training.optimizer.state).sort()).toEqual(optimizer.type === 'adam' && optimizer.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq']);
       }

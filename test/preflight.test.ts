@@ -48,7 +48,7 @@ describe('findings', () => {
     p[1].weight = p[1].weight.map((w) => w * 10);
     net.setParameters(p);
     const w = net.preflight(d.x, d.y).warnings.find((x) => x.code === 'activation_scale')!;
-    expect(w.message).toMatch(/hidden layer 1's output std is \d+(\.\d+)?× layer 0's/);
+    expect(w.message).toMatch(/hidden dense layer 1's output std is \d+(\.\d+)?× dense layer 0's/);
     expect(w.remedy).toMatch(/explode/);
   });
 

@@ -46,7 +46,7 @@ describe('run.trainingState() in onEpochEnd', () => {
 });
 
 describe('early stopping resumed from its state', () => {
-  const engine = { paramCount: 3, params: 0, f32: new Float32Array(3) } as unknown as Engine;
+  const engine = { paramCount: 3, params: 0, f32: new Float32Array(3), layers: [] } as unknown as Engine;
   const options = { monitor: 'val_loss', minDelta: 0.01, patience: 2, mode: 'auto', restoreBestWeights: true } as const;
   const values = [1, 0.8, 0.85, 0.79, 0.6, 0.7, 0.65, 0.61, 0.9];
 

@@ -1,17 +1,21 @@
-// Checkpoints of a network's parameters in safetensors, named as torch.nn.Sequential names
-// them: the dense layers are Linear modules and each non-linear activation is a module of its
-// own, so a 2-16(relu)-3 network is Sequential(Linear, ReLU, Linear) and its tensors are
-// 0.weight, 0.bias, 2.weight, 2.bias (weight [out, in] row-major, as Linear stores it). The
-// metadata holds the spec, descent's version, the format version and a CRC-32 over the data
-// and the metadata. A run's snapshot may come along (training.ts: optimizer state as
+// Checkpoints of a network's parameters and state in safetensors, named as torch.nn.Sequential
+// names them (layout.ts): a 2-16(relu)-3 network is Sequential(Linear, ReLU, Linear) and its
+// tensors are 0.weight, 0.bias, 2.weight, 2.bias (weight [out, in] row-major, as Linear
+// stores it); a BatchNorm adds its buffers running_mean, running_var and num_batches_tracked.
+// The metadata holds the spec, descent's version, the format version and a CRC-32 over the
+// data and the metadata. A run's snapshot may come along (training.ts: optimizer state as
 // torch.optim names it, and what resumes the run). Loading checks everything before anything
 // changes.
-import { DataError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
+import { resolveSpec } from '../model/spec.js';
 import type { Network } from '../network.js';
-import type { DenseLayerSpec, NetworkSpec, TrainingSnapshot } from '../types.js';
+import type { NetworkSpec, TrainingSnapshot } from '../types.js';
 import { crc32 } from './crc32.js';
-import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
-import { decodeTraining, encodeTraining, type ParameterEntry } from './training.js';
+import { plainSpec, sequentialLayout, splitParameters, type TensorEntry } from './layout.js';
+import { decodeSafetensors, dtypeOf, encodeSafetensors, type Tensor } from './safetensors.js';
+import { decodeTraining, encodeTraining } from './training.js';
+
+export { sequentialIndices } from './layout.js';
 
 /** descent's version, written into every checkpoint (a test holds it to package.json's). */
 export const DESCENT_VERSION = '0.1.0';
@@ -19,36 +23,6 @@ export const DESCENT_VERSION = '0.1.0';
 export const CHECKPOINT_FORMAT = '1';
 
 const KEYS = { format: 'format', version: 'descent.version', layout: 'descent.format', spec: 'descent.spec', checksum: 'descent.crc32' } as const;
-
-/** Each layer's Sequential index: a Linear, then its activation's module unless it is linear. */
-export function sequentialIndices(spec: Pick<NetworkSpec, 'layers'>): number[] {
-  const out: number[] = [];
-  let at = 0;
-  for (const layer of spec.layers) {
-    out.push(at);
-    at += ((layer as DenseLayerSpec).activation ?? 'linear') === 'linear' ? 1 : 2;
-  }
-  return out;
-}
-
-/** The parameter tensors of `spec`, named, in getParameters' order (weight then bias per layer). */
-function parameterEntries(spec: NetworkSpec): ParameterEntry[] {
-  const index = sequentialIndices(spec);
-  // Dense-only until the checkpoint covers every kind.
-  const layers = spec.layers as DenseLayerSpec[];
-  return layers.flatMap((layer, l) => {
-    const fanIn = l === 0 ? spec.inputs as number : layers[l - 1].units;
-    return [
-      { name: `${index[l]}.weight`, shape: [layer.units, fanIn], size: layer.units * fanIn },
-      { name: `${index[l]}.bias`, shape: [layer.units], size: layer.units },
-    ];
-  });
-}
-
-/** The spec as createNetwork takes it (net.spec also carries each layer's resolved sizes). */
-function plainSpec(spec: NetworkSpec): NetworkSpec {
-  return { inputs: spec.inputs, layers: (spec.layers as DenseLayerSpec[]).map((l) => ({ type: l.type ?? 'dense', units: l.units, activation: l.activation ?? 'linear' })), loss: spec.loss, init: spec.init, seed: spec.seed };
-}
 
 /**
  * The CRC-32 over the tensor bytes, each tensor's name and shape, and every metadata entry but
@@ -67,13 +41,21 @@ export interface SaveOptions {
   training?: TrainingSnapshot;
 }
 
-/** `net`'s spec and parameters (and a run's snapshot) as safetensors bytes. */
+/** `net`'s spec, parameters and state (and a run's snapshot) as safetensors bytes. */
 export function saveCheckpoint(net: Network, options: SaveOptions = {}): Uint8Array {
   const spec = net.spec;
-  const entries = parameterEntries(spec);
-  const values = net.getParameters().flatMap((p) => [p.weight, p.bias]);
-  const tensors: [string, Tensor][] = entries.map((p, i) => [p.name, { shape: p.shape, data: values[i] }]);
-  const training = options.training ? encodeTraining(options.training, entries) : { tensors: [], metadata: {} };
+  const layout = sequentialLayout(spec);
+  const params = net.getParameters();
+  const state = net.getState();
+  const tensors: [string, Tensor][] = layout.flatMap((l, i) => {
+    const values = splitParameters(l.parameters, params[i]);
+    return [
+      ...l.parameters.map((p, j): [string, Tensor] => [p.name, { shape: p.shape, data: values[j] }]),
+      // PyTorch keeps num_batches_tracked as int64.
+      ...l.state.map((t): [string, Tensor] => [t.name, { shape: t.shape, data: t.dtype === 'I64' ? BigInt64Array.from(state[i][t.attribute], BigInt) : state[i][t.attribute] }]),
+    ];
+  });
+  const training = options.training ? encodeTraining(options.training, layout.flatMap((l) => l.parameters)) : { tensors: [], metadata: {} };
   tensors.push(...training.tensors);
   const meta: Record<string, string> = { ...options.metadata, ...training.metadata, [KEYS.format]: 'pt', [KEYS.version]: DESCENT_VERSION, [KEYS.layout]: CHECKPOINT_FORMAT, [KEYS.spec]: JSON.stringify(plainSpec(spec)) };
   // The checksum covers the tensor bytes, which only exist once encoded.
@@ -120,28 +102,62 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointContents {
 }
 
 /**
- * Puts a checkpoint's parameters into `net` (a descent checkpoint or a PyTorch Sequential's
- * state_dict saved with safetensors). Every name, shape and value is checked first: on any
- * mismatch a DataError names it and `net` is unchanged.
+ * Puts a checkpoint's parameters and state into `net` (a descent checkpoint or a PyTorch
+ * Sequential's state_dict saved with safetensors). Every name, shape, dtype and value is checked
+ * first: on any mismatch a DataError names it and `net` is unchanged.
  */
 export function loadCheckpoint(net: Network, bytes: Uint8Array): CheckpointContents {
   const contents = readCheckpoint(bytes);
   const spec = net.spec;
-  if (contents.spec && JSON.stringify(contents.spec) !== JSON.stringify(plainSpec(spec))) {
-    throw new DataError(`checkpoint: it holds a different network (${JSON.stringify(contents.spec)}) than this one (${JSON.stringify(plainSpec(spec))})`, 'checkpoint.spec', contents.spec);
+  const mine = JSON.stringify(plainSpec(spec));
+  if (contents.spec && canonical(contents.spec) !== mine) {
+    throw new DataError(`checkpoint: it holds a different network (${JSON.stringify(contents.spec)}) than this one (${mine})`, 'checkpoint.spec', contents.spec);
   }
-  const entries = parameterEntries(spec);
-  const values = entries.map((p, i) => {
-    const layer = i >> 1;
-    const t = contents.tensors.get(p.name);
-    if (!t) throw new DataError(`checkpoint: tensor ${p.name} (layer ${layer}'s ${p.name.split('.')[1]}, shape [${p.shape.join(', ')}]) is missing; it has ${[...contents.tensors.keys()].join(', ') || 'none'}`, `checkpoint.${p.name}`, undefined);
-    if (t.shape.join() !== p.shape.join()) throw new DataError(`checkpoint: tensor ${p.name} has shape [${t.shape.join(', ')}], layer ${layer} needs [${p.shape.join(', ')}]`, `checkpoint.${p.name}.shape`, t.shape);
-    if (!(t.data instanceof Float32Array)) throw new DataError(`checkpoint: tensor ${p.name} must be F32`, `checkpoint.${p.name}.dtype`, t.data);
-    return t.data;
+  const layout = sequentialLayout(spec);
+  const take = (e: TensorEntry, layer: number): Float32Array => {
+    const t = contents.tensors.get(e.name);
+    if (!t) throw new DataError(`checkpoint: tensor ${e.name} (layer ${layer}'s ${e.attribute}, shape [${e.shape.join(', ')}]) is missing; it has ${[...contents.tensors.keys()].join(', ') || 'none'}`, `checkpoint.${e.name}`, undefined);
+    if (t.shape.join() !== e.shape.join()) throw new DataError(`checkpoint: tensor ${e.name} has shape [${t.shape.join(', ')}], layer ${layer} needs [${e.shape.join(', ')}]`, `checkpoint.${e.name}.shape`, t.shape);
+    if (dtypeOf(t.data) !== e.dtype) throw new DataError(`checkpoint: tensor ${e.name} must be ${e.dtype}, got ${dtypeOf(t.data)}`, `checkpoint.${e.name}.dtype`, dtypeOf(t.data));
+    if (!(t.data instanceof BigInt64Array)) return t.data as Float32Array;
+    // A count, kept as an f32: exact up to 2^24.
+    const n = t.data[0];
+    if (n < 0n || n > 2n ** 24n) throw new DataError(`checkpoint: tensor ${e.name} is ${n}; descent keeps it as an f32, exact from 0 to 2^24`, `checkpoint.${e.name}`, Number(n));
+    return Float32Array.of(Number(n));
+  };
+  const params = layout.map((l, i) => {
+    const values = l.parameters.map((e) => take(e, i));
+    const join = (role: string) => {
+      const parts = values.filter((_, j) => l.parameters[j].role === role);
+      return parts.length === 1 ? parts[0] : Float32Array.from(parts.flatMap((p) => [...p]));
+    };
+    return { weight: join('weight'), bias: join('bias') };
   });
+  const state = layout.map((l, i) => Object.fromEntries(l.state.map((e) => [e.attribute, take(e, i)])));
+  const entries = layout.flatMap((l) => l.parameters);
   const { training, used } = decodeTraining(contents.tensors, contents.metadata, entries);
-  const extra = [...contents.tensors.keys()].filter((k) => !used.has(k) && !entries.some((p) => p.name === k));
+  const known = new Set(layout.flatMap((l) => [...l.parameters, ...l.state].map((e) => e.name)));
+  const extra = [...contents.tensors.keys()].filter((k) => !used.has(k) && !known.has(k));
   if (extra.length) throw new DataError(`checkpoint: tensors ${extra.join(', ')} belong to no layer of this network`, `checkpoint.${extra[0]}`, extra);
-  net.setParameters(spec.layers.map((_, l) => ({ weight: values[2 * l], bias: values[2 * l + 1] })));
+  // setParameters and setState each check everything before they write; should the state be
+  // refused after the parameters went in, the parameters go back.
+  const before = net.getParameters();
+  net.setParameters(params);
+  try {
+    net.setState(state);
+  } catch (err) {
+    net.setParameters(before);
+    throw err;
+  }
   return { ...contents, training };
+}
+
+/** A stored spec in plainSpec's form (every default filled), to compare with a network's. */
+function canonical(stored: NetworkSpec): string {
+  try {
+    return JSON.stringify(plainSpec(resolveSpec(stored)));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new DataError(`checkpoint: its descent.spec is not a network this descent builds (${err.message})`, 'checkpoint.spec', stored);
+    throw err;
+  }
 }

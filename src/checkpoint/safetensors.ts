@@ -1,15 +1,22 @@
 // The safetensors container (huggingface/safetensors): an 8-byte little-endian header length,
 // a JSON header naming each tensor's dtype, shape and byte range, optional string metadata
 // under "__metadata__", then the raw little-endian bytes. PyTorch (safetensors.torch), candle,
-// Burn and jax-js read it. Only what descent stores is written and read (F32, and I32 for a
-// run's row order); reading checks every offset, so a truncated or altered file is a
-// DataError, never a wrong tensor.
+// Burn and jax-js read it. Only what descent stores is written and read (F32; I32 for a run's
+// row order; I64 for BatchNorm's num_batches_tracked, as PyTorch keeps it); reading checks
+// every offset, so a truncated or altered file is a DataError, never a wrong tensor.
 import { DataError } from '../errors.js';
 
 export interface Tensor {
   shape: number[];
-  data: Float32Array | Int32Array;
+  data: Float32Array | Int32Array | BigInt64Array;
 }
+
+/** The safetensors dtype of a tensor's data. */
+export function dtypeOf(data: Tensor['data']): 'F32' | 'I32' | 'I64' {
+  return data instanceof Float32Array ? 'F32' : data instanceof Int32Array ? 'I32' : 'I64';
+}
+
+const TYPES = { F32: Float32Array, I32: Int32Array, I64: BigInt64Array } as const;
 
 const HEADER_LIMIT = 100_000_000;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -19,8 +26,8 @@ export function encodeSafetensors(tensors: [name: string, tensor: Tensor][], met
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, t] of tensors) {
-    const bytes = t.data.length * 4;
-    header[name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    const bytes = t.data.byteLength;
+    header[name] = { dtype: dtypeOf(t.data), shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
   // The format pads the header with spaces so the data starts 8-byte aligned.
@@ -28,19 +35,23 @@ export function encodeSafetensors(tensors: [name: string, tensor: Tensor][], met
   const padded = Math.ceil(json.length / 8) * 8;
   if (padded !== json.length) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.length));
   const out = new Uint8Array(8 + json.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(json.length), true);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
   let at = 8 + json.length;
   for (const [, t] of tensors) {
-    const f32 = t.data instanceof Float32Array;
     // The format is little-endian, as typed arrays are on every platform descent runs on: a
-    // byte copy then (a checkpoint of 200k parameters with Adam's state: 2.5 MB), element by element otherwise.
-    if (LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    else for (let i = 0; i < t.data.length; i++) f32 ? view.setFloat32(at + 4 * i, t.data[i], true) : view.setInt32(at + 4 * i, t.data[i], true);
+    // byte copy then (a checkpoint of 200k parameters with Adam's state: 2.5 MB).
+    const raw = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    out.set(LITTLE_ENDIAN ? raw : swapped(raw.slice(), t.data.BYTES_PER_ELEMENT), at);
     at += t.data.byteLength;
   }
   return out;
+}
+
+/** `bytes` with each `width`-byte element's bytes reversed: little-endian data on a big-endian platform and back. */
+function swapped<T extends Uint8Array>(bytes: T, width: number): T {
+  if (!LITTLE_ENDIAN) for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
+  return bytes;
 }
 
 export interface Decoded {
@@ -69,7 +80,6 @@ export function decodeSafetensors(bytes: Uint8Array): Decoded {
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw bad('its header is not a JSON object', 'checkpoint.header', header);
   const payload = bytes.subarray(8 + headerLength);
-  const pview = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const metadata: Record<string, string> = {};
   const tensors = new Map<string, Tensor>();
   const ranges: [number, number, string][] = [];
@@ -84,19 +94,20 @@ export function decodeSafetensors(bytes: Uint8Array): Decoded {
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const path = `checkpoint.${name}`;
-    if (e?.dtype !== 'F32' && e?.dtype !== 'I32') throw bad(`tensor ${name} has dtype ${JSON.stringify(e?.dtype)}; descent stores and reads F32 (and I32)`, `${path}.dtype`, e?.dtype);
+    const dtype = e?.dtype;
+    if (dtype !== 'F32' && dtype !== 'I32' && dtype !== 'I64') throw bad(`tensor ${name} has dtype ${JSON.stringify(dtype)}; descent stores and reads F32 (and I32, I64)`, `${path}.dtype`, dtype);
+    const width = dtype === 'I64' ? 8 : 4;
     const shape = e.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad(`tensor ${name} has shape ${JSON.stringify(shape)}`, `${path}.shape`, shape);
     const offsets = e.data_offsets;
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(Number.isInteger) || offsets[0] < 0 || offsets[1] - offsets[0] !== count * 4 || offsets[1] > payload.length) {
-      throw bad(`tensor ${name}'s data_offsets ${JSON.stringify(offsets)} do not hold ${count} 4-byte values within the ${payload.length} data bytes`, `${path}.data_offsets`, offsets);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(Number.isInteger) || offsets[0] < 0 || offsets[1] - offsets[0] !== count * width || offsets[1] > payload.length) {
+      throw bad(`tensor ${name}'s data_offsets ${JSON.stringify(offsets)} do not hold ${count} ${width}-byte values within the ${payload.length} data bytes`, `${path}.data_offsets`, offsets);
     }
     ranges.push([offsets[0], offsets[1], name]);
-    const Type = e.dtype === 'F32' ? Float32Array : Int32Array;
-    // A copy of the bytes (aligned, and not a view of the caller's buffer), read as they are on a little-endian platform.
-    const data = LITTLE_ENDIAN ? new Type(payload.slice(offsets[0], offsets[1]).buffer) : new Type(count);
-    if (!LITTLE_ENDIAN) for (let i = 0; i < count; i++) data[i] = e.dtype === 'F32' ? pview.getFloat32(offsets[0] + 4 * i, true) : pview.getInt32(offsets[0] + 4 * i, true);
+    const Type = TYPES[dtype];
+    // A copy of the bytes (aligned, and not a view of the caller's buffer), in the platform's byte order.
+    const data = new Type(swapped(payload.slice(offsets[0], offsets[1]), width).buffer);
     tensors.set(name, { shape: shape as number[], data });
   }
   // The format requires the tensors to tile the data section exactly: no gaps, no overlaps.

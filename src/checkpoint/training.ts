@@ -9,9 +9,9 @@
 import { DataError } from '../errors.js';
 import { describe } from '../util/describe.js';
 import type { OptimizerSnapshot, OptimizerType, RunSnapshot, TrainingSnapshot } from '../types.js';
-import type { Tensor } from './safetensors.js';
+import { dtypeOf, type Tensor } from './safetensors.js';
 
-/** A parameter tensor of the checkpoint: its name (`0.weight`), shape and size, in getParameters' order. */
+/** A parameter tensor of the checkpoint: its name (`0.weight`), shape and size, in getParameters' order (a layer without parameters has none). */
 export interface ParameterEntry {
   name: string;
   shape: number[];
@@ -74,14 +74,16 @@ function parse<V>(metadata: Record<string, string>, key: string): V | undefined 
 /** The snapshot a checkpoint holds (null: none), and the tensor names it used. */
 export function decodeTraining(tensors: Map<string, Tensor>, metadata: Record<string, string>, params: ParameterEntry[]): { training: TrainingSnapshot | null; used: Set<string> } {
   const used = new Set<string>();
-  const take = (name: string, dtype: 'F32' | 'I32', shape?: number[]) => {
+  function take(name: string, dtype: 'F32', shape?: number[]): Float32Array;
+  function take(name: string, dtype: 'I32', shape?: number[]): Int32Array;
+  function take(name: string, dtype: 'F32' | 'I32', shape?: number[]) {
     const t = tensors.get(name);
     if (!t) throw bad(`tensor ${name} is missing`, `checkpoint.${name}`, undefined);
-    if ((t.data instanceof Int32Array) !== (dtype === 'I32')) throw bad(`tensor ${name} must be ${dtype}`, `checkpoint.${name}.dtype`, t.data);
+    if (dtypeOf(t.data) !== dtype) throw bad(`tensor ${name} must be ${dtype}`, `checkpoint.${name}.dtype`, t.data);
     if (shape && t.shape.join() !== shape.join()) throw bad(`tensor ${name} has shape [${t.shape.join(', ')}], it needs [${shape.join(', ')}]`, `checkpoint.${name}.shape`, t.shape);
     used.add(name);
     return t.data;
-  };
+  }
   // Optimizer state: every `optimizer.state.<parameter>.<state>`, gathered flat per state.
   const names = new Set<string>();
   const steps: number[] = [];
@@ -123,7 +125,7 @@ export function decodeTraining(tensors: Map<string, Tensor>, metadata: Record<st
     : { type: null, step: steps[0] ?? (names.size > 0 ? 1 : 0), muProduct: muProducts[0] ?? 1, state };
   const run = parse<RunSnapshot>(metadata, TRAINING_KEYS.training) ?? null;
   if (run) {
-    run.order = tensors.has(T.order) ? (take(T.order, 'I32') as Int32Array) : null;
+    run.order = tensors.has(T.order) ? take(T.order, 'I32') : null;
     const es = run.state?.earlyStopping;
     if (es && tensors.has(T.best)) es.bestWeights = Array.from(take(T.best, 'F32'));
     const snap = run.state?.guard?.snapshot;

@@ -10,10 +10,14 @@ import { trainTestSplit, type Float32Matrix } from '../data/preprocess.js';
 
 /** Pixels per image (28 × 28). */
 export const MNIST_FEATURES = 784;
+/** An image as a network's input shape [channels, height, width]: a row is its 28 rows of 28 pixels, in order. */
+export const MNIST_IMAGE = [1, 28, 28] as const;
 /** Digits 0 … 9. */
 export const MNIST_CLASSES = 10;
 /** Rows held out for testing: a stratified 8,000 / 2,000 split of the 10,000 rows. */
 export const MNIST_TEST_FRACTION = 0.2;
+/** Rows of the training split. */
+export const MNIST_TRAIN_ROWS = 8000;
 
 /** What this module reads from the package: one entry per digit. */
 type MnistPackage = Record<number, { raw: ArrayLike<number>; length: number }>;
@@ -58,12 +62,15 @@ export async function loadMnist(): Promise<MnistData> {
 
 /**
  * Loads MNIST and splits it, stratified by digit and seeded: 8,000 training rows and
- * 2,000 test rows, each digit split 80/20.
+ * 2,000 test rows, each digit split 80/20. `trainRows` keeps only the first that many
+ * training rows (the split is shuffled, so they are a seeded sample; the test rows stay).
  */
-export async function loadMnistSplit(seed: number): Promise<MnistSplit> {
+export async function loadMnistSplit(seed: number, trainRows?: number): Promise<MnistSplit> {
   const { x, y } = await loadMnist();
   const split = trainTestSplit(x, y, { testFraction: MNIST_TEST_FRACTION, seed, stratify: true });
-  return { xTrain: split.xTrain, yTrain: split.yTrain, xTest: split.xTest, yTest: split.yTest };
+  const n = Math.min(trainRows ?? split.yTrain.length, split.yTrain.length);
+  const xTrain = n === split.yTrain.length ? split.xTrain : { data: split.xTrain.data.slice(0, n * MNIST_FEATURES), shape: [n, MNIST_FEATURES] as [number, number] };
+  return { xTrain, yTrain: split.yTrain.slice(0, n), xTest: split.xTest, yTest: split.yTest };
 }
 
 async function importMnist(): Promise<MnistPackage> {

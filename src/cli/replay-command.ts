@@ -49,11 +49,14 @@ export async function runReplayFile(file: string, threads = 1): Promise<void> {
     return;
   }
   // A case that carries PyTorch's results is checked against them: pass or fail, not just numbers.
-  if (!isResult(expected)) throw new ReplayFormatError(`${file}: case.expected must be { losses, grads0, final } as the golden cases store them`, 'case.expected', expected);
+  if (!isResult(expected)) throw new ReplayFormatError(`${file}: case.expected must be { losses, grads0, final } (and evalOutputs, state) as the golden cases store them`, 'case.expected', expected);
   const bad = replayMismatches(result, expected);
   process.stdout.write(JSON.stringify({ ...result, check: { pass: bad.length === 0, mismatches: bad.length, first: bad.slice(0, 10), tolerances: REPLAY_TOLERANCES } }) + '\n');
   if (bad.length) throw new ReplayMismatchError(`${file}: FAIL: ${bad.length} value${bad.length === 1 ? '' : 's'} outside the tolerances of case.expected, first ${bad.slice(0, 3).join('; ')}`);
-  process.stderr.write(`descent: ${file}: pass: ${result.losses.length} losses, the step-0 gradients and the final parameters match case.expected\n`);
+  const parts = [`${result.losses.length} losses`, 'the step-0 gradients', 'the final parameters'];
+  if (expected.evalOutputs) parts.push('the evaluation outputs');
+  if (expected.state) parts.push('the running statistics');
+  process.stderr.write(`descent: ${file}: pass: ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]} match case.expected\n`);
 }
 
 /** The replay did not match its case's expected results; the CLI exits 1. */
@@ -67,6 +70,8 @@ export class ReplayMismatchError extends Error {
 
 function isResult(v: unknown): v is ReplayResult {
   const r = v as ReplayResult;
-  const tensors = (t: unknown) => Array.isArray(t) && t.every((l) => l !== null && typeof l === 'object' && Array.isArray(l.weight) && Array.isArray(l.bias));
-  return typeof v === 'object' && v !== null && Array.isArray(r.losses) && tensors(r.grads0) && tensors(r.final);
+  // Per layer, arrays by tensor name ({ weight, bias } for a dense layer, {} for one without).
+  const tensors = (t: unknown) => Array.isArray(t) && t.every((l) => l !== null && typeof l === 'object' && !Array.isArray(l) && Object.values(l).every(Array.isArray));
+  return typeof v === 'object' && v !== null && Array.isArray(r.losses) && tensors(r.grads0) && tensors(r.final)
+    && (r.evalOutputs === undefined || Array.isArray(r.evalOutputs)) && (r.state === undefined || tensors(r.state));
 }

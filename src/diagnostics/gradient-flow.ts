@@ -4,6 +4,10 @@
 // stays allocation-free.
 // Dead ReLU units are tracked on every step: the pass stamps each unit that fired with the
 // running sample count, and a unit is dead once it has been silent for `deadWindow` samples.
+// Layers without weights (pools, flatten, dropout, activation layers) have no weight, gradient
+// or update figures: theirs are NaN ("does not apply", as `saturated` for a ReLU layer), and
+// nothing that sums or compares layers reads them. After a convolution the unit is the
+// channel: one filter serves every position, so it stops learning only when it fires nowhere.
 import { LAYER_STATISTICS } from '../names.js';
 import { canDie, isSaturating } from '../model/activations.js';
 import type { Engine } from '../engine/engine.js';
@@ -62,6 +66,14 @@ export class Diagnostics {
   private readonly deadWindow: number;
   private readonly relu: boolean[];
   private readonly saturating: boolean[];
+  /**
+   * Per layer: 1 when it has weight (bias) tensors, else NaN, which their figures are
+   * multiplied by (a typed-array read stays an unboxed double; a choice of two constants may not).
+   */
+  private readonly weightsScale: Float64Array;
+  private readonly biasScale: Float64Array;
+  /** Per layer: the channels dead units are counted in (its output's first dimension when it is [C, H, W] or [C, L]; else each unit its own). */
+  private readonly channels: Int32Array;
   // Per-epoch accumulation: sums of every per-layer figure (statistic-major) and of loss and gradNorm.
   private readonly sums: Float64Array;
   /** Values in each sum (fewer than the reports for `dead` before its window filled). */
@@ -85,7 +97,15 @@ export class Diagnostics {
     onVerdict: ((v: Verdict) => void) | undefined,
   ) {
     this.every = options.every;
-    this.judge = new VerdictJudge(options.thresholds, e.layers.map((l) => l.weightCount), optimizer.type === 'sgd', onVerdict);
+    this.channels = Int32Array.from(e.layers, (l) => (l.spec.shape.length > 1 ? l.spec.shape[0] : l.outputs));
+    this.weightsScale = Float64Array.from(e.layers, (l) => (l.weightCount > 0 ? 1 : NaN));
+    this.biasScale = Float64Array.from(e.layers, (l) => (l.biasCount > 0 ? 1 : NaN));
+    this.judge = new VerdictJudge(options.thresholds, e.layers.map((l, i) => ({
+      type: l.spec.type,
+      weights: l.weightCount,
+      linearMap: l.kind.fans(l.spec).fanIn > 0,
+      deadUnits: this.channels[i] < l.outputs ? 'channels' : 'units',
+    })), optimizer.type === 'sgd', onVerdict);
     this.clipping = clips(optimizer);
     this.deadWindow = options.deadWindow ?? Math.min(trainRows, DEFAULT_DEAD_WINDOW);
     const L = e.layers.length;
@@ -190,13 +210,15 @@ export class Diagnostics {
       const s = (e.stats >> 3) + l * STAT.WORDS;
       const n = rows * e.layers[l].outputs;
       const dW = f64[s + STAT.DW_SQ], db = f64[s + STAT.DB_SQ];
+      // An absent tensor's sums are 0: they add nothing here, and its figures are NaN below.
       gradSq += dW + db;
-      r.weightGradNorm[l] = Math.sqrt(dW);
-      r.biasGradNorm[l] = Math.sqrt(db);
-      r.weightNorm[l] = Math.sqrt(f64[s + STAT.W_SQ]);
-      r.biasNorm[l] = Math.sqrt(f64[s + STAT.B_SQ]);
-      r.weightUpdateNorm[l] = Math.sqrt(f64[s + STAT.DW_STEP_SQ]);
-      r.biasUpdateNorm[l] = Math.sqrt(f64[s + STAT.DB_STEP_SQ]);
+      const hasW = this.weightsScale[l], hasB = this.biasScale[l];
+      r.weightGradNorm[l] = Math.sqrt(dW) * hasW;
+      r.biasGradNorm[l] = Math.sqrt(db) * hasB;
+      r.weightNorm[l] = Math.sqrt(f64[s + STAT.W_SQ]) * hasW;
+      r.biasNorm[l] = Math.sqrt(f64[s + STAT.B_SQ]) * hasB;
+      r.weightUpdateNorm[l] = Math.sqrt(f64[s + STAT.DW_STEP_SQ]) * hasW;
+      r.biasUpdateNorm[l] = Math.sqrt(f64[s + STAT.DB_STEP_SQ]) * hasB;
       r.gradToData[l] = Math.log10(r.weightGradNorm[l] / r.weightNorm[l]);
       r.updateToData[l] = Math.log10(r.weightUpdateNorm[l] / r.weightNorm[l]);
       r.activationGradRms[l] = Math.sqrt(f64[s + STAT.DA_SQ] / n);
@@ -221,17 +243,29 @@ export class Diagnostics {
     this.onReport?.(r);
   }
 
-  /** Stores the fraction of layer l's units silent for the last deadWindow samples (NaN until that many were seen). */
+  /**
+   * Stores the fraction of layer l's units silent for the last deadWindow samples (NaN until
+   * that many were seen). In a [C, H, W] or [C, L] output the units are its channels: a
+   * channel is dead when every one of its positions was silent (a position can be silent for
+   * want of its feature there, or because padding reaches it, while its filter still learns
+   * from the others).
+   */
   private writeDeadFraction(i32: Int32Array, l: number): void {
     if (this.samples < this.deadWindow) {
       this.report.dead[l] = NaN;
       return;
     }
     const base = this.e.lastActive[l] >> 2;
-    const units = this.e.layers[l].outputs;
+    const channels = this.channels[l];
+    const positions = this.e.layers[l].outputs / channels;
+    // The latest stamp of any position of the channel: silent since then.
     let dead = 0;
-    for (let u = 0; u < units; u++) if (this.samples - i32[base + u] >= this.deadWindow) dead++;
-    this.report.dead[l] = dead / units;
+    for (let c = 0, u = base; c < channels; c++) {
+      let latest = i32[u];
+      for (const end = u + positions; u < end; u++) latest = Math.max(latest, i32[u]);
+      if (this.samples - latest >= this.deadWindow) dead++;
+    }
+    this.report.dead[l] = dead / channels;
   }
 
   private accumulate(): void {

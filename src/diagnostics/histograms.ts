@@ -49,6 +49,14 @@ class Histograms implements HistogramTaker {
   /** Bins layer l's values of one kind into the engine's storage, then copies them into `into`. */
   private take(kind: number, l: number, into: LayerHistograms): void {
     const e = this.e;
+    if (kind !== OUTPUTS && e.layers[l].weightCount === 0) {
+      // A layer without weights (a pool, flatten, dropout): no weights or gradients to bin. Its
+      // range stays NaN and its counts 0, what a layer with no finite value shows.
+      into.lo[l] = NaN;
+      into.hi[l] = NaN;
+      into.counts.fill(0, l * this.bins, (l + 1) * this.bins);
+      return;
+    }
     const k = e.k;
     const bins = this.bins;
     const at = kind * e.layers.length + l;

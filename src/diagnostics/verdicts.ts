@@ -49,6 +49,19 @@ export function resolveThresholds(o: unknown, path: string): VerdictThresholds {
 }
 
 const LAYER_CODES: VerdictCode[] = ['saturated', 'dead'];
+
+/**
+ * What the judge knows of a layer: its kind's `type`, its weight count (0: it has no weights,
+ * so no weight figures), whether its weights are a linear map with fans (dense, conv2d: the
+ * layers the vanishing ratio compares; a normalisation's γ is a scale, not one), and what its
+ * dead units are (channels for a [C, H, W] or [C, L] output, where one filter serves every position).
+ */
+export interface JudgedLayer {
+  readonly type: string;
+  readonly weights: number;
+  readonly linearMap: boolean;
+  readonly deadUnits: 'units' | 'channels';
+}
 const NETWORK_CODES: VerdictCode[] = ['vanishing', 'exploding', 'lr_too_high', 'lr_too_low', 'plateau', 'overfitting'];
 
 export class VerdictJudge {
@@ -72,6 +85,8 @@ export class VerdictJudge {
   private lastLoss = NaN;
   private lastValLoss = NaN;
   private lastTrainLoss = NaN;
+  /** The largest update:data of the layers with weights at the last report (what the learning-rate verdicts read). */
+  private maxUpdate = NaN;
 
   // The thresholds as plain number fields: reading a double from the options object (a
   // spread copy) allocated in optimized code, and judgeReport must not allocate.
@@ -85,10 +100,18 @@ export class VerdictJudge {
   private readonly lrLow: number;
   private readonly plateauLossChange: number;
   private readonly plateauGradNorm: number;
+  /** The first and last linear-map layers (dense, conv2d) and √ of their weight counts: the vanishing ratio's ends. */
+  private readonly first: number;
+  private readonly last: number;
+  private readonly sqrtFirst: number;
+  private readonly sqrtLast: number;
+  /** 1 for layers with weights: only they have an update:data for the learning-rate verdicts. */
+  private readonly weighted: Uint8Array;
+  private readonly layerCount: number;
 
   constructor(
     readonly thresholds: VerdictThresholds,
-    private readonly weights: number[],
+    private readonly layers: readonly JudgedLayer[],
     private readonly plainSgd: boolean,
     private readonly onVerdict: ((v: Verdict) => void) | undefined,
   ) {
@@ -102,7 +125,17 @@ export class VerdictJudge {
     this.lrLow = thresholds.lrLowUpdateRatio;
     this.plateauLossChange = thresholds.plateauLossChange;
     this.plateauGradNorm = thresholds.plateauGradNorm;
-    this.streak = new Int32Array(NETWORK_CODES.length + LAYER_CODES.length * weights.length);
+    this.layerCount = layers.length;
+    this.weighted = Uint8Array.from(layers, (l) => (l.weights > 0 ? 1 : 0));
+    // Pools, flatten, dropout and activation layers have no weights, so no ∂W: the ratio runs
+    // from the first layer with a weight matrix or kernel to the last. With fewer than two it is
+    // a layer against itself (1: never vanishing); with none, 0/0 (NaN: never either).
+    const maps = layers.flatMap((l, i) => (l.linearMap && l.weights > 0 ? [i] : []));
+    this.first = maps.length ? maps[0] : 0;
+    this.last = maps.length ? maps[maps.length - 1] : 0;
+    this.sqrtFirst = Math.sqrt(layers[this.first]?.weights ?? 0);
+    this.sqrtLast = Math.sqrt(layers[this.last]?.weights ?? 0);
+    this.streak = new Int32Array(NETWORK_CODES.length + LAYER_CODES.length * layers.length);
     this.done = new Uint8Array(this.streak.length);
     this.pending = new Uint8Array(this.streak.length);
     this.norms = new RollingMedian(thresholds.explodingNormWindow);
@@ -136,10 +169,10 @@ export class VerdictJudge {
     const L = r.layers;
     if (Number.isNaN(this.firstLoss) && Number.isFinite(r.loss)) this.firstLoss = r.loss;
 
-    // vanishing: RMS of the first layer's weight gradient against the last layer's.
+    // vanishing: RMS of the first linear-map layer's weight gradient against the last one's.
     // Inline, not through gradientRatio(): a double returned from a call is a heap allocation.
     // No `L > 1 ? … : NaN`: a phi of a computed double and a constant is boxed. One layer gives 1.
-    const ratio = (r.weightGradNorm[0] / Math.sqrt(this.weights[0])) / (r.weightGradNorm[L - 1] / Math.sqrt(this.weights[L - 1]));
+    const ratio = (r.weightGradNorm[this.first] / this.sqrtFirst) / (r.weightGradNorm[this.last] / this.sqrtLast);
     this.update('vanishing', null, r, ratio < this.vanishingRatio);
 
     // exploding: non-finite values, a gradient norm far above its recent median, or the loss far above the first.
@@ -166,8 +199,10 @@ export class VerdictJudge {
     }
 
     // Learning rate, judged by update:data under plain SGD only (Adam keeps it near −2 whatever happens).
+    // Over the layers with weights: the others' update:data is NaN (no weights), which Math.max would spread.
     let maxUpdate = -Infinity;
-    for (let l = 0; l < L; l++) maxUpdate = Math.max(maxUpdate, r.updateToData[l]);
+    for (let l = 0; l < L; l++) if (this.weighted[l] === 1) maxUpdate = Math.max(maxUpdate, r.updateToData[l]);
+    this.maxUpdate = maxUpdate;
     const rising = r.loss > this.lastLoss;
     const change = Math.abs(r.loss - this.lastLoss) / Math.abs(this.lastLoss);
     this.update('lr_too_high', null, r, this.plainSgd && maxUpdate > this.lrHigh && rising);
@@ -202,7 +237,7 @@ export class VerdictJudge {
    * it when the streak reaches `consecutive`. Only the raise path builds objects.
    */
   private update(code: VerdictCode, layer: number | null, r: DiagnosticsReport, holds: boolean): void {
-    const i = layer === null ? NETWORK_CODES.indexOf(code) : NETWORK_CODES.length + LAYER_CODES.indexOf(code) * this.weights.length + layer;
+    const i = layer === null ? NETWORK_CODES.indexOf(code) : NETWORK_CODES.length + LAYER_CODES.indexOf(code) * this.layerCount + layer;
     // Arithmetic instead of branches: optimized code that meets a path it has never run
     // deoptimizes, and this runs too rarely (once per report) to be re-optimized soon —
     // interpreted, it would box every double it reads.
@@ -225,7 +260,7 @@ export class VerdictJudge {
   private flush(r: DiagnosticsReport): void {
     if (this.anyPending === 0) return;
     this.anyPending = 0;
-    const n = NETWORK_CODES.length, L = this.weights.length;
+    const n = NETWORK_CODES.length, L = this.layerCount;
     for (let i = 0; i < this.pending.length; i++) {
       if (!this.pending[i]) continue;
       this.pending[i] = 0;
@@ -243,19 +278,35 @@ export class VerdictJudge {
       return;
     }
     const [figure, value, what] = this.figureOf(code, layer, r);
-    const where = layer === null ? '' : `layer ${layer}: `;
-    this.raise(code, layer, r.step, r.epoch, { [figure]: value, loss: r.loss, gradNorm: r.gradNorm }, `${where}${what} ${value.toPrecision(3)}`);
+    const where = layer === null ? '' : `${this.name(layer)}: `;
+    const figures: Record<string, number> = { [figure]: value, loss: r.loss, gradNorm: r.gradNorm };
+    let detail = `${where}${what} ${value.toPrecision(3)}`;
+    if (code === 'vanishing') {
+      // Where the gradient fades, through every layer (those without weights pass ∂L/∂a on too).
+      const drop = steepestDrop(r);
+      if (drop.layer >= 0) {
+        figures.dropLayer = drop.layer;
+        figures.drop = drop.factor;
+        detail += `; RMS(∂L/∂a) falls most across ${this.name(drop.layer)}, ×${drop.factor.toPrecision(3)}`;
+      }
+    }
+    this.raise(code, layer, r.step, r.epoch, figures, detail);
+  }
+
+  /** A layer as verdicts name it: its kind and position ("conv2d layer 0"). */
+  private name(l: number): string {
+    return `${this.layers[l].type} layer ${l}`;
   }
 
   /** The figure a verdict rests on, as the report shows it. */
   private figureOf(code: VerdictCode, layer: number | null, r: DiagnosticsReport): [string, number, string] {
     switch (code) {
-      case 'vanishing': return ['ratio', this.gradientRatio(r), 'RMS(∂W first layer) / RMS(∂W last layer)'];
+      case 'vanishing': return ['ratio', this.gradientRatio(r), `RMS(∂W ${this.name(this.first)}) / RMS(∂W ${this.name(this.last)})`];
       case 'lr_too_high':
-      case 'lr_too_low': return ['updateToData', maxOf(r.updateToData), 'largest log10 update:data'];
+      case 'lr_too_low': return ['updateToData', this.maxUpdate, 'largest log10 update:data'];
       case 'plateau': return ['gradNorm', r.gradNorm, 'loss flat, gradient norm'];
       case 'saturated': return ['saturated', r.saturated[layer!], 'fraction of outputs saturated'];
-      default: return ['dead', r.dead[layer!], 'fraction of ReLU units dead'];
+      default: return ['dead', r.dead[layer!], `fraction of ReLU ${this.layers[layer!].deadUnits} dead`];
     }
   }
 
@@ -265,16 +316,25 @@ export class VerdictJudge {
     this.onVerdict?.(v);
   }
 
-  /** RMS(∂W) of the first layer over that of the last (only called when raising: it returns a double). */
+  /** RMS(∂W) of the first linear-map layer over that of the last (only called when raising: it returns a double). */
   private gradientRatio(r: DiagnosticsReport): number {
-    const L = r.layers;
-    return (r.weightGradNorm[0] / Math.sqrt(this.weights[0])) / (r.weightGradNorm[L - 1] / Math.sqrt(this.weights[L - 1]));
+    return (r.weightGradNorm[this.first] / this.sqrtFirst) / (r.weightGradNorm[this.last] / this.sqrtLast);
   }
 }
 
-/** Largest value (NaN if any is NaN). */
-function maxOf(values: Float64Array): number {
-  let m = -Infinity;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, values[i]);
-  return m;
+/**
+ * The layer across which RMS(∂L/∂a) shrinks most on the way back: the smallest
+ * RMS(∂L/∂ its input) / RMS(∂L/∂ its output), layers 1 … L−1 (layer 0's input gradient is
+ * never computed); layer −1 when no ratio is finite.
+ */
+export function steepestDrop(r: DiagnosticsReport): { layer: number; factor: number } {
+  let layer = -1, factor = Infinity;
+  for (let l = 1; l < r.layers; l++) {
+    const f = r.activationGradRms[l - 1] / r.activationGradRms[l];
+    if (Number.isFinite(f) && f < factor) {
+      factor = f;
+      layer = l;
+    }
+  }
+  return { layer, factor: layer < 0 ? NaN : factor };
 }

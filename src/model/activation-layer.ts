@@ -2,7 +2,7 @@
 // through (assembly/identity.ts) and the activation every layer has does the work.
 import { ACTIVATIONS } from '../names.js';
 import type { ResolvedActivationLayer } from '../types.js';
-import type { LayerKind } from './layer-kind.js';
+import { NO_PARAMETERS, type LayerKind } from './layer-kind.js';
 
 export const activationLayer: LayerKind<ResolvedActivationLayer> = {
   type: 'activation',
@@ -14,10 +14,7 @@ export const activationLayer: LayerKind<ResolvedActivationLayer> = {
     if (!r.has('activation')) throw r.fail('activation', `one of ${ACTIVATIONS.join(', ')}`);
     return { type: 'activation', inputs: n, outputs: n, inputShape: input, shape: input, activation: r.oneOf('activation', ACTIVATIONS) };
   },
-  tensors: () => [],
-  fans: () => ({ fanIn: 0, fanOut: 0 }),
-  initialize() {},
-  state: () => [],
+  ...NO_PARAMETERS,
   scratch: () => 0,
   ownWords: [],
   words: () => [],

@@ -3,7 +3,7 @@
 // drawn in the kernel from the step's seed, the layer and the value's place in the batch
 // (assembly/dropout.ts), so a seed gives the same run with any number of threads.
 import type { ResolvedDropoutLayer } from '../types.js';
-import { f32Bits, type LayerKind } from './layer-kind.js';
+import { f32Bits, NO_PARAMETERS, type LayerKind } from './layer-kind.js';
 
 export const dropout: LayerKind<ResolvedDropoutLayer> = {
   type: 'dropout',
@@ -14,10 +14,7 @@ export const dropout: LayerKind<ResolvedDropoutLayer> = {
     const p = r.number('p', { min: 0, max: 1, default: 0.5 });
     return { type: 'dropout', inputs: n, outputs: n, inputShape: input, shape: input, p, activation: 'linear' };
   },
-  tensors: () => [],
-  fans: () => ({ fanIn: 0, fanOut: 0 }),
-  initialize() {},
-  state: () => [],
+  ...NO_PARAMETERS,
   // The pass's mask, one f32 per value (what the backward multiplies by).
   scratch: (l, rows) => rows * l.outputs,
   // PyTorch computes 1 − p in double and rounds it to f32 once, then divides by it in f32

@@ -80,6 +80,14 @@ export interface LayerKind<R extends ResolvedLayer = ResolvedLayer> {
   words(layer: R): readonly number[];
 }
 
+/** What a kind without parameters or state says of them (pools, flatten, dropout, activation layers). */
+export const NO_PARAMETERS = {
+  tensors: () => [],
+  fans: () => ({ fanIn: 0, fanOut: 0 }),
+  initialize() {},
+  state: () => [],
+} as const;
+
 /** The f32 bits of `x` as an i32 descriptor word (a kind's real-valued options: p, eps, momentum). */
 export function f32Bits(x: number): number {
   F32[0] = x;

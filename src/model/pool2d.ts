@@ -2,7 +2,7 @@
 // no parameters. Their kernels: assembly/pool2d.ts.
 import { ConfigError } from '../errors.js';
 import type { ResolvedAvgPool2dLayer, ResolvedMaxPool2dLayer } from '../types.js';
-import type { LayerKind } from './layer-kind.js';
+import { NO_PARAMETERS, type LayerKind } from './layer-kind.js';
 import { poolOutput, readPair, requireImage, requireOutput, type Pair } from './spatial.js';
 import type { OptionsReader } from '../util/options.js';
 
@@ -33,13 +33,6 @@ function readWindow(r: OptionsReader<PoolKey>, input: readonly number[], path: s
   return { inputs: input[0] * h * w, outputs: input[0] * out[0] * out[1], inputShape: input, shape, kernelSize, stride, padding, ceilMode };
 }
 
-const noParameters = {
-  tensors: () => [],
-  fans: () => ({ fanIn: 0, fanOut: 0 }),
-  initialize() {},
-  state: () => [],
-};
-
 /**
  * The first output along one dimension whose window has no tap inside [0, size) (dilated taps
  * can straddle a small input), or −1.
@@ -69,7 +62,7 @@ export const maxpool2d: LayerKind<MaxPool2dLayer> = {
     }
     return { type: 'maxpool2d', ...window, dilation, activation: 'linear' };
   },
-  ...noParameters,
+  ...NO_PARAMETERS,
   // Each output's argmax (an index into its channel's H·W plane, as i32), for the backward.
   scratch: (l, rows) => rows * l.outputs,
   ownWords: ['channels', 'inHeight', 'inWidth', 'outHeight', 'outWidth', 'kernelHeight', 'kernelWidth', 'strideHeight', 'strideWidth', 'padHeight', 'padWidth', 'dilationHeight', 'dilationWidth'],
@@ -82,7 +75,7 @@ export const avgpool2d: LayerKind<AvgPool2dLayer> = {
   resolve(r, input, path) {
     return { type: 'avgpool2d', ...readWindow(r, input, path, 'avgpool2d', [1, 1]), countIncludePad: r.boolean('countIncludePad', true), activation: 'linear' };
   },
-  ...noParameters,
+  ...NO_PARAMETERS,
   scratch: () => 0,
   ownWords: ['channels', 'inHeight', 'inWidth', 'outHeight', 'outWidth', 'kernelHeight', 'kernelWidth', 'strideHeight', 'strideWidth', 'padHeight', 'padWidth', 'countIncludePad'],
   words: (l) => [l.shape[0], l.inputShape[1], l.inputShape[2], l.shape[1], l.shape[2], l.kernelSize[0], l.kernelSize[1], l.stride[0], l.stride[1], l.padding[0], l.padding[1], l.countIncludePad ? 1 : 0],

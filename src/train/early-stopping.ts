@@ -13,6 +13,7 @@ export class EarlyStopper {
   /** The epoch whose value was best, or null before the first improvement. */
   bestEpoch: number | null = null;
   private bestWeights: Float32Array | null = null;
+  private bestState: Float32Array | null = null;
   private readonly higherIsBetter: boolean;
 
   constructor(private readonly e: Engine, private readonly options: Required<EarlyStopping>) {
@@ -37,13 +38,30 @@ export class EarlyStopper {
   /** restoreBestWeights: puts the best epoch's parameters back (whatever ended training). */
   finish(): void {
     if (this.bestWeights) this.e.f32.set(this.bestWeights, this.e.params >> 2);
+    // Batch norm's running statistics go back with the weights they were gathered under.
+    if (this.bestState) {
+      let at = 0;
+      for (const l of this.e.layers) {
+        this.e.f32.set(this.bestState.subarray(at, at + l.stateSize), l.state >> 2);
+        at += l.stateSize;
+      }
+    }
   }
 
-  /** Copies the parameters aside as the best so far (one buffer per run, reused). */
+  /** Copies the parameters (and the layers' running statistics) aside as the best so far. */
   private keepWeights(): void {
     const e = this.e;
     this.bestWeights ??= new Float32Array(e.paramCount);
     this.bestWeights.set(e.f32.subarray(e.params >> 2, (e.params >> 2) + e.paramCount));
+    const stateSize = e.layers.reduce((n, l) => n + l.stateSize, 0);
+    if (stateSize > 0) {
+      this.bestState ??= new Float32Array(stateSize);
+      let at = 0;
+      for (const l of e.layers) {
+        this.bestState.set(e.f32.subarray(l.state >> 2, (l.state >> 2) + l.stateSize), at);
+        at += l.stateSize;
+      }
+    }
   }
 
   /** A plain copy of the state (NaN as null, so JSON keeps it). */
@@ -53,6 +71,7 @@ export class EarlyStopper {
       wait: this.wait,
       bestEpoch: this.bestEpoch,
       bestWeights: this.bestWeights && Array.from(this.bestWeights),
+      ...(this.bestState ? { bestState: Array.from(this.bestState) } : {}),
     };
   }
 
@@ -63,5 +82,8 @@ export class EarlyStopper {
     this.wait = s.wait;
     this.bestEpoch = s.bestEpoch;
     this.bestWeights = s.bestWeights && Float32Array.from(s.bestWeights);
+    const stateSize = this.e.layers.reduce((n, l) => n + l.stateSize, 0);
+    if (s.bestState && s.bestState.length !== stateSize) throw mustBe('earlyStopping.bestState', `${stateSize} values`, s.bestState.length);
+    this.bestState = s.bestState ? Float32Array.from(s.bestState) : null;
   }
 }

@@ -1,7 +1,7 @@
 // Restarts: one fit per seed from a fresh initialisation — the remedy for a bad local
 // minimum. The best run (lowest metric at its last epoch, highest for accuracies; a
 // non-finite one never wins) keeps its weights and its history.
-import type { FitOptions, History, LayerParameters, Monitor } from '../types.js';
+import type { FitOptions, History, LayerParameters, LayerState, Monitor } from '../types.js';
 import { monitored } from './fit.js';
 
 /** What a restart plan needs of the network it trains. */
@@ -9,6 +9,8 @@ export interface RestartTarget {
   initialize(seed: number): void;
   getParameters(): LayerParameters[];
   setParameters(p: LayerParameters[]): void;
+  getState(): LayerState[];
+  setState(s: LayerState[]): void;
 }
 
 export class RestartPlan {
@@ -20,6 +22,7 @@ export class RestartPlan {
   private readonly metrics: number[] = [];
   private best = -1;
   private bestParams: LayerParameters[] | null = null;
+  private bestState: LayerState[] | null = null;
 
   constructor(options: FitOptions, restarts: { seeds: number[]; metric: Monitor }, private readonly net: RestartTarget) {
     this.seeds = restarts.seeds;
@@ -46,6 +49,7 @@ export class RestartPlan {
     if (better || (this.best < 0 && histories.length === this.seeds.length)) {
       this.best = histories.length - 1;
       this.bestParams = this.net.getParameters();
+      this.bestState = this.net.getState();
     }
   }
 
@@ -53,6 +57,7 @@ export class RestartPlan {
   finish(): History {
     const best = Math.max(this.best, 0);
     if (this.bestParams) this.net.setParameters(this.bestParams);
+    if (this.bestState) this.net.setState(this.bestState);
     return { ...this.histories[best], restarts: { seeds: this.seeds, metrics: this.metrics, histories: this.histories, best } };
   }
 }

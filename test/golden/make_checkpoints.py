@@ -21,12 +21,25 @@ batch, CrossEntropyLoss mean):
 
 Both continuations' parameters go to optimizer-interop.torch.json.
 
+Layer kinds, for each case of checkpoints/kinds.json (a checkpoint of each kind, and a LeNet-like
+network with batch norm, dropout and layer norm; the Sequential is built from the spec as
+layout.ts names it: each layer a module, plus its non-linear activation's):
+
+- descent -> PyTorch: loads descent-kind-<case>.safetensors (strict load_state_dict, BatchNorm's
+  buffers included) and writes its eval-mode outputs on the case's rows.
+- PyTorch -> descent: builds the same Sequential, draws every parameter and buffer at random
+  (torch.manual_seed), saves its state_dict as torch-kind-<case>.safetensors (num_batches_tracked
+  as I64, as PyTorch keeps it) and writes its eval-mode outputs.
+
+Both go to kinds.torch.json. `--kinds` runs this part only.
+
 The safetensors container is written and read here by hand (8-byte little-endian header
 length, JSON header padded with spaces, raw little-endian data), as the package is not in
 Debian's python3; the format is the one huggingface/safetensors specifies.
 """
 import json
 import struct
+import sys
 from pathlib import Path
 
 import torch
@@ -48,8 +61,8 @@ def read_safetensors(path):
     tensors = {}
     for name, e in header.items():
         a, b = e["data_offsets"]
-        # descent writes F32, and I32 for a shuffled run's row order (none here: full batch).
-        dtype = {"F32": torch.float32, "I32": torch.int32}[e["dtype"]]
+        # descent writes F32, I32 for a shuffled run's row order, I64 for num_batches_tracked.
+        dtype = {"F32": torch.float32, "I32": torch.int32, "I64": torch.int64}[e["dtype"]]
         t = torch.frombuffer(bytearray(data[a:b]), dtype=dtype).reshape(e["shape"])
         tensors[name] = t.clone()
     return tensors, meta
@@ -58,8 +71,10 @@ def read_safetensors(path):
 def write_safetensors(path, tensors, meta):
     header, blobs, offset = {"__metadata__": meta}, [], 0
     for name, t in tensors.items():
-        b = t.detach().contiguous().to(torch.float32).numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
+        # int64 stays int64 (BatchNorm's num_batches_tracked); everything else is float32.
+        wide = t.dtype == torch.int64
+        b = t.detach().contiguous().numpy().astype("<i8").tobytes() if wide else t.detach().contiguous().to(torch.float32).numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "I64" if wide else "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
         blobs.append(b)
         offset += len(b)
     h = json.dumps(header, separators=(",", ":")).encode()
@@ -78,7 +93,98 @@ def sequential(spec):
     return torch.nn.Sequential(*modules)
 
 
+def activation_module(name):
+    return torch.nn.Identity() if name == "linear" else ACTIVATIONS[name]()
+
+
+def pair(v):
+    return tuple(v) if isinstance(v, list) else v
+
+
+def kind_module(layer, shape):
+    """The torch.nn module of one layer of a full spec (every option given, as descent stores it)."""
+    t = layer.get("type", "dense")
+    if t == "dense":
+        return torch.nn.Linear(shape[0], layer["units"])
+    if t == "conv2d":
+        padding = layer["padding"] if isinstance(layer["padding"], str) else pair(layer["padding"])
+        return torch.nn.Conv2d(shape[0], layer["outChannels"], pair(layer["kernelSize"]), stride=pair(layer["stride"]), padding=padding,
+                               dilation=pair(layer["dilation"]), bias=layer["bias"])
+    if t == "maxpool2d":
+        return torch.nn.MaxPool2d(pair(layer["kernelSize"]), stride=pair(layer["stride"]), padding=pair(layer["padding"]),
+                                  dilation=pair(layer["dilation"]), ceil_mode=layer["ceilMode"])
+    if t == "avgpool2d":
+        return torch.nn.AvgPool2d(pair(layer["kernelSize"]), stride=pair(layer["stride"]), padding=pair(layer["padding"]),
+                                  ceil_mode=layer["ceilMode"], count_include_pad=layer["countIncludePad"])
+    if t == "flatten":
+        return torch.nn.Flatten()
+    if t == "dropout":
+        return torch.nn.Dropout(layer["p"])
+    if t in ("batchnorm1d", "batchnorm2d"):
+        cls = torch.nn.BatchNorm1d if t == "batchnorm1d" else torch.nn.BatchNorm2d
+        return cls(shape[0], eps=layer["eps"], momentum=layer["momentum"], affine=layer["affine"], track_running_stats=layer["trackRunningStats"])
+    if t == "layernorm":
+        return torch.nn.LayerNorm(layer["normalizedShape"], eps=layer["eps"], elementwise_affine=layer["elementwiseAffine"])
+    if t == "activation":
+        return activation_module(layer["activation"])
+    raise ValueError(t)
+
+
+def kinds_sequential(spec):
+    """A Sequential of any layer kinds: each layer's module, then its non-linear activation's."""
+    inputs = spec["inputs"]
+    shape = list(inputs) if isinstance(inputs, list) else [inputs]
+    modules = []
+    for layer in spec["layers"]:
+        m = kind_module(layer, shape)
+        modules.append(m)
+        act = layer.get("activation", "linear")
+        if layer.get("type", "dense") != "activation" and act != "linear":
+            modules.append(activation_module(act))
+        with torch.no_grad():
+            shape = list(m.eval()(torch.zeros(2, *shape)).shape[1:])
+    return torch.nn.Sequential(*modules)
+
+
+def kinds():
+    f = json.loads((HERE / "kinds.json").read_text())
+    out = {"cases": {}}
+    torch.manual_seed(15)
+    for case in f["cases"]:
+        name = case["name"]
+        tensors, meta = read_safetensors(HERE / f"descent-kind-{name}.safetensors")
+        spec = json.loads(meta["descent.spec"])
+        net = kinds_sequential(spec)
+        net.load_state_dict(tensors, strict=True)
+        net.eval()
+        shape = spec["inputs"] if isinstance(spec["inputs"], list) else [spec["inputs"]]
+        x = torch.tensor(case["x"], dtype=torch.float32).reshape(case["rows"], *shape)
+        with torch.no_grad():
+            from_descent = net(x).flatten().tolist()
+
+        # The same network built by torch, every parameter and buffer drawn at random.
+        net = kinds_sequential(spec)
+        with torch.no_grad():
+            for k, v in net.state_dict().items():
+                if k.endswith("num_batches_tracked"):
+                    v.fill_(11)
+                elif k.endswith("running_var"):
+                    v.uniform_(0.5, 1.5)
+                else:
+                    v.normal_(0, 0.5)
+        net.eval()
+        write_safetensors(HERE / f"torch-kind-{name}.safetensors", net.state_dict(), {"format": "pt"})
+        with torch.no_grad():
+            from_torch = net(x).flatten().tolist()
+        out["cases"][name] = {"modules": [type(m).__name__ for m in net], "fromDescent": from_descent, "fromTorch": from_torch}
+    (HERE / "kinds.torch.json").write_text(json.dumps(out) + "\n")
+    print(f"wrote torch-kind-<case>.safetensors for {len(f['cases'])} cases and kinds.torch.json")
+
+
 def main():
+    if "--kinds" in sys.argv:
+        kinds()
+        return
     inputs = json.loads((HERE / "inputs.json").read_text())
     x = torch.tensor(inputs["x"], dtype=torch.float32).reshape(inputs["rows"], inputs["columns"])
 
@@ -106,6 +212,7 @@ def main():
     (HERE / "torch-mlp.json").write_text(json.dumps({"spec": spec, "outputs": out.flatten().tolist()}) + "\n")
     print("wrote descent-mlp.torch-outputs.json, torch-mlp.safetensors, torch-mlp.json")
     optimizer_interop()
+    kinds()
 
 
 # descent's optimizer options (camelCase) as torch.optim's keyword arguments.
