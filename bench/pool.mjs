@@ -14,37 +14,50 @@ export function startWorker({ impl, variant, execArgv = [] }) {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    const pending = new Map();
-    let seq = 0;
-    let ready = false;
     const name = `${impl}${variant ? `:${variant}` : ''}`;
-    child.on('message', (msg) => {
-      if (!ready) {
-        ready = true;
-        if (!msg.ready) return reject(new Error(`${name} failed to start: ${msg.error}`));
-        resolve({ describe: msg.describe, na: msg.na, call, close });
-        return;
-      }
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.result);
-      else p.reject(new Error(`${name}: ${msg.error}`));
-    });
-    child.on('exit', (code, signal) => {
-      const err = new Error(`${name} exited (${signal ?? code})`);
-      if (!ready) reject(err);
-      for (const p of pending.values()) p.reject(err);
-      pending.clear();
-    });
-    function call(cmd, args = {}) {
-      return new Promise((res, rej) => {
-        const id = ++seq;
-        pending.set(id, { resolve: res, reject: rej });
-        child.send({ id, cmd, args });
-      });
-    }
-    function close() {
-      if (child.exitCode === null) child.kill();
-    }
+    const onMessage = requestsOver(child, name, {
+      send: (msg) => child.send(msg),
+      close: () => child.kill(),
+      requireReady: true,
+    }, resolve, reject);
+    child.on('message', onMessage);
   });
+}
+
+/**
+ * The request/response bookkeeping every implementation process shares, whatever carries the
+ * messages: the first message says the process is ready (resolving `{ describe, na, call,
+ * close }`), each later one answers the call with its id; an exit fails what is pending.
+ * Returns the handler for incoming messages.
+ */
+export function requestsOver(child, name, { send, close, requireReady }, resolve, reject) {
+  const pending = new Map();
+  let seq = 0;
+  let ready = false;
+  const call = (cmd, args = {}) => new Promise((res, rej) => {
+    const id = ++seq;
+    pending.set(id, { resolve: res, reject: rej });
+    send({ id, cmd, args });
+  });
+  const stop = () => {
+    if (child.exitCode === null) close();
+  };
+  child.on('exit', (code, signal) => {
+    const err = new Error(`${name} exited (${signal ?? code})`);
+    if (!ready) reject(err);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  });
+  return (msg) => {
+    if (!ready) {
+      ready = true;
+      if (requireReady && !msg.ready) return reject(new Error(`${name} failed to start: ${msg.error}`));
+      resolve({ describe: msg.describe, na: msg.na, call, close: stop });
+      return;
+    }
+    const p = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (msg.ok) p.resolve(msg.result);
+    else p.reject(new Error(`${name}: ${msg.error}`));
+  };
 }

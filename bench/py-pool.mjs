@@ -5,6 +5,7 @@
 // then detects the CPU itself), and OpenBLAS and OpenMP get one thread, like every other row.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { requestsOver } from './pool.mjs';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -20,11 +21,13 @@ export function pythonEnv(base = process.env) {
 export function startPython(script) {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [script], { env: pythonEnv(), stdio: ['pipe', 'pipe', 'inherit'] });
-    const pending = new Map();
-    let seq = 0;
-    let ready = false;
     const name = script.split('/').at(-1);
     child.on('error', (err) => reject(new Error(`${PYTHON} ${name}: ${err.message}`)));
+    const onMessage = requestsOver(child, name, {
+      send: (msg) => child.stdin.write(`${JSON.stringify(msg)}\n`),
+      close: () => child.stdin.end(),
+      requireReady: false,
+    }, resolve, reject);
     createInterface({ input: child.stdout }).on('line', (line) => {
       let msg;
       try {
@@ -33,31 +36,7 @@ export function startPython(script) {
         console.error(`bench: ${name} printed a non-protocol line on stdout: ${line}`);
         return;
       }
-      if (!ready) {
-        ready = true;
-        resolve({ describe: msg.describe, na: msg.na, call, close });
-        return;
-      }
-      const p = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.result);
-      else p.reject(new Error(`${name}: ${msg.error}`));
+      onMessage(msg);
     });
-    child.on('exit', (code, signal) => {
-      const err = new Error(`${name} exited (${signal ?? code})`);
-      if (!ready) reject(err);
-      for (const p of pending.values()) p.reject(err);
-      pending.clear();
-    });
-    function call(cmd, args = {}) {
-      return new Promise((res, rej) => {
-        const id = ++seq;
-        pending.set(id, { resolve: res, reject: rej });
-        child.stdin.write(`${JSON.stringify({ id, cmd, args })}\n`);
-      });
-    }
-    function close() {
-      if (child.exitCode === null) child.stdin.end();
-    }
   });
 }
