@@ -7,10 +7,16 @@
 //   xmm registers (it keeps xmm15 as scratch) and re-broadcast a constant, reloaded from the
 //   stack, on every iteration; one constant, or none, keeps every operand in a register;
 // - bodies unrolled 4×, so the loop counter, the branch and V8's stack check per iteration
-//   are a small share of the work.
+//   are a small share of the work;
+// - products off the chains: every chain above has its multiply on it, and on this machine
+//   (AMD EPYC, Node 20) no such mul+add loop passed ~48 GFLOP/s while descent's standard-SIMD
+//   GEMM ran at 52.6, because a GEMM's products feed its sums but depend on nothing carried
+//   around the loop. So the `outer` loops are a GEMM's inner step on a few vectors that stay
+//   in L1: R broadcast loads times C vector loads, R·C products summed into R·C accumulators.
 // Every function returns a sum of its accumulators, so nothing is dead code. The values
-// stay normal numbers: a·m + c tends to c/(1 − m) = 1, a·k + k (k = ½) to 1, p·p stays 1 and
-// s + 1 stops growing at 2^24 (s + 1 rounds back to s) — no overflow, no denormals.
+// stay normal numbers: a·m + c tends to c/(1 − m) = 1, a·k + k (k = ½) to 1, p·p stays 1,
+// s + 1 stops growing at 2^24 (s + 1 rounds back to s) and so does a + x·w (x·w = ½·10⁻³)
+// at 2^13 — no overflow, no denormals.
 
 /**
  * The loops: kind 'mulAdd' is standard SIMD (f32x4.mul then f32x4.add: what the simd
@@ -20,17 +26,21 @@
  */
 export const PEAK_LOOPS = [
   { name: 'mulAdd12', kind: 'mulAdd', form: 'chain', chains: 12, unroll: 1, args: [0.9999, 1e-4], what: '12 chains a = a·m + c' },
-  { name: 'mulAdd13k', kind: 'mulAdd', form: 'oneConstant', chains: 13, unroll: 4, args: [0.5, 0], what: '13 chains a = a·k + k, body ×4' },
   { name: 'mulAdd7x2', kind: 'mulAdd', form: 'noConstant', chains: 7, unroll: 4, args: [1, 0], what: '7 chains p = p·p beside 7 chains s = s + p, body ×4, no constant operand' },
+  { name: 'outer4x2', kind: 'mulAdd', form: 'outer', rows: 4, cols: 2, unroll: 1, args: [0.5, 1e-3], what: 'a 4×2 block of accumulators += broadcast x · w (L1 loads)' },
+  { name: 'outer5x2', kind: 'mulAdd', form: 'outer', rows: 5, cols: 2, unroll: 1, args: [0.5, 1e-3], what: 'a 5×2 block += broadcast x · w' },
+  { name: 'outer3x3', kind: 'mulAdd', form: 'outer', rows: 3, cols: 3, unroll: 1, args: [0.5, 1e-3], what: 'a 3×3 block += broadcast x · w' },
   { name: 'madd12', kind: 'relaxed', form: 'chain', chains: 12, unroll: 1, args: [0.9999, 1e-4], what: '12 chains a = madd(a, m, c)' },
-  { name: 'madd10k', kind: 'relaxed', form: 'oneConstant', chains: 10, unroll: 4, args: [0.5, 0], what: '10 chains a = madd(a, k, k), body ×4' },
   { name: 'madd13k', kind: 'relaxed', form: 'oneConstant', chains: 13, unroll: 4, args: [0.5, 0], what: '13 chains a = madd(a, k, k), body ×4' },
+  { name: 'maddOuter4x2', kind: 'relaxed', form: 'outer', rows: 4, cols: 2, unroll: 1, args: [0.5, 1e-3], what: 'a 4×2 block a = madd(broadcast x, w, a)' },
+  { name: 'maddOuter6x2', kind: 'relaxed', form: 'outer', rows: 6, cols: 2, unroll: 1, args: [0.5, 1e-3], what: 'a 6×2 block a = madd(broadcast x, w, a)' },
 ];
 
-/** FLOP of one loop iteration (every chain, every unrolled copy). */
+/** FLOP of one loop iteration (every chain or accumulator, every unrolled copy). */
 export function flopPerIteration(loop) {
-  // chain/oneConstant: `chains` chains × (4 mul + 4 add); noConstant: 2·chains ops × 4 lanes.
-  return loop.unroll * loop.chains * 8;
+  // chain/oneConstant: `chains` chains × (4 mul + 4 add); noConstant: 2·chains ops × 4 lanes;
+  // outer: rows·cols accumulators × (4 mul + 4 add).
+  return loop.unroll * (loop.form === 'outer' ? loop.rows * loop.cols : loop.chains) * 8;
 }
 
 /** The AssemblyScript module: one exported function (iters, m, c) → f32 per loop. */
@@ -47,7 +57,9 @@ export function peakSource() {
   ].join('\n');
 }
 
-function loopSource({ name, kind, form, chains, unroll, what }) {
+function loopSource(loop) {
+  if (loop.form === 'outer') return outerSource(loop);
+  const { name, kind, form, chains, unroll, what } = loop;
   const madd = kind === 'relaxed';
   const op = (a, m, c) => (madd ? `f32x4.relaxed_madd(${a}, ${m}, ${c})` : `f32x4.add(f32x4.mul(${a}, ${m}), ${c})`);
   const init = [];
@@ -85,11 +97,47 @@ function loopSource({ name, kind, form, chains, unroll, what }) {
     ...accs.slice(1).map((a) => `t = f32x4.add(t, ${a});`),
     'return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) + f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);',
   ];
+  return wrap(loop, body);
+}
+
+/**
+ * A GEMM's inner step: x (rows floats) and w (cols vectors) in static memory, written before
+ * the loop (x = m, w = c); each iteration loads them again, as a GEMM walks its panels.
+ * Their addresses do not change, so nothing else may change either: the loop must not store
+ * (V8 does not hoist loads out of a loop, and with no store it has no reason to reload).
+ */
+function outerSource(loop) {
+  const { kind, rows, cols } = loop;
+  const cell = [];
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) cell.push([r, k]);
+  const body = [
+    `const xs = memory.data(${4 * rows}, 16);`,
+    `const ws = memory.data(${16 * cols}, 16);`,
+    `for (let j = 0; j < ${rows}; j++) store<f32>(xs + 4 * j, m);`,
+    `for (let j = 0; j < ${4 * cols}; j++) store<f32>(ws + 4 * j, c);`,
+    ...cell.map(([r, k]) => `let a${r}_${k} = f32x4.splat(<f32>${r * cols + k});`),
+    'for (let i = 0; i < iters; i++) {',
+    ...Array.from({ length: cols }, (_, k) => `  const w${k} = v128.load(ws, ${16 * k});`),
+    ...Array.from({ length: rows }, (_, r) => [
+      `  const x${r} = v128.load32_splat(xs, ${4 * r});`,
+      ...Array.from({ length: cols }, (__, k) => (kind === 'relaxed'
+        ? `  a${r}_${k} = f32x4.relaxed_madd(x${r}, w${k}, a${r}_${k});`
+        : `  a${r}_${k} = f32x4.add(a${r}_${k}, f32x4.mul(x${r}, w${k}));`)),
+    ]).flat(),
+    '}',
+    'let t = a0_0;',
+    ...cell.slice(1).map(([r, k]) => `t = f32x4.add(t, a${r}_${k});`),
+    'return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) + f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);',
+  ];
+  return wrap(loop, body);
+}
+
+function wrap({ name, kind, what }, body) {
   const indent = (lines, n) => lines.map((l) => `${' '.repeat(n)}${l}`);
   return [
     `/** ${what}; \`iters\` iterations. */`,
     `export function ${name}(iters: i32, m: f32, c: f32): f32 {`,
-    ...(madd ? ['  if (ASC_FEATURE_RELAXED_SIMD) {', ...indent(body, 4), '  }', '  return NaN; // built without relaxed SIMD'] : indent(body, 2)),
+    ...(kind === 'relaxed' ? ['  if (ASC_FEATURE_RELAXED_SIMD) {', ...indent(body, 4), '  }', '  return NaN; // built without relaxed SIMD'] : indent(body, 2)),
     '}',
   ];
 }

@@ -1,5 +1,6 @@
-// `npm run bench` (after the root build and bench/install.mjs): descent and its peers on the
-// same cases, data and initial weights. Flags: --quick (tiny windows, one cold-start process:
+// `npm run bench` (after the root build and bench/install.mjs): descent and its peers —
+// tfjs, plain JS, brain.js, and PyTorch where /usr/bin/python3 has torch — on the same cases,
+// data and initial weights, with the f32x4 peak measured between the rows' windows. Flags: --quick (tiny windows, one cold-start process:
 // a smoke test of every code path), --json (the results plus machine metadata as JSON on
 // stdout), --only <sections> (a comma-separated subset of mlp, lenet, gemm, cold, sizes,
 // demo; e.g. `npm run bench -- --only lenet`). Progress goes to stderr. Exits 1 on any error,
