@@ -1,11 +1,11 @@
 // GEMM micro-bench, run as its own process (`node [relaxed flag] gemm.mjs '<json options>'`,
 // prints JSON): descent's three dense products for a 784→256 layer at batch 128, called as
 // raw wasm exports on a memory this script owns, against the f32x4 peak (peak.mjs), whose
-// loops take their windows in the same rounds as the kernels. Every dist/*.wasm with the
+// loops take short windows between the kernels' windows. Every dist/*.wasm with the
 // dense exports is measured, so scalar/relaxed builds show up as soon as they exist; a module
 // this process cannot compile is reported, not skipped silently.
 import { readFileSync } from 'node:fs';
-import { CLOCKS, loadPeakLoops, median, summarizePeak, timeFlops } from './peak.mjs';
+import { CLOCKS, adjacentPeak, fractionOfPeak, loadPeakLoops, median, peakWindow, summarizePeak, timeFlops } from './peak.mjs';
 import { relaxedSupported } from './relaxed.mjs';
 import { rng } from './cases.mjs';
 import { memoryImport } from './wasm-memory.mjs';
@@ -28,51 +28,51 @@ const modules = files.map((file) => {
   const other = WebAssembly.Module.imports(module).filter((i) => !(i.module === 'env' && (i.name === 'memory' || i.name === 'abort')));
   if (other.length) return { file, na: `imports ${other.map((i) => `${i.module}.${i.name}`).join(', ')} besides env.memory and env.abort` };
   // The relaxed builds may use relaxed_madd, so the relaxed peak bounds them.
-  return { file, relaxed: /relaxed/.test(file), kernels: gemm(file, module, memoryImport(bytes)) };
+  return { file, relaxed: /relaxed/.test(file), kernels: gemm(module, memoryImport(bytes)) };
 });
 
 // Warm-up: V8 starts wasm in its baseline compiler and tiers hot functions up to TurboFan,
-// so untimed calls come first. Then every round times each peak loop and each kernel for one
-// window, in an order that rotates from round to round. The clock is this process's CPU
-// time: all of it is single-threaded, and time other work holds the core is not its own.
+// so untimed calls come first. Then every round times each kernel for one window, in an order
+// that rotates from round to round, with a peak window (every loop, a third as long) before
+// the first and after each: each kernel window is held to the two beside it. The clock is
+// this process's CPU time: all of it is single-threaded, and time other work holds the core
+// is not its own.
 const loops = loadPeakLoops();
 const kernels = modules.flatMap((m) => m.kernels ?? []);
-const timed = [
-  ...loops.map((l) => ({ id: l.name, time: () => timeFlops(l.run, ms, CLOCKS.cpu) })),
-  ...kernels.map((k) => ({ id: k.id, time: () => timeFlops(() => (k.run(), FLOP), ms, CLOCKS.cpu) })),
-];
-for (const t of timed) t.time();
-const samples = Object.fromEntries(timed.map((t) => [t.id, []]));
+const timeKernel = (k) => timeFlops(() => (k.run(), FLOP), ms, CLOCKS.cpu);
+const timePeak = () => peakWindow(loops, ms / 3, CLOCKS.cpu);
+timePeak();
+for (const k of kernels) {
+  timeKernel(k);
+  k.windows = [];
+}
+const peakWindows = [];
 for (let w = 0; w < windows; w++) {
-  for (let j = 0; j < timed.length; j++) {
-    const t = timed[(j + w * 7) % timed.length];
-    samples[t.id].push(t.time());
+  let before = timePeak();
+  peakWindows.push(before);
+  for (let j = 0; j < kernels.length; j++) {
+    const k = kernels[(j + w * 7) % kernels.length];
+    const gflops = timeKernel(k);
+    const after = timePeak();
+    peakWindows.push(after);
+    k.windows.push({ gflops, before, after });
+    before = after;
   }
 }
 
-const peak = summarizePeak(loops, samples);
-for (const k of kernels) {
-  k.windows = samples[k.id];
-  k.gflops = median(k.windows);
-}
-// The bound of each class of build: its peak, unless a kernel beat it (then that kernel).
-const bound = (relaxed) => {
-  const p = relaxed ? peak.relaxed : peak.mulAdd;
-  const best = Math.max(0, ...modules.filter((m) => m.kernels && m.relaxed === relaxed).flatMap((m) => m.kernels.map((k) => k.gflops)));
-  return { peak: p, gflops: Math.max(p ?? 0, best) || null, beaten: p != null && best > p };
-};
-const bounds = { standard: bound(false), relaxed: bound(true) };
+const peak = summarizePeak(loops, peakWindows);
 const out = modules.map(({ file, na, relaxed, kernels: ks }) => (na ? { file, na } : {
   file,
-  bound: relaxed ? 'relaxed' : 'standard',
-  kernels: ks.map(({ name, what, gflops, windows: ws }) => {
-    const b = bounds[relaxed ? 'relaxed' : 'standard'].gflops;
-    return { name, what, gflops, windows: ws, fractionOfBound: b ? gflops / b : null };
+  bound: relaxed ? 'relaxed' : 'mulAdd',
+  kernels: ks.map(({ name, what, windows: ws }) => {
+    const rates = ws.map((x) => x.gflops);
+    const f = fractionOfPeak(rates, ws.map((x) => adjacentPeak(x.before, x.after, relaxed ? 'relaxed' : 'mulAdd')));
+    return { name, what, gflops: median(rates), windows: rates, fractionOfBound: f?.fraction ?? null, measuredFraction: f?.measured ?? null, beaten: !!f?.beaten, bound: f?.bound ?? null };
   }),
 }));
-process.stdout.write(JSON.stringify({ relaxedRuntime: relaxedSupported(), windowMs: ms, windows, peak, bounds, shape: { M, K, N }, modules: out }));
+process.stdout.write(JSON.stringify({ relaxedRuntime: relaxedSupported(), windowMs: ms, windows, peak, shape: { M, K, N }, modules: out }));
 
-function gemm(file, module, limits) {
+function gemm(module, limits) {
   // A memory the import accepts: a threads build wants a shared one with a maximum.
   const memory = new WebAssembly.Memory({
     initial: limits.initial,
@@ -105,7 +105,6 @@ function gemm(file, module, limits) {
   ];
   for (const k of kernels) k.run();
   verify(f32, { X, W, b, Y, dY, dW, db, dX });
-  for (const k of kernels) k.id = `${file}:${k.name}`;
   return kernels;
 }
 

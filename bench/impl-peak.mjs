@@ -1,8 +1,8 @@
-// The f32x4 peak as a row of the MLP section: its process takes a window in every round like
-// an implementation, and spends it on peak.mjs's loops in turn, so the peak that bounds the
-// rows is measured in the same rounds as they are. It trains nothing: run.mjs keeps it out
-// of the trajectory check and the tables, and uses it for each row's fraction of peak.
-import { CLOCKS, loadPeakLoops, timeFlops } from './peak.mjs';
+// The f32x4 peak in the MLP section: a process that takes a short window between every two
+// windows of the rows and spends it on peak.mjs's loops in turn, so each row's window is
+// held to the peak measured just before and after it. It trains nothing: run.mjs keeps it
+// out of the trajectory check and the tables, and uses it for each row's fraction of peak.
+import { CLOCKS, loadPeakLoops, peakWindow } from './peak.mjs';
 
 export async function open() {
   const loops = loadPeakLoops();
@@ -13,14 +13,14 @@ export async function open() {
       return {
         arm() {},
         /**
-         * Each loop gets an equal share of the window; returns its GFLOP per CPU-second, the
+         * Each loop gets an equal share of the window, timed in GFLOP per CPU-second, the
          * measure run.mjs holds the rows to (a core's peak while it runs, whatever else the
-         * machine is doing).
+         * machine is doing). Returns peakWindow()'s result as `peak`.
          */
         window(ms) {
           const t0 = performance.now();
-          const gflops = Object.fromEntries(loops.map((l) => [l.name, timeFlops(l.run, ms / loops.length, CLOCKS.cpu)]));
-          return { steps: 0, seconds: (performance.now() - t0) / 1000, gflops };
+          const peak = peakWindow(loops, ms, CLOCKS.cpu);
+          return { steps: 0, seconds: (performance.now() - t0) / 1000, peak };
         },
         dispose() {},
       };

@@ -1,7 +1,8 @@
 // The measured f32x4 peak: compiles peak-source.mjs's loops with the root's asc (standard
-// SIMD, and relaxed SIMD), and times them in windows that alternate with the windows of the
-// work they bound (gemm.mjs: the dense products; run.mjs: the MLP rows, through
-// impl-peak.mjs), so a slow spell of the machine or a lower clock hits both alike.
+// SIMD, and relaxed SIMD), and times them in short windows that alternate with the windows of
+// the work they bound (gemm.mjs: the dense products; run.mjs: the MLP rows, through
+// impl-peak.mjs): each window of work is held to the peak windows just before and after it,
+// so a change of clock or load hits both alike.
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -86,16 +87,47 @@ export function timeFlops(run, ms, clock = CLOCKS.wall) {
 }
 
 /**
- * The peak from every loop's windows ({ name → [GFLOP/s per window] }): each loop's median,
- * and per kind the best median. `mulAdd` bounds the standard-SIMD builds; a relaxed build
- * may run either kind, so its bound is the larger of the two.
+ * One peak window: every loop for an equal share of `ms`, by `clock`. Returns
+ * { loops: { name → GFLOP/s }, mulAdd, relaxed }: the window's best mul+add loop, and the
+ * best of all its loops (a relaxed build may run either kind), null where none ran.
  */
+export function peakWindow(loops, ms, clock) {
+  const gflops = Object.fromEntries(loops.map((l) => [l.name, timeFlops(l.run, ms / loops.length, clock)]));
+  const best = (kinds) => Math.max(0, ...loops.filter((l) => kinds.includes(l.kind)).map((l) => gflops[l.name])) || null;
+  return { loops: gflops, mulAdd: best(['mulAdd']), relaxed: best(['mulAdd', 'relaxed']) };
+}
+
+/**
+ * A window's bound from the peak windows just before and after it (the mean of the two):
+ * the work and its bound are measured alternately, seconds apart at most, so a change of
+ * clock or load between rounds moves both. `kind` is 'mulAdd' or 'relaxed'.
+ */
+export function adjacentPeak(before, after, kind) {
+  const v = [before?.[kind], after?.[kind]].filter((x) => x != null);
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+}
+
+/**
+ * Fraction of peak of something timed in windows, each with its adjacent peak: the median
+ * of the windows' fractions. Above 1 means a loop of peak-source.mjs is not the fastest thing
+ * of its kind: the work itself is then the bound (`beaten`, the fraction reads 1).
+ */
+export function fractionOfPeak(rates, bounds) {
+  const f = rates.map((r, i) => (bounds[i] ? r / bounds[i] : null)).filter((x) => x != null);
+  if (f.length === 0) return null;
+  const m = median(f);
+  return { fraction: Math.min(m, 1), measured: m, beaten: m > 1, bound: median(bounds.filter((b) => b != null)) };
+}
+
+/** Every peak window summarised: each loop's median, and the median of the windows' bests. */
 export function summarizePeak(loops, windows) {
-  const rows = loops.map((l) => ({ name: l.name, kind: l.kind, what: l.what, gflops: median(windows[l.name]), windows: windows[l.name] }));
-  const best = (kind) => Math.max(0, ...rows.filter((r) => r.kind === kind).map((r) => r.gflops)) || null;
-  const mulAdd = best('mulAdd');
-  const madd = best('relaxed');
-  return { loops: rows, mulAdd, madd, relaxed: Math.max(mulAdd ?? 0, madd ?? 0) || null };
+  const col = (get) => windows.map(get).filter((x) => x != null);
+  return {
+    loops: loops.map((l) => ({ name: l.name, kind: l.kind, what: l.what, gflops: median(col((w) => w.loops[l.name])), windows: col((w) => w.loops[l.name]) })),
+    mulAdd: windows.length ? median(col((w) => w.mulAdd)) : null,
+    relaxed: windows.length ? median(col((w) => w.relaxed)) : null,
+    windows: windows.length,
+  };
 }
 
 export function median(xs) {

@@ -148,14 +148,14 @@ function renderPeakFractions(r, label) {
   const col = (c) => (c.unit === 'steps/s' ? `${c.title.split(' ')[0]} b${c.batch}` : `batch ${c.batch}`);
   const ids = r.impls.filter((i) => !i.peak && i.id !== 'brain' && cases.some((c) => c.rows.some((x) => x.id === i.id && x.fractionOfPeak != null)));
   const out = [];
-  out.push(`The products' GFLOP per CPU-second, median of the windows (% of the f32x4 peak per CPU-second, measured in the same rounds; FLOP per sample: ${cases.map((c) => `${col(c)} ${fmtInt(c.flopsPerStep / c.batch)}`).join(', ')})`);
+  out.push(`The products' GFLOP per CPU-second, median of the windows (% of the f32x4 peak per CPU-second: each window against the peak windows just before and after it, median of the ratios; FLOP per sample: ${cases.map((c) => `${col(c)} ${fmtInt(c.flopsPerStep / c.batch)}`).join(', ')})`);
   out.push(table(['impl', ...cases.map(col)], ids.map((i) => [label(i), ...cases.map((c) => {
     const x = c.rows.find((y) => y.id === i.id);
     if (!x || x.fractionOfPeak == null) return '–';
     const g = x.gflopsPerCpuSecond;
     return `${g.toFixed(g >= 10 ? 1 : 2)} (${(100 * x.fractionOfPeak).toFixed(0)}%${x.bound.beaten ? ' = bound' : ''})`;
   })])));
-  out.push('f32x4 peak loops (bench/peak-source.mjs), GFLOP per CPU-second, median of each case\'s rounds; the bound of a kind is its best loop');
+  out.push('f32x4 peak loops (bench/peak-source.mjs), GFLOP per CPU-second, median of each case\'s peak windows; the bound: median over the windows of their best loop of the kind');
   const loops = cases[0].peak.loops;
   out.push(table(['loop', ...cases.map(col)], [
     ...loops.map((l) => [`${l.name}: ${l.what}`, ...cases.map((c) => c.peak.loops.find((x) => x.name === l.name)?.gflops.toFixed(1) ?? '–')]),
@@ -166,7 +166,7 @@ function renderPeakFractions(r, label) {
   out.push('  Counted: 2 FLOP per multiply-add of the forward product X·Wᵀ and the weight gradient dYᵀ·X of every layer, and of the input gradient dY·W of every layer but the first; bias, activations, loss and Adam are not counted.');
   out.push('  Bound: the mul+add peak for standard-SIMD rows and the peers, the larger of the relaxed_madd and mul+add peaks for relaxed rows; a peak per core, and CPU time counts every thread (a 2-thread row: what its cores did while they ran; its speed-up is in the tables above).');
   out.push('  PyTorch runs native code with 256/512-bit vectors: the f32x4 peak does not bound it (its % is for scale); tfjs-cpu and plain JS are scalar JavaScript.');
-  if (beaten.length) out.push(`  A row faster than its peak loops makes its own figure the bound ("= bound"): ${beaten.join(', ')}.`);
+  if (beaten.length) out.push(`  "= bound": faster than every peak loop beside it, so the loops are no bound for it and the row itself is: ${beaten.join(', ')}.`);
   out.push('');
   return out;
 }
@@ -179,16 +179,17 @@ function describePytorch(py, env) {
 
 function renderGemm(g) {
   const out = [];
-  out.push(`GEMM ${g.shape.M}×${g.shape.K}×${g.shape.N} (a 784→256 layer at batch 128; ${(2 * g.shape.M * g.shape.K * g.shape.N / 1e6).toFixed(1)} MFLOP each), raw descent exports: GFLOP/s by CPU time, median of ${g.windows} rounds in which the peak loops and the kernels take ~${g.windowMs} ms windows in turn`);
-  out.push(`  f32x4 peak loops: ${g.peak.loops.map((l) => `${l.name} ${l.gflops.toFixed(1)}`).join(', ')}${g.relaxedRuntime ? '' : ' (no relaxed SIMD in this node)'}`);
-  const b = (x, what) => (x.gflops == null ? `${what}: –` : `${what}: ${x.gflops.toFixed(1)}${x.beaten ? ` — a kernel beat the peak loops (${x.peak.toFixed(1)}): the bound is that kernel` : ''}`);
-  out.push(`  bounds: ${b(g.bounds.standard, 'standard-SIMD and scalar modules, mul+add')}; ${b(g.bounds.relaxed, 'relaxed modules, the larger of relaxed_madd and mul+add')}`);
+  const p = g.peak;
+  out.push(`GEMM ${g.shape.M}×${g.shape.K}×${g.shape.N} (a 784→256 layer at batch 128; ${(2 * g.shape.M * g.shape.K * g.shape.N / 1e6).toFixed(1)} MFLOP each), raw descent exports: GFLOP/s by CPU time, median of ${g.windows} windows of ~${g.windowMs} ms each, a peak window before and after every one`);
+  out.push(`  f32x4 peak loops, median of ${p.windows} windows: ${p.loops.map((l) => `${l.name} ${l.gflops.toFixed(1)}`).join(', ')}${g.relaxedRuntime ? '' : ' (no relaxed SIMD in this node)'}`);
+  out.push(`  bound (median of the windows' best loop): standard-SIMD and scalar modules, mul+add ${p.mulAdd?.toFixed(1) ?? '–'}; relaxed modules, relaxed_madd or mul+add ${p.relaxed?.toFixed(1) ?? '–'}; each kernel window is held to the mean of the peak windows beside it`);
   const rows = [];
   for (const mod of g.modules) {
     if (mod.na) rows.push([mod.file, 'n/a', mod.na, '', '']);
-    else for (const k of mod.kernels) rows.push([mod.file, k.name, k.what, k.gflops.toFixed(1), k.fractionOfBound == null ? '–' : `${(100 * k.fractionOfBound).toFixed(0)}%`]);
+    else for (const k of mod.kernels) rows.push([mod.file, k.name, k.what, k.gflops.toFixed(1), k.fractionOfBound == null ? '–' : k.beaten ? `100% = bound (the loops: ${(100 * k.measuredFraction).toFixed(0)}%)` : `${(100 * k.fractionOfBound).toFixed(0)}%`]);
   }
   out.push(table(['module', 'export', 'product', 'GFLOP/s', '% of its bound'], rows));
+  if (g.modules.some((m) => m.kernels?.some((k) => k.beaten))) out.push('  "= bound": the kernel ran faster than every peak loop beside it, so the loops are no bound for it and the kernel itself is.');
   return out;
 }
 

@@ -15,7 +15,7 @@ import { checkVariants, compareTrajectories } from './check.mjs';
 import { measureCold } from './cold.mjs';
 import { implList } from './impls.mjs';
 import { collectMeta } from './meta.mjs';
-import { buildPeak, median, summarizePeak } from './peak.mjs';
+import { adjacentPeak, buildPeak, fractionOfPeak, median, summarizePeak } from './peak.mjs';
 import { startWorker } from './pool.mjs';
 import { pythonEnv, startPython, torchAvailable } from './py-pool.mjs';
 import { relaxedExecArgv } from './relaxed.mjs';
@@ -248,17 +248,27 @@ async function runCase(c) {
   for (const i of [...active]) await guard(i, 'arm', () => i.worker.call('arm'));
   // Warm-up lets V8 tier wasm and JS up to optimised code before anything counts.
   if (S.warmMs > 0) for (const i of [...active]) await guard(i, 'warm-up', () => i.worker.call('window', { ms: S.warmMs }));
+  // Rounds: every row takes one window in turn (the order rotates each round), and the peak
+  // process a short one before the first and after each (see fractionOfRow).
+  const peakProc = active.find((i) => i.peak);
+  const peakWindows = [];
+  const peakWindow = async () => {
+    if (!active.includes(peakProc)) return null;
+    const r = await guard(peakProc, 'peak window', () => peakProc.worker.call('window', { ms: S.windowMs / 3 }));
+    if (r) peakWindows.push(r.peak);
+    return r?.peak ?? null;
+  };
   const rounds = [];
-  const peakWindows = {};
   for (let w = 0; w < S.windows; w++) {
-    // Rotate who goes first, so no row always follows the same neighbour.
-    const order = active.map((_, k) => active[(k + w) % active.length]);
+    const trained = active.filter((i) => !i.peak);
+    const order = trained.map((_, k) => trained[(k + w) % trained.length]);
     const round = {};
+    let before = await peakWindow();
     for (const i of order) {
       const r = await guard(i, 'window', () => i.worker.call('window', { ms: S.windowMs }));
-      if (!r) continue;
-      if (i.peak) for (const [name, g] of Object.entries(r.gflops)) (peakWindows[name] ??= []).push(g);
-      else round[i.id] = { stepsPerSec: r.steps / r.seconds, cpuSeconds: r.cpuSeconds ?? null, seconds: r.seconds };
+      const after = await peakWindow();
+      if (r) round[i.id] = { stepsPerSec: r.steps / r.seconds, cpuSeconds: r.cpuSeconds ?? null, seconds: r.seconds, peakBefore: before, peakAfter: after };
+      before = after;
     }
     rounds.push(round);
   }
@@ -267,19 +277,16 @@ async function runCase(c) {
   if (diagnosticsOff && diagnosticsOn) out.diagnosticsCost = await pairedCost(diagnosticsOff, diagnosticsOn, guard);
   for (const i of [...active]) await guard(i, 'release', () => i.worker.call('release'));
 
-  const peakImpl = impls.find((i) => i.peak);
-  if (peakImpl?.describe && Object.keys(peakWindows).length) out.peak = summarizePeak(peakImpl.describe.loops, peakWindows);
+  if (peakProc?.describe && peakWindows.length) out.peak = summarizePeak(peakProc.describe.loops, peakWindows);
   for (const row of rows.values()) {
-    const s = rounds.map((r) => r[row.id]?.stepsPerSec).filter((v) => v != null);
-    if (row.error || row.na || s.length === 0) continue;
-    row.stepsPerSec = median(s);
+    const ws = rounds.map((r) => r[row.id]).filter((v) => v != null);
+    if (row.error || row.na || ws.length === 0) continue;
+    row.stepsPerSec = median(ws.map((x) => x.stepsPerSec));
     row.samplesPerSec = row.stepsPerSec * c.batch;
-    row.windows = s;
-    row.cpuSeconds = rounds.map((r) => r[row.id]?.cpuSeconds).filter((v) => v != null);
+    row.windows = ws.map((x) => x.stepsPerSec);
+    row.cpuSeconds = ws.map((x) => x.cpuSeconds);
     row.gflops = (row.stepsPerSec * out.flopsPerStep) / 1e9;
-    // Per CPU-second (all the process's threads): what the fraction of peak is taken of.
-    const perCpu = rounds.map((r) => r[row.id]).filter((w) => w?.cpuSeconds > 0).map((w) => (w.stepsPerSec * w.seconds * out.flopsPerStep) / w.cpuSeconds / 1e9);
-    row.gflopsPerCpuSecond = perCpu.length ? median(perCpu) : null;
+    if (out.peak) fractionOfRow(row, ws, out.flopsPerStep, impls.find((i) => i.id === row.id));
   }
   const ref2 = rows.get(impls.find((i) => i.reference).id);
   const torchRow = rows.get('pytorch');
@@ -293,29 +300,30 @@ async function runCase(c) {
       row.vsPytorch = { ofMedians: row.stepsPerSec / torchRow.stepsPerSec, min: Math.min(...perRound), max: Math.max(...perRound) };
     }
   }
-  if (out.peak) fractionsOfPeak(out, impls);
   return out;
 }
 
 /**
- * Each row's products in GFLOP per CPU-second (every thread of its process) as a fraction
- * of the peak that bounds a core, also per CPU-second and from the same rounds: so other
- * work holding a core slows neither side, and a 2-thread row is held to what its cores
- * did while they ran. The bound is the relaxed_madd-or-mul+add peak for rows on relaxed
- * kernels, the mul+add peak for every other row (standard SIMD is what descent's default
- * and tfjs-wasm run). A descent row above its bound makes its own figure the bound, and
- * says so. PyTorch runs native code with wider vectors: the f32x4 peak does not bound it,
- * its fraction is printed for scale.
+ * A row's products in GFLOP per CPU-second (every thread of its process) as a fraction of
+ * the peak that bounds a core, also per CPU-second, measured in the short peak windows just
+ * before and after each of the row's windows (peak.mjs adjacentPeak): so other work holding a
+ * core slows neither side, a change of clock between rounds moves both, and a 2-thread row is
+ * held to what its cores did while they ran. The bound is the relaxed_madd-or-mul+add peak
+ * for rows on relaxed kernels, the mul+add peak for every other row (standard SIMD is what
+ * descent's default and tfjs-wasm run). PyTorch runs native code with wider vectors: the
+ * f32x4 peak does not bound it, its fraction is printed for scale.
  */
-function fractionsOfPeak(out, impls) {
-  for (const row of out.rows) {
-    if (row.gflopsPerCpuSecond == null) continue;
-    const relaxed = impls.find((x) => x.id === row.id).describe?.kernels === 'relaxed';
-    const peak = relaxed ? out.peak.relaxed : out.peak.mulAdd;
-    const beaten = row.id.startsWith('descent') && row.gflopsPerCpuSecond > peak;
-    row.bound = { kind: relaxed ? 'relaxed' : 'mulAdd', gflops: beaten ? row.gflopsPerCpuSecond : peak, beaten };
-    row.fractionOfPeak = row.gflopsPerCpuSecond / row.bound.gflops;
-  }
+function fractionOfRow(row, ws, flopsPerStep, impl) {
+  const timed = ws.filter((w) => w.cpuSeconds > 0);
+  if (timed.length === 0) return;
+  const kind = impl.describe?.kernels === 'relaxed' ? 'relaxed' : 'mulAdd';
+  const rates = timed.map((w) => (w.stepsPerSec * w.seconds * flopsPerStep) / w.cpuSeconds / 1e9);
+  const f = fractionOfPeak(rates, timed.map((w) => adjacentPeak(w.peakBefore, w.peakAfter, kind)));
+  if (!f) return;
+  row.gflopsPerCpuSecond = median(rates);
+  // A peer faster than the loops (PyTorch's wider vectors) is not "beaten": it is not bounded.
+  row.bound = { kind, gflops: f.bound, beaten: f.beaten && row.id.startsWith('descent') };
+  row.fractionOfPeak = row.bound.beaten ? f.fraction : f.measured;
 }
 
 /**
