@@ -28,6 +28,7 @@ export const CODE_CACHE_NOTE = "descent's Node entry runs its bundle with a V8 c
 export function measureCold(runs) {
   const cases = COLD_NETS.flatMap((net) => COLD_LIBS.map((lib) => ({ id: `${lib.id}:${net.id}`, net: net.id, lib: lib.id })));
   const samples = Object.fromEntries(cases.map((c) => [c.id, []]));
+  const cpu = Object.fromEntries(cases.map((c) => [c.id, []]));
   const wall = Object.fromEntries(cases.map((c) => [c.id, []]));
   for (let r = 0; r < runs; r++) {
     for (const c of cases) {
@@ -36,7 +37,9 @@ export function measureCold(runs) {
       const elapsed = performance.now() - t0;
       const line = p.stdout?.split('\n').find((l) => l.startsWith('COLD '));
       if (p.status !== 0 || !line) throw new Error(`cold start ${c.id} failed (exit ${p.status}):\n${p.stderr}`);
-      samples[c.id].push(JSON.parse(line.slice(5)).ms);
+      const r = JSON.parse(line.slice(5));
+      samples[c.id].push(r.ms);
+      cpu[c.id].push(r.cpuMs);
       wall[c.id].push(elapsed);
     }
   }
@@ -44,6 +47,6 @@ export function measureCold(runs) {
     nets: COLD_NETS,
     libs: COLD_LIBS,
     codeCache: CODE_CACHE_NOTE,
-    cases: cases.map((c) => ({ ...c, ms: median(samples[c.id]), processMs: median(wall[c.id]), runs: samples[c.id] })),
+    cases: cases.map((c) => ({ ...c, ms: median(samples[c.id]), cpuMs: median(cpu[c.id]), processMs: median(wall[c.id]), runs: samples[c.id], cpuRuns: cpu[c.id] })),
   };
 }

@@ -196,10 +196,10 @@ function renderGemm(g) {
 /** Cold start: one row per network, so every figure sits beside the same network's. */
 function renderCold(cold, runs) {
   const at = (lib, net) => cold.cases.find((c) => c.lib === lib && c.net === net);
-  const ms = (c) => (c ? `${c.ms.toFixed(1)} (${c.processMs.toFixed(0)})` : '–');
+  const ms = (c) => (c ? `${c.ms.toFixed(1)} (${c.cpuMs?.toFixed(1) ?? '–'})` : '–');
   const ratio = (a, b) => (a && b ? `${(b.ms / a.ms).toFixed(b.ms / a.ms >= 10 ? 0 : 1)}×` : '–');
   return [
-    `Cold start: a fresh node process per run, clock from just before import() to the return of the first training step; ms, median of ${runs} (in brackets the whole process's wall time)`,
+    `Cold start: a fresh node process per run, from just before import() to the return of the first training step; ms by the wall clock (in brackets the process's CPU time over the same span, every thread: steadier on a busy machine), median of ${runs}; ratios of the wall-clock medians`,
     table(['network', ...cold.libs.map((l) => l.id), 'tfjs / descent', 'tfjs-require / descent', 'no cache / cache'], cold.nets.map((n) => [
       n.what,
       ...cold.libs.map((l) => ms(at(l.id, n.id))),
