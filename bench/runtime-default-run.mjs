@@ -66,9 +66,10 @@ export async function prepare({ createNetwork, bytes, timed = true }) {
 /**
  * Interleaved windows of `steps` steps per build, the order rotating each round after a
  * warm-up round; `time(build, steps)` takes them and returns the milliseconds they took on the
- * runtime's clock. Returns samples/s per build, median and best.
+ * runtime's clock. Returns samples/s per build, median and best, and the median over rounds of
+ * each round's first build / last build (adjacent windows: the least disturbed by load drifting).
  */
-export async function timeBuilds(builds, time, { windows = 7, steps = 120 } = {}) {
+export async function timeBuilds(builds, time, { windows = 9, steps = 300 } = {}) {
   const rates = Object.fromEntries(builds.map((b) => [b, []]));
   for (let w = 0; w <= windows; w++) {
     for (let k = 0; k < builds.length; k++) {
@@ -77,7 +78,9 @@ export async function timeBuilds(builds, time, { windows = 7, steps = 120 } = {}
       if (w > 0) rates[b].push((steps * BATCH) / (ms / 1000));
     }
   }
-  return Object.fromEntries(builds.map((b) => [b, { median: median(rates[b]), best: Math.max(...rates[b]) }]));
+  const out = Object.fromEntries(builds.map((b) => [b, { median: median(rates[b]), best: Math.max(...rates[b]) }]));
+  out.ratio = median(rates[builds[0]].map((r, w) => r / rates[builds.at(-1)][w]));
+  return out;
 }
 
 /**

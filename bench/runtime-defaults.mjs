@@ -20,7 +20,7 @@ const BIN = (name) => join(ROOT, 'node_modules/.bin', name);
 const CHROMIUM = process.env.DESCENT_CHROMIUM || '/usr/bin/chromium';
 const quick = process.argv.includes('--quick');
 const asJson = process.argv.includes('--json');
-const SETTINGS = quick ? { windows: 1, steps: 20 } : { windows: 7, steps: 120 };
+const SETTINGS = quick ? { windows: 1, steps: 20 } : { windows: 9, steps: 300 };
 const log = (s) => console.error(`bench runtime-defaults: ${s}`);
 
 // The child for Node, Deno and Bun: CPU time of this process (user + system), the files through
@@ -183,14 +183,14 @@ if (asJson) {
   console.log(JSON.stringify({ settings: SETTINGS, loadAverage: load, rows }, null, 1));
 } else {
   const k = (n) => `${(n / 1000).toFixed(1)}k`;
-  console.log(table(['runtime', 'relaxed build compiles', 'default kernels', 'default, samples/s (median / best)', 'simd, samples/s', 'default / simd (medians)'], rows.map((r) => {
+  console.log(table(['runtime', 'relaxed build compiles', 'default kernels', 'default, samples/s (median / best)', 'simd, samples/s', 'default / simd (median of rounds)'], rows.map((r) => {
     if (r.error) return [r.version, '', `error: ${r.error}`, '', '', ''];
     const s = r.speed;
     const d = s?.[r.kernels];
     return [r.version, r.compiles.relaxed ? 'yes' : 'no', r.kernels,
       d ? `${k(d.median)} / ${k(d.best)}` : 'not timed',
       s ? `${k(s.simd.median)} / ${k(s.simd.best)}` : '',
-      s ? `${(d.median / s.simd.median).toFixed(2)}×` : ''];
+      s ? `${s.ratio.toFixed(2)}×` : ''];
   })));
   console.log(`\n784-256-128-10 ReLU MLP, Adam, batch 32, one thread; ${SETTINGS.windows} interleaved windows of ${SETTINGS.steps} steps per build after a warm-up round; CPU time (the process's in Node, Deno and Bun, the renderer main thread's in Chromium), none in workerd (its clock stands still while code runs). Load average ${load.start.map((x) => x.toFixed(2)).join(' ')} at start, ${load.end.map((x) => x.toFixed(2)).join(' ')} at end.`);
 }
