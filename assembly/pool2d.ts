@@ -167,14 +167,15 @@ function maxOnes(zr: usize, ar: usize, x: usize, W: i32, hs: i32, he: i32, dH: i
   const lane = sW == 1 ? i32x4(0, 1, 2, 3) : i32x4(0, 2, 4, 6);
   let m = f32x4.splat(-Infinity);
   let at = i32x4.add(i32x4.splat(hs * W + c0), lane);
+  const next = i32x4.splat(dW);
   for (let ih = hs; ih < he; ih += dH) {
     const p = x + (<usize>(ih * W + c0) << 2);
-    const first = i32x4.add(i32x4.splat(ih * W + c0), lane);
-    for (let off = 0, end = kW * dW; off < end; off += dW) {
+    let tap = i32x4.add(i32x4.splat(ih * W + c0), lane);
+    for (let off = 0, end = kW * dW; off < end; off += dW, tap = i32x4.add(tap, next)) {
       const v = tapsAt(p, off, sW);
       const take = takes(v, m);
       m = pick(v, m, take);
-      at = pick(i32x4.add(first, i32x4.splat(off)), at, take);
+      at = pick(tap, at, take);
     }
   }
   v128.store(zp, m);
@@ -223,7 +224,7 @@ function maxSquaresRows(z: usize, arg: usize, x: usize, count: i32, r: i32, OH: 
   for (let k = 0; k < count; k++, zr += outRow, ar += outRow, row += step) {
     const hs = rr * sH - pH;
     const plane = row - <usize>hs * rowBytes;
-    if (lo) maxOne(zr, ar, plane, W, hs, hs + 2, 1, -pW, 2, 1);
+    if (lo) maxOnes(zr, ar, plane, W, hs, hs + 2, 1, 0, lo, 2, pW, 2, 1);
     let q = row + (<usize>c0 << 2), zp = zr + (<usize>lo << 2), ap = ar + (<usize>lo << 2), at = hs * W + c0;
     if (ASC_FEATURE_SIMD) {
       for (let i = 0; i < fours; i++, q += 32, zp += 16, ap += 16, at += 8) maxSquares(zp, ap, 0, q, 0, rowBytes, splat4(at), W);
@@ -233,7 +234,7 @@ function maxSquaresRows(z: usize, arg: usize, x: usize, count: i32, r: i32, OH: 
           const back = 4 - left;
           maxSquares(zp - (<usize>back << 2), ap - (<usize>back << 2), 0, q - (<usize>back << 3), 0, rowBytes, splat4(at - 2 * back), W);
         } else {
-          for (let i = 0; i < left; i++, q += 8, zp += 4, ap += 4, at += 2) maxSquare(zp, ap, q, rowBytes, at, W);
+          maxOnes(zr, ar, plane, W, hs, hs + 2, 1, lo, hi, 2, pW, 2, 1);
         }
       }
     } else {
