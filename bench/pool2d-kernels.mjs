@@ -1,6 +1,6 @@
 // Max pooling kernel micro-bench (`node [--experimental-wasm-relaxed-simd] bench/pool2d-kernels.mjs
 // [--ms 200] [--windows 7] [--batches 32,128] [--files dist/descent.wasm,/tmp/old.wasm,…]
-// [--shapes lenet|more] [--json]`):
+// [--shapes lenet|more] [--step] [--json]`):
 // maxPool2dLayerForward (z and the argmax) and maxPool2dLayerBackward (dx) at a LeNet-5's two
 // pooling layers (6@28×28 → 14×14 and 16@10×10 → 5×5, 2×2 stride 2), called on a layer
 // descriptor block this script writes, as ms per call and outputs per ns. `--shapes more` adds
@@ -9,7 +9,9 @@
 // calls on the same data, taking turns window by window, so an old build passed as a path is
 // measured beside the new one under the same load; the script also checks that their z, argmax
 // and dx agree bit for bit. Times are CPU time of the process (the machine may be shared); each
-// figure is the median over the windows, the best window beside it. Needs `npm run build` (dist/).
+// figure is the median over the windows, the best window beside it. `--step` adds the whole
+// LeNet-5 training step (SGD, the public trainer, diagnostics off) on each file's module, taking
+// turns the same way, to see what the kernels are worth there. Needs `npm run build` (dist/).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { maxpool2d } from '../dist/model/pool2d.js';
@@ -17,6 +19,7 @@ import { LAYER_KINDS } from '../dist/model/layers.js';
 import { OptionsReader } from '../dist/util/options.js';
 import { median } from './peak.mjs';
 import { rng } from './cases.mjs';
+import { LENET_SPEC } from './lenet-case.mjs';
 import { memoryImport } from './wasm-memory.mjs';
 
 const ROOT = new URL('..', import.meta.url);
@@ -30,6 +33,7 @@ const BATCHES = arg('batches', '32,128').split(',').map(Number);
 const FILES = arg('files', 'dist/descent.wasm').split(',');
 const SHAPES = arg('shapes', 'lenet');
 const JSON_OUT = process.argv.includes('--json');
+const STEP = process.argv.includes('--step');
 
 // Layer block words (src/wasm/abi.ts LAYER, assembly/abi.ts LAYER_*; const enums, so not in dist/).
 const LAYER = { KIND: 0, INPUTS: 1, OUTPUTS: 2, Z: 6, A: 7, SCRATCH: 10, COMMON: 12, WORDS: 28 };
@@ -158,8 +162,30 @@ for (const rows of BATCHES) {
   }
 }
 
+/** The LeNet-5 training step (bench/lenet-case.mjs's network) on each build's module, random rows: ms per step. */
+async function stepFigures() {
+  const { createNetwork } = await import(new URL('../dist/node.js', import.meta.url).href);
+  const rand = rng(99);
+  const n = 1024;
+  const x = Array.from({ length: n }, () => Array.from({ length: 784 }, () => rand()));
+  const y = Array.from({ length: n }, () => Math.floor(rand() * 10));
+  const out = [];
+  for (const rows of BATCHES) {
+    const nets = [];
+    for (const b of live) {
+      const kernels = b.file.includes('relaxed') ? 'relaxed' : b.file.includes('scalar') ? 'scalar' : 'simd';
+      const net = await createNetwork(LENET_SPEC, { module: b.module, kernels });
+      nets.push({ b, net, trainer: net.trainer(x, y, { optimizer: { type: 'sgd', lr: 0.01 }, batchSize: rows, diagnostics: false }) });
+    }
+    const t = measure(nets.map((n, i) => ({ name: String(i), run: () => n.trainer.step() })));
+    nets.forEach((n, i) => { out.push({ file: n.b.file, rows, ms: t[i].median, bestMs: t[i].best }); n.net.dispose(); });
+  }
+  return out;
+}
+const steps = STEP ? await stepFigures() : [];
+
 if (JSON_OUT) {
-  process.stdout.write(JSON.stringify({ builds: builds.map((b) => ({ file: b.file, na: b.na })), results }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ builds: builds.map((b) => ({ file: b.file, na: b.na })), results, steps }, null, 2) + '\n');
 } else {
   for (const b of builds) if (b.na) console.log(`${b.file}: n/a (${b.na})`);
   console.log('maxpool2d kernels: ms per call (CPU time), median and best window; outputs per ns, median and best');
@@ -168,5 +194,9 @@ if (JSON_OUT) {
   for (const r of results) {
     const file = r.file.length > 30 ? `…${r.file.slice(-29)}` : r.file;
     console.log(`${file.padEnd(30)} ${String(r.rows).padStart(4)} ${r.layer.padEnd(8)} ${r.shape.padEnd(20)} ${f(r.forward)}  ${f(r.backward)}  ${r.sameAsFirst ? 'yes' : 'NO'}`);
+  }
+  if (STEP) {
+    console.log('\nLeNet-5 training step (SGD), ms of CPU time, median and best window');
+    for (const r of steps) console.log(`${(r.file.length > 30 ? `…${r.file.slice(-29)}` : r.file).padEnd(30)} ${String(r.rows).padStart(4)}  ${r.ms.toFixed(3)}  ${r.bestMs.toFixed(3)}`);
   }
 }
