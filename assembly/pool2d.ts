@@ -7,7 +7,10 @@
 // Planes: x (H, W), z (OH, OW), the max's argmax (OH, OW) as i32 indices into x's plane, and
 // dx (H, W). Forward, windows at stride 1 or 2 across (2×2 and 3×3 at stride 2 the common
 // ones) take four outputs per step in f32x4 lanes wherever their columns lie inside the input;
-// a lane computes what the scalar code computes for its output, in the same order.
+// a lane computes what the scalar code computes for its output, in the same order. Max
+// pooling's 2×2 windows 2 apart across (LeNet's, the common pooling) have kernels of their own:
+// the scan unrolled, the columns left over by the fours taken four rows at a time down, and
+// planes that follow one another at the rows' stride taken as one run of rows.
 import {
   AVGPOOL2D_CHANNELS, AVGPOOL2D_COUNT_INCLUDE_PAD, AVGPOOL2D_IN_HEIGHT, AVGPOOL2D_IN_WIDTH, AVGPOOL2D_KERNEL_HEIGHT,
   AVGPOOL2D_KERNEL_WIDTH, AVGPOOL2D_OUT_HEIGHT, AVGPOOL2D_OUT_WIDTH, AVGPOOL2D_PAD_HEIGHT, AVGPOOL2D_PAD_WIDTH,
@@ -211,8 +214,9 @@ function maxPlanesSquares(z: usize, arg: usize, x: usize, planes: i32, H: i32, W
  * along the row (maxSquares), and when hi − lo is not a multiple of 4, the one or two outputs
  * left of each row go four rows at a time down the column (the last four rows overlapping the
  * ones before, computing their lanes again, to the same values); three left go as the row's
- * last four, overlapping its fours before. The columns cut by the padding go through maxOne;
- * the scalar build takes the inside windows one by one (maxSquare).
+ * last four, overlapping its fours before. The columns cut by the padding, and rows of fewer
+ * than four inside when there are fewer than four rows, go through maxOne; the scalar build
+ * takes the inside windows one by one (maxSquare).
  */
 function maxSquaresRows(z: usize, arg: usize, x: usize, count: i32, r: i32, OH: i32, W: i32, OW: i32, sH: i32, pH: i32, pW: i32): void {
   const lo = (pW + 1) >> 1, hi = max(lo, insideEnd(W, 2, 2, pW, OW));
@@ -291,9 +295,9 @@ function maxSquaresCut(z: usize, arg: usize, x: usize, H: i32, W: i32, OW: i32, 
  * Four 2×2 windows inside the plane. Along a row (`down` 0): at p, p + 2, p + 4, p + 6 floats,
  * z and argmax stored together at zp, ap. Down a column: at p, p + down, p + 2·down,
  * p + 3·down bytes, z and argmax stored `out` bytes apart. A window's second row is rowBytes
- * after its first; the first window's top-left is index `first` of the plane, window j's
- * first + lanes[j]. maxOne's scan, unrolled: the first tap taken outright (from −∞ it is taken,
- * or kept with the same bits and index), the index kept relative to it until the end.
+ * after its first; `first` holds each window's top-left as an index into its plane. maxOne's
+ * scan, unrolled: the first tap taken outright (from −∞ it is taken, or kept with the same
+ * bits and index), the index kept relative to it until the end.
  */
 // @ts-ignore: decorator
 @inline function maxSquares(zp: usize, ap: usize, out: usize, p: usize, down: usize, rowBytes: usize, first: v128, W: i32): void {
@@ -365,6 +369,10 @@ export function maxPool2dLayerBackward(layer: usize, dz: usize, x: usize, dx: us
   const inCount = layerWord(layer, MAXPOOL2D_IN_HEIGHT) * layerWord(layer, MAXPOOL2D_IN_WIDTH);
   const outCount = layerWord(layer, MAXPOOL2D_OUT_HEIGHT) * layerWord(layer, MAXPOOL2D_OUT_WIDTH);
   const planes = rows * C;
+  // (Writing each element once instead, 0 + dz at the argmax and 0 elsewhere, as windows that
+  // do not overlap allow, whether four windows at a time in lanes or a plane at a time, was
+  // measured no faster on V8: the fill runs at memset's speed, the scatter at ~10 instructions
+  // an output, about what the lanes take.)
   memory.fill(dx, 0, <usize>planes * (<usize>inCount << 2));
   let arg = <usize>layerWord(layer, LAYER_SCRATCH);
   // Outputs in order, as ATen adds them: overlapping windows sum their gradients in that order.
