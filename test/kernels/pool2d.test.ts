@@ -308,6 +308,22 @@ forEachBuild((arena) => {
       w.k.maxPool2dLayerBackward(block, pDz, pX, pDx, 1);
       expectSame(w.read(pDx, 1), [0], 'dx');
     });
+
+    it('windows that share no element skip the ones without a tap inside, four at a time too (kernel-side)', () => {
+      // 1×3 planes, kernel 1×2 dilated 3, stride 4, padding 1, four outputs: taps (−1, 2), (3, 6),
+      // (7, 10), (11, 14): only the first window has one inside. Two planes (rows).
+      const words = new Int32Array(PASS.LAYER_WORDS);
+      const pX = w.f32([7, 8, 9, 1, 2, 3]), pZ = w.alloc(8), pArg = w.alloc(8);
+      const pDz = w.f32([5, 6, 7, 8, 1, 2, 3, 4]), pDx = w.alloc(6);
+      words.set([LAYER_KINDS.indexOf(maxpool2d as never), 3, 4, 0, 0, 0, pZ, pZ, 0, 0, pArg, 0]);
+      words.set([1, 1, 3, 1, 4, 1, 2, 1, 4, 0, 1, 1, 3], LAYER.COMMON);
+      const block = w.i32(words);
+      w.k.maxPool2dLayerForward(block, pX, 2);
+      expectSame(w.read(pZ, 8), [9, -Infinity, -Infinity, -Infinity, 3, -Infinity, -Infinity, -Infinity], 'z');
+      expect(Array.from(new Int32Array(w.memory.buffer, pArg, 8))).toEqual([2, -1, -1, -1, 2, -1, -1, -1]);
+      w.k.maxPool2dLayerBackward(block, pDz, pX, pDx, 2);
+      expectSame(w.read(pDx, 6), [0, 0, 5, 0, 0, 1], 'dx');
+    });
   });
 
   describe('average pooling', () => {
