@@ -21,17 +21,14 @@ import { median } from './peak.mjs';
 import { rng } from './cases.mjs';
 import { LENET_SPEC } from './lenet-case.mjs';
 import { memoryImport } from './wasm-memory.mjs';
+import { cpuMs, flag } from './micro.mjs';
 
 const ROOT = new URL('..', import.meta.url);
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : process.argv[i + 1];
-};
-const MS = Number(arg('ms', 200));
-const WINDOWS = Number(arg('windows', 7));
-const BATCHES = arg('batches', '32,128').split(',').map(Number);
-const FILES = arg('files', 'dist/descent.wasm').split(',');
-const SHAPES = arg('shapes', 'lenet');
+const MS = Number(flag('ms', 200));
+const WINDOWS = Number(flag('windows', 7));
+const BATCHES = flag('batches', '32,128').split(',').map(Number);
+const FILES = flag('files', 'dist/descent.wasm').split(',');
+const SHAPES = flag('shapes', 'lenet');
 const JSON_OUT = process.argv.includes('--json');
 const STEP = process.argv.includes('--step');
 
@@ -54,12 +51,6 @@ const CASES = [
 function resolveLayer(input, options) {
   const r = OptionsReader.read({ type: 'maxpool2d', ...options }, 'layer', ['type', ...maxpool2d.keys], 'an option of a maxpool2d layer');
   return maxpool2d.resolve(r, input, 'layer');
-}
-
-/** This process's CPU time in ms: on a shared machine, wall time would measure the other processes too. */
-function cpuMs() {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 }
 
 /**

@@ -7,13 +7,14 @@
 // repository; the browser page imports dist/browser.js). Needs `npm run build`.
 // Usage: node bench/runtime-defaults.mjs [--quick] [--json]. A runtime that is missing or fails
 // gets a row saying why; the exit code is 1 if any failed.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table } from './format.mjs';
+import { workerdAnswer } from '../scripts/workerd-answer.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = (name) => join(ROOT, 'node_modules/.bin', name);
@@ -74,41 +75,8 @@ function inChild(app, command, args) {
 }
 
 async function inWorkerd(app) {
-  const { build } = await import('esbuild');
-  const out = join(app, 'workerd');
-  mkdirSync(out);
   writeFileSync(join(app, 'worker.mjs'), WORKER);
-  await build({ entryPoints: [join(app, 'worker.mjs')], bundle: true, format: 'esm', platform: 'browser', conditions: ['workerd', 'worker'], external: ['*.wasm', '*.bin'], outfile: join(out, 'worker.js'), logLevel: 'silent' });
-  const wasm = ['descent.wasm', 'descent-scalar.wasm', 'descent-relaxed.wasm'];
-  for (const f of wasm) copyFileSync(join(ROOT, 'dist', f), join(out, f));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .mainWorker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const mainWorker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js"), ${wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`).join(', ')},
-    (name = "simd.bin", data = embed "descent.wasm"), (name = "relaxed.bin", data = embed "descent-relaxed.wasm") ],
-  compatibilityDate = "2025-09-01",
-);
-`);
-  const server = spawn(BIN('workerd'), ['serve', 'config.capnp'], { cwd: out, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  server.stderr.on('data', (d) => (stderr += d));
-  try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        return await (await fetch(`http://127.0.0.1:${port}/`)).json();
-      } catch {
-        if (server.exitCode !== null) throw new Error(`workerd exited: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    throw new Error(`workerd never answered: ${stderr}`);
-  } finally {
-    server.kill();
-  }
+  return workerdAnswer({ root: ROOT, workerd: BIN('workerd'), entry: join(app, 'worker.mjs'), out: join(app, 'workerd'), conditions: ['workerd', 'worker'] });
 }
 
 async function inChromium() {

@@ -6,14 +6,14 @@
 // every engine and CPU. Then the same run on each runtime's default kernels: relaxed SIMD
 // wherever the runtime compiles the relaxed build, within f32 rounding of the simd run.
 // Deno, Bun and workerd come from npm (devDependencies).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundingBound, stepLosses, threadedLosses, type RuntimeLosses } from './runtime-runs/runs.js';
+import { workerdAnswer } from '../scripts/workerd-answer.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
@@ -152,38 +152,6 @@ describe('each runtime\'s default kernels: relaxed SIMD wherever the runtime com
  * are there too as data modules (simd.bin, relaxed.bin).
  */
 async function inWorkerd(name: string, conditions: string[], source = join(root, 'examples/cloudflare-worker/src/index.js')): Promise<{ losses?: number[]; error?: { name: string; message: string } }> {
-  const out = join(app, name);
-  mkdirSync(out);
   copyFileSync(source, join(app, 'worker.mjs'));
-  await build({ entryPoints: [join(app, 'worker.mjs')], bundle: true, format: 'esm', platform: 'browser', conditions, external: ['*.wasm', '*.bin'], outfile: join(out, 'worker.js'), logLevel: 'silent' });
-  const wasm = ['descent.wasm', 'descent-scalar.wasm', 'descent-relaxed.wasm'];
-  for (const f of wasm) copyFileSync(join(root, 'dist', f), join(out, f));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .mainWorker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const mainWorker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js"), ${wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`).join(', ')},
-    (name = "simd.bin", data = embed "descent.wasm"), (name = "relaxed.bin", data = embed "descent-relaxed.wasm") ],
-  compatibilityDate = "2025-09-01",
-);
-`);
-  const server = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: out, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  server.stderr.on('data', (d) => (log += d));
-  try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        return (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { losses?: number[] };
-      } catch {
-        if (server.exitCode !== null) throw new Error(`workerd exited: ${log}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    throw new Error(`workerd never answered: ${log}`);
-  } finally {
-    server.kill();
-  }
+  return workerdAnswer({ root, workerd: bin('workerd'), entry: join(app, 'worker.mjs'), out: join(app, name), conditions });
 }
