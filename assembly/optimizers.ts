@@ -42,6 +42,26 @@ import { lanesSum } from "./stats";
   return ASC_FEATURE_SIMD ? <usize>(n & ~3) << 2 : 0;
 }
 
+/**
+ * s / d for a constant f32 divisor d, as s·r in f64 with r = 1/d (f64) and one rounding to
+ * f32: the same bits as the f32 division, without the divider, which Adam's square root and
+ * its division by the denominator already keep busy (it bounds the loop). Why it is exact:
+ * r and the product each round once in f64, so s·r is within 2⁻⁵² (relative) of s/d; the
+ * quotient of two 24-bit values is never a rounding midpoint of f32 when 0 < d ≤ 1 and is at
+ * least 2⁻⁴⁹ (relative) away from every one, so both round to the same f32 — normal results,
+ * subnormal ones and overflow alike; 0, ∞ and NaN go through as the division takes them.
+ * Callers pass d = √(1 − β₂ᵗ) ∈ (0, 1].
+ */
+// @ts-ignore: decorator
+@inline function quotientByReciprocal<T, R>(s: T, r: R): T {
+  if (isVector<T>()) {
+    const lo = f64x2.mul(f64x2.promote_low_f32x4(<v128>s), <v128>r);
+    const hi = f64x2.mul(f64x2.promote_low_f32x4(i64x2.shuffle(<v128>s, <v128>s, 1, 1)), <v128>r);
+    return <T>i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
+  }
+  return <T><f32>(<f64><f32>s * <f64>r);
+}
+
 /** acc + g² lane-wise. */
 // @ts-ignore: decorator
 @inline function addSquare(acc: v128, g: v128): v128 {
@@ -208,7 +228,9 @@ export function rmspropStep(param: usize, grad: usize, squareAvg: usize, gradAvg
  */
 export function adamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize): void {
   if (takeMeasurement()) return measuredUpdate(RULE_ADAM, param, grad, expAvg, expAvgSq, maxExpAvgSq, hp);
-  adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, hp, amsgradOf(hp), 1, 0, 0, false);
+  // The default configuration's loop has no flag left to test per vector (see adamLoop).
+  if (amsgradOf(hp) == 0 && load<f64>(hp, ADAM_WEIGHT_DECAY << 3) == 0) adamLoop(param, grad, expAvg, expAvgSq, 0, n, hp, 0, 1, 0, 0, false, true);
+  else adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, hp, amsgradOf(hp), 1, 0, 0, false);
 }
 
 /** Adam's AMSGrad flag, from a block laid out as Adam's. */
@@ -235,7 +257,8 @@ function adamMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq: usize,
  */
 export function adamwStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32, hp: usize): void {
   if (takeMeasurement()) return measuredUpdate(RULE_ADAMW, param, grad, expAvg, expAvgSq, maxExpAvgSq, hp);
-  adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, adamBlockOfAdamw(hp), amsgradOf(adamBlockOfAdamw(hp)), adamwKeep(hp), 1, 0, false);
+  if (amsgradOf(adamBlockOfAdamw(hp)) == 0) adamLoop(param, grad, expAvg, expAvgSq, 0, n, adamBlockOfAdamw(hp), 0, adamwKeep(hp), 1, 0, false);
+  else adamLoop(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, adamBlockOfAdamw(hp), 1, adamwKeep(hp), 1, 0, false);
 }
 
 /** adamwStep over one block of a measured update, without AMSGrad only (as adamMeasured). */
@@ -268,31 +291,32 @@ function adamwMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq: usize
   const b1 = <f32>beta1, b2 = <f32>beta2, c1 = <f32>(1.0 - beta1), c2 = <f32>(1.0 - beta2);
   // `noDecay`: the caller has checked wd = 0, so the decay branch compiles out.
   const decay = noDecay ? false : wd != 0;
+  const rbc = 1.0 / <f64>bc; // see quotientByReciprocal
   let o: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const vss = f32x4.splat(stepSize), vbc = f32x4.splat(bc), vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2), vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
+    const vss = f32x4.splat(stepSize), vbc = f64x2.splat(rbc), vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2), vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
     const veps = f32x4.splat(eps), vwd = f32x4.splat(wd), vkeep = f32x4.splat(keep);
     let sq = f32x4.splat(0), sq1 = sq;
     for (; o < pairsEnd(n); o += 32) {
-      const g = adamUpdate<v128>(param + o, grad + o, expAvg + o, expAvgSq + o, maxExpAvgSq + o, save + o, vss, vbc, vb1, vb2, vc1, vc2, veps, vwd, vkeep, decay, decoupled, amsgrad, measure);
-      const h = adamUpdate<v128>(param + o + 16, grad + o + 16, expAvg + o + 16, expAvgSq + o + 16, maxExpAvgSq + o + 16, save + o + 16, vss, vbc, vb1, vb2, vc1, vc2, veps, vwd, vkeep, decay, decoupled, amsgrad, measure);
+      const g = adamUpdate<v128, v128>(param + o, grad + o, expAvg + o, expAvgSq + o, maxExpAvgSq + o, save + o, vss, vbc, vb1, vb2, vc1, vc2, veps, vwd, vkeep, decay, decoupled, amsgrad, measure);
+      const h = adamUpdate<v128, v128>(param + o + 16, grad + o + 16, expAvg + o + 16, expAvgSq + o + 16, maxExpAvgSq + o + 16, save + o + 16, vss, vbc, vb1, vb2, vc1, vc2, veps, vwd, vkeep, decay, decoupled, amsgrad, measure);
       if (measure) { sq = addSquare(sq, g); sq1 = addSquare(sq1, h); }
     }
     if (o < vectorsEnd(n)) {
-      const g = adamUpdate<v128>(param + o, grad + o, expAvg + o, expAvgSq + o, maxExpAvgSq + o, save + o, vss, vbc, vb1, vb2, vc1, vc2, veps, vwd, vkeep, decay, decoupled, amsgrad, measure);
+      const g = adamUpdate<v128, v128>(param + o, grad + o, expAvg + o, expAvgSq + o, maxExpAvgSq + o, save + o, vss, vbc, vb1, vb2, vc1, vc2, veps, vwd, vkeep, decay, decoupled, amsgrad, measure);
       if (measure) sq = addSquare(sq, g);
       o += 16;
     }
     if (measure) addGradientSquares(lanesSum(f32x4.add(sq, sq1)));
   }
   for (; o < (<usize>n << 2); o += 4) {
-    const g = adamUpdate<f32>(param + o, grad + o, expAvg + o, expAvgSq + o, maxExpAvgSq + o, save + o, stepSize, bc, b1, b2, c1, c2, eps, wd, keep, decay, decoupled, amsgrad, measure);
+    const g = adamUpdate<f32, f64>(param + o, grad + o, expAvg + o, expAvgSq + o, maxExpAvgSq + o, save + o, stepSize, rbc, b1, b2, c1, c2, eps, wd, keep, decay, decoupled, amsgrad, measure);
     if (measure) addGradientSquares(<f64>g * <f64>g);
   }
 }
 
 // @ts-ignore: decorator
-@inline function adamUpdate<T>(pp: usize, pg: usize, pm: usize, pv: usize, pvmax: usize, ps: usize, ss: T, bc: T, b1: T, b2: T, c1: T, c2: T, eps: T, wd: T, keep: T, decay: bool, decoupled: i32, amsgrad: i32, save: bool): T {
+@inline function adamUpdate<T, R>(pp: usize, pg: usize, pm: usize, pv: usize, pvmax: usize, ps: usize, ss: T, rbc: R, b1: T, b2: T, c1: T, c2: T, eps: T, wd: T, keep: T, decay: bool, decoupled: i32, amsgrad: i32, save: bool): T {
   let p = loadParam<T>(pp, ps, save);
   if (decoupled) p = mul<T>(p, keep);
   const raw = ld<T>(pg);
@@ -307,7 +331,7 @@ function adamwMeasured(param: usize, grad: usize, expAvg: usize, expAvgSq: usize
     vHat = maxOf<T>(ld<T>(pvmax), v);
     st<T>(pvmax, vHat);
   }
-  const denom = add<T>(div<T>(sqrt<T>(vHat), bc), eps);
+  const denom = add<T>(quotientByReciprocal<T, R>(sqrt<T>(vHat), rbc), eps);
   st<T>(pp, sub<T>(p, mul<T>(ss, div<T>(m, denom))));
   return raw;
 }
