@@ -50,7 +50,7 @@ import { lanesSum } from "./stats";
  * quotient of two 24-bit values is never a rounding midpoint of f32 when 0 < d ≤ 1 and is at
  * least 2⁻⁴⁹ (relative) away from every one, so both round to the same f32 — normal results,
  * subnormal ones and overflow alike; 0, ∞ and NaN go through as the division takes them.
- * Callers pass d = √(1 − β₂ᵗ) ∈ (0, 1].
+ * Callers pass d = √(1 − β₂ᵗ) or 1 − β₁ᵗ, both in (0, 1].
  */
 // @ts-ignore: decorator
 @inline function quotientByReciprocal<T, R>(s: T, r: R): T {
@@ -388,24 +388,25 @@ export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
   const wd = <f32>load<f64>(hp, NADAM_WEIGHT_DECAY << 3);
   const b1 = <f32>beta1, b2 = <f32>beta2, c1 = <f32>(1.0 - beta1), c2 = <f32>(1.0 - beta2);
   const decay = wd != 0;
+  const rbc = 1.0 / <f64>bc; // bc = √(1 − β₂ᵗ) ∈ (0, 1]: see quotientByReciprocal
   let o: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const vgc = f32x4.splat(gc), vac = f32x4.splat(ac), vbc = f32x4.splat(bc), vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2);
+    const vgc = f32x4.splat(gc), vac = f32x4.splat(ac), vbc = f64x2.splat(rbc), vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2);
     const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2), veps = f32x4.splat(eps), vwd = f32x4.splat(wd);
     for (; o < pairsEnd(n); o += 32) {
-      nadamUpdate<v128>(param + o, grad + o, expAvg + o, expAvgSq + o, vgc, vac, vbc, vb1, vb2, vc1, vc2, veps, vwd, decay);
-      nadamUpdate<v128>(param + o + 16, grad + o + 16, expAvg + o + 16, expAvgSq + o + 16, vgc, vac, vbc, vb1, vb2, vc1, vc2, veps, vwd, decay);
+      nadamUpdate<v128, v128>(param + o, grad + o, expAvg + o, expAvgSq + o, vgc, vac, vbc, vb1, vb2, vc1, vc2, veps, vwd, decay);
+      nadamUpdate<v128, v128>(param + o + 16, grad + o + 16, expAvg + o + 16, expAvgSq + o + 16, vgc, vac, vbc, vb1, vb2, vc1, vc2, veps, vwd, decay);
     }
     if (o < vectorsEnd(n)) {
-      nadamUpdate<v128>(param + o, grad + o, expAvg + o, expAvgSq + o, vgc, vac, vbc, vb1, vb2, vc1, vc2, veps, vwd, decay);
+      nadamUpdate<v128, v128>(param + o, grad + o, expAvg + o, expAvgSq + o, vgc, vac, vbc, vb1, vb2, vc1, vc2, veps, vwd, decay);
       o += 16;
     }
   }
-  for (; o < (<usize>n << 2); o += 4) nadamUpdate<f32>(param + o, grad + o, expAvg + o, expAvgSq + o, gc, ac, bc, b1, b2, c1, c2, eps, wd, decay);
+  for (; o < (<usize>n << 2); o += 4) nadamUpdate<f32, f64>(param + o, grad + o, expAvg + o, expAvgSq + o, gc, ac, rbc, b1, b2, c1, c2, eps, wd, decay);
 }
 
 // @ts-ignore: decorator
-@inline function nadamUpdate<T>(pp: usize, pg: usize, pm: usize, pv: usize, gc: T, ac: T, bc: T, b1: T, b2: T, c1: T, c2: T, eps: T, wd: T, decay: bool): void {
+@inline function nadamUpdate<T, R>(pp: usize, pg: usize, pm: usize, pv: usize, gc: T, ac: T, rbc: R, b1: T, b2: T, c1: T, c2: T, eps: T, wd: T, decay: bool): void {
   const p = ld<T>(pp);
   let g = ld<T>(pg);
   if (decay) g = add<T>(g, mul<T>(wd, p));
@@ -413,7 +414,7 @@ export function nadamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
   const v = add<T>(mul<T>(ld<T>(pv), b2), mul<T>(mul<T>(c2, g), g));
   st<T>(pm, m);
   st<T>(pv, v);
-  const denom = add<T>(div<T>(sqrt<T>(v), bc), eps);
+  const denom = add<T>(quotientByReciprocal<T, R>(sqrt<T>(v), rbc), eps);
   st<T>(pp, sub<T>(sub<T>(p, mul<T>(gc, div<T>(g, denom))), mul<T>(ac, div<T>(m, denom))));
 }
 
@@ -434,24 +435,25 @@ export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
   const rectified = load<f64>(hp, RADAM_RECTIFIED << 3) != 0 ? 1 : 0;
   const b1 = <f32>beta1, b2 = <f32>beta2, c1 = <f32>(1.0 - beta1), c2 = <f32>(1.0 - beta2);
   const decay = wd != 0;
+  const rbc1 = 1.0 / <f64>bc1; // bc1 = 1 − β₁ᵗ ∈ (0, 1]: see quotientByReciprocal
   let o: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    const vlr = f32x4.splat(lr), vbc1 = f32x4.splat(bc1), vbc = f32x4.splat(bc), vrect = f32x4.splat(rect), vb1 = f32x4.splat(b1);
+    const vlr = f32x4.splat(lr), vbc1 = f64x2.splat(rbc1), vbc = f32x4.splat(bc), vrect = f32x4.splat(rect), vb1 = f32x4.splat(b1);
     const vb2 = f32x4.splat(b2), vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2), veps = f32x4.splat(eps), vwd = f32x4.splat(wd);
     for (; o < pairsEnd(n); o += 32) {
-      radamUpdate<v128>(param + o, grad + o, expAvg + o, expAvgSq + o, vlr, vbc1, vbc, vrect, vb1, vb2, vc1, vc2, veps, vwd, decay, rectified);
-      radamUpdate<v128>(param + o + 16, grad + o + 16, expAvg + o + 16, expAvgSq + o + 16, vlr, vbc1, vbc, vrect, vb1, vb2, vc1, vc2, veps, vwd, decay, rectified);
+      radamUpdate<v128, v128>(param + o, grad + o, expAvg + o, expAvgSq + o, vlr, vbc1, vbc, vrect, vb1, vb2, vc1, vc2, veps, vwd, decay, rectified);
+      radamUpdate<v128, v128>(param + o + 16, grad + o + 16, expAvg + o + 16, expAvgSq + o + 16, vlr, vbc1, vbc, vrect, vb1, vb2, vc1, vc2, veps, vwd, decay, rectified);
     }
     if (o < vectorsEnd(n)) {
-      radamUpdate<v128>(param + o, grad + o, expAvg + o, expAvgSq + o, vlr, vbc1, vbc, vrect, vb1, vb2, vc1, vc2, veps, vwd, decay, rectified);
+      radamUpdate<v128, v128>(param + o, grad + o, expAvg + o, expAvgSq + o, vlr, vbc1, vbc, vrect, vb1, vb2, vc1, vc2, veps, vwd, decay, rectified);
       o += 16;
     }
   }
-  for (; o < (<usize>n << 2); o += 4) radamUpdate<f32>(param + o, grad + o, expAvg + o, expAvgSq + o, lr, bc1, bc, rect, b1, b2, c1, c2, eps, wd, decay, rectified);
+  for (; o < (<usize>n << 2); o += 4) radamUpdate<f32, f64>(param + o, grad + o, expAvg + o, expAvgSq + o, lr, rbc1, bc, rect, b1, b2, c1, c2, eps, wd, decay, rectified);
 }
 
 // @ts-ignore: decorator
-@inline function radamUpdate<T>(pp: usize, pg: usize, pm: usize, pv: usize, lr: T, bc1: T, bc: T, rect: T, b1: T, b2: T, c1: T, c2: T, eps: T, wd: T, decay: bool, rectified: i32): void {
+@inline function radamUpdate<T, R>(pp: usize, pg: usize, pm: usize, pv: usize, lr: T, rbc1: R, bc: T, rect: T, b1: T, b2: T, c1: T, c2: T, eps: T, wd: T, decay: bool, rectified: i32): void {
   const p = ld<T>(pp);
   let g = ld<T>(pg);
   if (decay) g = add<T>(g, mul<T>(wd, p));
@@ -459,7 +461,7 @@ export function radamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: us
   const v = add<T>(mul<T>(ld<T>(pv), b2), mul<T>(mul<T>(c2, g), g));
   st<T>(pm, m);
   st<T>(pv, v);
-  const mHat = div<T>(m, bc1);
+  const mHat = quotientByReciprocal<T, R>(m, rbc1);
   if (rectified) {
     const adaptive = div<T>(bc, add<T>(sqrt<T>(v), eps));
     st<T>(pp, sub<T>(p, mul<T>(mul<T>(mul<T>(mHat, lr), adaptive), rect)));
