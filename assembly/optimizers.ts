@@ -249,11 +249,11 @@ export function adamStep(param: usize, grad: usize, expAvg: usize, expAvgSq: usi
  * and stays subnormal for good — a third of the bench MLP's moments after 1000 steps. Here, f32
  * multiplies and divides with a subnormal operand or result cost a microcode assist whose price
  * grows with the work in flight (in this divider-bound loop, 40–80% more time for the whole
- * update). Such runs are recognised by the first moment of a pair (one scalar test per pair)
- * and go through a loop that updates the moments with the products and sums taken in f64 and
- * rounded once to f32 (exact: the product of two f32 values is exact in f64, and a sum rounded
- * twice, to f64 then f32, is rounded as once), and leaves p as it is where that is provably
- * the result: there the step ss·(m/d) is below half of p's spacing (see deadRowBound).
+ * update). Such runs are recognised by the first moment of a pair (a scalar test every two
+ * pairs) and go through a loop that updates the moments with the products and sums taken in
+ * f64 and rounded once to f32 (exact: the product of two f32 values is exact in f64, and a sum
+ * rounded twice, to f64 then f32, is rounded as once), and leaves p as it is where that is
+ * provably the result: there the step ss·(m/d) is below half of p's spacing (deadRowBound).
  */
 function adamDefaultPairs(param: usize, grad: usize, expAvg: usize, expAvgSq: usize, n: i32, hp: usize): usize {
   const stepSize = <f32>load<f64>(hp, ADAM_STEP_SIZE << 3);
