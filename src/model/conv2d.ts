@@ -10,6 +10,16 @@ import { convOutput, readPair, requireImage, requireOutput, type Pair } from './
 export type Conv2dLayer = ResolvedConv2dLayer;
 
 const up4 = (n: number): number => Math.ceil(n / 4) * 4;
+/** Window entries of Wᵀ·dz the dX kernel computes at a time (assembly/conv2d.ts DCOL_BLOCK). */
+const DCOL_BLOCK = 20;
+
+/**
+ * Whether the kernels put output positions rather than channels in the vector lanes
+ * (assembly/conv2d.ts `positionLanes`): their dW and db then need lane sums in the scratch.
+ */
+export function positionLanes(l: Conv2dLayer): boolean {
+  return l.stride[1] === 1 && l.shape[2] % 4 === 0 && l.outChannels % 4 !== 0;
+}
 
 /**
  * The padded input's size along dimension d (0: height, 1: width): the padding before, the
@@ -80,7 +90,8 @@ export const conv2d: LayerKind<Conv2dLayer> = {
     const p = l.shape[1] * l.shape[2];
     const on = up4(l.outChannels);
     const padded = l.inChannels * paddedSize(l, 0) * paddedSize(l, 1);
-    return up4(k) + up4(p) + k * on + on + up4(padded) + p * on + up4(k * p) + padded;
+    return up4(k) + up4(p) + k * on + on + up4(padded) + p * on + up4(Math.min(k, DCOL_BLOCK) * p) + up4(padded)
+      + (positionLanes(l) ? (k + 2) * l.outChannels * 4 : 0);
   },
   ownWords: [
     'inChannels', 'inHeight', 'inWidth', 'outChannels', 'outHeight', 'outWidth', 'kernelHeight', 'kernelWidth',

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { conv2d } from '../../src/model/conv2d.js';
+import { conv2d, positionLanes } from '../../src/model/conv2d.js';
 import { resolveSpec } from '../../src/model/spec.js';
 import type { ResolvedConv2dLayer } from '../../src/types.js';
 import { LAYER, PASS } from '../../src/wasm/abi.js';
@@ -177,6 +177,23 @@ forEachBuild((arena) => {
       }
     });
 
+    it('covers the position-lane blocks: channels in threes with 1–2 left, odd vector counts, odd windows', () => {
+      // Layers whose output rows are whole vectors (width 4, 8, 12) and whose channels are not a
+      // multiple of 4 put positions in the lanes (src/model/conv2d.ts positionLanes).
+      let laned = 0;
+      for (const o of [1, 2, 3, 5, 6, 7, 10]) {
+        for (const [c, h, wd, k, dilation, stride] of [[1, 3, 4, 1, 1, 1], [1, 5, 8, 5, 1, 1], [3, 4, 10, 3, 1, 2], [2, 7, 12, 3, 2, 1], [1, 6, 1, 2, 1, 1]]) {
+          w.reset();
+          const l = resolveLayer([c, h, wd], { outChannels: o, kernelSize: k, padding: 2, dilation, stride: [stride, 1] });
+          expect(l.shape[2] % 4, `width ${l.shape[2]}`).toBe(0);
+          if (positionLanes(l)) laned++;
+          const { x, params, dz } = randomData(l, 3, 200 + o);
+          checkLayer(w, l, 3, x, params, dz, `o=${o} ${c}×${h}×${wd} k=${k} d=${dilation} s=${stride}`);
+        }
+      }
+      expect(laned).toBe(35);
+    });
+
     it('the LeNet-5 layers: 1×28×28 → 6@5×5 pad 2, and 6×14×14 → 16@5×5', () => {
       for (const [input, options, rows] of [[[1, 28, 28], { outChannels: 6, kernelSize: 5, padding: 2 }, 1], [[6, 14, 14], { outChannels: 16, kernelSize: 5 }, 2]] as const) {
         w.reset();
@@ -245,5 +262,21 @@ describe.runIf(testKernels === 'simd')('conv2d, SIMD and scalar builds', () => {
       };
       expect(run(loadTestModule('release', 'simd'))).toEqual(run(loadTestModule('release', 'scalar')));
     }), { numRuns: 60 });
+  });
+
+  it('give identical results in position lanes too (dW and db summed in four lane parts by both)', () => {
+    for (const [c, h, wd, o, k] of [[1, 28, 28, 6, 5], [2, 5, 8, 7, 3], [1, 3, 4, 1, 1], [3, 6, 12, 5, 3]]) {
+      const l = resolveLayer([c, h, wd], { outChannels: o, kernelSize: k, padding: k >> 1 });
+      expect(positionLanes(l)).toBe(true);
+      const { x, params, dz } = randomData(l, 3, o);
+      const run = (module: WebAssembly.Module) => {
+        const arena = new Wasm(module);
+        const p = place(arena, l, 3, x, params, dz);
+        arena.k.conv2dLayerForward(p.block, p.x, 3);
+        arena.k.conv2dLayerBackward(p.block, p.dz, p.x, p.dx, 3);
+        return [arena.read(p.z, 3 * l.outputs), arena.read(p.grads, params.length), arena.read(p.dx, 3 * l.inputs)];
+      };
+      expect(run(loadTestModule('release', 'simd'))).toEqual(run(loadTestModule('release', 'scalar')));
+    }
   });
 });
