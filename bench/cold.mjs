@@ -5,6 +5,7 @@
 // process, so a slow spell of the machine hits all of them; medians over `runs` processes.
 import { spawnSync } from 'node:child_process';
 import { median } from './peak.mjs';
+import { pinnedCommand } from './pin.mjs';
 
 const CHILD = new URL('./cold-child.mjs', import.meta.url);
 
@@ -33,7 +34,7 @@ export function measureCold(runs) {
   for (let r = 0; r < runs; r++) {
     for (const c of cases) {
       const t0 = performance.now();
-      const p = spawnSync(process.execPath, [CHILD.pathname, c.lib, c.net], { encoding: 'utf8' });
+      const p = spawnSync(...pinnedCommand(process.execPath, [CHILD.pathname, c.lib, c.net]), { encoding: 'utf8' });
       const elapsed = performance.now() - t0;
       const line = p.stdout?.split('\n').find((l) => l.startsWith('COLD '));
       if (p.status !== 0 || !line) throw new Error(`cold start ${c.id} failed (exit ${p.status}):\n${p.stderr}`);

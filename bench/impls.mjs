@@ -3,12 +3,13 @@
 // this build rejects or ignores prints "n/a", so new kernels/threads options appear on
 // their own once createNetwork accepts them. PyTorch runs as a Python process
 // (mlp_pytorch.py) where torch is installed; the peak row times the f32x4 peak between the
-// rows' windows (impl-peak.mjs) and trains nothing.
+// rows' windows (impl-peak.mjs) and trains nothing. Every row but the 2-thread ones runs on
+// one CPU, the peak with them (`pinned`, pin.mjs).
 import { relaxedExecArgv } from './relaxed.mjs';
 
 export function implList() {
   const relaxedFlags = relaxedExecArgv() ?? [];
-  return [
+  const rows = [
     { id: 'descent', impl: 'descent', variant: 'default', label: 'descent' },
     { id: 'descent-scalar', impl: 'descent', variant: 'scalar', label: 'descent scalar' },
     { id: 'descent-simd', impl: 'descent', variant: 'simd', label: 'descent simd' },
@@ -46,4 +47,6 @@ export function implList() {
     // Relaxed SIMD's flag, so the relaxed_madd loops run too.
     { id: 'peak', impl: 'peak', label: 'f32x4 peak', peak: true, execArgv: relaxedFlags },
   ];
+  for (const r of rows) r.pinned = !/threads2$/i.test(r.variant ?? '');
+  return rows;
 }

@@ -6,6 +6,7 @@
 // CPU itself), and OpenBLAS and OpenMP get one thread, like every other row.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { pin } from './pin.mjs';
 import { requestsOver } from './pool.mjs';
 
 // BENCH_PYTHON replaces the interpreter, e.g. with one that has no torch, to try the path the
@@ -31,17 +32,18 @@ export function torchAvailable() {
   return torch;
 }
 
-/** Starts `python3 script` and resolves once it has said it is ready. */
-export function startPython(script) {
+/** Starts `python3 script` (on one CPU if `pinned`, see pin.mjs) and resolves once it has said it is ready. */
+export function startPython(script, { pinned = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [script], { env: pythonEnv(), stdio: ['pipe', 'pipe', 'inherit'] });
     const name = script.split('/').at(-1);
     child.on('error', (err) => reject(new Error(`${PYTHON} ${name}: ${err.message}`)));
+    const isPinned = pinned && child.pid !== undefined && pin(child.pid);
     const onMessage = requestsOver(child, name, {
       send: (msg) => child.stdin.write(`${JSON.stringify(msg)}\n`),
       close: () => child.stdin.end(),
       requireReady: false,
-    }, resolve, reject);
+    }, (w) => resolve({ ...w, pinned: isPinned }), reject);
     createInterface({ input: child.stdout }).on('line', (line) => {
       let msg;
       try {

@@ -63,6 +63,9 @@ export function renderText(r) {
     const text = i.na ? `n/a — ${i.na}` : i.sameAs ? `what the default createNetwork runs: see "${labelOf(i.sameAs)}"` : (i.detail ?? `runs under ${i.note}`);
     out.push(`  ${label(i)}: ${text}`);
   }
+  const pinned = trained.filter((i) => i.pinnedTo != null && !i.sameAs && !i.na);
+  if (pinned.length) out.push(`  On CPU ${pinned[0].pinnedTo} (taskset, bench/pin.mjs), with the peak process: ${pinned.map((i) => i.label).join(', ')}; the 2-thread rows run unpinned.`);
+  else if (r.cases.length) out.push('  No row was pinned to a CPU (no taskset here): rows timed side by side may have run on different CPUs.');
   const py = r.impls.find((i) => i.python && i.describe)?.describe;
   if (py) out.push(`  ${describePytorch(py, r.pythonEnv)}`);
   const peakRow = r.impls.find((i) => i.peak);

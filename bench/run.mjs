@@ -16,6 +16,7 @@ import { measureCold } from './cold.mjs';
 import { implList } from './impls.mjs';
 import { collectMeta } from './meta.mjs';
 import { adjacentPeak, buildPeak, fractionOfPeak, median, summarizePeak } from './peak.mjs';
+import { PIN_CPU, pinnedCommand } from './pin.mjs';
 import { startWorker } from './pool.mjs';
 import { pythonEnv, startPython, torchAvailable } from './py-pool.mjs';
 import { relaxedExecArgv } from './relaxed.mjs';
@@ -76,7 +77,8 @@ await Promise.all(impls.map(async (i) => {
       const err = await peakBuilt;
       if (err) throw err;
     }
-    i.worker = i.python ? await startPython(i.python) : await startWorker(i);
+    i.worker = i.python ? await startPython(i.python, { pinned: i.pinned }) : await startWorker(i);
+    i.pinnedTo = i.worker.pinned ? PIN_CPU : null;
     i.na = i.worker.na;
     i.describe = i.worker.describe;
     if (i.na) {
@@ -115,7 +117,8 @@ if (runs('gemm')) try {
   progress('GEMM micro-bench and SIMD peak');
   if (peakError) throw peakError;
   const args = [...(relaxedExecArgv() ?? []), new URL('./gemm.mjs', import.meta.url).pathname, JSON.stringify({ files: wasmFiles('dist/'), ms: S.gemmMs, windows: S.gemmWindows })];
-  const p = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // On one CPU, as the MLP rows (pin.mjs).
+  const p = spawnSync(...pinnedCommand(process.execPath, args), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (p.status !== 0) throw new Error(`gemm.mjs exited ${p.status}:\n${p.stderr}`);
   gemm = JSON.parse(p.stdout);
   if (!gemm.modules.some((m) => m.kernels)) throw new Error('no dist/*.wasm module could be measured');
@@ -157,7 +160,7 @@ const result = {
   settings: S,
   sections: only ?? SECTIONS,
   pythonEnv: torch?.ok ? Object.fromEntries(['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'].map((k) => [k, pythonEnv()[k] ?? null])) : null,
-  impls: impls.map(({ id, label, note, na, same, detail, describe, peak, python }) => ({ id, label, note: note ?? null, na: na ?? null, sameAs: same ?? null, detail: detail ?? null, describe: describe ?? null, peak: !!peak, python: !!python })),
+  impls: impls.map(({ id, label, note, na, same, detail, describe, peak, python, pinnedTo }) => ({ id, label, note: note ?? null, na: na ?? null, sameAs: same ?? null, detail: detail ?? null, describe: describe ?? null, peak: !!peak, python: !!python, pinnedTo: pinnedTo ?? null })),
   cases,
   lenet,
   gemm,
