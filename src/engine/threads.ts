@@ -38,6 +38,8 @@ const WORKER_TIMEOUT_S = 120;
  * next one starts; an idle pool sleeps after that.
  */
 export const SPIN_READS = 20_000;
+/** How often a thread that has stopped spinning tries again (see ThreadPool.budget). */
+const PROBE_EVERY = 32;
 /** Slices start at multiples of this many values: a cache line, and the kernels' widest step. */
 const SLICE_ALIGN = 16;
 
@@ -51,8 +53,8 @@ try{k=new WebAssembly.Instance(module,{env:{memory,abort(){throw new Error('abor
 while(t<n&&c[${CONTROL_HEADER_WORDS}+t*${CONTROL_ROW_WORDS}+${ROW_DESC}]!==desc)t++;
 const row=(u,i)=>c[${CONTROL_HEADER_WORDS}+u*${CONTROL_ROW_WORDS}+i],g=row(0,${ROW_GRADS}),from=row(t,${ROW_FROM})*4,count=row(t,${ROW_COUNT});
 const steps=k?${JSON.stringify(OPTIMIZERS)}.map(r=>k[r+'Step']):[];
-let b=1<<30;const idle=(i,v)=>{const top=Atomics.load(c,${SPIN});if(b>top)b=top;
-for(let j=b;j>0;j--)if(Atomics.load(c,i)!==v){b=Math.min(top,b*2);return}b=Math.max(top>>4,b>>1);Atomics.wait(c,i,v)};
+let b=1<<30,p=0;const idle=(i,v)=>{const top=Atomics.load(c,${SPIN});let m=b<top?b:top;if(m===0&&++p>=${PROBE_EVERY}){p=0;m=top>>3}
+for(let j=m;j>0;j--)if(Atomics.load(c,i)!==v){b=Math.min(top,m*2);return}b=m>top>>3?m>>1:0;Atomics.wait(c,i,v)};
 Atomics.add(c,${READY},1);Atomics.notify(c,${READY});
 for(;;){while(Atomics.load(c,${SEQ})===s)idle(${SEQ},s);s=Atomics.load(c,${SEQ});if(Atomics.load(c,${STOP}))break;
 try{k.trainPass(desc)}catch{Atomics.store(c,${FAILED},1)}
@@ -84,12 +86,15 @@ export class ThreadPool implements ParallelPasses {
   private seq = 0;
   private state = IDLE;
   /**
-   * Reads the next wait spins for before it sleeps: halved whenever a wait ends up asleep
-   * anyway (the thread it waits for is off the CPU: a busy machine, where spinning only takes
-   * CPU from it), doubled when a spin succeeds, between a sixteenth of the bound and the bound.
-   * Workers keep their own the same way.
+   * Reads the next wait spins for before it sleeps. Halved whenever a wait ends up asleep
+   * anyway — the thread it waits for is off the CPU: a busy machine, where a spin only takes
+   * CPU from it (the threads of a process share their scheduling group's) — and dropped to none
+   * below an eighth of the bound; then every PROBE_EVERY-th wait spins an eighth of it again.
+   * Doubled, up to the bound, when a spin succeeds. Workers keep their own the same way.
    */
   private budget = SPIN_READS;
+  /** Waits that slept without spinning since the last probe. */
+  private sleeps = 0;
   /** Whether the current job shares its update. */
   private shares = false;
 
@@ -264,12 +269,17 @@ export class ThreadPool implements ParallelPasses {
     let v = Atomics.load(ctl, index);
     if (v >= target) return;
     const top = Atomics.load(ctl, SPIN);
-    for (let j = this.budget < top ? this.budget : top; v < target && j > 0; j--) v = Atomics.load(ctl, index);
+    let reads = this.budget < top ? this.budget : top;
+    if (reads === 0 && ++this.sleeps >= PROBE_EVERY) {
+      this.sleeps = 0;
+      reads = top >> 3;
+    }
+    for (let j = reads; v < target && j > 0; j--) v = Atomics.load(ctl, index);
     if (v >= target) {
-      this.budget = Math.min(top, this.budget * 2);
+      this.budget = Math.min(top, reads * 2);
       return;
     }
-    this.budget = Math.max(top >> 4, this.budget >> 1);
+    this.budget = reads > top >> 3 ? reads >> 1 : 0;
     let waits = 0;
     while (v < target) {
       if (!this.canBlock) throw new StateError('this thread cannot block to wait for its training workers (a browser main thread): use the async fit(), or run descent in a Worker', 'threads', this.e.threads);
