@@ -23,15 +23,17 @@ const threaded = (threads: number) => Network.create(spec, threadedModule, { ker
 
 const bits = (p: LayerParameters[]) => p.flatMap((l) => [...new Uint32Array(l.weight.buffer), ...new Uint32Array(l.bias.buffer)]);
 
-/** `steps` steps of `batch` rows as before the shared update: the engine's pass (gradients summed), then one optimizer call over every parameter. */
+/** `steps` steps of `batch` rows as before the shared update: the engine's pass (gradients summed), clipping, then one optimizer call over every parameter. */
 function serialSteps(net: Network, config: OptimizerConfig, batch: number, steps: number): LayerParameters[] {
   const { engine: e, x: xs, y: ys, rows } = net.stepAccess(x, y, 'the reference');
   e.reserve(batch, rows, 0);
   const set = e.loadResident(0, xs, ys, rows, {});
-  const optimizer = new OptimizerState(resolveOptimizer(config), e.k, { param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount, hp: e.hp }, () => e.f64);
+  const options = resolveOptimizer(config);
+  const optimizer = new OptimizerState(options, e.k, { param: e.params, grad: e.grads, slots: e.slots, count: e.paramCount, hp: e.hp }, () => e.f64);
   for (let s = 0; s < steps; s++) {
     e.gather(set, set.indices + ((s * batch) % rows) * 4, batch);
     e.trainPass(e.xBatch, e.yBatch, batch);
+    e.clip(options.clipGradValue, options.clipGradNorm);
     optimizer.apply();
   }
   return net.getParameters();
@@ -50,6 +52,14 @@ const optimizers: OptimizerConfig[] = [
   { type: 'adadelta' },
 ];
 
+// Steps whose whole gradient this thread reads before the update (clipping, the guard) hand the
+// workers their update afterwards: the other way through the threads' protocol.
+const readers: [string, OptimizerConfig, 'skip' | undefined][] = [
+  ['clipGradNorm', { type: 'adam', lr: 0.01, clipGradNorm: 0.05 }, undefined],
+  ['clipGradValue', { type: 'sgd', lr: 0.1, momentum: 0.9, clipGradValue: 0.01 }, undefined],
+  ["guard 'skip'", { type: 'nadam', lr: 0.01 }, 'skip'],
+];
+
 describe('the shared step', () => {
   for (const threads of [2, 3]) {
     it.each(optimizers)(`${threads} threads: equals one sum and one update over all parameters, bit for bit: %j`, (optimizer) => {
@@ -66,6 +76,21 @@ describe('the shared step', () => {
       expect(bits(got)).toEqual(bits(want));
       // And the updates did something: the run is not a copy of the start.
       expect(bits(got)).not.toEqual(bits(start));
+    });
+  }
+
+  for (const threads of [2, 3]) {
+    it.each(readers)(`${threads} threads: equals one sum and one update, bit for bit, when the step reads the whole gradient first: %s`, (_, optimizer, guard) => {
+      const batch = 24, steps = 12;
+      const reference = threaded(threads);
+      const want = serialSteps(reference, optimizer, batch, steps);
+      reference.dispose();
+      const net = threaded(threads);
+      const t = net.trainer(x, y, { optimizer, batchSize: batch, shuffle: false, diagnostics: false, guard });
+      for (let s = 0; s < steps; s++) t.step();
+      const got = net.getParameters();
+      net.dispose();
+      expect(bits(got)).toEqual(bits(want));
     });
   }
 

@@ -204,9 +204,11 @@ export class ThreadPool implements ParallelPasses {
   /**
    * Waits (blocking) for every pass, then sums this thread's slice of the gradients while the
    * workers sum theirs, and adds their losses to this thread's: afterwards the engine's
-   * gradients hold the whole batch's. A job that shares its update then waits for `update`.
+   * gradients hold the whole batch's. A job begun with `sharesUpdate` then waits for `update`
+   * — or, given `optimizer` (nothing needs the whole gradient first), applies its update here:
+   * the workers start theirs as soon as their slices are summed, without a further handshake.
    */
-  end(): void {
+  end(optimizer: OptimizerState | null = null): void {
     const e = this.e;
     const ctl = this.ctl;
     const workers = e.threads - 1;
@@ -217,10 +219,14 @@ export class ThreadPool implements ParallelPasses {
       this.state = IDLE;
       throw new StateError('a training worker thread failed during its pass; the step was not applied', 'threads', e.threads);
     }
+    const direct = optimizer !== null && this.shares;
+    const kernel = direct ? this.release(optimizer) : -1;
     const from = this.from;
     for (let i = 0; i < workers; i++) e.k.addF32(e.grads + from, e.workers[i].grads + from, this.count);
     e.reduceWorkers();
-    if (this.shares) {
+    if (direct) {
+      this.updateSlice(kernel);
+    } else if (this.shares) {
       this.waitFor(SUMMED, workers);
       this.state = AWAITING_UPDATE;
     } else {
@@ -237,13 +243,23 @@ export class ThreadPool implements ParallelPasses {
    */
   update(optimizer: OptimizerState | null): void {
     if (this.state !== AWAITING_UPDATE) throw new StateError('no threaded step is waiting for its update', 'threads', this.e.threads);
-    const e = this.e;
+    this.updateSlice(this.release(optimizer));
+  }
+
+  /** Lets the workers go on to their slices' update (none without `optimizer`), its step counted and written; returns the kernel's index (−1: none). */
+  private release(optimizer: OptimizerState | null): number {
     const ctl = this.ctl;
     const kernel = optimizer === null ? -1 : this.kernelIndex[optimizer.options.type];
     if (optimizer !== null) optimizer.writeStep();
     Atomics.store(ctl, KERNEL, kernel);
     Atomics.store(ctl, GO, this.seq);
     Atomics.notify(ctl, GO);
+    return kernel;
+  }
+
+  /** Runs kernel `kernel` (−1: none) over this thread's slice, then waits for the workers to finish theirs. */
+  private updateSlice(kernel: number): void {
+    const e = this.e;
     if (kernel >= 0) {
       const from = this.from;
       this.stepKernels[kernel](e.params + from, e.grads + from, e.slots[0] + from, e.slots[1] + from, e.slots[2] + from, this.count, e.hp);

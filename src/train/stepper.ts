@@ -139,17 +139,20 @@ export class BatchStepper {
   /** Second half: completes the pass, clips, updates, and returns the batch's row count. */
   end(): number {
     const e = this.e;
-    e.parallel?.end();
+    const o = this.optimizer.options;
+    // A shared update nothing has to see the whole gradient before (no guard, no clipping)
+    // runs inside the threads' end, with no handshake between the sum and the update.
+    const direct = this.sharedUpdate && this.guard === null && !clips(o);
+    e.parallel?.end(direct ? this.optimizer : null);
     this.diagnostics?.afterGradients();
     const count = this.pending;
     this.applied = this.guard === null || this.guard.allowUpdate(this.cursor === 0);
-    if (this.applied) {
-      const o = this.optimizer.options;
+    if (this.applied && !direct) {
       if (clips(o)) e.clip(o.clipGradValue, o.clipGradNorm);
       this.diagnostics?.beforeUpdate();
       if (this.sharedUpdate) e.parallel!.update(this.optimizer);
       else this.optimizer.apply();
-    } else if (this.sharedUpdate) e.parallel!.update(null);
+    } else if (!this.applied && this.sharedUpdate) e.parallel!.update(null);
     // The step's bookkeeping comes before diagnostics' callbacks (onDiagnostics, onVerdict):
     // one that throws leaves the step counted and the next step on the next batch.
     this.cursor += count;
