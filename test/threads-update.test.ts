@@ -13,11 +13,12 @@ import { loadThreadsModule, testKernels } from './helpers/wasm.js';
 import { xorData } from './helpers/network.js';
 
 const threadedModule = loadThreadsModule();
-// 6·13 + 13 + 13·7 + 7 + 7·3 + 3 = 213 parameters: 2 threads take 112 + 101, 3 take 80 + 80 + 53;
-// the last slices end in one SIMD vector and a scalar value.
-const spec: NetworkSpec = { inputs: 6, layers: [{ units: 13, activation: 'tanh' }, { units: 7, activation: 'relu' }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 11 };
+// 296·109 + 109 + 109·7 + 7 + 7·3 + 3 = 33,167 parameters, enough to be split (SPLIT_MIN_PARAMS):
+// 2 threads take 16,592 + 16,575, 3 take 11,056 + 11,056 + 11,055; the last slice ends in one
+// SIMD vector and three scalar values, as one call over all does.
+const spec: NetworkSpec = { inputs: 296, layers: [{ units: 109, activation: 'tanh' }, { units: 7, activation: 'relu' }, { units: 3 }], loss: 'softmax_cross_entropy', seed: 11 };
 const ROWS = 96;
-const x = Array.from({ length: ROWS }, (_, r) => Array.from({ length: 6 }, (_, c) => Math.sin(r * 7 + c * 3)));
+const x = Array.from({ length: ROWS }, (_, r) => Array.from({ length: 296 }, (_, c) => Math.sin(r * 7 + c * 3)));
 const y = Array.from({ length: ROWS }, (_, r) => r % 3);
 const threaded = (threads: number) => Network.create(spec, threadedModule, { kernels: testKernels, threads, spawnWorker });
 

@@ -40,6 +40,12 @@ const WORKER_TIMEOUT_S = 120;
 export const SPIN_READS = 20_000;
 /** How often a thread that has stopped spinning tries again (see ThreadPool.budget). */
 const PROBE_EVERY = 32;
+/**
+ * Fewer parameters than this stay one slice, this thread's: then a worker only runs its pass, as
+ * splitting would save less work (~0.45 ns a parameter) than a step's extra hand-overs cost when
+ * the threads cannot spin (tens of µs each on a busy machine).
+ */
+const SPLIT_MIN_PARAMS = 32_768;
 /** Slices start at multiples of this many values: a cache line, and the kernels' widest step. */
 const SLICE_ALIGN = 16;
 
@@ -59,11 +65,11 @@ Atomics.add(c,${READY},1);Atomics.notify(c,${READY});
 for(;;){while(Atomics.load(c,${SEQ})===s)idle(${SEQ},s);s=Atomics.load(c,${SEQ});if(Atomics.load(c,${STOP}))break;
 try{k.trainPass(desc)}catch{Atomics.store(c,${FAILED},1)}
 Atomics.add(c,${PASSED},1);Atomics.notify(c,${PASSED});
-for(let v;(v=Atomics.load(c,${PASSED}))<n;)idle(${PASSED},v);
+if(count>0){for(let v;(v=Atomics.load(c,${PASSED}))<n;)idle(${PASSED},v);
 if(!Atomics.load(c,${FAILED})){for(let u=1;u<n;u++)k.addF32(g+from,row(u,${ROW_GRADS})+from,count);
 if(Atomics.load(c,${SHARES})){Atomics.add(c,${SUMMED},1);Atomics.notify(c,${SUMMED});
 for(let v;(v=Atomics.load(c,${GO}))!==s;)idle(${GO},v);const q=Atomics.load(c,${KERNEL});
-if(q>=0)steps[q](c[${PARAMS}]+from,g+from,c[${SLOT0}]+from,c[${SLOT1}]+from,c[${SLOT2}]+from,count,c[${HP}])}}
+if(q>=0)steps[q](c[${PARAMS}]+from,g+from,c[${SLOT0}]+from,c[${SLOT1}]+from,c[${SLOT2}]+from,count,c[${HP}])}}}
 Atomics.add(c,${DONE},1);Atomics.notify(c,${DONE})}}
 `;
 
@@ -80,6 +86,8 @@ export class ThreadPool implements ParallelPasses {
   /** This thread's slice of the parameters: byte offset from the first, and values. */
   private readonly from: number;
   private readonly count: number;
+  /** Workers with a slice of their own (the others report their pass and are done). */
+  private readonly summers: number = 0;
   /** Each rule's kernel, in OPTIMIZERS order, and a rule's index there. */
   private readonly stepKernels: StepKernel[];
   private readonly kernelIndex: Readonly<Record<OptimizerType, number>>;
@@ -107,8 +115,9 @@ export class ThreadPool implements ParallelPasses {
     ctl[SPIN] = SPIN_READS;
     ctl[KERNEL] = -1;
     [ctl[PARAMS], ctl[SLOT0], ctl[SLOT1], ctl[SLOT2], ctl[HP]] = [e.params, ...e.slots, e.hp];
-    // Equal slices of whole cache lines; the last takes what is left (and the scalar tail).
-    const per = Math.ceil(e.paramCount / threads / SLICE_ALIGN) * SLICE_ALIGN;
+    // Equal slices of whole cache lines; the last takes what is left (and the scalar tail). A
+    // small network's are all this thread's: a worker with none reports its pass and is done.
+    const per = e.paramCount < SPLIT_MIN_PARAMS ? e.paramCount : Math.ceil(e.paramCount / threads / SLICE_ALIGN) * SLICE_ALIGN;
     for (let t = 0; t < threads; t++) {
       const row = CONTROL_HEADER_WORDS + t * CONTROL_ROW_WORDS;
       const from = Math.min(t * per, e.paramCount);
@@ -119,6 +128,7 @@ export class ThreadPool implements ParallelPasses {
     }
     this.from = 0;
     this.count = ctl[CONTROL_HEADER_WORDS + ROW_COUNT];
+    for (let t = 1; t < threads; t++) if (ctl[CONTROL_HEADER_WORDS + t * CONTROL_ROW_WORDS + ROW_COUNT] > 0) this.summers++;
     this.stepKernels = OPTIMIZERS.map((r) => e.k[`${r}Step`]);
     this.kernelIndex = Object.fromEntries(OPTIMIZERS.map((r, i) => [r, i])) as Record<OptimizerType, number>;
     // The words above are in place before any worker can read them.
@@ -212,7 +222,9 @@ export class ThreadPool implements ParallelPasses {
     const e = this.e;
     const ctl = this.ctl;
     const workers = e.threads - 1;
-    this.waitFor(PASSED, e.threads);
+    // Workers without a slice are done once their pass is: one wait for both.
+    if (this.summers > 0) this.waitFor(PASSED, e.threads);
+    else this.waitFor(DONE, workers);
     if (Atomics.load(ctl, FAILED)) {
       // The workers skip the rest of a failed job; none is left waiting for `update`.
       this.waitFor(DONE, workers);
@@ -227,7 +239,7 @@ export class ThreadPool implements ParallelPasses {
     if (direct) {
       this.updateSlice(kernel);
     } else if (this.shares) {
-      this.waitFor(SUMMED, workers);
+      this.waitFor(SUMMED, this.summers);
       this.state = AWAITING_UPDATE;
     } else {
       this.waitFor(DONE, workers);
