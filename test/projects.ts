@@ -22,6 +22,7 @@ export const KERNEL_FILES = [
   'test/surfaces.test.ts', // the loss-surface lab, trained on the kernels
   'test/threads.test.ts', // the variant's threaded twin, at thread counts it sets itself
   'test/threads-conv2d.test.ts', // conv networks on the threaded twin: 2 threads as 1
+  'test/threads-update.test.ts', // the threads' shared gradient sum and update against one of each, bit for bit
   'test/variants.test.ts', // kernel selection on the project's engine, every variant's result
   'test/gradcheck-batchnorm.test.ts', // batch norm's gradients through networks (one thread: batch norm refuses more)
   'test/batchnorm-fit.test.ts', // batch norm around the kernels: batches of one row, evaluation mode (one thread)

@@ -11,6 +11,7 @@ import { kindOf, stateOf, tensorSizes } from '../model/layers.js';
 import type { LayerKind } from '../model/layer-kind.js';
 import { isClassifier, lossCode, takesClassIndices } from '../model/losses.js';
 import type { AnyLayer, ResolvedSpec } from '../model/spec.js';
+import type { OptimizerState } from '../optim/optimizer.js';
 import { LAYER, MEASURE, PASS, STAT } from '../wasm/abi.js';
 import { instantiateKernels, type Kernels } from '../wasm/kernels.js';
 import { planMemory, type MemoryPlan, type PlannedLayerShape } from './memory-plan.js';
@@ -23,12 +24,17 @@ const MAX_BYTES = 2 ** 31;
 
 /**
  * Training passes shared with worker threads (threads.ts implements it): `begin` starts the
- * workers on their shards and runs this thread's, `end` waits and sums their gradients in.
+ * workers on their shards and runs this thread's, `end` waits and has every thread sum its
+ * slice of the gradients; a step begun with `sharesUpdate` then runs its optimizer update
+ * over those slices too (`update`).
  */
 export interface ParallelPasses {
   trainPass(x: number, y: number, rows: number): void;
-  begin(x: number, y: number, rows: number): void;
-  end(): void;
+  begin(x: number, y: number, rows: number, sharesUpdate?: boolean): void;
+  /** Given `optimizer` (a step begun with `sharesUpdate` that nothing else reads the gradient of), also applies its update. */
+  end(optimizer?: OptimizerState | null): void;
+  /** The update of a step begun with `sharesUpdate`, after `end`; null: none (the workers are released). */
+  update(optimizer: OptimizerState | null): void;
   /** Whether every worker has finished the pass `begin` started. */
   readonly workersDone: boolean;
   /** Whether this thread may block waiting for the workers (a browser main thread may not). */
@@ -430,16 +436,15 @@ export class Engine {
   }
 
   /**
-   * Adds the worker threads' gradients and losses to this thread's, in thread order (the loss
-   * rounded to f32 again, as each shard's is), and their activation statistics when the pass
-   * gathered them.
+   * Adds the worker threads' losses to this thread's, in thread order (the loss rounded to f32
+   * again, as each shard's is), and their activation statistics when the pass gathered them.
+   * Their gradients the threads sum themselves, each its slice (threads.ts).
    */
   reduceWorkers(): void {
     const f64 = this.f64;
     const withStats = this.i32[(this.desc >> 2) + PASS.STATS] !== 0;
     for (let i = 0; i < this.workers.length; i++) {
       const t = this.workers[i];
-      this.k.addF32(this.grads, t.grads, this.paramCount);
       f64[this.lossSlot] += f64[t.loss >> 3];
       if (withStats) {
         for (let l = 0; l < this.layers.length; l++) {

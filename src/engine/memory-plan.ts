@@ -116,8 +116,11 @@ export interface MemoryPlan {
 export const HISTOGRAM_MAX_BINS = 256;
 /** Kinds of histogram per layer: weights, weight gradients, outputs. */
 export const HISTOGRAM_KINDS = 3;
-/** Bytes of the thread control words (threads.ts). */
-export const CONTROL_BYTES = 32;
+/** The thread control words (threads.ts): a header, then a row per thread (this one first). */
+export const CONTROL_HEADER_WORDS = 20;
+export const CONTROL_ROW_WORDS = 4;
+/** Bytes of the thread control words for `threads` threads. */
+export const controlBytes = (threads: number): number => 4 * (CONTROL_HEADER_WORDS + CONTROL_ROW_WORDS * threads);
 /** Optimizer state slots per parameter. */
 export const OPTIMIZER_SLOTS = 3;
 
@@ -145,7 +148,7 @@ export function planMemory(input: PlanInput): MemoryPlan {
   const hp = take(HP_SLOTS * 8);
   const descBytes = align16(4 * (PASS.HEADER + PASS.LAYER_WORDS * L));
   const desc = take(descBytes);
-  const control = take(CONTROL_BYTES);
+  const control = take(controlBytes(input.threads));
   const statBytes = STAT.WORDS * 8 * L;
   const workers: WorkerPlace[] = [];
   for (let t = 1; t < input.threads; t++) {
@@ -231,7 +234,7 @@ export function planRegions(plan: MemoryPlan): PlannedRegion[] {
     { name: 'scalars', start: plan.scalars, bytes: 16 },
     { name: 'hyper-parameters', start: plan.hp, bytes: HP_SLOTS * 8 },
     { name: 'descriptor', start: plan.desc, bytes: plan.descBytes },
-    { name: 'thread control', start: plan.control, bytes: CONTROL_BYTES },
+    { name: 'thread control', start: plan.control, bytes: controlBytes(plan.workers.length + 1) },
   ];
   plan.workers.forEach((w, i) => {
     const t = `worker ${i + 1}`;

@@ -1,46 +1,148 @@
 // Data-parallel training threads. Each batch is cut into contiguous shards, one per thread;
 // this thread runs shard 0 while the workers run theirs, each a one-call training pass over
-// the shared memory with its own descriptor, activations and gradients. The workers'
-// gradients and losses are then added to this thread's in thread order, so a run is
-// deterministic and within f32 rounding of one thread. Coordination is by Atomics on words
-// of the shared memory — never a message per step:
+// the shared memory with its own descriptor, activations and gradients. Then each thread sums
+// its own slice of the parameters over every shard's gradients into this thread's, in thread
+// order (g0 + g1 + …, per element what adding each worker's in turn gives), so a run is
+// deterministic, the same bit for bit however the slices fall, and within f32 rounding of one
+// thread. A training step may go on to share its update: the workers wait while this thread
+// runs whatever needs the whole gradient (guard, clipping, diagnostics), then every thread
+// runs the optimizer kernel over its slice (cut at multiples of 16 values, so each value takes
+// the same SIMD lane or scalar tail as in one call over all).
+// Coordination is by Atomics on words of the shared memory — never a message per step — and a
+// waiting thread spins a bounded while before it sleeps, since waking a sleeping thread costs
+// tens of microseconds, a large part of a small batch's step. The control words:
 //   [0] job sequence number (bumped to start a pass)  [1] workers done  [2] stop flag
-//   [3] set by a worker whose pass threw  [4] workers started
+//   [3] set when a pass threw  [4] workers started  [5] passes finished (this thread's too)
+//   [6] workers that summed their slice  [7] the job whose update may start  [8] the job shares
+//   its update  [9] the update's kernel (an index into OPTIMIZERS; −1: none)  [10] spin bound
+//   [11] threads  [12–16] parameters, state slots 0–2, hyper-parameters
+//   then per thread t (0: this one): its descriptor, its gradients, its slice's first value and count.
 // A thread that may not block (a browser's main thread) waits with Atomics.waitAsync: only
-// the async fit can train there.
+// the async fit can train there, and it keeps the update on this thread.
 import type { Engine, ParallelPasses } from './engine.js';
+import { CONTROL_HEADER_WORDS, CONTROL_ROW_WORDS } from './memory-plan.js';
 import { StateError } from '../errors.js';
-import type { WorkerSpawner } from '../types.js';
+import type { OptimizerState } from '../optim/optimizer.js';
+import { OPTIMIZERS } from '../optim/rules.js';
+import type { OptimizerType, WorkerSpawner } from '../types.js';
+import type { StepKernel } from '../wasm/kernels.js';
 
-const SEQ = 0, DONE = 1, STOP = 2, FAILED = 3, READY = 4;
+const SEQ = 0, DONE = 1, STOP = 2, FAILED = 3, READY = 4, PASSED = 5, SUMMED = 6, GO = 7, SHARES = 8, KERNEL = 9, SPIN = 10, THREADS = 11;
+const PARAMS = 12, SLOT0 = 13, SLOT1 = 14, SLOT2 = 15, HP = 16;
+const ROW_DESC = 0, ROW_GRADS = 1, ROW_FROM = 2, ROW_COUNT = 3;
 /** A pass still unfinished after this many one-second waits means a worker is gone, not slow. */
 const WORKER_TIMEOUT_S = 120;
+/**
+ * Most reads of a word a waiting thread makes before it sleeps (about 7 ns each here: ~150 µs),
+ * more than the gap between two steps' passes, so a training worker is still awake when the
+ * next one starts; an idle pool sleeps after that.
+ */
+export const SPIN_READS = 20_000;
+/** How often a thread that has stopped spinning tries again (see ThreadPool.budget). */
+const PROBE_EVERY = 32;
+/**
+ * Fewer parameters than this stay one slice, this thread's: then a worker only runs its pass, as
+ * splitting would save less work (~0.45 ns a parameter) than a step's extra hand-overs cost when
+ * the threads cannot spin (tens of µs each on a busy machine).
+ */
+const SPLIT_MIN_PARAMS = 32_768;
+/** Slices start at multiples of this many values: a cache line, and the kernels' widest step. */
+const SLICE_ALIGN = 16;
 
-/** What every worker runs: say it started, then wait for a job, run its pass, report, repeat. */
+/** What every worker runs: say it started, then wait for a job, run its pass, sum its slice (and update it), report, repeat. */
 // A worker that cannot instantiate still answers every job (as failed), so no step hangs on it.
 // Written compactly: a string is shipped as is, not minified.
 export const WORKER_SOURCE = `function run({module,memory,desc,control}){
-const c=new Int32Array(memory.buffer,control,8);let k=null,s=0;
+let c=new Int32Array(memory.buffer,control,${CONTROL_HEADER_WORDS});const n=c[${THREADS}];
+c=new Int32Array(memory.buffer,control,${CONTROL_HEADER_WORDS}+n*${CONTROL_ROW_WORDS});let k=null,s=0,t=1;
 try{k=new WebAssembly.Instance(module,{env:{memory,abort(){throw new Error('abort')}}}).exports}catch{}
+while(t<n&&c[${CONTROL_HEADER_WORDS}+t*${CONTROL_ROW_WORDS}+${ROW_DESC}]!==desc)t++;
+const row=(u,i)=>c[${CONTROL_HEADER_WORDS}+u*${CONTROL_ROW_WORDS}+i],g=row(0,${ROW_GRADS}),from=row(t,${ROW_FROM})*4,count=row(t,${ROW_COUNT});
+const steps=k?${JSON.stringify(OPTIMIZERS)}.map(r=>k[r+'Step']):[];
+let b=1<<30,p=0;const idle=(i,v)=>{const top=Atomics.load(c,${SPIN});let m=b<top?b:top;if(m===0&&++p>=${PROBE_EVERY}){p=0;m=top>>3}
+for(let j=m;j>0;j--)if(Atomics.load(c,i)!==v){b=Math.min(top,m*2);return}b=m>top>>3?m>>1:0;Atomics.wait(c,i,v)};
 Atomics.add(c,${READY},1);Atomics.notify(c,${READY});
-for(;;){Atomics.wait(c,${SEQ},s);s=Atomics.load(c,${SEQ});if(Atomics.load(c,${STOP}))break;
+for(;;){while(Atomics.load(c,${SEQ})===s)idle(${SEQ},s);s=Atomics.load(c,${SEQ});if(Atomics.load(c,${STOP}))break;
 try{k.trainPass(desc)}catch{Atomics.store(c,${FAILED},1)}
+Atomics.add(c,${PASSED},1);Atomics.notify(c,${PASSED});
+if(count>0){for(let v;(v=Atomics.load(c,${PASSED}))<n;)idle(${PASSED},v);
+if(!Atomics.load(c,${FAILED})){for(let u=1;u<n;u++)k.addF32(g+from,row(u,${ROW_GRADS})+from,count);
+if(Atomics.load(c,${SHARES})){Atomics.add(c,${SUMMED},1);Atomics.notify(c,${SUMMED});
+for(let v;(v=Atomics.load(c,${GO}))!==s;)idle(${GO},v);const q=Atomics.load(c,${KERNEL});
+if(q>=0)steps[q](c[${PARAMS}]+from,g+from,c[${SLOT0}]+from,c[${SLOT1}]+from,c[${SLOT2}]+from,count,c[${HP}])}}}
 Atomics.add(c,${DONE},1);Atomics.notify(c,${DONE})}}
 `;
 
 type WaitAsync = (view: Int32Array, index: number, value: number, timeout: number) => { async: boolean; value: Promise<string> | string };
+
+/** Where the job `begin` started stands: over, running (until `end`), or waiting for `update`. */
+const IDLE = 0, RUNNING = 1, AWAITING_UPDATE = 2;
 
 export class ThreadPool implements ParallelPasses {
   private readonly handles: { terminate(): unknown }[];
   private readonly ctl: Int32Array;
   /** Whether this thread may call Atomics.wait (browsers forbid it on the main thread). */
   readonly canBlock: boolean;
+  /** This thread's slice of the parameters: byte offset from the first, and values. */
+  private readonly from: number;
+  private readonly count: number;
+  /** Workers with a slice of their own (the others report their pass and are done). */
+  private readonly summers: number = 0;
+  /** Each rule's kernel, in OPTIMIZERS order, and a rule's index there. */
+  private readonly stepKernels: StepKernel[];
+  private readonly kernelIndex: Readonly<Record<OptimizerType, number>>;
+  private seq = 0;
+  private state = IDLE;
+  /**
+   * Reads the next wait spins for before it sleeps. Halved whenever a wait ends up asleep
+   * anyway — the thread it waits for is off the CPU: a busy machine, where a spin only takes
+   * CPU from it (the threads of a process share their scheduling group's) — and dropped to none
+   * below an eighth of the bound; then every PROBE_EVERY-th wait spins an eighth of it again.
+   * Doubled, up to the bound, when a spin succeeds. Workers keep their own the same way.
+   */
+  private budget = SPIN_READS;
+  /** Waits that slept without spinning since the last probe. */
+  private sleeps = 0;
+  /** Whether the current job shares its update. */
+  private shares = false;
 
   constructor(private readonly e: Engine, module: WebAssembly.Module, spawn: WorkerSpawner) {
-    this.ctl = new Int32Array(e.memory.buffer, e.control, 8);
+    const threads = e.threads;
+    this.ctl = new Int32Array(e.memory.buffer, e.control, CONTROL_HEADER_WORDS + threads * CONTROL_ROW_WORDS);
     this.canBlock = probeBlocking(this.ctl);
+    const ctl = this.ctl;
+    ctl[THREADS] = threads;
+    ctl[SPIN] = SPIN_READS;
+    ctl[KERNEL] = -1;
+    [ctl[PARAMS], ctl[SLOT0], ctl[SLOT1], ctl[SLOT2], ctl[HP]] = [e.params, ...e.slots, e.hp];
+    // Equal slices of whole cache lines; the last takes what is left (and the scalar tail). A
+    // small network's are all this thread's: a worker with none reports its pass and is done.
+    const per = e.paramCount < SPLIT_MIN_PARAMS ? e.paramCount : Math.ceil(e.paramCount / threads / SLICE_ALIGN) * SLICE_ALIGN;
+    for (let t = 0; t < threads; t++) {
+      const row = CONTROL_HEADER_WORDS + t * CONTROL_ROW_WORDS;
+      const from = Math.min(t * per, e.paramCount);
+      ctl[row + ROW_DESC] = t === 0 ? e.desc : e.workers[t - 1].desc;
+      ctl[row + ROW_GRADS] = t === 0 ? e.grads : e.workers[t - 1].grads;
+      ctl[row + ROW_FROM] = from;
+      ctl[row + ROW_COUNT] = Math.min(per, e.paramCount - from);
+    }
+    this.from = 0;
+    this.count = ctl[CONTROL_HEADER_WORDS + ROW_COUNT];
+    for (let t = 1; t < threads; t++) if (ctl[CONTROL_HEADER_WORDS + t * CONTROL_ROW_WORDS + ROW_COUNT] > 0) this.summers++;
+    this.stepKernels = OPTIMIZERS.map((r) => e.k[`${r}Step`]);
+    this.kernelIndex = Object.fromEntries(OPTIMIZERS.map((r, i) => [r, i])) as Record<OptimizerType, number>;
+    // The words above are in place before any worker can read them.
     this.handles = e.workers.map((t) => spawn(WORKER_SOURCE, { module, memory: e.memory, desc: t.desc, control: e.control }));
     e.parallel = this;
+  }
+
+  /** Reads of a word before a waiting thread sleeps (0: sleep at once); for measurements. */
+  get spin(): number {
+    return this.ctl[SPIN];
+  }
+
+  set spin(reads: number) {
+    Atomics.store(this.ctl, SPIN, reads);
   }
 
   /** Resolves once every worker has started (browsers start Workers only while this thread is idle). */
@@ -53,13 +155,17 @@ export class ThreadPool implements ParallelPasses {
    * engine's gradients and loss slot hold the whole batch's, as a single-thread pass leaves them.
    */
   trainPass(x: number, y: number, rows: number): void {
-    this.begin(x, y, rows);
+    this.begin(x, y, rows, false);
     this.end();
   }
 
-  /** Starts the workers on their shards and runs shard 0 here; `end` completes the pass. */
-  begin(x: number, y: number, rows: number): void {
+  /**
+   * Starts the workers on their shards and runs shard 0 here; `end` completes the pass. With
+   * `sharesUpdate` (threads that can block only), the workers then wait for `update`.
+   */
+  begin(x: number, y: number, rows: number, sharesUpdate = false): void {
     const e = this.e;
+    if (this.state !== IDLE) this.finishJob();
     const threads = e.threads;
     const base = Math.floor(rows / threads);
     const extra = rows % threads;
@@ -73,34 +179,141 @@ export class ThreadPool implements ParallelPasses {
       start += count;
     }
     const ctl = this.ctl;
+    this.shares = sharesUpdate && this.canBlock;
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, FAILED, 0);
-    Atomics.add(ctl, SEQ, 1);
+    Atomics.store(ctl, PASSED, 0);
+    Atomics.store(ctl, SUMMED, 0);
+    Atomics.store(ctl, KERNEL, -1);
+    Atomics.store(ctl, SHARES, this.shares ? 1 : 0);
+    this.seq = (Atomics.add(ctl, SEQ, 1) + 1) | 0;
     Atomics.notify(ctl, SEQ);
-    e.trainShard(x, y, base + (extra > 0 ? 1 : 0), rows);
-  }
-
-  /** Whether every worker has finished the pass `begin` started. */
-  get workersDone(): boolean {
-    return Atomics.load(this.ctl, DONE) >= this.e.threads - 1;
-  }
-
-  /** Resolves when the workers have finished the current pass, without blocking this thread. */
-  async workersSettled(): Promise<void> {
-    await this.settle(DONE, 'finish its shard');
-  }
-
-  /** Waits (blocking) for the workers, then adds their gradients and losses to this thread's. */
-  end(): void {
-    const ctl = this.ctl;
-    const workers = this.e.threads - 1;
-    let waits = 0;
-    for (let done = Atomics.load(ctl, DONE); done < workers; done = Atomics.load(ctl, DONE)) {
-      if (!this.canBlock) throw new StateError('this thread cannot block to wait for its training workers (a browser main thread): use the async fit(), or run descent in a Worker', 'threads', this.e.threads);
-      if (Atomics.wait(ctl, DONE, done, 1000) === 'timed-out' && ++waits >= WORKER_TIMEOUT_S) throw timedOut('finish its shard', this.e.threads);
+    this.state = RUNNING;
+    let passed = false;
+    try {
+      e.trainShard(x, y, base + (extra > 0 ? 1 : 0), rows);
+      passed = true;
+    } finally {
+      // A pass that threw here must not leave the workers waiting for it: they skip the rest.
+      if (!passed) Atomics.store(ctl, FAILED, 1);
+      Atomics.add(ctl, PASSED, 1);
+      Atomics.notify(ctl, PASSED);
     }
-    if (Atomics.load(ctl, FAILED)) throw new StateError('a training worker thread failed during its pass; the step was not applied', 'threads', this.e.threads);
-    this.e.reduceWorkers();
+  }
+
+  /** Whether `end` would not wait for the workers. */
+  get workersDone(): boolean {
+    return Atomics.load(this.ctl, this.shares ? SUMMED : DONE) >= this.e.threads - 1;
+  }
+
+  /** Resolves when `end` would not wait for the workers, without blocking this thread. */
+  async workersSettled(): Promise<void> {
+    await this.settle(this.shares ? SUMMED : DONE, 'finish its shard');
+  }
+
+  /**
+   * Waits (blocking) for every pass, then sums this thread's slice of the gradients while the
+   * workers sum theirs, and adds their losses to this thread's: afterwards the engine's
+   * gradients hold the whole batch's. A job begun with `sharesUpdate` then waits for `update`
+   * — or, given `optimizer` (nothing needs the whole gradient first), applies its update here:
+   * the workers start theirs as soon as their slices are summed, without a further handshake.
+   */
+  end(optimizer: OptimizerState | null = null): void {
+    const e = this.e;
+    const ctl = this.ctl;
+    const workers = e.threads - 1;
+    // Workers without a slice are done once their pass is: one wait for both.
+    if (this.summers > 0) this.waitFor(PASSED, e.threads);
+    else this.waitFor(DONE, workers);
+    if (Atomics.load(ctl, FAILED)) {
+      // The workers skip the rest of a failed job; none is left waiting for `update`.
+      this.waitFor(DONE, workers);
+      this.state = IDLE;
+      throw new StateError('a training worker thread failed during its pass; the step was not applied', 'threads', e.threads);
+    }
+    const direct = optimizer !== null && this.shares;
+    const kernel = direct ? this.release(optimizer) : -1;
+    const from = this.from;
+    for (let i = 0; i < workers; i++) e.k.addF32(e.grads + from, e.workers[i].grads + from, this.count);
+    e.reduceWorkers();
+    if (direct) {
+      this.updateSlice(kernel);
+    } else if (this.shares) {
+      this.waitFor(SUMMED, this.summers);
+      this.state = AWAITING_UPDATE;
+    } else {
+      this.waitFor(DONE, workers);
+      this.state = IDLE;
+    }
+  }
+
+  /**
+   * The shared update of a job begun with `sharesUpdate`, after `end`: counts the optimizer's
+   * step and writes its hyper-parameters, then every thread runs its kernel over its slice of
+   * the parameters. With `optimizer` null the step is not applied (the guard refused it, or it
+   * ran here whole): the workers are released without an update.
+   */
+  update(optimizer: OptimizerState | null): void {
+    if (this.state !== AWAITING_UPDATE) throw new StateError('no threaded step is waiting for its update', 'threads', this.e.threads);
+    this.updateSlice(this.release(optimizer));
+  }
+
+  /** Lets the workers go on to their slices' update (none without `optimizer`), its step counted and written; returns the kernel's index (−1: none). */
+  private release(optimizer: OptimizerState | null): number {
+    const ctl = this.ctl;
+    const kernel = optimizer === null ? -1 : this.kernelIndex[optimizer.options.type];
+    if (optimizer !== null) optimizer.writeStep();
+    Atomics.store(ctl, KERNEL, kernel);
+    Atomics.store(ctl, GO, this.seq);
+    Atomics.notify(ctl, GO);
+    return kernel;
+  }
+
+  /** Runs kernel `kernel` (−1: none) over this thread's slice, then waits for the workers to finish theirs. */
+  private updateSlice(kernel: number): void {
+    const e = this.e;
+    if (kernel >= 0) {
+      const from = this.from;
+      this.stepKernels[kernel](e.params + from, e.grads + from, e.slots[0] + from, e.slots[1] + from, e.slots[2] + from, this.count, e.hp);
+    }
+    this.waitFor(DONE, e.threads - 1);
+    this.state = IDLE;
+  }
+
+  /** Ends a job left unfinished (its step threw midway): releases workers waiting for an update, without one, and waits for them. */
+  private finishJob(): void {
+    const ctl = this.ctl;
+    Atomics.store(ctl, KERNEL, -1);
+    Atomics.store(ctl, GO, this.seq);
+    Atomics.notify(ctl, GO);
+    if (this.canBlock) this.waitFor(DONE, this.e.threads - 1);
+    else spinUntil(ctl, DONE, this.e.threads - 1);
+    this.state = IDLE;
+  }
+
+  /** Waits until control word `index` reaches `target`: a bounded spin (see `budget`), then Atomics.wait. */
+  private waitFor(index: number, target: number): void {
+    const ctl = this.ctl;
+    let v = Atomics.load(ctl, index);
+    if (v >= target) return;
+    const top = Atomics.load(ctl, SPIN);
+    let reads = this.budget < top ? this.budget : top;
+    if (reads === 0 && ++this.sleeps >= PROBE_EVERY) {
+      this.sleeps = 0;
+      reads = top >> 3;
+    }
+    for (let j = reads; v < target && j > 0; j--) v = Atomics.load(ctl, index);
+    if (v >= target) {
+      this.budget = Math.min(top, reads * 2);
+      return;
+    }
+    this.budget = reads > top >> 3 ? reads >> 1 : 0;
+    let waits = 0;
+    while (v < target) {
+      if (!this.canBlock) throw new StateError('this thread cannot block to wait for its training workers (a browser main thread): use the async fit(), or run descent in a Worker', 'threads', this.e.threads);
+      if (Atomics.wait(ctl, index, v, 1000) === 'timed-out' && ++waits >= WORKER_TIMEOUT_S) throw timedOut('finish its shard', this.e.threads);
+      v = Atomics.load(ctl, index);
+    }
   }
 
   /** Resolves once control word `index` counts every worker (Atomics.waitAsync where it exists, else polling). */
@@ -128,10 +341,23 @@ export class ThreadPool implements ParallelPasses {
 
   /** Stops and ends the workers. */
   dispose(): void {
-    Atomics.store(this.ctl, STOP, 1);
-    Atomics.add(this.ctl, SEQ, 1);
-    Atomics.notify(this.ctl, SEQ);
+    const ctl = this.ctl;
+    Atomics.store(ctl, STOP, 1);
+    // A worker waiting for an update is let go first; then every worker sees the stop.
+    Atomics.store(ctl, KERNEL, -1);
+    Atomics.store(ctl, GO, this.seq);
+    Atomics.notify(ctl, GO);
+    Atomics.add(ctl, SEQ, 1);
+    Atomics.notify(ctl, SEQ);
     for (const h of this.handles) h.terminate();
+  }
+}
+
+/** Busy-waits (a thread that may not block) until control word `index` reaches `target`; workers that skip a job's rest get there within a pass. */
+function spinUntil(ctl: Int32Array, index: number, target: number): void {
+  const started = Date.now();
+  while (Atomics.load(ctl, index) < target) {
+    if (Date.now() - started > WORKER_TIMEOUT_S * 1000) throw timedOut('finish its shard', ctl[THREADS]);
   }
 }
 

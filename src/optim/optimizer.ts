@@ -85,6 +85,14 @@ export class OptimizerState {
   }
 
   /**
+   * Counts a step and writes its hyper-parameter block without running the kernel: threads
+   * then run it, each over its slice of the parameters (engine/threads.ts).
+   */
+  writeStep(): void {
+    this.rule.write(this.options, ++this.step, this.f64(), this.mem.hp >> 3, this.state);
+  }
+
+  /**
    * Applies one update from the current gradients. The f64 scalars reach the kernel through
    * the hp block (typed-array stores), so only small integers cross the boundary.
    */

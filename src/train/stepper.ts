@@ -17,6 +17,8 @@ export class BatchStepper {
   cursor = 0;
   /** Rows of the step `begin` started. */
   private pending = 0;
+  /** Whether the step `begin` started shares its optimizer update among the threads. */
+  private sharedUpdate = false;
   /** Gradient-flow statistics of the run, if on. */
   diagnostics: Diagnostics | null = null;
   /** The NaN/Inf guard, if on. */
@@ -121,8 +123,12 @@ export class BatchStepper {
     // Dropout's masks follow from the fit's seed (as its shuffles do) and this step alone, so a
     // resumed run draws what the uninterrupted one would.
     e.setStepSeed(stepSeed(this.maskSeed, this.steps));
-    if (e.parallel) e.parallel.begin(e.xBatch, e.yBatch, count);
-    else e.trainPass(e.xBatch, e.yBatch, count);
+    if (e.parallel) {
+      // Threads that may block share the update too, but for a diagnostics reporting step's,
+      // which this thread measures as it runs it whole.
+      this.sharedUpdate = e.parallel.canBlock && !(this.diagnostics !== null && this.diagnostics.active);
+      e.parallel.begin(e.xBatch, e.yBatch, count, this.sharedUpdate);
+    } else e.trainPass(e.xBatch, e.yBatch, count);
   }
 
   /** Whether the pass `begin` started has finished on every thread. */
@@ -133,16 +139,20 @@ export class BatchStepper {
   /** Second half: completes the pass, clips, updates, and returns the batch's row count. */
   end(): number {
     const e = this.e;
-    e.parallel?.end();
+    const o = this.optimizer.options;
+    // A shared update nothing has to see the whole gradient before (no guard, no clipping)
+    // runs inside the threads' end, with no handshake between the sum and the update.
+    const direct = this.sharedUpdate && this.guard === null && !clips(o);
+    e.parallel?.end(direct ? this.optimizer : null);
     this.diagnostics?.afterGradients();
     const count = this.pending;
     this.applied = this.guard === null || this.guard.allowUpdate(this.cursor === 0);
-    if (this.applied) {
-      const o = this.optimizer.options;
+    if (this.applied && !direct) {
       if (clips(o)) e.clip(o.clipGradValue, o.clipGradNorm);
       this.diagnostics?.beforeUpdate();
-      this.optimizer.apply();
-    }
+      if (this.sharedUpdate) e.parallel!.update(this.optimizer);
+      else this.optimizer.apply();
+    } else if (!this.applied && this.sharedUpdate) e.parallel!.update(null);
     // The step's bookkeeping comes before diagnostics' callbacks (onDiagnostics, onVerdict):
     // one that throws leaves the step counted and the next step on the next batch.
     this.cursor += count;
