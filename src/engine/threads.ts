@@ -4,10 +4,11 @@
 // its own slice of the parameters over every shard's gradients into this thread's, in thread
 // order (g0 + g1 + …, per element what adding each worker's in turn gives), so a run is
 // deterministic, the same bit for bit however the slices fall, and within f32 rounding of one
-// thread. A training step may go on to share its update: the workers wait while this thread
-// runs whatever needs the whole gradient (guard, clipping, diagnostics), then every thread
-// runs the optimizer kernel over its slice (cut at multiples of 16 values, so each value takes
-// the same SIMD lane or scalar tail as in one call over all).
+// thread. A training step then shares its update too: every thread runs the optimizer kernel
+// over its slice (cut at multiples of 16 values, so each value takes the same SIMD lane or
+// scalar tail as in one call over all) — at once when nothing reads the whole gradient first,
+// else after this thread's guard and clipping, the workers waiting for its go. A network under
+// SPLIT_MIN_PARAMS parameters keeps one slice, this thread's: the workers only run their passes.
 // Coordination is by Atomics on words of the shared memory — never a message per step — and a
 // waiting thread spins a bounded while before it sleeps, since waking a sleeping thread costs
 // tens of microseconds, a large part of a small batch's step. The control words:
@@ -83,8 +84,7 @@ export class ThreadPool implements ParallelPasses {
   private readonly ctl: Int32Array;
   /** Whether this thread may call Atomics.wait (browsers forbid it on the main thread). */
   readonly canBlock: boolean;
-  /** This thread's slice of the parameters: byte offset from the first, and values. */
-  private readonly from: number;
+  /** Values in this thread's slice of the parameters (the first slice). */
   private readonly count: number;
   /** Workers with a slice of their own (the others report their pass and are done). */
   private readonly summers: number = 0;
@@ -126,7 +126,6 @@ export class ThreadPool implements ParallelPasses {
       ctl[row + ROW_FROM] = from;
       ctl[row + ROW_COUNT] = Math.min(per, e.paramCount - from);
     }
-    this.from = 0;
     this.count = ctl[CONTROL_HEADER_WORDS + ROW_COUNT];
     for (let t = 1; t < threads; t++) if (ctl[CONTROL_HEADER_WORDS + t * CONTROL_ROW_WORDS + ROW_COUNT] > 0) this.summers++;
     this.stepKernels = OPTIMIZERS.map((r) => e.k[`${r}Step`]);
@@ -233,8 +232,7 @@ export class ThreadPool implements ParallelPasses {
     }
     const direct = optimizer !== null && this.shares;
     const kernel = direct ? this.release(optimizer) : -1;
-    const from = this.from;
-    for (let i = 0; i < workers; i++) e.k.addF32(e.grads + from, e.workers[i].grads + from, this.count);
+    for (let i = 0; i < workers; i++) e.k.addF32(e.grads, e.workers[i].grads, this.count);
     e.reduceWorkers();
     if (direct) {
       this.updateSlice(kernel);
@@ -272,10 +270,7 @@ export class ThreadPool implements ParallelPasses {
   /** Runs kernel `kernel` (−1: none) over this thread's slice, then waits for the workers to finish theirs. */
   private updateSlice(kernel: number): void {
     const e = this.e;
-    if (kernel >= 0) {
-      const from = this.from;
-      this.stepKernels[kernel](e.params + from, e.grads + from, e.slots[0] + from, e.slots[1] + from, e.slots[2] + from, this.count, e.hp);
-    }
+    if (kernel >= 0) this.stepKernels[kernel](e.params, e.grads, e.slots[0], e.slots[1], e.slots[2], this.count, e.hp);
     this.waitFor(DONE, e.threads - 1);
     this.state = IDLE;
   }
