@@ -12,10 +12,9 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_worker import read_case_file, serve  # noqa: E402
+from torch_worker import AdamSession, read_case_file, serve  # noqa: E402
 
 
 def lenet():
@@ -33,40 +32,18 @@ def lenet():
 MODULES = {"conv1": 0, "conv2": 3, "fc1": 7, "fc2": 9, "fc3": 11}
 
 
-class Session:
+class Session(AdamSession):
     def __init__(self, c):
         d = read_case_file(c["dataFile"])
         self.init = {k: v for k, v in d.items() if k not in ("x", "labels")}
-        x, y = d["x"], d["labels"].long()
-        b = c["batch"]
-        self.batches = [(x[s:s + b].contiguous(), y[s:s + b].contiguous()) for s in range(0, c["rows"] - b + 1, b)]
-        self.adam = c["adam"]
         self.model = lenet()
-        self.opt = None
-        self.next = 0
+        super().__init__(c, d)
 
     def set_init(self):
         with torch.no_grad():
             for name, t in self.init.items():
                 module, kind = name.split(".")
                 getattr(self.model[MODULES[module]], kind).copy_(t)
-
-    def new_optimizer(self):
-        a = self.adam
-        return torch.optim.Adam(self.model.parameters(), lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"])
-
-    def step(self, opt, i):
-        x, y = self.batches[i]
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(self.model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
-    def trajectory(self, steps):
-        self.set_init()
-        opt = self.new_optimizer()
-        return [self.step(opt, i % len(self.batches)).item() for i in range(steps)]
 
     def conv_ops(self):
         """The aten ops a training step runs for its convolutions (which backend PyTorch chose)."""
@@ -77,19 +54,8 @@ class Session:
         names = sorted({e.name for e in prof.function_events if "conv" in e.name or "mkldnn" in e.name})
         return names
 
-    def arm(self):
-        self.set_init()
-        self.opt = self.new_optimizer()
-        self.next = 0
-
     def prepared(self):
         return {"convOps": self.conv_ops()}
-
-    def run(self, k):
-        n = len(self.batches)
-        for _ in range(k):
-            self.step(self.opt, self.next)
-            self.next = self.next + 1 if self.next + 1 < n else 0
 
 
 if __name__ == "__main__":

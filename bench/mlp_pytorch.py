@@ -16,10 +16,9 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_worker import read_case_file, serve  # noqa: E402
+from torch_worker import AdamSession, read_case_file, serve  # noqa: E402
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}
 
@@ -38,54 +37,18 @@ def mlp(spec):
     return torch.nn.Sequential(*modules), linears
 
 
-class Session:
+class Session(AdamSession):
     def __init__(self, c):
         d = read_case_file(c["dataFile"])
         self.model, self.linears = mlp(c["spec"])
         self.init = [(d[f"layer{i}.weight"], d[f"layer{i}.bias"]) for i in range(len(self.linears))]
-        x, y = d["x"], d["labels"].long()
-        b = c["batch"]
-        self.batches = [(x[s:s + b].contiguous(), y[s:s + b].contiguous()) for s in range(0, c["rows"] - b + 1, b)]
-        self.adam = c["adam"]
-        self.opt = None
-        self.next = 0
-
-    def prepared(self):
-        return {}
+        super().__init__(c, d)
 
     def set_init(self):
         with torch.no_grad():
             for linear, (w, b) in zip(self.linears, self.init):
                 linear.weight.copy_(w)
                 linear.bias.copy_(b)
-
-    def new_optimizer(self, adam=None):
-        a = adam or self.adam
-        return torch.optim.Adam(self.model.parameters(), lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"])
-
-    def step(self, opt, i):
-        x, y = self.batches[i]
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(self.model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
-    def trajectory(self, steps, adam=None):
-        self.set_init()
-        opt = self.new_optimizer(adam)
-        return [self.step(opt, i % len(self.batches)).item() for i in range(steps)]
-
-    def arm(self):
-        self.set_init()
-        self.opt = self.new_optimizer()
-        self.next = 0
-
-    def run(self, k):
-        n = len(self.batches)
-        for _ in range(k):
-            self.step(self.opt, self.next)
-            self.next = self.next + 1 if self.next + 1 < n else 0
 
 
 if __name__ == "__main__":

@@ -88,6 +88,51 @@ class Windows:
                 return {"steps": steps, "seconds": now - t0, "cpuSeconds": time.process_time() - c0}
 
 
+class AdamSession:
+    """A case trained with torch.optim.Adam (its default single-tensor path) and cross-entropy
+    on the case file's rows in batches taken in order. A worker's subclass builds self.model
+    (and whatever set_init needs) before calling this __init__, and defines set_init()."""
+
+    def __init__(self, c, d):
+        x, y = d["x"], d["labels"].long()
+        b = c["batch"]
+        self.batches = [(x[s:s + b].contiguous(), y[s:s + b].contiguous()) for s in range(0, c["rows"] - b + 1, b)]
+        self.adam = c["adam"]
+        self.opt = None
+        self.next = 0
+
+    def prepared(self):
+        return {}
+
+    def new_optimizer(self, adam=None):
+        a = adam or self.adam
+        return torch.optim.Adam(self.model.parameters(), lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"])
+
+    def step(self, opt, i):
+        x, y = self.batches[i]
+        opt.zero_grad(set_to_none=True)
+        loss = torch.nn.functional.cross_entropy(self.model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    def trajectory(self, steps, adam=None):
+        self.set_init()
+        opt = self.new_optimizer(adam)
+        return [self.step(opt, i % len(self.batches)).item() for i in range(steps)]
+
+    def arm(self):
+        self.set_init()
+        self.opt = self.new_optimizer()
+        self.next = 0
+
+    def run(self, k):
+        n = len(self.batches)
+        for _ in range(k):
+            self.step(self.opt, self.next)
+            self.next = self.next + 1 if self.next + 1 < n else 0
+
+
 def serve(Session):
     """The protocol loop. Session(c) prepares a case; it has prepared() (the prepare reply),
     trajectory(steps[, adam]) (per-step losses), arm() and run(k) (k timed steps, cycling)."""
