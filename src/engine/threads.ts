@@ -38,7 +38,7 @@ const WORKER_TIMEOUT_S = 120;
  * more than the gap between two steps' passes, so a training worker is still awake when the
  * next one starts; an idle pool sleeps after that.
  */
-export const SPIN_READS = 20_000;
+const SPIN_READS = 20_000;
 /** How often a thread that has stopped spinning tries again (see ThreadPool.budget). */
 const PROBE_EVERY = 32;
 /**
