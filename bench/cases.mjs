@@ -1,7 +1,10 @@
 // The benchmark cases and their data. Every implementation process regenerates the same
 // data from the case's seed (cheaper than shipping megabytes over IPC), so all of them train
 // on byte-identical inputs and labels; only the initial parameters travel from the
-// orchestrator, because they come from descent's own initialiser.
+// orchestrator, because they come from descent's own initialiser. PyTorch reads both from a
+// file (writeCaseData).
+
+import { writeCaseFile } from './case-file.mjs';
 
 const MLP_LAYERS = [
   { units: 256, activation: 'relu' },
@@ -26,8 +29,20 @@ function mlpCase(batch) {
     unit: 'samples/s',
     // brain.js has no mini-batches or softmax: it only appears as an online (batch-1) row.
     brain: batch === 1,
+    check: MLP_CHECK,
   };
 }
+
+// The trajectory check per case (check.mjs): how many steps, and for how many of them the
+// losses must agree to f32 precision (`tight`) before Adam's amplification of rounding
+// differences allows only `loose` agreement. Measured from descent's initial parameters
+// (commit 6607a9f): on the MLP, tfjs-wasm's first three losses are within 8.3e-7 of
+// descent's (the initial loss at batch 1024; 3.2e-7 after the first update) and PyTorch's
+// ten within 2.3e-7, while a 5% lr error moves a loss by 8e-5 or more by step 2 and eps
+// 1e-8 by 2.2e-6 to 1.2e-4 within steps 2–3. On the tanh net no run drifts: tfjs-wasm and
+// PyTorch stay within 2.6e-7 (3 ulps) for 60 steps, where eps 1e-8 reaches 1.0e-6.
+const MLP_CHECK = { steps: 10, tightSteps: 3, tight: 2e-6, loose: 1e-3 };
+const TINY_CHECK = { steps: 60, tightSteps: 60, tight: 6e-7, loose: 6e-7 };
 
 /** The timed cases, in the order they run and print. */
 export const CASES = [
@@ -44,8 +59,27 @@ export const CASES = [
     rows: 1024,
     unit: 'steps/s',
     brain: false,
+    check: TINY_CHECK,
   },
 ];
+
+/**
+ * The multiply-add FLOP of one training step, from the layer sizes: per dense layer of
+ * `inputs` → `units` at batch B, 2·B·inputs·units each for the forward product (X·Wᵀ) and the
+ * weight gradient (dYᵀ·X), and as much for the input gradient (dY·W) of every layer but the
+ * first (no one needs ∂L/∂x). Bias adds, activations, the loss and the optimizer are not
+ * counted: they are not products, and they are a small share of the time on the MLP
+ * (not on the tiny net, whose step is mostly overhead).
+ */
+export function flopsPerStep(c) {
+  let flop = 0;
+  let fanIn = c.spec.inputs;
+  c.spec.layers.forEach((l, i) => {
+    flop += 2 * c.batch * fanIn * l.units * (i === 0 ? 2 : 3);
+    fanIn = l.units;
+  });
+  return flop;
+}
 
 /** Adam as every implementation runs it: tfjs's eps (1e-7), PyTorch's other defaults. */
 export const ADAM = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7 };
@@ -90,4 +124,24 @@ export function makeData(c) {
     }
   }
   return { x, labels, classes, inputs };
+}
+
+/**
+ * Writes the case's data (makeData) and the initial parameters (descent's getParameters():
+ * one { weight [units × inputs], bias } per layer) for the PyTorch worker
+ * (bench/mlp_pytorch.py), in bench/case-file.mjs's format.
+ */
+export function writeCaseData(path, c, init) {
+  const { x, labels } = makeData(c);
+  const parts = [
+    { name: 'x', dtype: 'f32', shape: [c.rows, c.spec.inputs], data: x },
+    { name: 'labels', dtype: 'i32', shape: [c.rows], data: labels },
+  ];
+  let fanIn = c.spec.inputs;
+  c.spec.layers.forEach((l, i) => {
+    parts.push({ name: `layer${i}.weight`, dtype: 'f32', shape: [l.units, fanIn], data: init[i].weight });
+    parts.push({ name: `layer${i}.bias`, dtype: 'f32', shape: [l.units], data: init[i].bias });
+    fanIn = l.units;
+  });
+  writeCaseFile(path, { source: `bench/cases.mjs makeData(${c.id})`, parts });
 }

@@ -16,17 +16,14 @@ import { conv2d } from '../dist/model/conv2d.js';
 import { median } from './peak.mjs';
 import { rng } from './cases.mjs';
 import { memoryImport } from './wasm-memory.mjs';
+import { cpuMs, flag } from './micro.mjs';
 import { relaxedSupported } from './relaxed.mjs';
 
 const ROOT = new URL('..', import.meta.url);
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : process.argv[i + 1];
-};
-const MS = Number(arg('ms', 250));
-const WINDOWS = Number(arg('windows', 5));
-const BATCHES = arg('batches', '32,128').split(',').map(Number);
-const FILES = arg('files', 'dist/descent.wasm,dist/descent-relaxed.wasm,dist/descent-scalar.wasm').split(',');
+const MS = Number(flag('ms', 250));
+const WINDOWS = Number(flag('windows', 5));
+const BATCHES = flag('batches', '32,128').split(',').map(Number);
+const FILES = flag('files', 'dist/descent.wasm,dist/descent-relaxed.wasm,dist/descent-scalar.wasm').split(',');
 const TORCH = !process.argv.includes('--no-torch');
 const STEP = !process.argv.includes('--no-step');
 const JSON_OUT = process.argv.includes('--json');
@@ -52,12 +49,6 @@ const LENET = {
 const lenet = resolveSpec(LENET);
 const LAYERS = lenet.layers.filter((l) => l.type === 'conv2d').map((l, i) => ({ name: `conv${i + 1}`, spec: l }));
 const flopOf = (l, rows) => 2 * rows * l.outChannels * l.inChannels * l.kernelSize[0] * l.kernelSize[1] * l.shape[1] * l.shape[2];
-
-/** This process's CPU time in ms: on a shared machine, wall time would measure the other processes too. */
-function cpuMs() {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 
 /** ms of CPU time per call of each function, taking turns for WINDOWS windows of about MS ms: { name: { median, best } }. */
 function measure(fns) {

@@ -1,10 +1,11 @@
 // GEMM micro-bench, run as its own process (`node [relaxed flag] gemm.mjs '<json options>'`,
 // prints JSON): descent's three dense products for a 784→256 layer at batch 128, called as
-// raw wasm exports on a memory this script owns, against the peak measured from peak.ts.
-// Every dist/*.wasm with the dense exports is measured, so scalar/relaxed builds show up as
-// soon as they exist; a module this process cannot compile is reported, not skipped silently.
+// raw wasm exports on a memory this script owns, against the f32x4 peak (peak.mjs), whose
+// loops take short windows between the kernels' windows. Every dist/*.wasm with the
+// dense exports is measured, so scalar/relaxed builds show up as soon as they exist; a module
+// this process cannot compile is reported, not skipped silently.
 import { readFileSync } from 'node:fs';
-import { PEAK_BUILDS, measurePeak, median } from './peak.mjs';
+import { CLOCKS, adjacentPeak, fractionOfPeak, loadPeakLoops, median, peakWindow, summarizePeak, timeFlops } from './peak.mjs';
 import { relaxedSupported } from './relaxed.mjs';
 import { rng } from './cases.mjs';
 import { memoryImport } from './wasm-memory.mjs';
@@ -16,15 +17,6 @@ const K = 784; // inputs
 const N = 256; // units
 const FLOP = 2 * M * K * N;
 
-const peaks = [];
-for (const { file, kinds } of PEAK_BUILDS) {
-  const bytes = readFileSync(new URL(file, ROOT));
-  if (!WebAssembly.validate(bytes)) continue; // relaxed build, runtime without relaxed SIMD
-  peaks.push(...measurePeak(new WebAssembly.Module(bytes), { ms, windows, kinds }));
-}
-const best = (kind) => Math.max(0, ...peaks.filter((p) => p.kind === kind).map((p) => p.gflops)) || null;
-const peak = { mulAdd: best('mulAdd'), relaxed: best('relaxed') };
-
 const modules = files.map((file) => {
   const bytes = readFileSync(new URL(file, ROOT));
   if (!WebAssembly.validate(bytes)) return { file, na: 'this node cannot compile it' };
@@ -35,9 +27,50 @@ const modules = files.map((file) => {
   }
   const other = WebAssembly.Module.imports(module).filter((i) => !(i.module === 'env' && (i.name === 'memory' || i.name === 'abort')));
   if (other.length) return { file, na: `imports ${other.map((i) => `${i.module}.${i.name}`).join(', ')} besides env.memory and env.abort` };
-  return { file, ...gemm(module, memoryImport(bytes)) };
+  // The relaxed builds may use relaxed_madd, so the relaxed peak bounds them.
+  return { file, relaxed: /relaxed/.test(file), kernels: gemm(module, memoryImport(bytes)) };
 });
-process.stdout.write(JSON.stringify({ relaxedRuntime: relaxedSupported(), peaks, peak, shape: { M, K, N }, modules }));
+
+// Warm-up: V8 starts wasm in its baseline compiler and tiers hot functions up to TurboFan,
+// so untimed calls come first. Then every round times each kernel for one window, in an order
+// that rotates from round to round, with a peak window (every loop, a third as long) before
+// the first and after each: each kernel window is held to the two beside it. The clock is
+// this process's CPU time: all of it is single-threaded, and time other work holds the core
+// is not its own.
+const loops = loadPeakLoops();
+const kernels = modules.flatMap((m) => m.kernels ?? []);
+const timeKernel = (k) => timeFlops(() => (k.run(), FLOP), ms, CLOCKS.cpu);
+const timePeak = () => peakWindow(loops, ms / 3, CLOCKS.cpu);
+timePeak();
+for (const k of kernels) {
+  timeKernel(k);
+  k.windows = [];
+}
+const peakWindows = [];
+for (let w = 0; w < windows; w++) {
+  let before = timePeak();
+  peakWindows.push(before);
+  for (let j = 0; j < kernels.length; j++) {
+    const k = kernels[(j + w * 7) % kernels.length];
+    const gflops = timeKernel(k);
+    const after = timePeak();
+    peakWindows.push(after);
+    k.windows.push({ gflops, before, after });
+    before = after;
+  }
+}
+
+const peak = summarizePeak(loops, peakWindows);
+const out = modules.map(({ file, na, relaxed, kernels: ks }) => (na ? { file, na } : {
+  file,
+  bound: relaxed ? 'relaxed' : 'mulAdd',
+  kernels: ks.map(({ name, what, windows: ws }) => {
+    const rates = ws.map((x) => x.gflops);
+    const f = fractionOfPeak(rates, ws.map((x) => adjacentPeak(x.before, x.after, relaxed ? 'relaxed' : 'mulAdd')));
+    return { name, what, gflops: median(rates), windows: rates, fractionOfBound: f?.fraction ?? null, measuredFraction: f?.measured ?? null, beaten: !!f?.beaten, bound: f?.bound ?? null };
+  }),
+}));
+process.stdout.write(JSON.stringify({ relaxedRuntime: relaxedSupported(), windowMs: ms, windows, peak, shape: { M, K, N }, modules: out }));
 
 function gemm(module, limits) {
   // A memory the import accepts: a threads build wants a shared one with a maximum.
@@ -72,36 +105,7 @@ function gemm(module, limits) {
   ];
   for (const k of kernels) k.run();
   verify(f32, { X, W, b, Y, dY, dW, db, dX });
-  // Warm-up: V8 starts wasm in its baseline compiler and tiers hot functions up to
-  // TurboFan, so untimed calls come first; then the three kernels take turns per window.
-  for (const k of kernels) {
-    const t0 = performance.now();
-    while (performance.now() - t0 < ms) k.run();
-    k.samples = [];
-  }
-  for (let w = 0; w < windows; w++) {
-    for (const k of kernels) {
-      let calls = 0;
-      const t0 = performance.now();
-      let t = t0;
-      while (t - t0 < ms) {
-        k.run();
-        calls++;
-        t = performance.now();
-      }
-      k.samples.push((calls * FLOP) / ((t - t0) / 1000) / 1e9);
-    }
-  }
-  return {
-    kernels: kernels.map((k) => ({
-      name: k.name,
-      what: k.what,
-      gflops: median(k.samples),
-      windows: k.samples,
-      pctOfPeak: peak.mulAdd ? (100 * median(k.samples)) / peak.mulAdd : null,
-      pctOfRelaxedPeak: peak.relaxed ? (100 * median(k.samples)) / peak.relaxed : null,
-    })),
-  };
+  return kernels;
 }
 
 /** Spot-checks 64 entries of each product against a float64 sum: a wrong call is an error. */

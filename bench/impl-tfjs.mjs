@@ -42,7 +42,7 @@ export async function open(backend = 'wasm') {
           y: tf.oneHot(tf.tensor1d(data.labels.subarray(s, s + c.batch), 'int32'), data.classes).toFloat(),
         })));
       }
-      const newOptimizer = () => tf.train.adam(ADAM.lr, ADAM.beta1, ADAM.beta2, ADAM.eps);
+      const newOptimizer = (a = ADAM) => tf.train.adam(a.lr, a.beta1, a.beta2, a.eps);
       const lossOf = (b) => () => tf.losses.softmaxCrossEntropy(b.y, model.apply(b.x));
       const lossFns = batches.map(lossOf);
 
@@ -50,9 +50,11 @@ export async function open(backend = 'wasm') {
       let next = 0;
       let tensorsBefore = -1;
       return {
-        trajectory(steps) {
+        // `adam` replaces the shared settings for this trajectory only: the check's power
+        // test (check.mjs) runs tfjs with a deliberately wrong lr or eps.
+        trajectory(steps, adam = ADAM) {
           setInit();
-          const opt = newOptimizer();
+          const opt = newOptimizer(adam);
           const losses = [];
           for (let i = 0; i < steps; i++) {
             const cost = opt.minimize(lossFns[i % lossFns.length], true);

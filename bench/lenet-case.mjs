@@ -3,8 +3,8 @@
 // once (real MNIST rows through the CLI's loader, weights from one seeded generator); descent,
 // tfjs and PyTorch each load it, so all three start from the same bytes. Alone:
 // `node bench/lenet-case.mjs out.bin` writes it (for bench/lenet_check_power.py).
-import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { readCaseFile, writeCaseFile } from './case-file.mjs';
 import { ADAM, rng } from './cases.mjs';
 
 /** descent's spec of the network (torch.nn layers, the same order and options). */
@@ -96,45 +96,23 @@ export async function writeLenetCase(path) {
   return { source, rows: LENET_ROWS, labelCounts: Array.from({ length: 10 }, (_, d) => labels.filter((l) => l === d).length) };
 }
 
-// The file: u32 header length, the JSON header (section names, dtypes, offsets, shapes),
-// padding to 4 bytes, then the sections as little-endian f32 / i32. Python reads the same
-// header (bench/lenet_pytorch.py).
-const ALIGN = 4;
-
-/** Writes x (rows × 784 f32), labels (i32) and the tensors to `path`. */
+/** Writes x (rows × 784 f32), labels (i32) and the tensors to `path` (format: case-file.mjs). */
 export function writeLenetFile(path, { x, labels, tensors, source }) {
-  const parts = [
-    { name: 'x', dtype: 'f32', shape: [labels.length, 1, 28, 28], data: x },
-    { name: 'labels', dtype: 'i32', shape: [labels.length], data: labels },
-    ...tensors.map((t) => ({ name: t.name, dtype: 'f32', shape: t.shape, data: t.values })),
-  ];
-  let offset = 0;
-  const sections = parts.map((p) => {
-    const s = { name: p.name, dtype: p.dtype, shape: p.shape, offset, length: p.data.length };
-    offset += p.data.byteLength;
-    return s;
+  writeCaseFile(path, {
+    source,
+    parts: [
+      { name: 'x', dtype: 'f32', shape: [labels.length, 1, 28, 28], data: x },
+      { name: 'labels', dtype: 'i32', shape: [labels.length], data: labels },
+      ...tensors.map((t) => ({ name: t.name, dtype: 'f32', shape: t.shape, data: t.values })),
+    ],
   });
-  let header = Buffer.from(JSON.stringify({ source, sections }), 'utf8');
-  header = Buffer.concat([header, Buffer.alloc((ALIGN - ((4 + header.length) % ALIGN)) % ALIGN, 0x20)]);
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(header.length);
-  writeFileSync(path, Buffer.concat([len, header, ...parts.map((p) => Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength))]));
 }
 
 /** Reads what writeLenetFile wrote: { x, labels, tensors, source }. */
 export function readLenetFile(path) {
-  const buf = readFileSync(path);
-  const headerLength = buf.readUInt32LE(0);
-  const { source, sections } = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
-  const base = 4 + headerLength;
-  const take = (s) => {
-    const bytes = buf.subarray(base + s.offset, base + s.offset + 4 * s.length);
-    const copy = new Uint8Array(bytes); // aligned, owned
-    return s.dtype === 'i32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
-  };
-  const byName = new Map(sections.map((s) => [s.name, s]));
-  const tensors = LENET_TENSORS.map((t) => ({ ...t, values: take(byName.get(t.name)) }));
-  return { x: take(byName.get('x')), labels: take(byName.get('labels')), tensors, source };
+  const { source, sections } = readCaseFile(path);
+  const tensors = LENET_TENSORS.map((t) => ({ ...t, values: sections.get(t.name) }));
+  return { x: sections.get('x'), labels: sections.get('labels'), tensors, source };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

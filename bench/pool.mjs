@@ -1,11 +1,15 @@
 // Starting implementation processes and calling them: request/response over IPC with the
 // 'advanced' serialization, so Float32Array parameters arrive as typed arrays.
 import { fork } from 'node:child_process';
+import { pin } from './pin.mjs';
 
 const WORKER = new URL('./worker.mjs', import.meta.url);
 
-/** Starts `worker.mjs impl variant` and resolves once it has loaded its implementation. */
-export function startWorker({ impl, variant, execArgv = [] }) {
+/**
+ * Starts `worker.mjs impl variant` and resolves once it has loaded its implementation;
+ * `pinned`: on one CPU (pin.mjs), reported back as `pinned` (false where pinning failed).
+ */
+export function startWorker({ impl, variant, execArgv = [], pinned = false }) {
   return new Promise((resolve, reject) => {
     // Worker stdout is dropped: tfjs prints a "use tfjs-node" banner there, and --json output
     // must stay clean. Errors come back over IPC, and stderr is passed through.
@@ -15,11 +19,12 @@ export function startWorker({ impl, variant, execArgv = [] }) {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const name = `${impl}${variant ? `:${variant}` : ''}`;
+    const isPinned = pinned && pin(child.pid);
     const onMessage = requestsOver(child, name, {
       send: (msg) => child.send(msg),
       close: () => child.kill(),
       requireReady: true,
-    }, resolve, reject);
+    }, (w) => resolve({ ...w, pinned: isPinned }), reject);
     child.on('message', onMessage);
   });
 }

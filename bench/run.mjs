@@ -1,20 +1,24 @@
-// `npm run bench` (after the root build and bench/install.mjs): descent and its peers on the
-// same cases, data and initial weights. Flags: --quick (tiny windows, one cold-start process:
+// `npm run bench` (after the root build and bench/install.mjs): descent and its peers —
+// tfjs, plain JS, brain.js, and PyTorch where /usr/bin/python3 has torch — on the same cases,
+// data and initial weights, with the f32x4 peak measured between the rows' windows. Flags: --quick (tiny windows, one cold-start process:
 // a smoke test of every code path), --json (the results plus machine metadata as JSON on
 // stdout), --only <sections> (a comma-separated subset of mlp, lenet, gemm, cold, sizes,
 // demo; e.g. `npm run bench -- --only lenet`). Progress goes to stderr. Exits 1 on any error,
 // including a failed cross-check; timings are never asserted.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { CASES } from './cases.mjs';
+import { existsSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADAM, CASES, flopsPerStep, writeCaseData } from './cases.mjs';
 import { runLenet } from './lenet.mjs';
-import { TOLERANCE, compareTrajectories } from './check.mjs';
+import { checkVariants, compareTrajectories } from './check.mjs';
 import { measureCold } from './cold.mjs';
 import { implList } from './impls.mjs';
 import { collectMeta } from './meta.mjs';
-import { buildPeak, median } from './peak.mjs';
+import { adjacentPeak, buildPeak, fractionOfPeak, median, summarizePeak } from './peak.mjs';
+import { PIN_CPU, pinnedCommand } from './pin.mjs';
 import { startWorker } from './pool.mjs';
+import { pythonEnv, startPython, torchAvailable } from './py-pool.mjs';
 import { relaxedExecArgv } from './relaxed.mjs';
 import { renderText } from './report.mjs';
 import { measureSizes, wasmFiles } from './sizes.mjs';
@@ -33,10 +37,12 @@ for (let k = 0; k < argv.length; k++) {
 const runs = (section) => !only || only.includes(section);
 const quick = argv.includes('--quick');
 const json = argv.includes('--json');
-// LeNet's trajectory is 10 steps even in quick mode: the check is the point of the smoke test.
+// The trajectory checks keep their power in quick mode: LeNet's 10 steps, and each MLP
+// case's tight steps (cases.mjs; its later, loosely checked steps are skipped); the check is
+// the point of the smoke test.
 const S = quick
-  ? { mode: 'quick', warmMs: 0, windowMs: 100, windows: 1, lenetWindows: 1, trajectorySteps: 2, lenetTrajectorySteps: 10, coldRuns: 1, gemmMs: 30, gemmWindows: 1, pairMs: 50, pairs: 2 }
-  : { mode: 'full', warmMs: 1000, windowMs: 1000, windows: 5, lenetWindows: 7, trajectorySteps: 10, lenetTrajectorySteps: 10, coldRuns: 10, gemmMs: 300, gemmWindows: 5, pairMs: 200, pairs: 30 };
+  ? { mode: 'quick', warmMs: 0, windowMs: 100, windows: 1, lenetWindows: 1, checkSteps: 'tight', lenetTrajectorySteps: 10, coldRuns: 1, gemmMs: 30, gemmWindows: 1, pairMs: 50, pairs: 2 }
+  : { mode: 'full', warmMs: 1000, windowMs: 1000, windows: 5, lenetWindows: 7, checkSteps: 'all', lenetTrajectorySteps: 10, coldRuns: 10, gemmMs: 300, gemmWindows: 5, pairMs: 200, pairs: 30 };
 
 const DIST = new URL('../dist/node.js', import.meta.url);
 if (!existsSync(DIST)) usage('dist/node.js is missing: run `npm run build` first (npm run bench does)');
@@ -52,14 +58,27 @@ const t0 = performance.now();
 const loadStart = loadavg();
 const progress = (s) => console.error(`bench: [${((performance.now() - t0) / 1000).toFixed(1)} s] ${s}`);
 
-// Every implementation process starts up front, in parallel with compiling peak.ts: none
-// of this is timed, and nothing timed runs until all of it is done.
-progress(`starting implementation processes${runs('gemm') ? ', compiling bench/peak.ts' : ''}`);
+// Every implementation process starts up front, in parallel with compiling the peak loops
+// (the peak row's process waits for them): none of this is timed, and nothing timed runs
+// until all of it is done.
+const needPeak = runs('gemm') || runs('mlp');
+progress(`starting implementation processes${needPeak ? ', compiling the peak loops (bench/peak-source.mjs)' : ''}`);
 const impls = runs('mlp') ? implList() : [];
-const peakBuilt = runs('gemm') ? buildPeak().then(() => null, (err) => err) : Promise.resolve(null);
+const peakBuilt = needPeak ? buildPeak().then(() => null, (err) => err) : Promise.resolve(null);
+// Where torch is absent (CI), the PyTorch row is skipped with a note, not an error.
+const torch = impls.some((i) => i.python) ? torchAvailable() : null;
 await Promise.all(impls.map(async (i) => {
   try {
-    i.worker = await startWorker(i);
+    if (i.python && !torch.ok) {
+      i.na = `not run: ${torch.reason}`;
+      return;
+    }
+    if (i.peak) {
+      const err = await peakBuilt;
+      if (err) throw err;
+    }
+    i.worker = i.python ? await startPython(i.python, { pinned: i.pinned }) : await startWorker(i);
+    i.pinnedTo = i.worker.pinned ? PIN_CPU : null;
     i.na = i.worker.na;
     i.describe = i.worker.describe;
     if (i.na) {
@@ -71,6 +90,9 @@ await Promise.all(impls.map(async (i) => {
     i.error = true;
   }
 }));
+// PyTorch without OpenBLAS would run its dense layers on Debian's reference BLAS: unfair to it.
+const py = impls.find((i) => i.python && i.describe);
+if (py && !py.describe.blas?.openblas) fail('mlp', `PyTorch loaded ${py.describe.blas?.libblas ?? 'an unknown BLAS'}, not OpenBLAS: its figures would be unfair to it (apt-get install -y libopenblas0-pthread)`);
 // A variant that is what the default already runs would be the same row twice.
 const def = impls.find((i) => i.id === 'descent');
 if (def?.describe?.kernels) def.label = `descent ${def.describe.kernels} (default)`;
@@ -95,7 +117,8 @@ if (runs('gemm')) try {
   progress('GEMM micro-bench and SIMD peak');
   if (peakError) throw peakError;
   const args = [...(relaxedExecArgv() ?? []), new URL('./gemm.mjs', import.meta.url).pathname, JSON.stringify({ files: wasmFiles('dist/'), ms: S.gemmMs, windows: S.gemmWindows })];
-  const p = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // On one CPU, as the MLP rows (pin.mjs).
+  const p = spawnSync(...pinnedCommand(process.execPath, args), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (p.status !== 0) throw new Error(`gemm.mjs exited ${p.status}:\n${p.stderr}`);
   gemm = JSON.parse(p.stdout);
   if (!gemm.modules.some((m) => m.kernels)) throw new Error('no dist/*.wasm module could be measured');
@@ -136,8 +159,8 @@ const result = {
   meta: { ...collectMeta(), loadAverage: { start: loadStart, end: loadavg() } },
   settings: S,
   sections: only ?? SECTIONS,
-  tolerance: TOLERANCE,
-  impls: impls.map(({ id, label, note, na, same, detail, describe }) => ({ id, label, note: note ?? null, na: na ?? null, sameAs: same ?? null, detail: detail ?? null, describe: describe ?? null })),
+  pythonEnv: torch?.ok ? Object.fromEntries(['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'].map((k) => [k, pythonEnv()[k] ?? null])) : null,
+  impls: impls.map(({ id, label, note, na, same, detail, describe, peak, python, pinnedTo }) => ({ id, label, note: note ?? null, na: na ?? null, sameAs: same ?? null, detail: detail ?? null, describe: describe ?? null, peak: !!peak, python: !!python, pinnedTo: pinnedTo ?? null })),
   cases,
   lenet,
   gemm,
@@ -154,7 +177,9 @@ process.exit(errors.length ? 1 : 0);
 /** Prepare, cross-check, warm up, then interleaved timed windows, for one case. */
 async function runCase(c) {
   progress(`${c.id}: ${c.title}, batch ${c.batch}`);
-  const out = { id: c.id, title: c.title, batch: c.batch, unit: c.unit, check: null, rows: [] };
+  const steps = S.checkSteps === 'tight' ? c.check.tightSteps : c.check.steps;
+  const rule = { ...c.check, steps };
+  const out = { id: c.id, title: c.title, batch: c.batch, unit: c.unit, flopsPerStep: flopsPerStep(c), check: null, power: [], peak: null, rows: [] };
   const rows = new Map();
   const active = [];
   for (const i of impls) {
@@ -177,56 +202,131 @@ async function runCase(c) {
     }
   };
 
-  // The initial parameters are descent's own draw, sent to every implementation.
+  // The initial parameters are descent's own draw, sent to every implementation; PyTorch
+  // reads them, with the case's data, from a file.
   const net = await createNetwork(c.spec);
   const init = net.getParameters();
   net.dispose();
-  for (const i of [...active]) await guard(i, 'prepare', () => i.worker.call('prepare', { c, init }));
+  const file = join(tmpdir(), `descent-bench-${c.id}-${process.pid}.bin`);
+  try {
+    if (active.some((i) => i.python)) writeCaseData(file, c, init);
+    for (const i of [...active]) await guard(i, 'prepare', () => i.worker.call('prepare', i.python ? { c: { ...c, dataFile: file, adam: ADAM } } : { c, init }));
+  } finally {
+    rmSync(file, { force: true });
+  }
 
+  // The cross-check gates the timings: a row whose losses differ from descent's is not timed.
   const trajectories = [];
-  for (const i of [...active]) {
-    const losses = await guard(i, 'trajectory', () => i.worker.call('trajectory', { steps: S.trajectorySteps }));
+  for (const i of active.filter((a) => !a.peak)) {
+    const losses = await guard(i, 'trajectory', () => i.worker.call('trajectory', { steps }));
     if (losses) trajectories.push({ id: i.id, label: i.label, losses });
   }
   const ref = trajectories.find((t) => t.id === 'descent');
   if (ref) {
-    out.check = compareTrajectories(ref.losses, trajectories.filter((t) => t !== ref));
-    for (const r of out.check.rows) if (!r.ok) fail(`${c.id} cross-check`, `${r.label} losses ${fmt(r.losses)} differ from descent's ${fmt(ref.losses)} (max rel. ${r.maxRel.toExponential(2)})`);
+    out.check = compareTrajectories(ref.losses, trajectories.filter((t) => t !== ref), rule);
     if (!ref.losses.every(Number.isFinite)) fail(`${c.id} cross-check`, `descent's losses are not finite: ${fmt(ref.losses)}`);
+    for (const r of out.check.rows.filter((x) => !x.ok)) {
+      fail(`${c.id} cross-check`, `${r.label} losses ${fmt(r.losses)} differ from descent's ${fmt(ref.losses)} (max rel. ${r.maxRelTight.toExponential(2)} in the first ${rule.tightSteps} steps, ${r.maxRel.toExponential(2)} in all); its speed is not reported`);
+      rows.get(r.id).error = `trajectory differs from descent's (max rel. ${r.maxRel.toExponential(2)})`;
+      const i = active.find((a) => a.id === r.id);
+      await i.worker.call('release').catch(() => {});
+      active.splice(active.indexOf(i), 1);
+    }
+    // The check's power: the same peers with a wrong lr or eps must fail it.
+    for (const i of active.filter((a) => a.adamOverride)) {
+      for (const v of checkVariants(ADAM)) {
+        const losses = await guard(i, `trajectory (${v.what})`, () => i.worker.call('trajectory', { steps, adam: v.adam }));
+        if (!losses) break;
+        const [x] = compareTrajectories(ref.losses, [{ id: i.id, label: i.label, losses }], rule).rows;
+        out.power.push({ impl: i.id, label: i.label, variant: v.id, what: v.what, maxRel: x.maxRel, maxRelTight: x.maxRelTight, caught: !x.ok });
+        if (x.ok) fail(`${c.id} check power`, `${i.label} with ${v.what} passes the cross-check (max rel. ${x.maxRel.toExponential(2)}): the check cannot see it`);
+      }
+    }
   } else {
-    out.checkError = 'descent did not produce a trajectory';
+    out.checkError = 'descent did not produce a trajectory: nothing is timed';
     fail(`${c.id} cross-check`, out.checkError);
+    for (const i of [...active]) active.splice(active.indexOf(i), 1);
   }
 
   for (const i of [...active]) await guard(i, 'arm', () => i.worker.call('arm'));
   // Warm-up lets V8 tier wasm and JS up to optimised code before anything counts.
   if (S.warmMs > 0) for (const i of [...active]) await guard(i, 'warm-up', () => i.worker.call('window', { ms: S.warmMs }));
-  const samples = new Map(active.map((i) => [i.id, []]));
+  // Rounds: every row takes one window in turn (the order rotates each round), and the peak
+  // process a short one before the first and after each (see fractionOfRow).
+  const peakProc = active.find((i) => i.peak);
+  const peakWindows = [];
+  const peakWindow = async () => {
+    if (!active.includes(peakProc)) return null;
+    const r = await guard(peakProc, 'peak window', () => peakProc.worker.call('window', { ms: S.windowMs / 3 }));
+    if (r) peakWindows.push(r.peak);
+    return r?.peak ?? null;
+  };
+  const rounds = [];
   for (let w = 0; w < S.windows; w++) {
-    // Rotate who goes first, so no row always follows the same neighbour.
-    const order = active.map((_, k) => active[(k + w) % active.length]);
+    const trained = active.filter((i) => !i.peak);
+    const order = trained.map((_, k) => trained[(k + w) % trained.length]);
+    const round = {};
+    let before = await peakWindow();
     for (const i of order) {
       const r = await guard(i, 'window', () => i.worker.call('window', { ms: S.windowMs }));
-      if (r) samples.get(i.id).push(r.steps / r.seconds);
+      const after = await peakWindow();
+      if (r) round[i.id] = { stepsPerSec: r.steps / r.seconds, cpuSeconds: r.cpuSeconds ?? null, seconds: r.seconds, peakBefore: before, peakAfter: after };
+      before = after;
     }
+    rounds.push(round);
   }
   const diagnosticsOff = active.find((i) => i.id === 'descent-diagnostics-off');
   const diagnosticsOn = active.find((i) => i.id === 'descent-diagnostics-every1');
   if (diagnosticsOff && diagnosticsOn) out.diagnosticsCost = await pairedCost(diagnosticsOff, diagnosticsOn, guard);
   for (const i of [...active]) await guard(i, 'release', () => i.worker.call('release'));
 
-  for (const [id, s] of samples) {
-    const row = rows.get(id);
-    if (row.error || s.length === 0) continue;
-    row.stepsPerSec = median(s);
+  if (peakProc?.describe && peakWindows.length) out.peak = summarizePeak(peakProc.describe.loops, peakWindows);
+  for (const row of rows.values()) {
+    const ws = rounds.map((r) => r[row.id]).filter((v) => v != null);
+    if (row.error || row.na || ws.length === 0) continue;
+    row.stepsPerSec = median(ws.map((x) => x.stepsPerSec));
     row.samplesPerSec = row.stepsPerSec * c.batch;
-    row.windows = s;
+    row.windows = ws.map((x) => x.stepsPerSec);
+    row.cpuSeconds = ws.map((x) => x.cpuSeconds);
+    row.gflops = (row.stepsPerSec * out.flopsPerStep) / 1e9;
+    if (out.peak) fractionOfRow(row, ws, out.flopsPerStep, impls.find((i) => i.id === row.id));
   }
   const ref2 = rows.get(impls.find((i) => i.reference).id);
+  const torchRow = rows.get('pytorch');
   for (const row of rows.values()) {
-    if (row.stepsPerSec != null && ref2?.stepsPerSec) row.ratio = row.stepsPerSec / ref2.stepsPerSec;
+    if (row.stepsPerSec == null) continue;
+    if (ref2?.stepsPerSec) row.ratio = row.stepsPerSec / ref2.stepsPerSec;
+    // descent's rows against PyTorch: the ratio of the medians, and the range of the ratios
+    // of windows taken in the same round (seconds apart, so they saw much the same machine).
+    if (torchRow?.stepsPerSec && row.id.startsWith('descent')) {
+      const perRound = rounds.filter((r) => r[row.id] && r.pytorch).map((r) => r[row.id].stepsPerSec / r.pytorch.stepsPerSec);
+      row.vsPytorch = { ofMedians: row.stepsPerSec / torchRow.stepsPerSec, min: Math.min(...perRound), max: Math.max(...perRound) };
+    }
   }
   return out;
+}
+
+/**
+ * A row's products in GFLOP per CPU-second (every thread of its process) as a fraction of
+ * the peak that bounds a core, also per CPU-second, measured in the short peak windows just
+ * before and after each of the row's windows (peak.mjs adjacentPeak): so other work holding a
+ * core slows neither side, a change of clock between rounds moves both, and a 2-thread row is
+ * held to what its cores did while they ran. The bound is the relaxed_madd-or-mul+add peak
+ * for rows on relaxed kernels, the mul+add peak for every other row (standard SIMD is what
+ * descent's default and tfjs-wasm run). PyTorch runs native code with wider vectors: the
+ * f32x4 peak does not bound it, its fraction is printed for scale.
+ */
+function fractionOfRow(row, ws, flopsPerStep, impl) {
+  const timed = ws.filter((w) => w.cpuSeconds > 0);
+  if (timed.length === 0) return;
+  const kind = impl.describe?.kernels === 'relaxed' ? 'relaxed' : 'mulAdd';
+  const rates = timed.map((w) => (w.stepsPerSec * w.seconds * flopsPerStep) / w.cpuSeconds / 1e9);
+  const f = fractionOfPeak(rates, timed.map((w) => adjacentPeak(w.peakBefore, w.peakAfter, kind)));
+  if (!f) return;
+  row.gflopsPerCpuSecond = median(rates);
+  // A peer faster than the loops (PyTorch's wider vectors) is not "beaten": it is not bounded.
+  row.bound = { kind, gflops: f.bound, beaten: f.beaten && row.id.startsWith('descent') };
+  row.fractionOfPeak = row.bound.beaten ? f.fraction : f.measured;
 }
 
 /**

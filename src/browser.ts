@@ -34,8 +34,8 @@ async function compile(file: () => URL): Promise<WebAssembly.Module> {
 }
 
 /**
- * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
- * the engine has it, else scalar); each variant is compiled once, then shared.
+ * The compiled descent module of the variant `kernels` selects (default `auto`: relaxed where
+ * the engine validates it, else simd, else scalar); each variant is compiled once, then shared.
  */
 export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compile(files[variant]));
 

@@ -37,5 +37,9 @@ export const PREFLIGHT_MODES = ['warn', 'throw', 'off'] as const;
 /** Builds of the kernels, slowest first: no SIMD, 128-bit SIMD, SIMD with relaxed-SIMD instructions. */
 export const KERNEL_VARIANTS = ['scalar', 'simd', 'relaxed'] as const;
 
-/** What `createNetwork({ kernels })` accepts: a variant, or a rule that picks one. */
+/**
+ * What `createNetwork({ kernels })` accepts: a variant, or the rule that picks one: `auto`, the
+ * fastest variant the engine validates. `fastest` is the same rule under its older name (it
+ * once differed from `auto`, which then stopped at simd), kept so existing code still runs.
+ */
 export const KERNELS_OPTIONS = ['auto', 'fastest', ...KERNEL_VARIANTS] as const;

@@ -40,8 +40,8 @@ export function spawnWorker(source: string, data: WorkerData): Worker {
 }
 
 /**
- * The compiled descent module of the variant `kernels` selects (default `auto`: simd where
- * the engine has it, else scalar); each variant is compiled once, then shared.
+ * The compiled descent module of the variant `kernels` selects (default `auto`: relaxed where
+ * the engine validates it, else simd, else scalar); each variant is compiled once, then shared.
  */
 export const loadModule: (kernels?: KernelsOption) => Promise<WebAssembly.Module> = moduleLoader((variant) => compileFile(files[variant]()));
 

@@ -248,8 +248,11 @@ export interface NetworkSpec {
 export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
 
 /**
- * How `createNetwork` picks kernels: `auto` (default) simd where the engine has it, else
- * scalar; `fastest` relaxed where the engine has it, else as auto; or a variant, forced.
+ * How `createNetwork` picks kernels: `auto` (default) the fastest build the engine validates
+ * (relaxed, else simd, else scalar); `fastest`, an older name for `auto`; or a variant, forced.
+ * Every build passes the PyTorch goldens, but only `simd` (or `scalar`) gives the same bits on
+ * every runtime and CPU: the relaxed build's multiply-adds are fused (one rounding) or not (two)
+ * as the engine and CPU decide, so pin `kernels: 'simd'` where runs must match bit for bit.
  */
 export type KernelsOption = (typeof KERNELS_OPTIONS)[number];
 
@@ -260,9 +263,9 @@ export interface CreateNetworkOptions {
   /** A compiled descent module to use instead of loading one. */
   module?: WebAssembly.Module;
   /**
-   * Threads sharing each training batch (default 1). More than one runs the threaded SIMD
-   * build on a shared memory with worker threads (Node); each batch is split into contiguous
-   * shards and the gradients summed in thread order.
+   * Threads sharing each training batch (default 1). More than one runs the threaded twin of
+   * the build `kernels` picks on a shared memory with worker threads; each batch is split into
+   * contiguous shards and the gradients summed in thread order.
    */
   threads?: number;
   /** Called with a message when an option cannot be honoured here (e.g. threads in a browser); default console.warn. */

@@ -21,7 +21,12 @@ interface Run {
 
 /** Runs the CLI with `args` (stdin closed, stdout/stderr piped, so never a TTY). */
 function descent(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return descentIn([], ...args);
+}
+
+/** Runs the CLI in a `node` started with `nodeFlags`. */
+function descentIn(nodeFlags: string[], ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [...nodeFlags, bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -474,6 +479,87 @@ describe('train --save, --checkpoint-every and --resume: a run continues bit for
     expectError(descent('train', '--resume', file, '--epochs', '9', '--optimizer', 'sgd'), 2, /--optimizer cannot change on --resume: the run continues with its checkpoint's --optimizer "adam"/);
     expectError(descent('train', '--resume', join(root, 'test/golden/checkpoints/descent-mlp.safetensors')), 1, /--resume .*descent-mlp\.safetensors: it holds no training run to continue/);
     expectError(descent('train', '--resume', join(dir, 'missing.safetensors')), 1, /cannot read checkpoint .*missing\.safetensors: no such file/);
+  });
+});
+
+describe('train --resume goes on with the kernel build the run trained on', () => {
+  // Node 20 compiles the relaxed build only with this flag; auto then picks it.
+  const relaxedNode = ['--experimental-wasm-relaxed-simd'];
+  const plainHasRelaxed = WebAssembly.validate(readFileSync(join(root, 'dist/descent-relaxed.wasm')));
+  const run = ['train', '--dataset', 'spiral', '--samples', '300', '--layers', '32,16', '--epochs', '6', '--seed', '4'];
+  const bits = async (file: string) => {
+    const { readCheckpoint } = await import('../dist/checkpoint.js');
+    const c = readCheckpoint(new Uint8Array(readFileSync(file)));
+    return { kernels: c.metadata['descent.cli.kernels'], tensors: Object.fromEntries([...c.tensors].map(([k, t]) => [k, Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length))])) };
+  };
+  /** Trains 3 of the 6 epochs under `flags` and saves the run to a fresh file. */
+  const half = (name: string, flags: string[]) => {
+    const file = join(dir, name);
+    const r = descentIn(flags, ...run, '--epochs', '3', '--save', file, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    return file;
+  };
+  let relaxed: Awaited<ReturnType<typeof bits>>;
+  let simd: Awaited<ReturnType<typeof bits>>;
+
+  beforeAll(async () => {
+    const whole = (name: string, flags: string[], kernels: string[] = []) => {
+      const r = descentIn(flags, ...run, ...kernels, '--save', join(dir, name), '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+      return bits(join(dir, name));
+    };
+    relaxed = await whole('relaxed-whole.safetensors', relaxedNode);
+    simd = await whole('simd-whole.safetensors', [], ['--kernels', 'simd']);
+  });
+
+  it('--save records the build auto picked, and the builds differ on this run (so the bits below say which ran)', () => {
+    expect(relaxed.kernels).toBe('relaxed');
+    expect(simd.kernels).toBe('simd');
+    expect(relaxed.tensors).not.toEqual(simd.tensors);
+  });
+
+  it('where the engine has that build, it goes on with it, bit for bit, without a note', async () => {
+    const file = half('relaxed-half.safetensors', relaxedNode);
+    const r = descentIn(relaxedNode, 'train', '--resume', file, '--epochs', '6');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/kernels relaxed/);
+    expect(r.stderr).not.toMatch(/note:/);
+    expect(await bits(file)).toEqual(relaxed);
+  });
+
+  it.skipIf(plainHasRelaxed)('a run auto put on simd (Node 20 without the flag) goes on with simd where auto would pick relaxed, bit for bit', async () => {
+    const file = half('simd-half.safetensors', []);
+    const r = descentIn(relaxedNode, 'train', '--resume', file, '--epochs', '6');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/kernels simd/);
+    expect(r.stderr).not.toMatch(/note:/);
+    expect((await bits(file)).tensors).toEqual(simd.tensors);
+  });
+
+  it.skipIf(plainHasRelaxed)('where it does not (Node 20 without the flag), it goes on with auto\'s pick and says the run is no longer bit for bit', async () => {
+    const file = half('relaxed-elsewhere.safetensors', relaxedNode);
+    const r = descentIn([], 'train', '--resume', file, '--epochs', '6');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^note: .*relaxed-elsewhere\.safetensors was trained on the relaxed kernels, which this engine cannot compile \(Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd\); it goes on with --kernels auto, within float32 rounding of the run it continues, not bit for bit$/m);
+    expect(r.stdout).toMatch(/kernels simd/);
+    const got = await bits(file);
+    expect(got.kernels).toBe('simd');
+    expect(got.tensors).not.toEqual(relaxed.tensors);
+    // Within float32 rounding of the run it continues: the same network, all but the last bits.
+    const f32 = (u: number[]) => new Float32Array(new Uint32Array(u).buffer);
+    for (const [name, t] of Object.entries(relaxed.tensors).filter(([n]) => /weight|bias/.test(n))) {
+      f32(got.tensors[name]).forEach((v, i) => expect(Math.abs(v - f32(t)[i]), name).toBeLessThan(1e-4 + 1e-3 * Math.abs(f32(t)[i])));
+    }
+    // --quiet keeps the note to itself; --kernels given anew is the caller's choice, said nowhere.
+    expect(descentIn([], 'train', '--resume', half('quiet.safetensors', relaxedNode), '--epochs', '6', '--quiet').stderr).toBe('');
+    expect(descentIn([], 'train', '--resume', half('chosen.safetensors', relaxedNode), '--epochs', '6', '--kernels', 'simd').stderr).not.toMatch(/note:/);
+  });
+
+  it('a run that named its build keeps it: --kernels relaxed resumed where relaxed SIMD is missing fails as it would have', () => {
+    const file = join(dir, 'named.safetensors');
+    expect(descentIn(relaxedNode, ...run, '--epochs', '3', '--kernels', 'relaxed', '--save', file, '--quiet').code).toBe(0);
+    if (plainHasRelaxed) return;
+    expectError(descentIn([], 'train', '--resume', file, '--epochs', '6'), 2, /kernels is 'relaxed', but this WebAssembly engine has no relaxed SIMD/);
   });
 });
 

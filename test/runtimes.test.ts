@@ -2,15 +2,18 @@
 // importing `descent` from a project's node_modules, and examples/cloudflare-worker in workerd
 // (bundled with the `workerd` condition, as wrangler bundles it). Each must load the file
 // package.json's exports mean for it, and every loss must be bit-identical to Node's (JSON
-// keeps a double exactly). Deno, Bun and workerd come from npm (devDependencies).
-import { execFileSync, spawn } from 'node:child_process';
+// keeps a double exactly): the examples pin kernels: 'simd', the build that rounds alike on
+// every engine and CPU. Then the same run on each runtime's default kernels: relaxed SIMD
+// wherever the runtime compiles the relaxed build, within f32 rounding of the simd run.
+// Deno, Bun and workerd come from npm (devDependencies).
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stepLosses, threadedLosses, type RuntimeLosses } from './runtime-runs/runs.js';
+import { roundingBound, stepLosses, threadedLosses, type RuntimeLosses } from './runtime-runs/runs.js';
+import { workerdAnswer } from '../scripts/workerd-answer.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
@@ -29,6 +32,7 @@ beforeAll(() => {
   symlinkSync(root, join(app, 'node_modules/descent'));
   writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
   for (const f of ['train.mjs', 'threads.mjs']) copyFileSync(join(root, 'examples/script', f), join(app, f));
+  copyFileSync(join(root, 'test/runtime-runs/default-kernels.mjs'), join(app, 'default-kernels.mjs'));
 });
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
@@ -88,43 +92,6 @@ describe('one training run in every server runtime', () => {
     expect(bun.losses).toEqual(node.losses);
   });
 
-  /** Bundles examples/cloudflare-worker with `conditions` (as wrangler does: .wasm imports left to the runtime), serves it in workerd and returns its answer. */
-  async function inWorkerd(name: string, conditions: string[]): Promise<{ losses?: number[]; error?: { name: string; message: string } }> {
-    const out = join(app, name);
-    mkdirSync(out);
-    copyFileSync(join(root, 'examples/cloudflare-worker/src/index.js'), join(app, 'worker.mjs'));
-    await build({ entryPoints: [join(app, 'worker.mjs')], bundle: true, format: 'esm', platform: 'browser', conditions, external: ['*.wasm'], outfile: join(out, 'worker.js'), logLevel: 'silent' });
-    const wasm = ['descent.wasm', 'descent-scalar.wasm', 'descent-relaxed.wasm'];
-    for (const f of wasm) copyFileSync(join(root, 'dist', f), join(out, f));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .mainWorker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const mainWorker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js"), ${wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`).join(', ')} ],
-  compatibilityDate = "2025-09-01",
-);
-`);
-    const server = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: out, stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    server.stderr.on('data', (d) => (log += d));
-    try {
-      for (let i = 0; i < 100; i++) {
-        try {
-          return (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { losses?: number[] };
-        } catch {
-          if (server.exitCode !== null) throw new Error(`workerd exited: ${log}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-      throw new Error(`workerd never answered: ${log}`);
-    } finally {
-      server.kill();
-    }
-  }
-
   it('workerd: a Worker bundled with the workerd condition imports the kernels as modules and trains; the losses are Node\'s, bit for bit', async () => {
     const answer = await inWorkerd('workerd-entry', ['workerd', 'worker']);
     expect(answer.error).toBeUndefined();
@@ -137,3 +104,54 @@ const mainWorker :Workerd.Worker = (
     expect(answer.error?.message).toMatch(/^descent could not load its kernels.*: pass createNetwork a compiled descent \.wasm as \{ module \}, or, in a Cloudflare Worker, import 'descent' through a bundler that uses the "workerd" condition/);
   });
 });
+
+interface DefaultRun { kernels: string; compiles: { simd: boolean; relaxed: boolean }; losses: number[]; error?: unknown }
+
+describe('each runtime\'s default kernels: relaxed SIMD wherever the runtime compiles the relaxed build', () => {
+  const expectedSteps = () => (JSON.parse(readFileSync(expectedFile, 'utf8')) as RuntimeLosses).steps;
+  /**
+   * The default picked the fastest build this runtime compiles (its own WebAssembly.validate on
+   * the shipped files, not descent's probes), and its run is the simd run's: bit for bit on
+   * simd, within f32 rounding on relaxed. The pick goes into the report as an annotation.
+   */
+  async function check(runtime: string, got: DefaultRun, annotate: (message: string) => Promise<unknown>): Promise<void> {
+    expect(got.error).toBeUndefined();
+    const want = expectedSteps();
+    const same = JSON.stringify(got.losses) === JSON.stringify(want);
+    await annotate(`${runtime}: default kernels ${got.kernels} (relaxed build compiles: ${got.compiles.relaxed}; losses ${same ? 'equal to' : 'within f32 rounding of'} the simd run's)`);
+    expect(got.kernels).toBe(got.compiles.relaxed ? 'relaxed' : got.compiles.simd ? 'simd' : 'scalar');
+    if (got.kernels === 'simd') expect(got.losses).toEqual(want);
+    expect(got.losses).toHaveLength(want.length);
+    got.losses.forEach((l, i) => expect(Math.abs(l - want[i]), `step ${i}`).toBeLessThanOrEqual(roundingBound(want[i])));
+  }
+
+  it.for([
+    ['Node', process.execPath, []],
+    ['Node with --experimental-wasm-relaxed-simd', process.execPath, ['--experimental-wasm-relaxed-simd']],
+    ['Node with --no-enable-sse4-1 (no wasm SIMD)', process.execPath, ['--no-enable-sse4-1']],
+    ['Deno', bin('deno'), ['run', '--allow-read']],
+    ['Bun', bin('bun'), []],
+  ] as const)('%s', async ([runtime, command, args], { annotate }) => {
+    await check(runtime, run<DefaultRun>(command, args, 'default-kernels.mjs'), annotate);
+  });
+
+  // Node 20 has relaxed SIMD only behind the flag; the test would be void if no run picked it.
+  it.runIf(process.versions.node.startsWith('20.'))('on Node 20 the flag is what makes the default relaxed', () => {
+    expect(run<DefaultRun>(process.execPath, [], 'default-kernels.mjs').kernels).toBe('simd');
+    expect(run<DefaultRun>(process.execPath, ['--experimental-wasm-relaxed-simd'], 'default-kernels.mjs').kernels).toBe('relaxed');
+  });
+
+  it('workerd (the workerd entry, kernels imported as modules)', async ({ annotate }) => {
+    await check('workerd', await inWorkerd('workerd-default', ['workerd', 'worker'], join(root, 'test/runtime-runs/default-kernels-worker.mjs')) as DefaultRun, annotate);
+  });
+});
+
+/**
+ * Bundles a Worker (default examples/cloudflare-worker) with `conditions` (as wrangler does: .wasm
+ * imports left to the runtime), serves it in workerd and returns its answer. The builds' bytes
+ * are there too as data modules (simd.bin, relaxed.bin).
+ */
+async function inWorkerd(name: string, conditions: string[], source = join(root, 'examples/cloudflare-worker/src/index.js')): Promise<{ losses?: number[]; error?: { name: string; message: string } }> {
+  copyFileSync(source, join(app, 'worker.mjs'));
+  return workerdAnswer({ root, workerd: bin('workerd'), entry: join(app, 'worker.mjs'), out: join(app, name), conditions });
+}

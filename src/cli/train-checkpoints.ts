@@ -7,6 +7,10 @@
 import { InvalidArgumentError } from 'commander';
 import { readCheckpoint } from '../checkpoint/checkpoint.js';
 import { ConfigError, DataError } from '../errors.js';
+import { KERNEL_VARIANTS } from '../names.js';
+import type { KernelsOption, KernelVariant } from '../types.js';
+import { isOneOf } from '../util/options.js';
+import { kernelSupport } from '../wasm/variants.js';
 import { flagName } from './flags.js';
 import { readBytes } from './read-text.js';
 
@@ -14,10 +18,17 @@ import { readBytes } from './read-text.js';
 interface RunFlags {
   resume?: string;
   save?: string;
+  kernels?: KernelsOption;
 }
 
 /** Metadata key of the flags a checkpoint was trained with. */
 export const ARGS_KEY = 'descent.cli.args';
+
+/**
+ * Metadata key of the kernel build the run trained on (net.kernels). The flags alone do not
+ * say: the default `auto` picks relaxed SIMD on one engine and plain SIMD on another.
+ */
+export const KERNELS_KEY = 'descent.cli.kernels';
 
 /** Flags that may differ on --resume: none of them changes what the next step computes. */
 const FREE_ON_RESUME = ['resume', 'epochs', 'save', 'log', 'checkpointEvery', 'json', 'quiet', 'threads', 'kernels', 'diagnostics'] as const;
@@ -45,9 +56,11 @@ export function storedFlags(flags: object): string {
 }
 
 export interface Resumed<F> {
-  /** The checkpoint's flags, with the ones given now that may differ. */
+  /** The checkpoint's flags, with the ones given now that may differ; `kernels` as resumeKernels settles it. */
   flags: F;
   bytes: Uint8Array;
+  /** Said on stderr before training: the run cannot go on bit for bit here, and why. */
+  note?: string;
 }
 
 /**
@@ -68,5 +81,32 @@ export async function readResume<F extends RunFlags>(given: F, explicit: Readonl
     throw new ConfigError(`${flagName(k)} cannot change on --resume: the run continues with its checkpoint's ${stored[k] === undefined ? `default for ${flagName(k)}` : `${flagName(k)} ${JSON.stringify(stored[k])}`} (only ${FREE_ON_RESUME.slice(1).map(flagName).join(', ')} may differ)`, k, given[k]);
   }
   const free = Object.fromEntries(FREE_ON_RESUME.filter((k) => explicit.has(k)).map((k) => [k, (given as Record<string, unknown>)[k]]));
-  return { flags: { ...stored, save: path, ...free, resume: path }, bytes };
+  const flags: F = { ...stored, save: path, ...free, resume: path };
+  if (explicit.has('kernels')) return { flags, bytes };
+  const { kernels, note } = resumeKernels(path, metadata[KERNELS_KEY], stored.kernels);
+  return { flags: { ...flags, kernels }, bytes, ...(note ? { note } : {}) };
+}
+
+/**
+ * The kernels a resumed run goes on with when --kernels is not typed anew: the build it trained
+ * on where this engine compiles it, so it continues bit for bit; else the run's own --kernels
+ * rule (default auto), with a note that sums now round differently. A checkpoint written before
+ * the build was recorded keeps its flags. (The relaxed build matches itself only on the same
+ * engine and CPU: its multiply-adds are fused or not as they decide.)
+ */
+function resumeKernels(path: string, recorded: string | undefined, stored: KernelsOption | undefined): { kernels: KernelsOption | undefined; note?: string } {
+  if (recorded === undefined) return { kernels: stored };
+  if (!isOneOf(KERNEL_VARIANTS, recorded)) {
+    throw new DataError(`--resume ${path}: its ${KERNELS_KEY} must be one of ${KERNEL_VARIANTS.join(', ')}, got ${JSON.stringify(recorded)}`, 'resume', recorded);
+  }
+  const variant: KernelVariant = recorded;
+  const support = kernelSupport();
+  if (variant === 'scalar' || support[variant]) return { kernels: variant };
+  // The run asked for this build by name: it fails as it would have (options.kernels says why).
+  if (stored === variant) return { kernels: stored };
+  const why = variant === 'relaxed' && support.simd ? ' (Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd)' : '';
+  return {
+    kernels: stored,
+    note: `note: ${path} was trained on the ${variant} kernels, which this engine cannot compile${why}; it goes on with --kernels ${stored ?? 'auto'}, within float32 rounding of the run it continues, not bit for bit`,
+  };
 }

@@ -11,7 +11,7 @@ import { OPTIMIZERS } from '../optim/rules.js';
 import { ConfigError } from '../errors.js';
 import { createNetwork } from '../node.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
-import { ARGS_KEY, checkpointInterval, readResume, storedFlags, type CheckpointInterval } from './train-checkpoints.js';
+import { ARGS_KEY, checkpointInterval, KERNELS_KEY, readResume, storedFlags, type CheckpointInterval } from './train-checkpoints.js';
 import { layerTable } from './layer-table.js';
 import { writeFileAtomicSync } from '../checkpoint/files.js';
 import { resolveOptimizer } from '../optim/options.js';
@@ -238,11 +238,11 @@ export function trainCommand(): Command {
     .option('--restore-best', 'with --early-stopping: put the best epoch\'s weights back at the end')
     .addOption(new Option('--guard <mode>', 'NaN/Inf guard: throw, skip or recover (default off)').choices(GUARD_MODES))
     .option('--threads <n>', 'threads sharing each batch (default 1)', integer(1))
-    .addOption(new Option('--kernels <variant>', 'kernel build (default auto)').choices(KERNELS_OPTIONS))
+    .addOption(new Option('--kernels <variant>', 'kernel build: auto (default) is the fastest this engine validates, relaxed SIMD, else SIMD, else scalar (fastest: an older name for auto); simd gives the same bits on every runtime and CPU, relaxed fuses multiply-adds or not as the engine and CPU decide').choices(KERNELS_OPTIONS))
     .option('--schedule <json>', 'a learning-rate schedule (torch.optim.lr_scheduler), e.g. \'{"type":"cosineAnnealingLR","tMax":15}\' (docs/optimizers.md#learning-rate-schedules)', scheduleJson)
     .option('--save <file.safetensors>', 'save the trained network (safetensors, PyTorch Sequential names) with its optimizer state and training run, the scaling and class names `descent inspect` shows; also on Ctrl-C')
     .option('--checkpoint-every <n>', 'with --save: rewrite the checkpoint every n epochs ("2") or steps ("500 steps") while training, so a crash loses at most that much', checkpointInterval)
-    .option('--resume <file.safetensors>', 'continue the run a --save checkpoint holds, bit for bit, with its flags, saving back to it (unless --save names another file); only --epochs, --save, --log, --checkpoint-every, --threads, --kernels, --diagnostics, --json and --quiet may be given anew (other --threads or --kernels than the run had change the order of sums: it then goes on within float32 rounding, not bit for bit)')
+    .option('--resume <file.safetensors>', 'continue the run a --save checkpoint holds, bit for bit, with its flags, saving back to it (unless --save names another file); only --epochs, --save, --log, --checkpoint-every, --threads, --kernels, --diagnostics, --json and --quiet may be given anew (it goes on with the kernel build it trained on where this engine has it; other --threads or --kernels than the run had change the order of sums: it then goes on within float32 rounding, not bit for bit)')
     .option('--log <file.csv>', 'write one CSV row per epoch: epoch, loss, train and validation (or test) metrics, lr, steps, time')
     .option('--json', 'print one JSON object (spec, options, per-epoch history with diagnostics, verdicts, test metrics, time) instead of text')
     .option('--quiet', 'print only the final line')
@@ -273,6 +273,7 @@ export function defaultInit(activation: Activation, synthetic: boolean, model: M
 export async function runTrain(given: TrainFlags, explicit: ReadonlySet<string> = new Set(Object.keys(given))): Promise<void> {
   const resumed = given.resume ? await readResume(given, explicit) : null;
   const flags = resumed?.flags ?? given;
+  if (resumed?.note && !flags.quiet) process.stderr.write(`${resumed.note}\n`);
   if (flags.checkpointEvery && !flags.save) throw new ConfigError('--checkpoint-every needs --save <file.safetensors>, the file it rewrites', 'checkpointEvery', flags.checkpointEvery);
   const synthetic = (SYNTHETIC as readonly string[]).includes(flags.dataset);
   checkDatasetFlags(flags, synthetic);
@@ -355,6 +356,7 @@ export async function runTrain(given: TrainFlags, explicit: ReadonlySet<string> 
       ...(data.labelNames ? { 'descent.cli.classes': JSON.stringify(data.labelNames) } : {}),
       ...(data.featureNames ? { 'descent.cli.features': JSON.stringify(data.featureNames) } : {}),
       [ARGS_KEY]: storedFlags(flags),
+      [KERNELS_KEY]: net.kernels,
       ...extra,
     });
     // The run as onBatchEnd last saw it: what a checkpoint on Ctrl-C snapshots.

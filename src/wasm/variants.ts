@@ -61,9 +61,9 @@ export function kernelSupport(validate?: Validate): KernelSupport {
 }
 
 /**
- * The variant `kernels` stands for on this runtime: `auto` (the default) is simd where it
- * validates, else scalar; `fastest` is relaxed where it validates, else as auto. Forcing
- * `simd` or `relaxed` where the engine lacks it is a ConfigError that says why.
+ * The variant `kernels` stands for on this runtime: `auto` (the default) is the fastest build
+ * the engine validates — relaxed, else simd, else scalar; `fastest` is an older name for `auto`.
+ * Forcing `simd` or `relaxed` where the engine lacks it is a ConfigError that says why.
  */
 export function selectKernels(kernels: KernelsOption = 'auto', validate?: Validate): KernelVariant {
   if (!KERNELS_OPTIONS.includes(kernels)) {
@@ -83,12 +83,11 @@ export function selectKernels(kernels: KernelsOption = 'auto', validate?: Valida
       : 'no SIMD at all (WebAssembly.validate rejects a v128 probe)';
     throw new ConfigError(
       `options.kernels is 'relaxed', but this WebAssembly engine has ${lacks}; Node 20 enables relaxed SIMD only with ` +
-        `\`node --experimental-wasm-relaxed-simd\` (descent never sets engine flags); use 'fastest' to fall back to the best variant available`,
+        `\`node --experimental-wasm-relaxed-simd\` (descent never sets engine flags); use 'auto' to fall back to the best variant available`,
       'options.kernels', kernels);
   }
   if (kernels === 'simd' || kernels === 'relaxed') return kernels;
-  if (kernels === 'fastest' && support.relaxed) return 'relaxed';
-  return support.simd ? 'simd' : 'scalar';
+  return support.relaxed ? 'relaxed' : support.simd ? 'simd' : 'scalar';
 }
 
 /** Network.create's options, checked. */

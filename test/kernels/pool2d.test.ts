@@ -166,6 +166,73 @@ forEachBuild((arena) => {
     });
   });
 
+  describe('2×2 max pooling 2 apart across (kernels of its own: fours along rows, fours down columns, planes as one run)', () => {
+    const options: PoolOptions[] = [];
+    for (const ceilMode of [false, true]) {
+      for (const padding of [0, 1, [0, 1], [1, 0]] as Size[]) options.push({ kernelSize: 2, padding, ceilMode });
+      options.push({ kernelSize: 2, stride: [1, 2], ceilMode }, { kernelSize: 2, stride: [3, 2], ceilMode }, { kernelSize: 2, stride: [3, 2], padding: 1, ceilMode });
+    }
+    /** Random values, a third of them ties, signed zeros, ±∞ or NaN. */
+    const values = (r: ReturnType<typeof prng>, n: number) => Float32Array.from({ length: n }, () =>
+      r.next() < 0.35 ? [0, -0, 1, -1, Infinity, -Infinity, NaN][r.int(7)] : r.uniform(-3, 3));
+
+    it('every height 1…10 and width 1…27 over 2 rows of 3 channels, strides 1…3 down, paddings and ceil mode', () => {
+      const r = prng(21);
+      let ran = 0;
+      for (const o of options) {
+        for (let height = 1; height <= 10; height++) {
+          for (let width = 1; width <= 27; width++) {
+            let l: PoolLayer;
+            try { l = resolvePool('maxpool2d', [3, height, width], o); } catch { continue; }
+            w.reset();
+            check(w, l, 2, values(r, 2 * l.inputs), r.f32s(2 * l.outputs, -1, 1), `${JSON.stringify(o)} ${height}×${width}`);
+            ran++;
+          }
+        }
+      }
+      expect(ran).toBeGreaterThan(2500);
+    });
+
+    it('ties, signed zeros and NaNs of different payloads at every place of a window in every lane: z is its argmax\'s value, bit for bit', () => {
+      // The 4⁴ arrangements of four values in a window's four taps (row-major: ATen's scan),
+      // NaNs told apart by payload and sign. With 13 outputs across (three fours along the
+      // row, one column down) and 5 output rows per plane (fours down a column crossing into
+      // the next plane), every arrangement lands in every lane over 13 shifts.
+      const bits = [0x3f800000, 0x00000000, 0x80000000, 0x7fc00001, 0xffc00002] as const; // 1, +0, −0, NaN, −NaN
+      const taps = [1, 2, 3, 4] as const;
+      const arrangements: number[][] = [];
+      for (let i = 0; i < 5 ** 4; i++) arrangements.push(taps.map((_, t) => bits[Math.floor(i / 5 ** t) % 5]));
+      const [OH, OW] = [5, 13];
+      for (const padding of [0, [0, 1]] as Size[]) {
+        const l = resolvePool('maxpool2d', [2, 2 * OH, 2 * OW], { kernelSize: 2, padding });
+        const [oh, ow] = [l.shape[1], l.shape[2]];
+        const planes = Math.ceil(arrangements.length / (oh * ow)) + 1;
+        const rows = Math.ceil(planes / 2);
+        for (let shift = 0; shift < ow; shift++) {
+          w.reset();
+          const x = new Uint32Array(rows * l.inputs).fill(0xbf800000); // −1 outside every arranged window
+          const W = 2 * OW, p = padding === 0 ? 0 : 1;
+          for (let o = 0; o < rows * l.outputs; o++) {
+            const plane = Math.floor(o / (oh * ow)), i = Math.floor((o % (oh * ow)) / ow), j = o % ow;
+            const a = arrangements[(o + shift) % arrangements.length];
+            // Windows cut by the padding keep −1: only whole windows take arrangements.
+            const c = 2 * j - p;
+            if (c < 0 || c + 1 >= W) continue;
+            const at = plane * (l.inputs / 2) + 2 * i * W + c;
+            [x[at], x[at + 1], x[at + W], x[at + W + 1]] = a;
+          }
+          const xf = new Float32Array(x.buffer);
+          const got = check(w, l, rows, xf, new Float32Array(rows * l.outputs).fill(1), `padding ${JSON.stringify(padding)} shift ${shift}`);
+          const zBits = new Uint32Array(got.z.buffer);
+          for (let o = 0; o < zBits.length; o++) {
+            const tap = Math.floor(o / (oh * ow)) * (l.inputs / 2) + got.argmax![o];
+            if (zBits[o] !== x[tap]) expect.fail(`z[${o}] bits ${zBits[o].toString(16)} vs its argmax's ${x[tap].toString(16)}`);
+          }
+        }
+      }
+    });
+  });
+
   it('random shapes, kernels, strides, paddings, dilations, ceil mode and divisors; ties, NaN, ±∞ and signed zeros (fast-check)', () => {
     const arb = fc.record({
       type: fc.constantFrom<PoolType>('maxpool2d', 'avgpool2d'),
@@ -240,6 +307,22 @@ forEachBuild((arena) => {
       expect(new Int32Array(w.memory.buffer, pArg, 1)[0]).toBe(-1);
       w.k.maxPool2dLayerBackward(block, pDz, pX, pDx, 1);
       expectSame(w.read(pDx, 1), [0], 'dx');
+    });
+
+    it('windows that share no element skip the ones without a tap inside, four at a time too (kernel-side)', () => {
+      // 1×3 planes, kernel 1×2 dilated 3, stride 4, padding 1, four outputs: taps (−1, 2), (3, 6),
+      // (7, 10), (11, 14): only the first window has one inside. Two planes (rows).
+      const words = new Int32Array(PASS.LAYER_WORDS);
+      const pX = w.f32([7, 8, 9, 1, 2, 3]), pZ = w.alloc(8), pArg = w.alloc(8);
+      const pDz = w.f32([5, 6, 7, 8, 1, 2, 3, 4]), pDx = w.alloc(6);
+      words.set([LAYER_KINDS.indexOf(maxpool2d as never), 3, 4, 0, 0, 0, pZ, pZ, 0, 0, pArg, 0]);
+      words.set([1, 1, 3, 1, 4, 1, 2, 1, 4, 0, 1, 1, 3], LAYER.COMMON);
+      const block = w.i32(words);
+      w.k.maxPool2dLayerForward(block, pX, 2);
+      expectSame(w.read(pZ, 8), [9, -Infinity, -Infinity, -Infinity, 3, -Infinity, -Infinity, -Infinity], 'z');
+      expect(Array.from(new Int32Array(w.memory.buffer, pArg, 8))).toEqual([2, -1, -1, -1, 2, -1, -1, -1]);
+      w.k.maxPool2dLayerBackward(block, pDz, pX, pDx, 2);
+      expectSame(w.read(pDx, 6), [0, 0, 5, 0, 0, 1], 'dx');
     });
   });
 
