@@ -1,7 +1,7 @@
 // The module's exports, grouped by concern. Every kernel is a function of byte offsets into
 // the host-owned memory, sizes and scalars; none allocates. The codes and layout words they
 // read are the ABI's (abi.ts; docs/design.md).
-export { heapBase, gatherRows, fillF32, addF32 } from "./memory";
+export { heapBase, gatherRows, fillF32, addF32, claimLines } from "./memory";
 export { denseForward, denseBackwardInput, denseBackwardParams } from "./dense";
 // A conv2d layer's forward and backward on its descriptor block, for the kernel tests and the bench.
 export { conv2dLayerForward, conv2dLayerBackward } from "./conv2d";

@@ -37,3 +37,13 @@ export function addF32(dst: usize, src: usize, count: i32): void {
   }
   for (; o < end; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
 }
+
+/**
+ * Rewrites the first value of every 64-byte line over `count` f32 values at `ptr`: takes those
+ * cache lines for writing, all at once, before an update writes them (another core read them in
+ * its pass, and a write to a line it holds must first take it back).
+ */
+export function claimLines(ptr: usize, count: i32): void {
+  const end = ptr + (<usize>count << 2);
+  for (let o = ptr; o < end; o += 64) store<u32>(o, load<u32>(o));
+}

@@ -53,6 +53,7 @@ export type Kernels = {
   markActiveUnits(lastActive: Ptr, a: Ptr, rows: number, units: number, stamp: number): void;
   measureNextUpdate(regions: Ptr, regionCount: number, scratch: Ptr, withGradients: number): void;
   valueRange(range: Ptr, p: Ptr, n: number): void;
+  claimLines(ptr: Ptr, count: number): void;
   histogram(counts: Ptr, bins: number, range: Ptr, p: Ptr, n: number): void;
 } & { [R in OptimizerType as `${R}Step`]: StepKernel };
 

@@ -10,7 +10,7 @@ const STEP_ARITY = Object.fromEntries(OPTIMIZERS.map((o) => [`${o}Step`, 7])) as
 
 /** Every kernel with its parameter count, checked against `Kernels` by the compiler. */
 export const KERNEL_ARITY: { readonly [K in keyof Kernels]: Parameters<Kernels[K]>['length'] } = {
-  heapBase: 0, gatherRows: 5, fillF32: 3, addF32: 3,
+  heapBase: 0, gatherRows: 5, fillF32: 3, addF32: 3, claimLines: 2,
   denseForward: 7, denseBackwardInput: 6, denseBackwardParams: 7,
   conv2dLayerForward: 3, conv2dLayerBackward: 5,
   activationForward: 4, activationBackward: 6,

@@ -16,6 +16,7 @@ forEachBuild((arena) => {
     const labels = w.i32(Int32Array.from({ length: 64 }, () => r.int(64)));
     w.k.gatherRows(a, b, labels, 64, 64 * 4);
     w.k.fillF32(c, n, 0.5);
+    w.k.claimLines(f, n);
     w.k.denseForward(a, b, c, d, 64, 64, 64);
     w.k.denseBackwardInput(a, b, c, 64, 64, 64);
     w.k.denseBackwardParams(a, e, b, c, 64, 64, 64);
@@ -76,6 +77,23 @@ forEachBuild((arena) => {
       const pOut = w.alloc(3), pI = w.i32([2, 0]);
       w.k.gatherRows(pOut, pB, pI, 2, 6);
       expect(Array.from(w.bytes.subarray(pOut, pOut + 12))).toEqual([...bytes.subarray(12, 18), ...bytes.subarray(0, 6)]);
+    });
+
+    it('claimLines leaves every value bit for bit as it was, at any alignment and length', () => {
+      const r = prng(5);
+      for (const offset of [0, 1, 4, 15]) {
+        for (const count of [0, 1, 15, 16, 17, 100]) {
+          w.reset();
+          const values = r.f32s(count + 40, -1, 1);
+          // Signed zero, a subnormal, NaN with a payload and infinities among them: rewritten as bits, not as numbers.
+          const bits = new Uint32Array(values.buffer);
+          [0x80000000, 0x00000001, 0x7fc01234, 0xffc00001, 0x7f800000].forEach((b, i) => { bits[(i * 7) % bits.length] = b; });
+          const p = w.f32(values);
+          const before = Array.from(new Uint32Array(w.memory.buffer, p, values.length));
+          w.k.claimLines(p + offset * 4, count);
+          expect(Array.from(new Uint32Array(w.memory.buffer, p, values.length))).toEqual(before);
+        }
+      }
     });
 
     it('fillF32 writes exactly `count` copies of the value, signed zero and NaN included', () => {
