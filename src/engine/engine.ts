@@ -30,7 +30,7 @@ const MAX_BYTES = 2 ** 31;
  */
 export interface ParallelPasses {
   trainPass(x: number, y: number, rows: number): void;
-  begin(x: number, y: number, rows: number, sharesUpdate?: boolean): void;
+  begin(x: number, y: number, rows: number, sharesUpdate?: boolean, direct?: boolean): void;
   /** Given `optimizer` (a step begun with `sharesUpdate` that nothing else reads the gradient of), also applies its update. */
   end(optimizer?: OptimizerState | null): void;
   /** The update of a step begun with `sharesUpdate`, after `end`; null: none (the workers are released). */

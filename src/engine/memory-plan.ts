@@ -117,8 +117,8 @@ export const HISTOGRAM_MAX_BINS = 256;
 /** Kinds of histogram per layer: weights, weight gradients, outputs. */
 export const HISTOGRAM_KINDS = 3;
 /** The thread control words (threads.ts): a header, then a row per thread (this one first). */
-export const CONTROL_HEADER_WORDS = 20;
-export const CONTROL_ROW_WORDS = 4;
+export const CONTROL_HEADER_WORDS = 24;
+export const CONTROL_ROW_WORDS = 5;
 /** Bytes of the thread control words for `threads` threads. */
 export const controlBytes = (threads: number): number => 4 * (CONTROL_HEADER_WORDS + CONTROL_ROW_WORDS * threads);
 /** Optimizer state slots per parameter. */

@@ -127,8 +127,17 @@ export class BatchStepper {
       // Threads that may block share the update too, but for a diagnostics reporting step's,
       // which this thread measures as it runs it whole.
       this.sharedUpdate = e.parallel.canBlock && !(this.diagnostics !== null && this.diagnostics.active);
-      e.parallel.begin(e.xBatch, e.yBatch, count, this.sharedUpdate);
+      e.parallel.begin(e.xBatch, e.yBatch, count, this.sharedUpdate, this.directUpdate);
     } else e.trainPass(e.xBatch, e.yBatch, count);
+  }
+
+  /**
+   * Whether this step's shared update runs inside the threads' end, each chunk right after its
+   * sum, with no handshake between the sum and the update: when nothing has to see the whole
+   * gradient first (no guard, no clipping).
+   */
+  private get directUpdate(): boolean {
+    return this.sharedUpdate && this.guard === null && !clips(this.optimizer.options);
   }
 
   /** Whether the pass `begin` started has finished on every thread. */
@@ -140,9 +149,7 @@ export class BatchStepper {
   end(): number {
     const e = this.e;
     const o = this.optimizer.options;
-    // A shared update nothing has to see the whole gradient before (no guard, no clipping)
-    // runs inside the threads' end, with no handshake between the sum and the update.
-    const direct = this.sharedUpdate && this.guard === null && !clips(o);
+    const direct = this.directUpdate;
     e.parallel?.end(direct ? this.optimizer : null);
     this.diagnostics?.afterGradients();
     const count = this.pending;
