@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildPeak, CLOCKS, loadPeakLoops, median, peakWindow, PEAK_BUILDS } from './peak.mjs';
 import { CASES, flopsPerStep, ADAM } from './cases.mjs';
-import { memoryImport } from './wasm-memory.mjs';
+import { kernelInstance } from './wasm-memory.mjs';
 import { cpuMs, flag } from './micro.mjs';
 
 const ROOT = new URL('..', import.meta.url);
@@ -32,14 +32,9 @@ const HP = { STEP_SIZE: 0, BC2_SQRT: 1, BETA1: 2, BETA2: 3, EPS: 4, WEIGHT_DECAY
 
 /** An instance of the build with p, g, m, v of n values; `dead`: every third value a dead unit's. */
 function setUp(module, bytes, n, dead) {
-  const limits = memoryImport(bytes);
-  const memory = new WebAssembly.Memory({ initial: limits.initial, ...(limits.shared ? { shared: true, maximum: limits.maximum } : {}) });
-  const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } }).exports;
-  let top = (ex.heapBase() + 63) & ~63;
-  const alloc = (words) => { const p = top; top = (top + words * 4 + 63) & ~63; return p; };
+  const { ex, memory, alloc, grow } = kernelInstance(module, bytes, 64);
   const hp = alloc(HP.WORDS * 2), p = alloc(n), g = alloc(n), m = alloc(n), v = alloc(n);
-  const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
-  if (need > 0) memory.grow(need);
+  grow();
   const f32 = new Float32Array(memory.buffer), f64 = new Float64Array(memory.buffer);
   // Step 1000 of the bench's Adam; values of a trained MLP's magnitude.
   const t = 1000;

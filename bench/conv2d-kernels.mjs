@@ -15,7 +15,7 @@ import { resolveSpec } from '../dist/model/spec.js';
 import { conv2d } from '../dist/model/conv2d.js';
 import { median } from './peak.mjs';
 import { rng } from './cases.mjs';
-import { memoryImport } from './wasm-memory.mjs';
+import { kernelInstance } from './wasm-memory.mjs';
 import { cpuMs, flag } from './micro.mjs';
 import { relaxedSupported } from './relaxed.mjs';
 
@@ -74,20 +74,15 @@ function benchModule(file) {
   if (!WebAssembly.validate(bytes)) return { file, na: 'this node cannot compile it' };
   const module = new WebAssembly.Module(bytes);
   if (!WebAssembly.Module.exports(module).some((e) => e.name === 'conv2dLayerForward')) return { file, na: 'no conv2d exports' };
-  const limits = memoryImport(bytes);
   const results = [];
   for (const rows of BATCHES) {
     for (const { name, spec: l } of LAYERS) {
-      const memory = new WebAssembly.Memory({ initial: limits.initial, ...(limits.shared ? { shared: true, maximum: limits.maximum } : {}) });
-      const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } }).exports;
-      let top = (ex.heapBase() + 15) & ~15;
-      const alloc = (floats) => { const p = top; top = (top + floats * 4 + 15) & ~15; return p; };
+      const { ex, memory, alloc, grow } = kernelInstance(module, bytes);
       const nParams = l.outChannels * l.inChannels * l.kernelSize[0] * l.kernelSize[1] + (l.bias ? l.outChannels : 0);
       const block = alloc(LAYER.WORDS), x = alloc(rows * l.inputs), params = alloc(nParams), grads = alloc(nParams);
       const z = alloc(rows * l.outputs), dz = alloc(rows * l.outputs), dx = alloc(rows * l.inputs);
       const scratch = alloc(conv2d.scratch(l, rows));
-      const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
-      if (need > 0) memory.grow(need);
+      grow();
       const f32 = new Float32Array(memory.buffer), i32 = new Int32Array(memory.buffer);
       const rand = rng(1234);
       for (const [p, n] of [[x, rows * l.inputs], [params, nParams], [dz, rows * l.outputs]]) for (let i = 0; i < n; i++) f32[(p >> 2) + i] = rand() - 0.5;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { CLOCKS, adjacentPeak, fractionOfPeak, loadPeakLoops, median, peakWindow, summarizePeak, timeFlops } from './peak.mjs';
 import { relaxedSupported } from './relaxed.mjs';
 import { rng } from './cases.mjs';
-import { memoryImport } from './wasm-memory.mjs';
+import { kernelInstance } from './wasm-memory.mjs';
 
 const { files, ms, windows } = JSON.parse(process.argv[2]);
 const ROOT = new URL('..', import.meta.url);
@@ -28,7 +28,7 @@ const modules = files.map((file) => {
   const other = WebAssembly.Module.imports(module).filter((i) => !(i.module === 'env' && (i.name === 'memory' || i.name === 'abort')));
   if (other.length) return { file, na: `imports ${other.map((i) => `${i.module}.${i.name}`).join(', ')} besides env.memory and env.abort` };
   // The relaxed builds may use relaxed_madd, so the relaxed peak bounds them.
-  return { file, relaxed: /relaxed/.test(file), kernels: gemm(module, memoryImport(bytes)) };
+  return { file, relaxed: /relaxed/.test(file), kernels: gemm(module, bytes) };
 });
 
 // Warm-up: V8 starts wasm in its baseline compiler and tiers hot functions up to TurboFan,
@@ -72,27 +72,12 @@ const out = modules.map(({ file, na, relaxed, kernels: ks }) => (na ? { file, na
 }));
 process.stdout.write(JSON.stringify({ relaxedRuntime: relaxedSupported(), windowMs: ms, windows, peak, shape: { M, K, N }, modules: out }));
 
-function gemm(module, limits) {
-  // A memory the import accepts: a threads build wants a shared one with a maximum.
-  const memory = new WebAssembly.Memory({
-    initial: limits.initial,
-    ...(limits.maximum !== undefined ? { maximum: limits.maximum } : {}),
-    ...(limits.shared ? { shared: true } : {}),
-  });
-  // abort: the kernels stop on an impossible code (never here).
-  const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } }).exports;
-  // Buffers from heapBase up, each 16-byte aligned; memory grows before any view is made
-  // (growing detaches views).
-  let top = (ex.heapBase() + 15) & ~15;
-  const alloc = (floats) => {
-    const p = top;
-    top = (top + floats * 4 + 15) & ~15;
-    return p;
-  };
+function gemm(module, bytes) {
+  // A memory the import accepts (a threads build wants a shared one), buffers from heapBase up.
+  const { ex, memory, alloc, grow } = kernelInstance(module, bytes);
   const X = alloc(M * K), W = alloc(N * K), b = alloc(N), Y = alloc(M * N);
   const dY = alloc(M * N), dW = alloc(N * K), db = alloc(N), dX = alloc(M * K);
-  const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
-  if (need > 0) memory.grow(need);
+  grow();
   const f32 = new Float32Array(memory.buffer); // a SharedArrayBuffer for a shared memory
   const rand = rng(128784256);
   for (const [p, n] of [[X, M * K], [W, N * K], [b, N], [dY, M * N]]) {

@@ -20,7 +20,7 @@ import { OptionsReader } from '../dist/util/options.js';
 import { median } from './peak.mjs';
 import { rng } from './cases.mjs';
 import { LENET_SPEC } from './lenet-case.mjs';
-import { memoryImport } from './wasm-memory.mjs';
+import { kernelInstance } from './wasm-memory.mjs';
 import { cpuMs, flag } from './micro.mjs';
 
 const ROOT = new URL('..', import.meta.url);
@@ -87,15 +87,10 @@ const locate = (file) => (existsSync(file) ? resolve(file) : new URL(file, ROOT)
 
 /** One instance of a build with the layer's buffers laid out and filled: its calls and its results. */
 function setUp(module, bytes, l, rows) {
-  const limits = memoryImport(bytes);
-  const memory = new WebAssembly.Memory({ initial: limits.initial, ...(limits.shared ? { shared: true, maximum: limits.maximum } : {}) });
-  const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } }).exports;
-  let top = (ex.heapBase() + 15) & ~15;
-  const alloc = (count) => { const p = top; top = (top + count * 4 + 15) & ~15; return p; };
+  const { ex, memory, alloc, grow } = kernelInstance(module, bytes);
   const block = alloc(LAYER.WORDS), x = alloc(rows * l.inputs), z = alloc(rows * l.outputs);
   const argmax = alloc(maxpool2d.scratch(l, rows)), dz = alloc(rows * l.outputs), dx = alloc(rows * l.inputs);
-  const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
-  if (need > 0) memory.grow(need);
+  grow();
   const f32 = new Float32Array(memory.buffer), i32 = new Int32Array(memory.buffer);
   // x as a ReLU leaves it (about half zeros, so ties), dz plain.
   const rand = rng(4321);

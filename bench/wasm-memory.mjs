@@ -50,3 +50,32 @@ export function memoryImport(bytes) {
   }
   return null;
 }
+
+/**
+ * An instance of a kernel module (`bytes` compiled as `module`) on a fresh memory of the kind
+ * it imports, and a bump allocator over it from heapBase(): `alloc(floats)` returns a byte
+ * offset aligned to `align` bytes; `grow()` makes the memory hold all that was allocated —
+ * call it before making views (growing detaches them). The micro-benches lay out their
+ * buffers this way.
+ */
+export function kernelInstance(module, bytes, align = 16) {
+  const limits = memoryImport(bytes);
+  const memory = new WebAssembly.Memory({ initial: limits.initial, ...(limits.shared ? { shared: true, maximum: limits.maximum } : {}) });
+  // abort: the kernels stop on an impossible code (never in a bench).
+  const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel abort'); } } }).exports;
+  const mask = align - 1;
+  let top = (ex.heapBase() + mask) & ~mask;
+  return {
+    ex,
+    memory,
+    alloc(floats) {
+      const p = top;
+      top = (top + floats * 4 + mask) & ~mask;
+      return p;
+    },
+    grow() {
+      const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
+      if (need > 0) memory.grow(need);
+    },
+  };
+}
