@@ -1,6 +1,6 @@
 // exp, tanh and sigmoid for f32 and f32x4 alike (see lanes.ts), within a few f32 ulps of
 // the exact values: the activations use them so tanh and sigmoid run four lanes at a time.
-import { absOf, add, copySign, div, maxOf, minOf, mul, ROUNDING_MAGIC, scaleByPow2, selectSmall, splat, sub } from "./lanes";
+import { absOf, add, clampOf, copySign, div, mul, ROUNDING_MAGIC, scaleByPow2, selectSmall, splat, sub } from "./lanes";
 
 const LOG2E: f32 = 1.4426950408889634;
 // ln 2 split so k·LN2_HI is exact for |k| ≤ 128 (Cody–Waite reduction).
@@ -12,7 +12,7 @@ const EXP_MIN: f32 = -87.33654; // ln(smallest normal f32)
 /** eˣ: x = k·ln2 + r with |r| ≤ ln2/2, a degree-7 Taylor polynomial for eʳ, scaled by 2ᵏ. */
 // @ts-ignore: decorator
 @inline export function expOf<T>(x: T): T {
-  const xc = minOf<T>(maxOf<T>(x, splat<T>(EXP_MIN)), splat<T>(EXP_MAX));
+  const xc = clampOf<T>(x, splat<T>(EXP_MIN), splat<T>(EXP_MAX));
   // k = round(x·log₂e), kept both as a float (for the reduction) and in kf's bits (for 2ᵏ).
   const kf = add<T>(mul<T>(xc, splat<T>(LOG2E)), splat<T>(ROUNDING_MAGIC));
   const k = sub<T>(kf, splat<T>(ROUNDING_MAGIC));
