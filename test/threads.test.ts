@@ -60,6 +60,40 @@ describe('threads', () => {
     expect(run()).toEqual(run());
   });
 
+  it.each([[2, 1], [3, 1], [3, 2]])('%i threads on batches of %i rows (fewer than the threads) train on this thread alone: exactly one thread\'s parameters', (threads, batch) => {
+    const options = { optimizer: { type: 'adam', lr: 0.01 } as const, batchSize: batch, epochs: 1, shuffle: false, ...off };
+    const rows = { x: data.x.slice(0, 24), y: data.y.slice(0, 24) };
+    const one = Network.create(spec, loadTestModule());
+    const many = threaded(threads);
+    one.fitSync(rows.x, rows.y, options);
+    many.fitSync(rows.x, rows.y, options);
+    const bits = (n: Network) => n.getParameters().flatMap((l) => [...new Uint32Array(l.weight.buffer), ...new Uint32Array(l.bias.buffer)]);
+    expect(bits(many)).toEqual(bits(one));
+    // A full batch afterwards goes through the workers again, and still trains as one thread does.
+    const after = { ...options, batchSize: 12 };
+    one.fitSync(rows.x, rows.y, after);
+    many.fitSync(rows.x, rows.y, after);
+    const a = one.getParameters(), b = many.getParameters();
+    a.forEach((l, i) => l.weight.forEach((w, j) => expect(Math.abs(w - b[i].weight[j])).toBeLessThan(1e-4 + 1e-3 * Math.abs(w))));
+    many.dispose();
+  });
+
+  it('leaves the workers out of a step on fewer rows than threads', () => {
+    // Workers whose pass traps: a step they take part in fails.
+    const net = Network.create(spec, threadedModule, {
+      kernels: testKernels,
+      threads: 2,
+      spawnWorker: (source, workerData) => spawnWorker(source.replace('k.trainPass(desc)', 'k.trainPass(0x7ffffff0)'), workerData),
+    });
+    const before = net.getParameters();
+    net.fitSync(data.x.slice(0, 5), data.y.slice(0, 5), { optimizer: { type: 'adam' }, batchSize: 1, ...off });
+    const trained = net.getParameters();
+    expect(trained).not.toEqual(before);
+    expect(() => net.fitSync(data.x, data.y, { optimizer: { type: 'adam' }, batchSize: 2, ...off })).toThrow(expect.objectContaining({ name: 'StateError', path: 'threads' }));
+    expect(net.getParameters()).toEqual(trained);
+    net.dispose();
+  });
+
   it('dispose ends the workers', async () => {
     const workers: Worker[] = [];
     const net = Network.create(spec, threadedModule, {
