@@ -20,6 +20,12 @@ const threadedModule = loadThreadsModule();
 const spec: NetworkSpec = { inputs: 2, layers: [{ units: 16, activation: 'tanh' }, { units: 8, activation: 'relu' }, { units: 2 }], loss: 'softmax_cross_entropy', seed: 5 };
 const data = xorData(300, 7);
 const threaded = (threads: number) => Network.create(spec, threadedModule, { kernels: testKernels, threads, spawnWorker });
+/** A network on 2 threads whose workers' pass traps: it points at an address past the end of memory. */
+const withTrappingWorkers = () => Network.create(spec, threadedModule, {
+  kernels: testKernels,
+  threads: 2,
+  spawnWorker: (source, workerData) => spawnWorker(source.replace('k.trainPass(desc)', 'k.trainPass(0x7ffffff0)'), workerData),
+});
 // The spec's default init trips the pre-flight check (signal shrink); threads are the subject here.
 const off = { preflight: 'off' } as const;
 
@@ -79,12 +85,8 @@ describe('threads', () => {
   });
 
   it('leaves the workers out of a step on fewer rows than threads', () => {
-    // Workers whose pass traps: a step they take part in fails.
-    const net = Network.create(spec, threadedModule, {
-      kernels: testKernels,
-      threads: 2,
-      spawnWorker: (source, workerData) => spawnWorker(source.replace('k.trainPass(desc)', 'k.trainPass(0x7ffffff0)'), workerData),
-    });
+    // A step the workers take part in fails.
+    const net = withTrappingWorkers();
     const before = net.getParameters();
     net.fitSync(data.x.slice(0, 5), data.y.slice(0, 5), { optimizer: { type: 'adam' }, batchSize: 1, ...off });
     const trained = net.getParameters();
@@ -112,11 +114,7 @@ describe('threads', () => {
   });
 
   it('a worker whose pass traps fails the step with a StateError instead of hanging', () => {
-    const net = Network.create(spec, threadedModule, {
-      threads: 2,
-      // Point the worker's pass at an address past the end of memory: the kernel traps.
-      spawnWorker: (source, workerData) => spawnWorker(source.replace('k.trainPass(desc)', 'k.trainPass(0x7ffffff0)'), workerData),
-    });
+    const net = withTrappingWorkers();
     const before = net.getParameters();
     expect(() => net.fitSync(data.x, data.y, { optimizer: { type: 'adam' }, ...off })).toThrow(expect.objectContaining({ name: 'StateError', path: 'threads' }));
     expect(net.getParameters()).toEqual(before);
