@@ -3,7 +3,8 @@
 // square per channel of each conv layer, for a test digit, then for the digit drawn on the pad,
 // then for another test digit chosen in its field), the MLP beside it reports its test accuracy
 // on the same digits, and the model is in the link. The other presets build and step; batch
-// norm refuses batches of one row with the library's message. No console error or warning.
+// norm refuses batches of one row with the library's message; every model name shows whole in
+// its menu at 1280 and 390 px. No console error or warning.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { useDemo } from './page.js';
@@ -140,6 +141,25 @@ describe('the playground’s CNNs on MNIST', () => {
       const params = hashParams(page);
       expect(params.get('pgm.model')).toBe('lenet');
       expect(params.get('pgm.digit')).toBe('7');
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it.each([1280, 390])('every model name is shown whole in the model menu at %i px', async (width) => {
+    const { page, problems, close } = await demo.open({ hash: 'pg.data=mnist&pgm.model=lenet-bn', width });
+    try {
+      // The text's width in the select's own font against the room the closed select gives it
+      // (its content box less the arrow's ~24 px).
+      const names = await page.$eval(`${P} select[name=model]`, (s) => {
+        const select = s as HTMLSelectElement;
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = getComputedStyle(select).font;
+        return [...select.options].map((o) => ({ name: o.text, text: ctx.measureText(o.text).width, room: select.clientWidth - 24 }));
+      });
+      expect(names.length).toBeGreaterThanOrEqual(5);
+      for (const n of names) expect(n.text, n.name).toBeLessThanOrEqual(n.room);
       expect(problems).toEqual([]);
     } finally {
       await close();

@@ -78,6 +78,8 @@ export interface SelectOptions<T extends string> {
   value: T;
   onChange: (v: T) => void;
   name?: string;
+  /** Options too long for the side column's select: the select takes the whole row, its label above it. */
+  wide?: boolean;
 }
 
 export function select<T extends string>(o: SelectOptions<T>): Control<T> {
@@ -89,7 +91,7 @@ export function select<T extends string>(o: SelectOptions<T>): Control<T> {
   }
   input.value = o.value;
   input.addEventListener('change', () => o.onChange(input.value as T));
-  const root = el('div', { className: 'control select' }, el('label', { htmlFor: id }, o.label), input);
+  const root = el('div', { className: o.wide ? 'control select wide' : 'control select' }, el('label', { htmlFor: id }, o.label), input);
   return { root, input, get: () => input.value as T, set: (v) => { input.value = v; } };
 }
 

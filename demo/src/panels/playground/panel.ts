@@ -180,7 +180,7 @@ export function playgroundPanel(): Panel {
     });
     const netGroup = group('Network');
     if (d === 'mnist') {
-      netGroup.append(select({ label: 'model', name: 'model', options: MODELS, value: model(), onChange: (m) => update({ model: m }, true) }).root);
+      netGroup.append(select({ label: 'model', name: 'model', options: MODELS, value: model(), wide: true, onChange: (m) => update({ model: m }, true) }).root);
       if (cnn) {
         netGroup.append(el('p', { className: 'pg-hint' }, 'The CNN’s layers (input 1 × 28 × 28):'), cnnLayerList,
           el('p', { className: 'pg-hint' }, 'An MLP of the hidden layers below trains beside it on the same batches, with the same optimizer and seed, so their test accuracies compare.'));
