@@ -156,7 +156,7 @@ describe('the playground’s CNNs on MNIST', () => {
         const select = s as HTMLSelectElement;
         const ctx = document.createElement('canvas').getContext('2d')!;
         ctx.font = getComputedStyle(select).font;
-        return [...select.options].map((o) => ({ name: o.text, text: ctx.measureText(o.text).width, room: select.clientWidth - 24 }));
+        return Array.from(select.options, (o) => ({ name: o.text, text: ctx.measureText(o.text).width, room: select.clientWidth - 24 }));
       });
       expect(names.length).toBeGreaterThanOrEqual(5);
       for (const n of names) expect(n.text, n.name).toBeLessThanOrEqual(n.room);
