@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { buildPeak, CLOCKS, loadPeakLoops, median, peakWindow, PEAK_BUILDS } from './peak.mjs';
 import { CASES, flopsPerStep, ADAM } from './cases.mjs';
 import { kernelInstance } from './wasm-memory.mjs';
-import { cpuMs, flag } from './micro.mjs';
+import { flag, timeWindow, warmUp } from './micro.mjs';
 
 const ROOT = new URL('..', import.meta.url);
 const MS = Number(flag('ms', 200));
@@ -51,17 +51,6 @@ function setUp(module, bytes, n, dead) {
   return () => ex.adamStep(p, g, m, v, 0, n, hp);
 }
 
-/** ms of CPU time per call of `run`, over about `ms` of wall time (calls in bursts of ~1 ms: the CPU clock is a system call). */
-function timeCalls(run, ms, burst) {
-  let calls = 0;
-  const c0 = cpuMs();
-  const t0 = performance.now();
-  do {
-    for (let i = 0; i < burst; i++) run();
-    calls += burst;
-  } while (performance.now() - t0 < ms);
-  return (cpuMs() - c0) / calls;
-}
 
 const locate = (file) => (existsSync(file) ? resolve(file) : new URL(file, ROOT));
 const bytes = readFileSync(locate(FILE));
@@ -74,17 +63,13 @@ for (const [where, n] of SIZES) {
   // A dead unit is a row of 784 weights: only the larger sets hold whole rows of both kinds.
   for (const dead of n >= 16_384 ? [false, true] : [false]) {
     const run = setUp(module, bytes, n, dead);
-    for (let i = 0; i < 20; i++) run(); // past the baseline compiler
-    const t0 = performance.now();
-    run();
-    const burst = Math.max(1, Math.round(1 / Math.max(performance.now() - t0, 1e-4)));
-    runs.push({ where, n, dead, run, burst, ms: [] });
+    runs.push({ where, n, dead, run, burst: warmUp(run, MS / 2), ms: [] });
   }
 }
 const peaks = [];
 for (let w = 0; w < WINDOWS; w++) {
   peaks.push(peakWindow(loops, MS / 2, CLOCKS.cpu).mulAdd);
-  for (const r of runs) r.ms.push(timeCalls(r.run, MS, r.burst));
+  for (const r of runs) r.ms.push(timeWindow(r.run, MS, r.burst));
 }
 peaks.push(peakWindow(loops, MS / 2, CLOCKS.cpu).mulAdd);
 

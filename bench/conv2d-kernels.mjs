@@ -13,10 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolveSpec } from '../dist/model/spec.js';
 import { conv2d } from '../dist/model/conv2d.js';
-import { median } from './peak.mjs';
 import { rng } from './cases.mjs';
+import { LENET_SPEC } from './lenet-case.mjs';
 import { kernelInstance } from './wasm-memory.mjs';
-import { cpuMs, flag } from './micro.mjs';
+import { flag, measure, stepRows } from './micro.mjs';
 import { relaxedSupported } from './relaxed.mjs';
 
 const ROOT = new URL('..', import.meta.url);
@@ -31,43 +31,11 @@ const JSON_OUT = process.argv.includes('--json');
 // Layer block words (src/wasm/abi.ts LAYER, assembly/abi.ts LAYER_*; const enums, so not in dist/).
 const LAYER = { KIND: 0, INPUTS: 1, OUTPUTS: 2, PARAMS: 4, GRADS: 5, Z: 6, A: 7, SCRATCH: 10, COMMON: 12, WORDS: 28 };
 
-// The LeNet-5 of the target: conv 6@5×5 pad 2 → relu → pool 2 → conv 16@5×5 → relu → pool 2 →
-// flatten → dense 120 relu → 84 relu → 10 (bench/conv2d_pytorch.py builds the same).
-const LENET = {
-  inputs: [1, 28, 28],
-  layers: [
-    { type: 'conv2d', outChannels: 6, kernelSize: 5, padding: 2, activation: 'relu' },
-    { type: 'maxpool2d', kernelSize: 2 },
-    { type: 'conv2d', outChannels: 16, kernelSize: 5, activation: 'relu' },
-    { type: 'maxpool2d', kernelSize: 2 },
-    { type: 'flatten' },
-    { units: 120, activation: 'relu' }, { units: 84, activation: 'relu' }, { units: 10 },
-  ],
-  loss: 'softmax_cross_entropy',
-  seed: 1,
-};
-const lenet = resolveSpec(LENET);
+// LeNet-5 (bench/lenet-case.mjs; bench/conv2d_pytorch.py builds the same).
+const lenet = resolveSpec(LENET_SPEC);
 const LAYERS = lenet.layers.filter((l) => l.type === 'conv2d').map((l, i) => ({ name: `conv${i + 1}`, spec: l }));
 const flopOf = (l, rows) => 2 * rows * l.outChannels * l.inChannels * l.kernelSize[0] * l.kernelSize[1] * l.shape[1] * l.shape[2];
 
-/** ms of CPU time per call of each function, taking turns for WINDOWS windows of about MS ms: { name: { median, best } }. */
-function measure(fns) {
-  for (const f of fns) { // warm-up: tier up to TurboFan
-    const t0 = cpuMs();
-    while (cpuMs() - t0 < MS) f.run();
-    f.samples = [];
-  }
-  for (let w = 0; w < WINDOWS; w++) {
-    for (const f of fns) {
-      let calls = 0;
-      const t0 = cpuMs();
-      let t = t0;
-      while (t - t0 < MS) { f.run(); calls++; t = cpuMs(); }
-      f.samples.push((t - t0) / calls);
-    }
-  }
-  return Object.fromEntries(fns.map((f) => [f.name, { median: median(f.samples), best: Math.min(...f.samples) }]));
-}
 
 function benchModule(file) {
   const bytes = readFileSync(new URL(file, ROOT));
@@ -94,7 +62,7 @@ function benchModule(file) {
         { name: 'forward', run: () => ex.conv2dLayerForward(block, x, rows) },
         { name: 'dW', run: () => ex.conv2dLayerBackward(block, dz, x, 0, rows) },
         { name: 'backward', run: () => ex.conv2dLayerBackward(block, dz, x, dx, rows) },
-      ]);
+      ], MS, WINDOWS);
       const flop = flopOf(l, rows);
       const ms = { forward: t.forward.median, dW: t.dW.median, dX: Math.max(t.backward.median - t.dW.median, 1e-9) };
       const best = { forward: t.forward.best, dW: t.dW.best, dX: Math.max(t.backward.best - t.dW.best, 1e-9) };
@@ -110,10 +78,7 @@ const KERNELS = { 'dist/descent.wasm': 'simd', 'dist/descent-relaxed.wasm': 'rel
 /** The LeNet-5 training step through the public API, per kernel variant: { kernels, rows, ms, best } or n/a. */
 async function stepFigures() {
   const { createNetwork } = await import(new URL('../dist/node.js', import.meta.url).href);
-  const rand = rng(99);
-  const n = 1024;
-  const x = Array.from({ length: n }, () => Array.from({ length: 784 }, () => rand()));
-  const y = Array.from({ length: n }, () => Math.floor(rand() * 10));
+  const { x, y } = stepRows();
   const out = [];
   for (const file of FILES) {
     const kernels = KERNELS[file];
@@ -121,13 +86,13 @@ async function stepFigures() {
     for (const rows of BATCHES) {
       let net;
       try {
-        net = await createNetwork(LENET, { kernels });
+        net = await createNetwork(LENET_SPEC, { kernels });
       } catch (err) {
         out.push({ kernels, rows, na: err.message });
         continue;
       }
       const trainer = net.trainer(x, y, { optimizer: { type: 'sgd', lr: 0.01 }, batchSize: rows, diagnostics: false });
-      const t = measure([{ name: 'step', run: () => trainer.step() }]).step;
+      const t = measure([{ name: 'step', run: () => trainer.step() }], MS, WINDOWS).step;
       out.push({ kernels, rows, ms: t.median, best: t.best });
       net.dispose();
     }

@@ -17,11 +17,10 @@ import { resolve } from 'node:path';
 import { maxpool2d } from '../dist/model/pool2d.js';
 import { LAYER_KINDS } from '../dist/model/layers.js';
 import { OptionsReader } from '../dist/util/options.js';
-import { median } from './peak.mjs';
 import { rng } from './cases.mjs';
 import { LENET_SPEC } from './lenet-case.mjs';
 import { kernelInstance } from './wasm-memory.mjs';
-import { cpuMs, flag } from './micro.mjs';
+import { flag, measure, stepRows } from './micro.mjs';
 
 const ROOT = new URL('..', import.meta.url);
 const MS = Number(flag('ms', 200));
@@ -53,34 +52,6 @@ function resolveLayer(input, options) {
   return maxpool2d.resolve(r, input, 'layer');
 }
 
-/**
- * ms of CPU time per call of each function, taking turns for WINDOWS windows of about MS ms:
- * { name: { median, best } }. A call can take a few µs, about what reading the CPU clock costs
- * (a system call), so the clock is read once per burst of calls sized in the warm-up to ~1 ms.
- */
-function measure(fns) {
-  for (const f of fns) { // warm-up: tier up to TurboFan, and size the bursts
-    let calls = 0;
-    const t0 = cpuMs();
-    while (cpuMs() - t0 < MS) { f.run(); calls++; }
-    f.burst = Math.max(1, Math.round(calls / MS));
-    f.samples = [];
-  }
-  for (let w = 0; w < WINDOWS; w++) {
-    for (const f of fns) {
-      let calls = 0;
-      const t0 = cpuMs();
-      let t = t0;
-      while (t - t0 < MS) {
-        for (let i = 0; i < f.burst; i++) f.run();
-        calls += f.burst;
-        t = cpuMs();
-      }
-      f.samples.push((t - t0) / calls);
-    }
-  }
-  return Object.fromEntries(fns.map((f) => [f.name, { median: median(f.samples), best: Math.min(...f.samples) }]));
-}
 
 /** A path as given (relative to the working directory) if it exists, else relative to the repository. */
 const locate = (file) => (existsSync(file) ? resolve(file) : new URL(file, ROOT));
@@ -135,7 +106,7 @@ for (const rows of BATCHES) {
     const t = measure(runs.flatMap((r, i) => [
       { name: `${i} forward`, run: r.calls.forward },
       { name: `${i} backward`, run: r.calls.backward },
-    ]));
+    ]), MS, WINDOWS);
     const outputs = rows * l.outputs;
     runs.forEach((r, i) => {
       const fw = t[`${i} forward`], bw = t[`${i} backward`];
@@ -151,10 +122,7 @@ for (const rows of BATCHES) {
 /** The LeNet-5 training step (bench/lenet-case.mjs's network) on each build's module, random rows: ms per step. */
 async function stepFigures() {
   const { createNetwork } = await import(new URL('../dist/node.js', import.meta.url).href);
-  const rand = rng(99);
-  const n = 1024;
-  const x = Array.from({ length: n }, () => Array.from({ length: 784 }, () => rand()));
-  const y = Array.from({ length: n }, () => Math.floor(rand() * 10));
+  const { x, y } = stepRows();
   const out = [];
   for (const rows of BATCHES) {
     const nets = [];
@@ -163,7 +131,7 @@ async function stepFigures() {
       const net = await createNetwork(LENET_SPEC, { module: b.module, kernels });
       nets.push({ b, net, trainer: net.trainer(x, y, { optimizer: { type: 'sgd', lr: 0.01 }, batchSize: rows, diagnostics: false }) });
     }
-    const t = measure(nets.map((n, i) => ({ name: String(i), run: () => n.trainer.step() })));
+    const t = measure(nets.map((n, i) => ({ name: String(i), run: () => n.trainer.step() })), MS, WINDOWS);
     nets.forEach((n, i) => { out.push({ file: n.b.file, rows, ms: t[i].median, bestMs: t[i].best }); n.net.dispose(); });
   }
   return out;
