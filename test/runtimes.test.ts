@@ -32,7 +32,7 @@ beforeAll(() => {
   symlinkSync(root, join(app, 'node_modules/descent'));
   writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
   for (const f of ['train.mjs', 'threads.mjs']) copyFileSync(join(root, 'examples/script', f), join(app, f));
-  copyFileSync(join(root, 'test/runtime-runs/default-kernels.mjs'), join(app, 'default-kernels.mjs'));
+  for (const f of ['default-kernels.mjs', 'default-run.mjs']) copyFileSync(join(root, 'test/runtime-runs', f), join(app, f));
 });
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
