@@ -24,14 +24,15 @@ const MAX_BYTES = 2 ** 31;
 
 /**
  * Training passes shared with worker threads (threads.ts implements it): `begin` starts the
- * workers on their shards and runs this thread's, `end` waits and has every thread sum its
- * slice of the gradients; a step begun with `sharesUpdate` then runs its optimizer update
- * over those slices too (`update`).
+ * workers on their shards and runs this thread's, `end` waits and has the threads sum the
+ * gradients chunk by chunk; a step begun with `sharesUpdate` then runs its optimizer update
+ * over those chunks too (`update`), or in `end` itself when begun `direct` as well (nothing
+ * reads the whole gradient before the update).
  */
 export interface ParallelPasses {
   trainPass(x: number, y: number, rows: number): void;
   begin(x: number, y: number, rows: number, sharesUpdate?: boolean, direct?: boolean): void;
-  /** Given `optimizer` (a step begun with `sharesUpdate` that nothing else reads the gradient of), also applies its update. */
+  /** Given `optimizer` (a step begun with `sharesUpdate` and `direct`), also applies its update. */
   end(optimizer?: OptimizerState | null): void;
   /** The update of a step begun with `sharesUpdate`, after `end`; null: none (the workers are released). */
   update(optimizer: OptimizerState | null): void;

@@ -13,8 +13,8 @@
 // moments' lines stay in its core's cache), which it takes chunk by chunk from a counter of
 // its own — and when its share is done, takes what is left of the others' from theirs: a
 // thread that is late (its core busy with other work, its pass a little longer) is helped,
-// instead of the others waiting for it. A network under SPLIT_MIN_PARAMS parameters is one chunk, this
-// thread's: the workers only run their passes.
+// instead of the others waiting for it. A network under SPLIT_MIN_PARAMS parameters is one
+// chunk, this thread's: the workers only run their passes.
 // Coordination is by Atomics on words of the shared memory — never a message per step — and a
 // waiting thread spins a bounded while before it sleeps, since waking a sleeping thread costs
 // tens of microseconds, a large part of a small batch's step. The control words:
@@ -195,6 +195,14 @@ export class ThreadPool implements ParallelPasses {
     const e = this.e;
     if (this.state !== IDLE) this.finishJob();
     const threads = e.threads;
+    this.shares = sharesUpdate && this.canBlock;
+    this.direct = this.shares && direct;
+    this.local = rows < threads;
+    if (this.local) {
+      e.trainShard(x, y, rows, rows);
+      this.state = RUNNING;
+      return;
+    }
     const base = Math.floor(rows / threads);
     const extra = rows % threads;
     const inBytes = e.spec.inputs * 4;
@@ -207,14 +215,6 @@ export class ThreadPool implements ParallelPasses {
       start += count;
     }
     const ctl = this.ctl;
-    this.shares = sharesUpdate && this.canBlock;
-    this.direct = this.shares && direct;
-    this.local = rows < threads;
-    if (this.local) {
-      e.trainShard(x, y, rows, rows);
-      this.state = RUNNING;
-      return;
-    }
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, FAILED, 0);
     Atomics.store(ctl, PASSED, 0);
@@ -278,12 +278,7 @@ export class ThreadPool implements ParallelPasses {
       this.state = IDLE;
       throw new StateError('a training worker thread failed during its pass; the step was not applied', 'threads', e.threads);
     }
-    if (this.direct) {
-      const kernel = this.release(optimizer);
-      this.takeChunks(ROW_NEXT_SUM, kernel, true);
-    } else {
-      this.takeChunks(ROW_NEXT_SUM, -1, true);
-    }
+    this.takeChunks(ROW_NEXT_SUM, this.direct ? this.release(optimizer) : -1, true);
     e.reduceWorkers();
     if (this.shares && !this.direct) {
       this.waitFor(SUMMED, this.summers);
